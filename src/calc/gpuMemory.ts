@@ -1,0 +1,419 @@
+// Peak GPU memory of a job, as nvidia-smi shows it, from the physics of what PyTorch allocates.
+// Pure: no I/O. Calibrated against ../shared/data/gpu-memory (H100, PyTorch 2.11, transformers 5.17).
+import { type Architecture, moeLayerCount, parameterBreakdown } from './architecture.ts';
+import {
+  computeBytes, KV_BYTES, type KvPrecisionId, NF4_DOUBLE_QUANT_BITS, type PrecisionId, WEIGHT_FORMATS,
+} from './precision.ts';
+
+export type Mode = 'inference' | 'train' | 'lora' | 'qlora';
+export type TrainingPrecision = 'mixed' | 'bf16' | 'fp32';
+export type Optimizer = 'adamw' | 'adamw8bit' | 'sgd' | 'adafactor';
+export type LoraTargets = 'all-linear' | 'attention' | 'qv';
+export type Engine = 'transformers' | 'vllm';
+
+export interface ParallelLayout {
+  /** tensor-parallel degree: splits heads, intermediate size, vocabulary */
+  tensor: number;
+  /** pipeline-parallel degree: splits layers */
+  pipeline: number;
+  /** data-parallel degree (gpus / (tensor × pipeline)); ZeRO shards across it */
+  data: number;
+  zeroStage: 0 | 1 | 2 | 3;
+}
+
+export interface MemoryScenario {
+  arch: Architecture;
+  /** exact parameter count of the checkpoint */
+  totalParams: number;
+  mode: Mode;
+  /** inference: the weight format; lora: the frozen base's format */
+  weights: PrecisionId;
+  training: { precision: TrainingPrecision; optimizer: Optimizer; checkpointing: boolean };
+  lora: { rank: number; targets: LoraTargets };
+  kv: KvPrecisionId;
+  batch: number;
+  /** inference: context length (prompt + generated); training: sequence length */
+  sequence: number;
+  parallel: ParallelLayout;
+  engine: Engine;
+}
+
+export type MemoryItem = 'weights' | 'kvCache' | 'activations' | 'logits' | 'gradients' | 'optimizer' | 'overhead';
+export type Breakdown = Record<MemoryItem, number>;
+
+export interface MemoryEstimate {
+  /** the largest per-GPU figure (the stage that holds the most) */
+  perGpuBytes: number;
+  gpus: number;
+  /** summed over GPUs: what nvidia-smi shows across the job */
+  totalBytes: number;
+  breakdown: Breakdown;
+  /** the moment of the step at which memory peaks */
+  peakPhase: string;
+  /** per-GPU bytes that grow with each token of KV cache (vLLM sizing) */
+  kvBytesPerToken: number;
+  /** trainable parameters (full training: all; LoRA: the adapters) */
+  trainableParams: number;
+  /** how each item was computed, in order */
+  method: string[];
+}
+
+// --- device and framework constants (see ../shared/data/gpu-memory/README.md) ---------------
+
+const MiB = 2 ** 20;
+/**
+ * CUDA context, kernels and library handles outside PyTorch's pool: about 620 MiB for an idle
+ * process on an H100 (CUDA 13, lazy module loading), growing as kernels load; the calibration set
+ * shows ~730 MiB for inference and ~1.4 GiB for training, whose backward, autocast and optimizer
+ * kernels load many more modules.
+ */
+export const CUDA_CONTEXT_INFERENCE = 730 * MiB;
+export const CUDA_CONTEXT_TRAINING = 1400 * MiB;
+/** cuBLAS + cuBLASLt workspaces, allocated through PyTorch's caching allocator on Hopper */
+export const LIBRARY_WORKSPACE = 32 * MiB;
+/**
+ * The caching allocator keeps freed blocks reserved; blocks of transient tensors (activations,
+ * a KV cache grown by torch.cat each decode step, logits) are split and reused for other sizes,
+ * so the pool ends up larger than the peak of live tensors. Share of the transient bytes, as seen
+ * on the calibration set: ~20% when generating (the KV cache is re-allocated every token), ~12%
+ * in a training step.
+ */
+export const ALLOCATOR_SLACK_INFERENCE = 0.2;
+export const ALLOCATOR_SLACK_TRAINING = 0.12;
+
+// --- helpers ---------------------------------------------------------------------------------
+
+function attentionWidths(arch: Architecture) {
+  if (arch.mla) {
+    const qk = arch.mla.qkNopeHeadDim + arch.mla.qkRopeHeadDim;
+    return { q: arch.heads * qk, kv: arch.heads * qk };
+  }
+  return { q: arch.heads * arch.headDim, kv: arch.kvHeads * arch.headDim };
+}
+
+/** intermediate width a token runs through in the MLP, averaged over layers (MoE: top-k + shared) */
+function effectiveIntermediate(arch: Architecture): { mean: number; max: number } {
+  const moe = arch.moe;
+  if (!moe) return { mean: arch.intermediateSize, max: arch.intermediateSize };
+  const moeLayers = moeLayerCount(arch);
+  const routed = moe.topK * moe.expertIntermediateSize + moe.sharedExperts * (moe.sharedIntermediateSize ?? moe.expertIntermediateSize);
+  const dense = arch.layers - moeLayers;
+  const mean = (dense * arch.intermediateSize + moeLayers * routed) / arch.layers;
+  return { mean, max: Math.max(routed, dense > 0 ? arch.intermediateSize : 0) };
+}
+
+/** KV cache bytes per token summed over layers, before tensor parallelism */
+function kvBytesPerToken(arch: Architecture, kv: KvPrecisionId, context: number): { perToken: number; total: number } {
+  const bytes = KV_BYTES[kv];
+  // MLA caches the compressed latent plus the shared RoPE key (DeepSeek-V2 paper §2.1; vLLM MLA backend)
+  const perLayer = arch.mla
+    ? (arch.mla.kvLoraRank + arch.mla.qkRopeHeadDim) * bytes
+    : 2 * arch.kvHeads * arch.headDim * bytes;
+  const window = arch.slidingWindow;
+  const windowLayers = window ? Math.round(arch.layers * window.layerShare) : 0;
+  const fullLayers = arch.layers - windowLayers;
+  const windowTokens = window ? Math.min(context, window.size) : 0;
+  return {
+    perToken: perLayer * fullLayers,
+    total: perLayer * (fullLayers * context + windowLayers * windowTokens),
+  };
+}
+
+function loraAdapterParams(arch: Architecture, rank: number, targets: LoraTargets): number {
+  const h = arch.hiddenSize;
+  const { q, kv } = attentionWidths(arch);
+  const i = arch.moe ? arch.moe.expertIntermediateSize : arch.intermediateSize;
+  const mlpCount = arch.moe ? arch.moe.experts + arch.moe.sharedExperts : 1;
+  const pair = (inF: number, outF: number) => rank * (inF + outF);
+  const qv = pair(h, q) + pair(h, kv);
+  const attention = qv + pair(h, kv) + pair(q, h);
+  const mlp = mlpCount * (2 * pair(h, i) + pair(i, h));
+  const perLayer = targets === 'qv' ? qv : targets === 'attention' ? attention : attention + mlp;
+  return perLayer * arch.layers;
+}
+
+/** bytes of fp32 copies PEFT makes of each targeted layer's input, per token per layer */
+function loraInputCopiesPerToken(arch: Architecture, targets: LoraTargets): number {
+  const h = arch.hiddenSize;
+  const { q } = attentionWidths(arch);
+  const i = effectiveIntermediate(arch).mean;
+  if (targets === 'qv') return 4 * 2 * h;
+  if (targets === 'attention') return 4 * (3 * h + q);
+  return 4 * (5 * h + q + i);
+}
+
+/**
+ * Bytes autograd keeps per token for one decoder layer (SDPA/flash attention, so no seq² scores),
+ * following HF Llama/Qwen2 modeling code tensor by tensor:
+ * - RMSNorm upcasts to fp32 and saves its fp32 input and normalized output (twice per layer);
+ * - mixed precision: autocast casts the normed input to bf16 separately for q, k, v (and gate, up);
+ *   RoPE multiplies by fp32 cos/sin so q, k are re-cast before SDPA;
+ * - SDPA saves q, k, v and its output (GQA native, no repeat_kv: torch ≥ 2.5, no mask);
+ * - o_proj saves its (contiguous) input; the gated MLP saves gate, act(gate), up and their product.
+ * Tensor-parallel ranks hold the head and intermediate slices; hidden-width tensors are replicated.
+ */
+function trainingActivationPerToken(arch: Architecture, precision: TrainingPrecision, tp: number): number {
+  const h = arch.hiddenSize;
+  const { q, kv } = attentionWidths(arch);
+  const i = effectiveIntermediate(arch).mean;
+  if (precision === 'mixed') return 26 * h + (6 * q + 4 * kv + 8 * i) / tp;
+  if (precision === 'bf16') return 16 * h + (6 * q + 4 * kv + 8 * i) / tp;
+  return 24 * h + (12 * q + 8 * kv + 16 * i) / tp;
+}
+
+// --- the estimate ----------------------------------------------------------------------------
+
+type WeightGroup = 'linear' | 'experts' | 'embedding' | 'lmHead' | 'other';
+
+interface WeightSplit {
+  /** bytes of weights on the busiest GPU */
+  bytes: number;
+  /** parameters on that GPU */
+  params: number;
+}
+
+function shardedWeights(s: MemoryScenario, bitsFor: (group: WeightGroup) => number): WeightSplit {
+  const pb = parameterBreakdown(s.arch);
+  const { tensor: tp, pipeline: pp } = s.parallel;
+  // the checkpoint's exact count wins; the config formula gives each group's share of it
+  const scale = s.totalParams / pb.total;
+  const layerShare = Math.ceil(s.arch.layers / pp) / s.arch.layers;
+  // with pipeline stages, the first holds the embedding and the last the head: report the heavier
+  const vocabShare = pp === 1 ? 1 : Math.max(pb.embedding, pb.lmHead) / (pb.embedding + pb.lmHead);
+  const groups: { params: number; group: WeightGroup }[] = [
+    { params: ((pb.attention + pb.denseMlp) * layerShare) / tp, group: 'linear' },
+    { params: (pb.experts * layerShare) / tp, group: 'experts' },
+    { params: (pb.embedding * vocabShare) / tp, group: 'embedding' },
+    { params: (pb.lmHead * vocabShare) / tp, group: 'lmHead' },
+    { params: pb.norms * layerShare + pb.extra / pp, group: 'other' },
+  ];
+  return {
+    bytes: scale * groups.reduce((sum, g) => sum + (g.params * bitsFor(g.group)) / 8, 0),
+    params: scale * groups.reduce((sum, g) => sum + g.params, 0),
+  };
+}
+
+function inferenceWeightBits(precision: PrecisionId) {
+  const format = WEIGHT_FORMATS[precision];
+  return (group: WeightGroup) => {
+    if (group === 'experts') return format.linearBits;
+    if (group === 'linear') return format.expertsOnly ? 16 : format.linearBits;
+    if (group === 'embedding') return format.embeddingBits;
+    if (group === 'lmHead') return format.lmHeadBits;
+    return Math.min(format.otherBits, 16);
+  };
+}
+
+const uniformBits = (bits: number) => () => bits;
+
+function emptyBreakdown(): Breakdown {
+  return { weights: 0, kvCache: 0, activations: 0, logits: 0, gradients: 0, optimizer: 0, overhead: 0 };
+}
+
+function finish(
+  s: MemoryScenario, parts: Omit<Breakdown, 'overhead'>, transientBytes: number, slackShare: number, context: number,
+  peakPhase: string, kvPerToken: number, trainableParams: number, method: string[],
+): MemoryEstimate {
+  const slack = slackShare * transientBytes;
+  const overhead = context + LIBRARY_WORKSPACE + slack;
+  const breakdown: Breakdown = { ...parts, overhead };
+  const perGpuBytes = Object.values(breakdown).reduce((a, b) => a + b, 0);
+  const gpus = s.parallel.tensor * s.parallel.pipeline * s.parallel.data;
+  method.push(
+    `overhead: CUDA context ${(context / MiB).toFixed(0)} MiB + library workspaces ${(LIBRARY_WORKSPACE / MiB).toFixed(0)} MiB`
+      + ` + allocator slack ${Math.round(slackShare * 100)}% of transient tensors`,
+  );
+  return { perGpuBytes, gpus, totalBytes: perGpuBytes * gpus, breakdown, peakPhase, kvBytesPerToken: kvPerToken, trainableParams, method };
+}
+
+export function estimateInference(s: MemoryScenario): MemoryEstimate {
+  const { arch } = s;
+  const tp = s.parallel.tensor;
+  const pp = s.parallel.pipeline;
+  const method: string[] = [];
+  const weights = shardedWeights(s, inferenceWeightBits(s.weights));
+  method.push(`weights: ${WEIGHT_FORMATS[s.weights].note}`);
+
+  const layersShare = Math.ceil(arch.layers / pp) / arch.layers;
+  const kvShard = arch.mla ? 1 : tp; // MLA's latent is replicated on every tensor-parallel rank
+  const kv = kvBytesPerToken(arch, s.kv, s.sequence);
+  const kvCache = (s.batch * kv.total * layersShare) / kvShard;
+  const kvPerToken = (kv.perToken * layersShare) / kvShard;
+  method.push(
+    arch.mla
+      ? `KV cache: compressed MLA latent (${arch.mla.kvLoraRank}+${arch.mla.qkRopeHeadDim}) × layers × batch × context × ${KV_BYTES[s.kv]} B`
+      : `KV cache: 2 × layers × ${arch.kvHeads} KV heads × ${arch.headDim} head dim × batch × context × ${KV_BYTES[s.kv]} B`
+        + (arch.slidingWindow ? ` (sliding-window layers hold ${arch.slidingWindow.size} tokens)` : ''),
+  );
+
+  // Prefill is the peak: inside the gated MLP, act(gate), up and their product are alive together
+  // (3 × intermediate), beside the layer input, the embeddings output, the residual and the normed
+  // input (4 × hidden). The whole prompt is one forward pass in transformers.generate.
+  const a = computeBytes(s.weights);
+  const { max: iMax } = effectiveIntermediate(arch);
+  const perToken = (3 * iMax * a) / tp + 4 * arch.hiddenSize * a;
+  const prefillTokens = s.engine === 'vllm' ? Math.min(s.batch * s.sequence, VLLM_MAX_BATCHED_TOKENS) : s.batch * s.sequence;
+  let activations = prefillTokens * perToken;
+  // 4-bit and 8-bit layers are dequantized to 16 bits one matrix at a time
+  const quantized = WEIGHT_FORMATS[s.weights].linearBits < 16;
+  if (quantized) activations += (arch.hiddenSize * Math.max(iMax, attentionWidths(arch).q) * 2) / tp;
+  method.push(`activations: prefill of ${prefillTokens} tokens, peak inside the MLP (3 × intermediate + 4 × hidden per token)`);
+
+  // generate() computes logits for the last position only (logits_to_keep=1), upcast to fp32
+  const logits = (s.batch * arch.vocabSize * 4) / tp;
+  method.push('logits: last position only, fp32 (generate uses logits_to_keep=1)');
+
+  const context = s.engine === 'vllm' ? CUDA_CONTEXT_INFERENCE + VLLM_CUDA_GRAPHS : CUDA_CONTEXT_INFERENCE;
+  const parts = { ...emptyBreakdown(), weights: weights.bytes, kvCache, activations, logits };
+  return finish(s, parts, kvCache + activations + logits, ALLOCATOR_SLACK_INFERENCE, context, 'prefill', kvPerToken, 0, method);
+}
+
+/** vLLM profiles a forward of max_num_batched_tokens (V1 default 8192) to size its activations */
+export const VLLM_MAX_BATCHED_TOKENS = 8192;
+/** CUDA graphs captured for decode batch sizes, outside the KV pool */
+export const VLLM_CUDA_GRAPHS = 512 * MiB;
+export const VLLM_DEFAULT_UTILIZATION = 0.9;
+
+export function estimateTraining(s: MemoryScenario): MemoryEstimate {
+  const { arch } = s;
+  const { tensor: tp, pipeline: pp, data: dp, zeroStage } = s.parallel;
+  const method: string[] = [];
+  const isAdapter = s.mode === 'lora' || s.mode === 'qlora';
+  const precision: TrainingPrecision = isAdapter ? 'bf16' : s.training.precision;
+  const layersShare = Math.ceil(arch.layers / pp) / arch.layers;
+  const tokens = s.batch * s.sequence;
+
+  // weights, gradients, optimizer states: bytes per trainable parameter
+  let weightBytes: number;
+  let trainable: number;
+  let masterBytes: number; // bytes per element of weights, gradients and optimizer states of trainable params
+  let computeCopies = 0; // mixed precision: bf16 copies of weights kept by autocast for backward
+  if (isAdapter) {
+    const baseBits = s.mode === 'qlora' ? NF4_DOUBLE_QUANT_BITS : WEIGHT_FORMATS[s.weights].linearBits;
+    const base = shardedWeights(s, s.mode === 'qlora' || WEIGHT_FORMATS[s.weights].linearBits < 16
+      ? inferenceWeightBits(s.weights === 'nf4' || s.mode === 'qlora' ? 'nf4' : s.weights)
+      : uniformBits(baseBits));
+    let baseBytes = base.bytes;
+    if (s.mode === 'qlora') baseBytes = shardedWeights(s, (g) => (g === 'linear' || g === 'experts' ? NF4_DOUBLE_QUANT_BITS : 16)).bytes;
+    // PEFT keeps adapters in fp32 (autocast_adapter_dtype=True) even on a bf16 base
+    trainable = (loraAdapterParams(arch, s.lora.rank, s.lora.targets) * layersShare) / tp;
+    masterBytes = 4;
+    weightBytes = baseBytes + trainable * 4;
+    method.push(
+      `weights: frozen base in ${s.mode === 'qlora' ? 'NF4 with double quantization (QLoRA)' : WEIGHT_FORMATS[s.weights].label}`
+        + ` + LoRA r=${s.lora.rank} adapters on ${s.lora.targets} in fp32 (PEFT default)`,
+    );
+  } else {
+    const w = shardedWeights(s, uniformBits(precision === 'bf16' ? 16 : 32));
+    trainable = w.params;
+    masterBytes = precision === 'bf16' ? 2 : 4;
+    weightBytes = w.params * masterBytes;
+    if (precision === 'mixed') computeCopies = w.params * 2;
+    method.push(
+      precision === 'mixed'
+        ? 'weights: fp32 master weights; autocast keeps a bf16 copy of each for backward (HF Trainer bf16=True)'
+        : `weights: ${precision} (weights, gradients and optimizer states in ${precision})`,
+    );
+  }
+
+  const zeroShard = (stage: number) => (zeroStage >= stage ? dp : 1);
+  if (zeroStage === 3) {
+    weightBytes /= dp;
+    computeCopies /= dp;
+  }
+  const gradients = (trainable * masterBytes) / zeroShard(2);
+
+  // optimizer states and the step's transient
+  const opt = s.training.optimizer;
+  let states: number;
+  let stepTransient: number;
+  if (opt === 'adamw') {
+    // exp_avg + exp_avg_sq in the parameter dtype; the foreach step materializes sqrt(exp_avg_sq)
+    // for all parameters at once (torch/optim/adamw.py _multi_tensor_adam): one more copy
+    states = 2 * masterBytes * trainable;
+    stepTransient = masterBytes * trainable;
+    method.push('optimizer: AdamW, 2 states per parameter + one transient copy in step() (PyTorch foreach)');
+  } else if (opt === 'adamw8bit') {
+    // bitsandbytes blockwise 8-bit states (block 2048 with an fp32 absmax), updated in place per tensor
+    states = 2 * (1 + 4 / 2048) * trainable;
+    stepTransient = 0;
+    method.push('optimizer: 8-bit AdamW (bitsandbytes), 2 bytes of state per parameter');
+  } else if (opt === 'sgd') {
+    states = masterBytes * trainable;
+    stepTransient = 0;
+    method.push('optimizer: SGD with momentum, one buffer per parameter');
+  } else {
+    // factored second moment: one row and one column vector per matrix (Shazeer & Stern 2018);
+    // the update of the largest matrix is materialized twice
+    const h = arch.hiddenSize;
+    states = (4 * trainable * 2) / h;
+    stepTransient = 2 * 4 * h * Math.max(arch.intermediateSize, arch.vocabSize) / tp;
+    method.push('optimizer: Adafactor, factored second moment (row + column per matrix)');
+  }
+  states /= zeroShard(1);
+  stepTransient /= zeroShard(1);
+
+  // activations
+  const layersHere = Math.ceil(arch.layers / pp);
+  const perLayerToken = trainingActivationPerToken(arch, precision, tp)
+    + (isAdapter ? loraInputCopiesPerToken(arch, s.lora.targets) / tp : 0);
+  const fullLayer = tokens * perLayerToken;
+  const checkpointInput = tokens * arch.hiddenSize * (precision === 'bf16' ? 2 : 4);
+  const saved = s.training.checkpointing ? layersHere * checkpointInput : layersHere * fullLayer;
+  // final norm + its cast for lm_head
+  const head = tokens * arch.hiddenSize * (precision === 'bf16' ? 8 : 10);
+  method.push(
+    s.training.checkpointing
+      ? 'activations: gradient checkpointing keeps each layer\'s input; one layer is recomputed at a time'
+      : 'activations: every tensor autograd saves per layer (SDPA attention, gated MLP)',
+  );
+
+  // the loss: bf16 logits, upcast to fp32, log_softmax saved; in backward its gradient, the
+  // gradient of its input and the bf16 logits are alive together (transformers ForCausalLMLoss)
+  const logitElements = (tokens * arch.vocabSize) / tp;
+  const lossPeak = logitElements * (precision === 'fp32' ? 16 : 14);
+  method.push('logits: batch × seq × vocab, upcast to fp32 for the loss, with its gradient (14 B per logit at the peak)');
+
+  const phases: { name: string; parts: Omit<Breakdown, 'overhead'>; transient: number }[] = [
+    {
+      name: 'loss backward',
+      parts: { ...emptyBreakdown(), weights: weightBytes + computeCopies, optimizer: states, activations: saved + head, logits: lossPeak },
+      transient: saved + head + lossPeak,
+    },
+    {
+      name: 'optimizer step',
+      parts: { ...emptyBreakdown(), weights: weightBytes, gradients, optimizer: states + stepTransient },
+      transient: stepTransient,
+    },
+  ];
+  if (s.training.checkpointing) {
+    const a = precision === 'fp32' ? 4 : 2;
+    const iMax = effectiveIntermediate(arch).max / tp;
+    phases.push(
+      {
+        // one layer recomputed, plus the gradients of its MLP intermediate and of the hidden stream
+        name: 'recompute backward',
+        parts: {
+          ...emptyBreakdown(), weights: weightBytes + computeCopies, optimizer: states, gradients,
+          activations: saved + fullLayer + tokens * 2 * (iMax + arch.hiddenSize) * a,
+        },
+        transient: saved + fullLayer,
+      },
+      {
+        // recomputation takes the blocks the loss freed, so gradients land in new segments:
+        // the pool holds the loss peak and all gradients at once
+        name: 'backward (pool after the loss)',
+        parts: { ...phases[0]!.parts, gradients },
+        transient: phases[0]!.transient,
+      },
+    );
+  }
+  const total = (p: (typeof phases)[number]) =>
+    Object.values(p.parts).reduce((a, b) => a + b, 0) + ALLOCATOR_SLACK_TRAINING * p.transient;
+  const peak = phases.reduce((best, p) => (total(p) > total(best) ? p : best));
+  return finish(s, peak.parts, peak.transient, ALLOCATOR_SLACK_TRAINING, CUDA_CONTEXT_TRAINING, peak.name, 0, trainable * tp * pp, method);
+}
+
+export function estimateMemory(s: MemoryScenario): MemoryEstimate {
+  return s.mode === 'inference' ? estimateInference(s) : estimateTraining(s);
+}

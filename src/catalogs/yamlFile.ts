@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+
+export const CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
+
+export class CatalogError extends Error {
+  override name = 'CatalogError';
+}
+
+/** Reads a YAML file and validates it; a bad file names the file, the path inside it and the problem. */
+export function readYamlFile<T>(path: string, schema: z.ZodType<T>): T {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CatalogError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (error) {
+    throw new CatalogError(`${path} is not valid YAML: ${(error as Error).message}`);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    throw new CatalogError(`${path} is invalid:\n  ${problems.slice(0, 10).join('\n  ')}`);
+  }
+  return result.data;
+}
