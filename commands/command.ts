@@ -1,0 +1,34 @@
+// What every slash command is: a name, help, and text -> result DTO. Rendering happens at the edge.
+import type { Catalogs } from '../src/catalogs/catalogs.ts';
+import type { HubModel } from '../src/hub/huggingFaceHub.ts';
+
+export interface ModelSource {
+  fetchModel(repo: string): Promise<HubModel>;
+}
+
+export interface CommandContext {
+  catalogs: Catalogs;
+  hub: ModelSource;
+}
+
+export interface Command<Result> {
+  name: string;
+  description: string;
+  usage: string;
+  examples: string[];
+  run(text: string, context: CommandContext): Promise<Result>;
+}
+
+/**
+ * Input the command could not use. The message says what was wrong and what to type instead;
+ * `understood` and `notUnderstood` let every renderer show the same detail.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  constructor(
+    message: string,
+    readonly detail: { understood?: string[]; notUnderstood?: string[]; suggestion?: string } = {},
+  ) {
+    super(message);
+  }
+}

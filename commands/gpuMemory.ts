@@ -1,0 +1,371 @@
+// /gpu-memory: how much GPU memory a model needs, what it fits on, at what price.
+import { type Architecture, parameterBreakdown } from '../src/calc/architecture.ts';
+import { type CloudOffer, type FitRow, fitTable } from '../src/calc/fit.ts';
+import {
+  type Breakdown, estimateMemory, type MemoryEstimate, type MemoryScenario, type Mode, type ParallelLayout,
+  type TrainingPrecision, VLLM_DEFAULT_UTILIZATION,
+} from '../src/calc/gpuMemory.ts';
+import { KV_BYTES, type KvPrecisionId, type PrecisionId, WEIGHT_FORMATS } from '../src/calc/precision.ts';
+import { parseQuantity, QuantityError } from '../src/calc/quantity.ts';
+import { findGpu, type Gpu } from '../src/catalogs/hardware.ts';
+import { architectureFromConfig, hfConfigSchema, textConfigOf } from '../src/catalogs/modelConfig.ts';
+import { closestPreset, findPreset, type ModelPreset, type ModelRegistry } from '../src/catalogs/models.ts';
+import { HubError, isHubRepoId } from '../src/hub/huggingFaceHub.ts';
+import { type Command, type CommandContext, UsageError } from './command.ts';
+import { GPU_MEMORY_KEYS, type GpuMemoryRequest, parseGpuMemoryText } from './gpuMemoryGrammar.ts';
+
+export interface ResolvedModel {
+  id: string;
+  arch: Architecture;
+  params: number;
+  paramsSource: string;
+  nativePrecision: PrecisionId;
+  source: string;
+  /** set when the model is a stand-in (bare size): which architecture was assumed */
+  assumedArchitecture?: string;
+}
+
+export interface GpuServing {
+  gpuId: string;
+  utilization: number;
+  kvCacheTokens: number;
+  concurrentSequences: number;
+}
+
+export interface GpuMemoryResult {
+  command: 'gpu-memory';
+  input: string;
+  /** the answer in one line; every rendering leads with it */
+  summary: string;
+  model: { id: string; params: number; paramsSource: string; source: string; assumedArchitecture?: string };
+  mode: Mode;
+  precision: string;
+  trainingPrecision?: TrainingPrecision;
+  kvPrecision?: KvPrecisionId;
+  batch: number;
+  /** inference: context (prompt + generated); training: sequence length */
+  tokens: number;
+  engine: string;
+  parallel: ParallelLayout;
+  totalBytes: number;
+  perGpuBytes: number;
+  gpus: number;
+  breakdown: Breakdown;
+  peakPhase: string;
+  trainableParams: number;
+  fits: FitRow[];
+  cheapest: (CloudOffer & { gpuName: string; gpus: number }) | null;
+  serving?: GpuServing[];
+  assumptions: string[];
+  method: string[];
+}
+
+const DEFAULT_CONTEXT = 4096;
+const DEFAULT_SEQUENCE = 2048;
+
+const gb = (bytes: number) => `${(bytes / 1e9).toFixed(bytes < 10e9 ? 1 : 0)} GB`;
+
+function describeArchitecture(id: string, arch: Architecture): string {
+  const moe = arch.moe ? `, ${arch.moe.experts} experts (top-${arch.moe.topK})` : '';
+  return `${id}: ${arch.layers} layers, hidden ${arch.hiddenSize}, ${arch.kvHeads} KV heads × ${arch.headDim}, vocab ${arch.vocabSize}${moe}`;
+}
+
+function fromPreset(p: ModelPreset): ResolvedModel {
+  return { id: p.id, arch: p.arch, params: p.params, paramsSource: p.paramsSource, nativePrecision: p.nativePrecision, source: p.source };
+}
+
+function nearestByParams(candidates: ModelPreset[], params: number): ModelPreset {
+  return candidates.reduce((best, p) => (Math.abs(Math.log(p.params / params)) < Math.abs(Math.log(best.params / params)) ? p : best));
+}
+
+/** `70b`, `7e9`, `1.5t`, `8x7b`: a reference architecture of that size, named in the answer. */
+function fromBareSize(registry: ModelRegistry, text: string): ResolvedModel | undefined {
+  const moe = /^(\d+)x(\d+(?:\.\d+)?)b$/i.exec(text);
+  if (moe) {
+    // references are named like mixtral-8x7b: experts × nominal expert size
+    const nominal = (p: ModelPreset) => {
+      const m = /(\d+)x(\d+(?:\.\d+)?)b/.exec(p.id);
+      return m ? Number(m[1]) * Number(m[2]) : p.params / 1e9;
+    };
+    const wanted = Number(moe[1]) * Number(moe[2]);
+    const reference = registry.referenceMoe.reduce((best, p) =>
+      (Math.abs(Math.log(nominal(p) / wanted)) < Math.abs(Math.log(nominal(best) / wanted)) ? p : best));
+    const exact = nominal(reference) === wanted;
+    return {
+      id: text.toLowerCase(), arch: reference.arch, params: reference.params * (wanted / nominal(reference)),
+      paramsSource: exact ? `${reference.id}'s count` : `scaled from ${reference.id}`,
+      nativePrecision: 'bf16', source: reference.source,
+      assumedArchitecture: `${text} is assumed to be a mixture of experts shaped like ${describeArchitecture(reference.id, reference.arch)}`,
+    };
+  }
+  if (!/^[\d.]+(e\d+)?[kmbt]?$/i.test(text)) return undefined;
+  let params: number;
+  try {
+    params = parseQuantity(text);
+  } catch (error) {
+    if (error instanceof QuantityError) return undefined;
+    throw error;
+  }
+  if (params < 1e6) {
+    throw new UsageError(`${text} parameters is too small to be a model; write the size with a suffix, e.g. 7b or 70b`);
+  }
+  const reference = nearestByParams(registry.referenceDense, params);
+  return {
+    id: text.toLowerCase(), arch: reference.arch, params, paramsSource: 'as typed',
+    nativePrecision: 'bf16', source: reference.source,
+    assumedArchitecture: `a ${text} dense model is assumed to be shaped like ${describeArchitecture(reference.id, reference.arch)}`,
+  };
+}
+
+async function resolveModel(name: string, context: CommandContext): Promise<ResolvedModel> {
+  const registry = context.catalogs.models;
+  const preset = findPreset(registry, name);
+  if (preset) return fromPreset(preset);
+  const bare = fromBareSize(registry, name);
+  if (bare) return bare;
+  if (isHubRepoId(name)) {
+    let hubModel;
+    try {
+      hubModel = await context.hub.fetchModel(name);
+    } catch (error) {
+      if (error instanceof HubError) throw new UsageError(`${error.message}`, { suggestion: closestPreset(registry, name)?.id });
+      throw error;
+    }
+    const parsed = hfConfigSchema.safeParse(textConfigOf(hubModel.config));
+    if (!parsed.success) {
+      const missing = parsed.error.issues.map((i) => i.path.join('.')).filter(Boolean).slice(0, 5).join(', ');
+      throw new UsageError(`${name}'s config.json is not a decoder-only transformer burnrate can size (missing or odd: ${missing})`);
+    }
+    const arch = architectureFromConfig(parsed.data);
+    const derived = parameterBreakdown(arch).total;
+    return {
+      id: name, arch, params: hubModel.params ?? derived,
+      paramsSource: hubModel.params ? 'Hugging Face Hub (safetensors)' : 'derived from config.json',
+      nativePrecision: 'bf16', source: `https://huggingface.co/${name}/blob/main/config.json`,
+    };
+  }
+  const words = name.split(' ');
+  for (let keep = words.length - 1; keep >= 1; keep--) {
+    const prefix = words.slice(0, keep).join(' ');
+    if (findPreset(registry, prefix) || fromBareSize(registry, prefix)) {
+      const rest = words.slice(keep);
+      throw new UsageError(`did not understand ${rest.map((w) => `"${w}"`).join(', ')}`, { understood: [prefix], notUnderstood: rest });
+    }
+  }
+  const suggestion = closestPreset(registry, name)?.id;
+  throw new UsageError(
+    `unknown model "${name}"${suggestion ? `; did you mean ${suggestion}?` : ''} Use a preset (\`/gpu-memory help\` lists them), a size like 70b, or a Hugging Face repo id like org/name`,
+    { notUnderstood: [name], suggestion },
+  );
+}
+
+function largestTensorParallel(arch: Architecture, gpus: number): number {
+  let tp = 1;
+  for (const t of [2, 4, 8]) if (t <= gpus && gpus % t === 0 && (arch.mla || arch.kvHeads % t === 0)) tp = t;
+  return tp;
+}
+
+function layoutFor(request: GpuMemoryRequest, model: ResolvedModel): ParallelLayout {
+  const { arch } = model;
+  const inference = request.mode === 'inference';
+  let tensor = request.tensor;
+  let pipeline = request.pipeline;
+  const gpus = request.gpus ?? (tensor ?? 1) * (pipeline ?? 1);
+  if (inference) {
+    tensor ??= pipeline ? gpus / pipeline : largestTensorParallel(arch, gpus);
+    pipeline ??= gpus / tensor;
+  } else {
+    tensor ??= 1;
+    pipeline ??= 1;
+  }
+  if (!arch.mla && arch.kvHeads % tensor !== 0) {
+    const options = [1, 2, 4, 8, 16].filter((t) => arch.kvHeads % t === 0).join(', ');
+    throw new UsageError(`tp=${tensor} does not divide ${model.id}'s ${arch.kvHeads} KV heads; use tp=${options}`);
+  }
+  if (!Number.isInteger(pipeline) || pipeline < 1) {
+    throw new UsageError(`gpus=${gpus} cannot be split into tp=${tensor} × pp; make gpus a multiple of tp`);
+  }
+  if (pipeline > arch.layers) throw new UsageError(`pp=${pipeline} is more stages than ${model.id}'s ${arch.layers} layers`);
+  const data = gpus / (tensor * pipeline);
+  if (!Number.isInteger(data)) throw new UsageError(`gpus=${gpus} is not a multiple of tp × pp = ${tensor * pipeline}`);
+  return { tensor, pipeline, data, zeroStage: request.zero ?? 0 };
+}
+
+function weightsFormat(request: GpuMemoryRequest, model: ResolvedModel): PrecisionId {
+  if (request.mode === 'qlora') return 'nf4';
+  const precision = request.precision ?? (request.mode === 'lora' ? 'bf16' : model.nativePrecision);
+  if (WEIGHT_FORMATS[precision].expertsOnly && !model.arch.moe) {
+    throw new UsageError(`${precision} quantizes MoE experts and ${model.id} has none; use int4, fp8 or a GGUF format`);
+  }
+  return precision;
+}
+
+export function buildScenario(request: GpuMemoryRequest, model: ResolvedModel): MemoryScenario {
+  const weights = weightsFormat(request, model);
+  const inference = request.mode === 'inference';
+  const defaultLength = Math.min(inference ? DEFAULT_CONTEXT : DEFAULT_SEQUENCE, model.arch.maxContext);
+  return {
+    arch: model.arch,
+    totalParams: model.params,
+    mode: request.mode,
+    weights,
+    training: {
+      precision: request.trainingPrecision ?? 'mixed',
+      optimizer: request.optimizer ?? 'adamw',
+      checkpointing: request.checkpointing,
+    },
+    lora: { rank: request.loraRank ?? 16, targets: request.loraTargets ?? 'all-linear' },
+    kv: request.kv ?? (weights === 'fp32' ? 'fp32' : weights === 'fp16' ? 'fp16' : 'bf16'),
+    batch: request.batch ?? 1,
+    sequence: (inference ? request.context : request.sequence) ?? defaultLength,
+    parallel: layoutFor(request, model),
+    engine: request.engine,
+  };
+}
+
+function layoutLabel(p: ParallelLayout): string {
+  const parts: string[] = [];
+  if (p.tensor > 1) parts.push(`TP${p.tensor}`);
+  if (p.pipeline > 1) parts.push(`PP${p.pipeline}`);
+  if (p.data > 1) parts.push(p.zeroStage ? `ZeRO-${p.zeroStage} ×${p.data}` : `DP${p.data}`);
+  return parts.join(' + ');
+}
+
+/** The layout burnrate assumes when a job is spread over `count` GPUs of one kind. */
+function scaledScenario(base: MemoryScenario, count: number): MemoryScenario {
+  if (count === 1) return { ...base, parallel: { tensor: 1, pipeline: 1, data: 1, zeroStage: base.parallel.zeroStage } };
+  if (base.mode === 'inference') {
+    const tensor = largestTensorParallel(base.arch, count);
+    return { ...base, parallel: { tensor, pipeline: count / tensor, data: 1, zeroStage: 0 } };
+  }
+  return { ...base, parallel: { tensor: 1, pipeline: 1, data: count, zeroStage: 3 } };
+}
+
+function servingOn(estimate: MemoryEstimate, gpu: Gpu, utilization: number, tokens: number): GpuServing {
+  const fixed = estimate.perGpuBytes - estimate.breakdown.kvCache;
+  const pool = Math.max(0, utilization * gpu.usableBytes - fixed);
+  const kvCacheTokens = estimate.kvBytesPerToken > 0 ? Math.floor(pool / estimate.kvBytesPerToken) : 0;
+  return { gpuId: gpu.id, utilization, kvCacheTokens, concurrentSequences: Math.floor(kvCacheTokens / tokens) };
+}
+
+function summarize(result: Omit<GpuMemoryResult, 'summary'>, candidates: FitRow[]): string {
+  const size = result.gpus > 1
+    ? `≈ ${gb(result.totalBytes)} (${gb(result.perGpuBytes)} per GPU × ${result.gpus})`
+    : `≈ ${gb(result.totalBytes)}`;
+  const fitting = candidates.filter((f) => f.count !== null)
+    .sort((a, b) => a.count! - b.count! || a.usableBytes - b.usableBytes);
+  if (!fitting.length) return `${size} · does not fit on up to 64 of ${candidates.length === 1 ? candidates[0]!.gpuName : 'any GPU in the catalog'}`;
+  const options: string[] = [];
+  for (const f of fitting) {
+    if (options.length === 2) break;
+    if (options.length === 1 && f.count === fitting[0]!.count) continue;
+    options.push(`${f.count}× ${f.gpuName}${f.layout ? ` with ${f.layout}` : ''}`);
+  }
+  const price = result.cheapest
+    ? ` · from $${result.cheapest.onDemandPerHour.toFixed(2)}/h (${result.cheapest.instances > 1 ? `${result.cheapest.instances}× ` : ''}${result.cheapest.instance}, ${result.cheapest.cloud.toUpperCase()})`
+    : '';
+  return `${size} · fits ${options.join(', or ')}${price}`;
+}
+
+export async function computeGpuMemory(text: string, context: CommandContext): Promise<GpuMemoryResult> {
+  const request = parseGpuMemoryText(text);
+  const model = await resolveModel(request.model, context);
+  const { gpus, prices } = context.catalogs;
+  const chosenGpu = request.gpu === undefined ? undefined : findGpu(gpus, request.gpu);
+  if (request.gpu !== undefined && !chosenGpu) {
+    throw new UsageError(`gpu=${request.gpu} is not in the GPU catalog; known: ${gpus.map((g) => g.id).join(', ')}`);
+  }
+  const scenario = buildScenario(request, model);
+  const estimate = estimateMemory(scenario);
+  const vllm = scenario.engine === 'vllm';
+  const utilization = request.utilization ?? VLLM_DEFAULT_UTILIZATION;
+  const usableShare = vllm ? utilization : 1;
+
+  const rows = fitTable(gpus, prices, (count) => {
+    try {
+      const scaled = scaledScenario(scenario, count);
+      return { perGpuBytes: estimateMemory(scaled).perGpuBytes / usableShare, layout: layoutLabel(scaled.parallel) };
+    } catch {
+      return null;
+    }
+  }).map((row) => ({ ...row, perGpuBytes: row.perGpuBytes * usableShare, headroomBytes: row.usableBytes - row.perGpuBytes * usableShare }));
+  const fits = chosenGpu ? [...rows.filter((r) => r.gpuId === chosenGpu.id), ...rows.filter((r) => r.gpuId !== chosenGpu.id)] : rows;
+
+  // the estimate models PyTorch on CUDA/ROCm; TPUs and AWS Neuron chips are listed but need their own stack
+  const runsPyTorch = new Set(gpus.filter((g) => g.vendor === 'nvidia' || g.vendor === 'amd').map((g) => g.id));
+  const candidates = fits.filter((f) => f.count !== null && (chosenGpu ? f.gpuId === chosenGpu.id : runsPyTorch.has(f.gpuId)));
+  const offers = candidates
+    .flatMap((f) => f.offers.map((o) => ({ ...o, gpuName: f.gpuName, gpus: f.count! })));
+  const cheapest = offers.reduce<(typeof offers)[number] | null>((best, o) => (!best || o.onDemandPerHour < best.onDemandPerHour ? o : best), null);
+
+  const assumptions = assumptionsFor(request, scenario, model, estimate);
+  let serving: GpuServing[] | undefined;
+  if (vllm) {
+    const servingRows = fits.filter((f) => f.count !== null && (!chosenGpu || f.gpuId === chosenGpu.id));
+    serving = servingRows.map((f) => servingOn(estimateMemory(scaledScenario(scenario, f.count!)), gpus.find((g) => g.id === f.gpuId)!, utilization, scenario.sequence));
+    assumptions.push(`vLLM reserves ${Math.round(utilization * 100)}% of each GPU (gpu_memory_utilization=${utilization}); what weights, activations and CUDA graphs leave is KV cache`);
+  }
+  const base: Omit<GpuMemoryResult, 'summary'> = {
+    command: 'gpu-memory',
+    input: text,
+    model: { id: model.id, params: model.params, paramsSource: model.paramsSource, source: model.source, assumedArchitecture: model.assumedArchitecture },
+    mode: scenario.mode,
+    precision: scenario.weights,
+    trainingPrecision: scenario.mode === 'train' ? scenario.training.precision : undefined,
+    kvPrecision: scenario.mode === 'inference' ? scenario.kv : undefined,
+    batch: scenario.batch,
+    tokens: scenario.sequence,
+    engine: scenario.engine,
+    parallel: scenario.parallel,
+    totalBytes: estimate.totalBytes,
+    perGpuBytes: estimate.perGpuBytes,
+    gpus: estimate.gpus,
+    breakdown: estimate.breakdown,
+    peakPhase: estimate.peakPhase,
+    trainableParams: estimate.trainableParams,
+    fits,
+    cheapest,
+    serving,
+    assumptions,
+    method: estimate.method,
+  };
+  return { summary: summarize(base, chosenGpu ? fits.slice(0, 1) : fits.filter((f) => runsPyTorch.has(f.gpuId))), ...base };
+}
+
+function assumptionsFor(request: GpuMemoryRequest, s: MemoryScenario, model: ResolvedModel, e: MemoryEstimate): string[] {
+  const out: string[] = [];
+  if (model.assumedArchitecture) out.push(model.assumedArchitecture);
+  out.push(`${(model.params / 1e9).toFixed(2)}B parameters (${model.paramsSource})`);
+  if (s.mode === 'inference') {
+    out.push(`batch ${s.batch} × context ${s.sequence.toLocaleString('en-US')} tokens${request.context === undefined ? ' (default)' : ''}, KV cache in ${s.kv} (${KV_BYTES[s.kv]} B per value)`);
+    out.push(s.engine === 'vllm' ? 'engine: vLLM (paged KV cache pool)' : 'engine: PyTorch + transformers generate() with SDPA attention');
+  } else {
+    out.push(`batch ${s.batch} × sequence ${s.sequence.toLocaleString('en-US')} tokens${request.sequence === undefined ? ' (default)' : ''}`);
+    out.push(`optimizer ${s.training.optimizer}${s.training.checkpointing ? ', gradient checkpointing on' : ''}; attention via SDPA/flash (no seq² scores)`);
+    if (s.mode !== 'train') out.push(`LoRA rank ${s.lora.rank} on ${s.lora.targets}: ${(e.trainableParams / 1e6).toFixed(1)}M trainable parameters`);
+  }
+  if (s.sequence > model.arch.maxContext) out.push(`⚠ ${s.sequence.toLocaleString('en-US')} tokens is beyond ${model.id}'s ${model.arch.maxContext.toLocaleString('en-US')}-token context`);
+  if (e.gpus > 1) out.push(`per-GPU figures for ${layoutLabel(s.parallel)} on ${e.gpus} GPUs; total is summed over GPUs`);
+  if (s.parallel.zeroStage > 0 && s.parallel.data === 1) out.push(`ZeRO-${s.parallel.zeroStage} shards across data-parallel GPUs; with gpus=1 it saves nothing`);
+  out.push(`peak during ${e.peakPhase}; memory is what nvidia-smi shows (PyTorch's pool + CUDA context)`);
+  out.push(s.mode === 'inference'
+    ? 'fit table: more GPUs means tensor parallel up to 8, then pipeline stages'
+    : 'fit table: more GPUs means ZeRO-3 data parallel');
+  return out;
+}
+
+export const gpuMemoryCommand: Command<GpuMemoryResult> = {
+  name: 'gpu-memory',
+  description: 'GPU memory a model needs to serve or train, what it fits on, and what that costs',
+  usage: `<model> [precision] [train|lora|qlora] [mixed|bf16|fp32] [ckpt] [${GPU_MEMORY_KEYS}]`,
+  examples: [
+    '70b fp16',
+    'llama-3.1-70b fp8 batch=32 ctx=8k engine=vllm gpu=h100',
+    'qwen2.5-0.5b train mixed batch=8 seq=2048 ckpt',
+    'llama-3.1-8b lora r=16 batch=4 seq=2048 ckpt',
+    'llama-3.1-70b qlora r=64 seq=4096 ckpt',
+    'mixtral-8x7b q4_k_m',
+    'deepseek-v3 fp8 gpus=8',
+  ],
+  run: computeGpuMemory,
+};

@@ -1,0 +1,10 @@
+// Every slash command, in the order `help` lists them. Adding a command is adding it here.
+import type { Command } from './command.ts';
+import { gpuMemoryCommand } from './gpuMemory.ts';
+
+export const COMMANDS: Command<unknown>[] = [gpuMemoryCommand as Command<unknown>];
+
+export function findCommand(name: string): Command<unknown> | undefined {
+  const wanted = name.replace(/^\//, '').toLowerCase();
+  return COMMANDS.find((c) => c.name === wanted);
+}

@@ -1,0 +1,19 @@
+import { type Gpu, type InstancePrice, loadGpuCatalog, loadPriceCatalog } from './hardware.ts';
+import { loadModelRegistry, type ModelRegistry } from './models.ts';
+
+export interface Catalogs {
+  models: ModelRegistry;
+  gpus: Gpu[];
+  prices: InstancePrice[];
+}
+
+let bundled: Catalogs | undefined;
+
+/** The catalogs shipped in config/, read and validated once per process. */
+export function bundledCatalogs(): Catalogs {
+  if (!bundled) {
+    const gpus = loadGpuCatalog();
+    bundled = { models: loadModelRegistry(), gpus, prices: loadPriceCatalog(gpus) };
+  }
+  return bundled;
+}

@@ -1,0 +1,78 @@
+// `burnrate <command> <text...> [--json]`: the slash commands in a terminal.
+import { randomBytes } from 'node:crypto';
+import { UsageError } from '../../commands/command.ts';
+import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
+import { COMMANDS, findCommand } from '../../commands/index.ts';
+import { bundledCatalogs } from '../catalogs/catalogs.ts';
+import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
+import { renderGpuMemoryText } from './gpuMemoryText.ts';
+
+const TEXT_RENDERERS: Record<string, (result: never) => string> = {
+  'gpu-memory': (r: GpuMemoryResult) => renderGpuMemoryText(r),
+};
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+const processIo: CliIo = {
+  out: (t) => process.stdout.write(`${t}\n`),
+  err: (t) => process.stderr.write(`${t}\n`),
+  env: process.env,
+};
+
+function overview(): string {
+  return [
+    'usage: burnrate <command> <text...> [--json]',
+    '',
+    ...COMMANDS.flatMap((c) => [`  ${c.name.padEnd(12)} ${c.description}`, ...c.examples.slice(0, 2).map((e) => `  ${''.padEnd(12)} e.g. burnrate ${c.name} ${e}`)]),
+    '',
+    '`burnrate <command> help` shows a command\'s grammar and examples.',
+  ].join('\n');
+}
+
+function commandHelp(name: string): string {
+  const c = findCommand(name)!;
+  return [`${c.name}: ${c.description}`, '', `usage: burnrate ${c.name} ${c.usage} [--json]`, '', 'examples:', ...c.examples.map((e) => `  burnrate ${c.name} ${e}`)].join('\n');
+}
+
+/** Returns the exit code: 0 answered, 2 bad input, 1 internal failure. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const json = argv.includes('--json');
+  const args = argv.filter((a) => a !== '--json');
+  const [name, ...words] = args;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(overview());
+    return 0;
+  }
+  const command = findCommand(name);
+  if (!command) {
+    io.err(`burnrate: unknown command "${name}"\n\n${overview()}`);
+    return 2;
+  }
+  const text = words.join(' ');
+  if (!text.trim() || text.trim() === 'help') {
+    (text.trim() ? io.out : io.err)(commandHelp(command.name));
+    return text.trim() ? 0 : 2;
+  }
+  try {
+    const result = await command.run(text, { catalogs: bundledCatalogs(), hub: new HuggingFaceHub(hubSettingsFromEnv(io.env)) });
+    io.out(json ? JSON.stringify(result, null, 2) : TEXT_RENDERERS[command.name]!(result as never));
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const lines = [`burnrate ${command.name}: ${error.message}`];
+      if (error.detail.understood?.length) lines.push(`  understood: ${error.detail.understood.join(' ')}`);
+      if (error.detail.notUnderstood?.length) lines.push(`  not understood: ${error.detail.notUnderstood.join(' ')}`);
+      lines.push(`  usage: burnrate ${command.name} ${command.usage}`, `  e.g.   burnrate ${command.name} ${command.examples[0]}`);
+      io.err(lines.join('\n'));
+      return 2;
+    }
+    const ref = randomBytes(3).toString('hex').toUpperCase();
+    io.err(`burnrate ${command.name}: something went wrong (ref ${ref})`);
+    io.err(JSON.stringify({ level: 'error', ref, command: command.name, error: (error as Error).message }));
+    return 1;
+  }
+}

@@ -1,0 +1,34 @@
+// /gpu-memory as a Slack message: the answer in one line first, then breakdown, fit table,
+// assumptions and method.
+import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
+import { breakdownRows, FIT_HEADER, fitRows, headerLine, priceFootnote } from '../present/gpuMemoryView.ts';
+import { type Block, chunkLines, codeSections, MAX_BLOCKS, MAX_FIELDS } from './blockLimits.ts';
+
+export interface SlackMessage {
+  /** plain-text fallback for notifications and screen readers */
+  text: string;
+  blocks: Block[];
+}
+
+function padTable(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+}
+
+export function gpuMemoryBlocks(r: GpuMemoryResult): SlackMessage {
+  const fields = breakdownRows(r).slice(0, MAX_FIELDS).map(([k, v]) => ({ type: 'mrkdwn' as const, text: `*${k}*\n${v}` }));
+  const fitting = r.fits.filter((f) => f.count !== null);
+  const table = padTable([[...FIT_HEADER].slice(0, 5), ...fitRows(r).filter((_, i) => r.fits[i]!.count !== null).map((row) => row.slice(0, 5))]);
+  const blocks: Block[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `*${r.summary}*` } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: headerLine(r) }] },
+    { type: 'section', fields },
+    { type: 'divider' },
+    { type: 'section', text: { type: 'mrkdwn', text: fitting.length ? '*Fits on*' : '*Does not fit on up to 64 of any GPU in the catalog*' } },
+    ...(fitting.length ? codeSections(table) : []),
+    ...chunkLines(['*Assumptions*', ...r.assumptions.map((a) => `• ${a}`)]).map((text): Block => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+    ...chunkLines(r.method.map((m) => `• ${m}`)).map((text): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] })),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: priceFootnote(r) }] },
+  ];
+  return { text: r.summary, blocks: blocks.slice(0, MAX_BLOCKS) };
+}
