@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import type { z } from 'zod';
 
 export const CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
@@ -19,7 +19,7 @@ export function readYamlFile<T>(path: string, schema: z.ZodType<T>): T {
   }
   let data: unknown;
   try {
-    data = parse(text);
+    data = load(text);
   } catch (error) {
     throw new CatalogError(`${path} is not valid YAML: ${(error as Error).message}`);
   }
