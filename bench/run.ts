@@ -1,0 +1,46 @@
+// npm run bench: median time to compute a /gpu-memory answer, and the CLI's start-to-answer time.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { computeGpuMemory } from '../commands/gpuMemory.ts';
+import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
+import { HubError } from '../src/hub/huggingFaceHub.ts';
+
+const INPUTS = [
+  '70b fp16',
+  'llama-3.1-70b fp8 batch=32 ctx=8k engine=vllm gpu=h100',
+  'qwen2.5-0.5b train mixed batch=8 seq=2048 ckpt',
+  'llama-3.1-8b lora r=16 batch=4 seq=2048 ckpt',
+  'mixtral-8x7b q4_k_m',
+  'deepseek-v3 fp8 gpus=8',
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const context = { catalogs: bundledCatalogs(), hub: { fetchModel: async () => { throw new HubError('offline'); } } };
+  for (const text of INPUTS) await computeGpuMemory(text, context); // warm up
+  const rounds = 200;
+  console.log('gpu-memory compute (median of', rounds, 'runs each; target < 5 ms)');
+  for (const text of INPUTS) {
+    const times: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const start = performance.now();
+      await computeGpuMemory(text, context);
+      times.push(performance.now() - start);
+    }
+    console.log(`  ${median(times).toFixed(3).padStart(7)} ms  ${text}`);
+  }
+
+  const bin = fileURLToPath(new URL('../bin/burnrate.js', import.meta.url));
+  const runs = 7;
+  const starts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    execFileSync(process.execPath, [bin, 'gpu-memory', '70b', 'fp16'], { stdio: 'ignore' });
+    starts.push(performance.now() - start);
+  }
+  console.log(`CLI start-to-answer, node bin/burnrate.js gpu-memory 70b fp16 (median of ${runs}; target < 1000 ms): ${median(starts).toFixed(0)} ms`);
+  console.log(`  all runs: ${starts.map((t) => t.toFixed(0)).join(', ')} ms`);
+}
+
+void main();
