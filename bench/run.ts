@@ -1,5 +1,6 @@
 // npm run bench: median time to compute a /gpu-memory answer, and the CLI's start-to-answer time.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
@@ -39,6 +40,8 @@ async function main() {
     execFileSync(process.execPath, [bin, 'gpu-memory', '70b', 'fp16'], { stdio: 'ignore' });
     starts.push(performance.now() - start);
   }
+  const bundled = existsSync(fileURLToPath(new URL('../dist/burnrate-cli.mjs', import.meta.url)));
+  console.log(bundled ? 'CLI runs the bundle that npm ci built (dist/)' : 'CLI runs through tsx: no dist/ bundle (run npm ci or npm run prepare)');
   console.log(`CLI start-to-answer, node bin/burnrate.js gpu-memory 70b fp16 (median of ${runs}; target < 1000 ms): ${median(starts).toFixed(0)} ms`);
   console.log(`  all runs: ${starts.map((t) => t.toFixed(0)).join(', ')} ms`);
 }

@@ -289,12 +289,10 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
   let masterBytes: number; // bytes per element of weights, gradients and optimizer states of trainable params
   let computeCopies = 0; // mixed precision: bf16 copies of weights kept by autocast for backward
   if (isAdapter) {
-    const baseBits = s.mode === 'qlora' ? NF4_DOUBLE_QUANT_BITS : WEIGHT_FORMATS[s.weights].linearBits;
-    const base = shardedWeights(s, s.mode === 'qlora' || WEIGHT_FORMATS[s.weights].linearBits < 16
-      ? inferenceWeightBits(s.weights === 'nf4' || s.mode === 'qlora' ? 'nf4' : s.weights)
-      : uniformBits(baseBits));
-    let baseBytes = base.bytes;
-    if (s.mode === 'qlora') baseBytes = shardedWeights(s, (g) => (g === 'linear' || g === 'experts' ? NF4_DOUBLE_QUANT_BITS : 16)).bytes;
+    const baseBits = s.mode === 'qlora'
+      ? (group: WeightGroup) => (group === 'linear' || group === 'experts' ? NF4_DOUBLE_QUANT_BITS : 16)
+      : inferenceWeightBits(s.weights);
+    const baseBytes = shardedWeights(s, baseBits).bytes;
     // PEFT keeps adapters in fp32 (autocast_adapter_dtype=True) even on a bf16 base
     trainable = (loraAdapterParams(arch, s.lora.rank, s.lora.targets) * layersShare) / tp;
     masterBytes = 4;

@@ -1,9 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import type { z } from 'zod';
 
-export const CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
+/** config/ of the package this module belongs to, whether it runs from src/ or from the CLI bundle in dist/ */
+function findConfigDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'config', 'models.yaml'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('burnrate: cannot find config/models.yaml above the installed sources');
+    dir = parent;
+  }
+  return join(dir, 'config');
+}
+
+export const CONFIG_DIR = findConfigDir();
 
 export class CatalogError extends Error {
   override name = 'CatalogError';
