@@ -87,4 +87,43 @@ describe('gpu-memory physics', () => {
     expect(r.model.assumedArchitecture).toMatch(/llama-3\.1-70b/);
     expect(r.summary).toMatch(/^≈ 14\d GB · fits 1× H200, or 2× H100 SXM with TP2 · from \$/);
   });
+
+  it('charges each optimizer its own state and step transient', async () => {
+    const optimizer = async (opt: string) => (await run(`llama-3.1-8b train mixed opt=${opt} batch=1 seq=512`)).breakdown;
+    const adamw = await optimizer('adamw');
+    const eight = await optimizer('adamw8bit');
+    const sgd = await optimizer('sgd');
+    const adafactor = await optimizer('adafactor');
+    // AdamW: two fp32 states + the fp32 sqrt(exp_avg_sq) copy in step(): 12 B per parameter
+    expect(adamw.optimizer).toBeCloseTo(8030261248 * 12, -6);
+    expect(eight.optimizer).toBeLessThan(adamw.optimizer / 5);
+    expect(sgd.optimizer).toBeCloseTo(8030261248 * 4, -6);
+    // factored states are tiny; the update of the largest matrix (the 128256 × 4096 embedding) is materialized twice in fp32
+    expect(adafactor.optimizer).toBeGreaterThan(2 * 4 * 128256 * 4096);
+    expect(adafactor.optimizer).toBeLessThan(adamw.optimizer / 10);
+  });
+
+  it('keeps weights, gradients and optimizer states in fp32 for fp32 training', async () => {
+    const fp32 = await run('llama-3.2-1b train fp32 batch=1 seq=256');
+    const bf16 = await run('llama-3.2-1b train bf16 batch=1 seq=256');
+    expect(fp32.breakdown.weights).toBeCloseTo(2 * bf16.breakdown.weights, -6);
+    expect(fp32.breakdown.optimizer).toBeCloseTo(2 * bf16.breakdown.optimizer, -6);
+  });
+
+  it('puts a share of the layers on each pipeline stage, the heavier end stage reported', async () => {
+    const r = await run('llama-3.1-70b bf16 tp=8 pp=2');
+    expect(r.gpus).toBe(16);
+    const single = await run('llama-3.1-70b bf16 tp=8');
+    expect(r.breakdown.weights).toBeLessThan(single.breakdown.weights * 0.6);
+    expect(r.breakdown.weights).toBeGreaterThan(single.breakdown.weights * 0.45);
+  });
+
+  it('reads sizes written as 7e9 and 1.5t, and MoE sizes like 8x22b', async () => {
+    expect((await run('7e9 bf16')).model.params).toBe(7e9);
+    const huge = await run('1.5t fp8');
+    expect(huge.model.assumedArchitecture).toMatch(/llama-3\.1-405b/);
+    const moe = await run('8x22b');
+    expect(moe.model).toMatchObject({ params: 140620634112, paramsSource: "mixtral-8x22b's count" });
+  });
 });
+

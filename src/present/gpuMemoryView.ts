@@ -1,6 +1,7 @@
 // The /gpu-memory result as rows and lines shared by the terminal and Slack renderings, so the
 // two can differ in markup only, never in content.
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
+import type { CloudOffer } from '../calc/fit.ts';
 
 export const formatBytes = (bytes: number): string => {
   const gbValue = bytes / 1e9;
@@ -20,12 +21,19 @@ export function breakdownRows(r: GpuMemoryResult): [string, string][] {
     .map((k) => [ITEM_LABELS[k], formatBytes(r.breakdown[k])]);
 }
 
-export const FIT_HEADER = ['GPU', 'Need', 'Per GPU', 'Headroom', 'On-demand', 'Spot', 'Instance'] as const;
+export const FIT_HEADER = ['GPU', 'Need', 'Per GPU', 'Headroom', 'AWS', 'GCP', 'Azure'] as const;
+const CLOUDS = ['aws', 'gcp', 'azure'] as const;
 
+function offerCell(offer: CloudOffer | undefined): string {
+  if (!offer) return '—';
+  const spot = offer.spotPerHour != null ? ` (spot ${money(offer.spotPerHour)})` : '';
+  return `${money(offer.onDemandPerHour)}/h${spot} ${offer.instances > 1 ? `${offer.instances}× ` : ''}${offer.instance}`;
+}
+
+/** One row per GPU: count and layout needed, memory per GPU, headroom, and the cheapest instance on each cloud. */
 export function fitRows(r: GpuMemoryResult): string[][] {
   return r.fits.map((f) => {
-    if (f.count === null) return [f.gpuName, '> 64', formatBytes(f.perGpuBytes), '—', '—', '—', 'does not fit'];
-    const offer = f.offers[0];
+    if (f.count === null) return [f.gpuName, '> 64', formatBytes(f.perGpuBytes), '—', '—', '—', '—'];
     const serving = r.serving?.find((s) => s.gpuId === f.gpuId);
     const need = `${f.count}×${f.layout ? ` ${f.layout}` : ''}`;
     return [
@@ -33,9 +41,7 @@ export function fitRows(r: GpuMemoryResult): string[][] {
       serving ? `${need} (${serving.kvCacheTokens.toLocaleString('en-US')} KV tokens, ${serving.concurrentSequences} seqs)` : need,
       formatBytes(f.perGpuBytes),
       formatBytes(f.headroomBytes),
-      offer ? `${money(offer.onDemandPerHour)}/h` : '—',
-      offer?.spotPerHour != null ? `${money(offer.spotPerHour)}/h` : '—',
-      offer ? `${offer.instances > 1 ? `${offer.instances}× ` : ''}${offer.instance} (${offer.cloud}, ${offer.region})` : 'no listed instance',
+      ...CLOUDS.map((cloud) => offerCell(f.offers.find((o) => o.cloud === cloud))),
     ];
   });
 }
@@ -48,5 +54,6 @@ export function headerLine(r: GpuMemoryResult): string {
 
 export function priceFootnote(r: GpuMemoryResult): string {
   const dates = [...new Set(r.fits.flatMap((f) => f.offers.map((o) => o.asOf)))].sort();
-  return `Prices: on-demand and spot $/hour per listed region, as of ${dates.join(', ') || 'n/a'} (config/prices.yaml).`;
+  const regions = [...new Set(r.fits.flatMap((f) => f.offers.map((o) => `${o.cloud} ${o.region}`)))].sort();
+  return `Prices: on-demand (spot) $/hour of the cheapest instance per cloud, ${regions.join(', ') || 'no region'}; as of ${dates.join(', ') || 'n/a'} (config/prices.yaml).`;
 }
