@@ -1,0 +1,80 @@
+// Long-lived HTTP runtime: POST /slack/events (commands, interactivity, events) and GET /healthz.
+// Every Slack request is size-capped and signature-checked before Bolt sees it.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HTTPReceiver } from '@slack/bolt';
+import getRawBody from 'raw-body';
+import type { CommandContext } from '../../commands/command.ts';
+import { createSlackApp, type FinopsJobs, type LongWork, log } from '../slack/app.ts';
+import { verifySlackSignature } from '../slack/requestSignature.ts';
+
+/** Slack's largest payloads (modal views) stay well under this */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface HttpServerOptions {
+  port: number;
+  host?: string;
+  signingSecret: string;
+  token: string;
+  slackApiUrl?: string;
+  context: CommandContext;
+  jobs: FinopsJobs;
+  longWork: LongWork;
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? undefined : value;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: ['/slack/events'], bodyLimit: MAX_BODY_BYTES });
+  createSlackApp({ receiver, token: options.token, slackApiUrl: options.slackApiUrl, context: options.context, jobs: options.jobs, longWork: options.longWork });
+
+  const server = createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    if (req.method !== 'POST' || path !== '/slack/events') {
+      res.writeHead(404).end();
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await getRawBody(req, { limit: MAX_BODY_BYTES });
+    } catch (error) {
+      const status = (error as { status?: number }).status === 413 ? 413 : 400;
+      log('warn', { http: 'rejected', status, reason: (error as Error).message });
+      res.writeHead(status).end();
+      return;
+    }
+    const check = verifySlackSignature({
+      signingSecret: options.signingSecret,
+      timestamp: header(req, 'x-slack-request-timestamp'),
+      signature: header(req, 'x-slack-signature'),
+      body: body.toString('utf8'),
+    });
+    if (!check.ok) {
+      log('warn', { http: 'rejected', status: 401, reason: check.reason, bytes: body.length });
+      res.writeHead(401).end();
+      return;
+    }
+    (req as IncomingMessage & { rawBody: Buffer }).rawBody = body;
+    receiver.requestListener(req, res);
+  });
+  await new Promise<void>((ready) => server.listen(options.port, options.host ?? '0.0.0.0', () => ready()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}

@@ -1,0 +1,119 @@
+// The real HTTP server and Bolt receiver, driven by signed requests exactly as Slack sends them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeGpuMemory } from '../commands/gpuMemory.ts';
+import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
+import { pendingJobs } from '../src/runtime/pendingJobs.ts';
+import { inProcessLongWork } from '../src/slack/app.ts';
+import { offlineContext } from './support/context.ts';
+import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
+import { SIGNING_SECRET, signedHeaders, slashCommandBody } from './support/slackRequests.ts';
+
+let slack: FakeSlack;
+let server: RunningServer;
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+  server = await startHttpServer({
+    port: 0, host: '127.0.0.1', signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
+    context: offlineContext(), jobs: pendingJobs, longWork: inProcessLongWork,
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await slack.close();
+});
+
+async function post(body: string, headers: Record<string, string>) {
+  const response = await fetch(`${server.url}/slack/events`, { method: 'POST', body, headers });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+}
+
+const command = (name: string, text: string) => slashCommandBody(name, text, `${slack.url}/respond/1`);
+
+describe('slash commands over HTTP', () => {
+  it('answers /gpu-memory inside the acknowledgement, only to the caller', async () => {
+    const body = command('/gpu-memory', '70b fp16');
+    const { status, json } = await post(body, signedHeaders(body));
+    expect(status).toBe(200);
+    const expected = await computeGpuMemory('70b fp16', offlineContext());
+    expect(json).toMatchObject({ response_type: 'ephemeral', text: expected.summary });
+    expect(json.blocks[0].text.text).toBe(`*${expected.summary}*`);
+  });
+
+  it('shows the answer to the channel with `public`', async () => {
+    const body = command('/gpu-memory', 'llama-3.1-8b bf16 public');
+    const { json } = await post(body, signedHeaders(body));
+    expect(json.response_type).toBe('in_channel');
+  });
+
+  it('answers bad input with the usage, only to the caller', async () => {
+    const body = command('/gpu-memory', '70b fp16 batch=lots');
+    const { status, json } = await post(body, signedHeaders(body));
+    expect(status).toBe(200);
+    expect(json.response_type).toBe('ephemeral');
+    const text = json.blocks[0].text.text as string;
+    expect(text).toMatch(/batch=lots: "lots" is not a number/);
+    expect(text).toMatch(/Understood: `70b fp16`/);
+    expect(text).toMatch(/Usage: `\/gpu-memory <model>/);
+  });
+
+  it('answers help with usage and examples', async () => {
+    const body = command('/gpu-memory', 'help');
+    const { json } = await post(body, signedHeaders(body));
+    expect(JSON.stringify(json.blocks)).toMatch(/gpu-memory deepseek-v3 fp8 gpus=8/);
+  });
+
+  it('/finops help lists every command; /finops gpu-memory runs it', async () => {
+    let body = command('/finops', 'help');
+    let { json } = await post(body, signedHeaders(body));
+    expect(JSON.stringify(json.blocks)).toMatch(/\/gpu-memory.*\/finops digest.*\/finops scan/s);
+    body = command('/finops', 'gpu-memory 70b fp16');
+    ({ json } = await post(body, signedHeaders(body)));
+    expect(json.text).toMatch(/^≈ \d+ GB/);
+  });
+
+  it('/finops digest acknowledges at once and posts the result to response_url afterwards', async () => {
+    const body = slashCommandBody('/finops', 'digest', `${slack.url}/respond/digest`);
+    const { json } = await post(body, signedHeaders(body));
+    expect(json.text).toMatch(/Working on the weekly digest/);
+    const followUp = await slack.waitFor((c) => c.path === '/respond/digest');
+    expect(followUp.body).toMatchObject({ response_type: 'in_channel', text: expect.stringMatching(/weekly cost digest/) });
+  });
+});
+
+describe('request checks', () => {
+  const body = slashCommandBody('/gpu-memory', '70b fp16', 'http://127.0.0.1:9/respond');
+  const now = Math.floor(Date.now() / 1000);
+
+  it('rejects a bad signature with 401', async () => {
+    expect((await post(body, signedHeaders(body, now, 'wrong-secret'))).status).toBe(401);
+  });
+
+  it('rejects missing signature headers with 401', async () => {
+    expect((await post(body, { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(401);
+  });
+
+  it('rejects timestamps more than 5 minutes old or ahead', async () => {
+    expect((await post(body, signedHeaders(body, now - 301))).status).toBe(401);
+    expect((await post(body, signedHeaders(body, now + 301))).status).toBe(401);
+    expect((await post(body, signedHeaders(body, now - 200))).status).toBe(200);
+  });
+
+  it('rejects a replayed body under a new timestamp', async () => {
+    const original = signedHeaders(body, now - 10);
+    const replayed = { ...original, 'x-slack-request-timestamp': String(now) };
+    expect((await post(body, replayed)).status).toBe(401);
+  });
+
+  it('rejects an oversized body with 413 before checking anything else', async () => {
+    const huge = slashCommandBody('/gpu-memory', `70b ${'x'.repeat(300 * 1024)}`, 'http://127.0.0.1:9/respond');
+    expect((await post(huge, signedHeaders(huge))).status).toBe(413);
+  });
+
+  it('serves /healthz', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+});
