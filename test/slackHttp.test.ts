@@ -73,21 +73,32 @@ describe('slash commands over HTTP', () => {
     expect(json.text).toMatch(/^≈ \d+ GB/);
   });
 
-  it('/finops digest acknowledges at once and posts the result to response_url afterwards', async () => {
-    const body = slashCommandBody('/finops', 'digest', `${slack.url}/respond/digest`);
+  it('/finops digest acknowledges at once and posts the result to the channel afterwards', async () => {
+    const body = command('/finops', 'digest');
     const { json } = await post(body, signedHeaders(body));
     expect(json.text).toMatch(/Working on the weekly digest/);
-    const followUp = await slack.waitFor((c) => c.path === '/respond/digest');
-    expect(followUp.body).toMatchObject({ response_type: 'in_channel', text: expect.stringMatching(/weekly cost digest/) });
+    const followUp = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && /weekly cost digest/.test(String(c.body.text)));
+    expect(followUp.body).toMatchObject({ channel: 'C1' });
+    expect(followUp.headers.authorization).toBe('Bearer xoxb-test');
+  });
+
+  it('waits out a 429 from Slack and delivers the message exactly once', async () => {
+    slack.rateLimitNext('chat.postMessage', 1, 1);
+    const before = slack.calls.filter((c) => /idle-resource scan/.test(String(c.body.text))).length;
+    const body = command('/finops', 'scan');
+    await post(body, signedHeaders(body));
+    await slack.waitFor((c) => c.path === '/api/chat.postMessage' && /idle-resource scan/.test(String(c.body.text)), 8000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.calls.filter((c) => /idle-resource scan/.test(String(c.body.text))).length).toBe(before + 1);
   });
 });
 
 describe('request checks', () => {
   const body = slashCommandBody('/gpu-memory', '70b fp16', 'http://127.0.0.1:9/respond');
-  const now = Math.floor(Date.now() / 1000);
+  const seconds = () => Math.floor(Date.now() / 1000);
 
   it('rejects a bad signature with 401', async () => {
-    expect((await post(body, signedHeaders(body, now, 'wrong-secret'))).status).toBe(401);
+    expect((await post(body, signedHeaders(body, seconds(), 'wrong-secret'))).status).toBe(401);
   });
 
   it('rejects missing signature headers with 401', async () => {
@@ -95,14 +106,15 @@ describe('request checks', () => {
   });
 
   it('rejects timestamps more than 5 minutes old or ahead', async () => {
-    expect((await post(body, signedHeaders(body, now - 301))).status).toBe(401);
-    expect((await post(body, signedHeaders(body, now + 301))).status).toBe(401);
-    expect((await post(body, signedHeaders(body, now - 200))).status).toBe(200);
+    expect((await post(body, signedHeaders(body, seconds() - 310))).status).toBe(401);
+    expect((await post(body, signedHeaders(body, seconds() + 310))).status).toBe(401);
+    expect((await post(body, signedHeaders(body, seconds() - 200))).status).toBe(200);
+    expect((await post(body, signedHeaders(body, seconds() + 200))).status).toBe(200);
   });
 
   it('rejects a replayed body under a new timestamp', async () => {
-    const original = signedHeaders(body, now - 10);
-    const replayed = { ...original, 'x-slack-request-timestamp': String(now) };
+    const original = signedHeaders(body, seconds() - 10);
+    const replayed = { ...original, 'x-slack-request-timestamp': String(seconds()) };
     expect((await post(body, replayed)).status).toBe(401);
   });
 

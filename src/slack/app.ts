@@ -92,7 +92,7 @@ export function createSlackApp(options: { receiver: Receiver; token?: string; sl
       await ack(await answerCommand(command, payload.text, options.context, payload.user_id));
     });
   }
-  app.command('/finops', async ({ command: payload, ack, respond }) => {
+  app.command('/finops', async ({ command: payload, ack, client }) => {
     const [verb = 'help', ...rest] = payload.text.trim().split(/\s+/);
     const job = verb === 'digest' || verb === 'scan' ? verb : undefined;
     if (!job) {
@@ -103,7 +103,8 @@ export function createSlackApp(options: { receiver: Receiver; token?: string; sl
     await ack({ response_type: 'ephemeral', text: `Working on the ${job === 'digest' ? 'weekly digest' : 'idle scan'}…` });
     options.longWork.start(job, async () => {
       const text = await options.jobs[job]();
-      await respond({ response_type: 'in_channel', text, replace_original: false });
+      // the WebClient waits out Retry-After on HTTP 429 and sends again, so the result is never dropped
+      await client.chat.postMessage({ channel: payload.channel_id, text });
     });
   });
   return app;

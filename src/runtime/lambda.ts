@@ -1,0 +1,52 @@
+// AWS Lambda runtime: the same Bolt app behind Bolt's AwsLambdaReceiver, with the same size cap
+// and two-sided signature check as the HTTP server. API Gateway HTTP API (v2) and REST (v1) events.
+import { AwsLambdaReceiver } from '@slack/bolt';
+import type { CommandContext } from '../../commands/command.ts';
+import { createSlackApp, type FinopsJobs, type LongWork, log } from '../slack/app.ts';
+import { verifySlackSignature } from '../slack/requestSignature.ts';
+import { MAX_BODY_BYTES } from './httpServer.ts';
+
+export interface LambdaOptions {
+  signingSecret: string;
+  token: string;
+  slackApiUrl?: string;
+  context: CommandContext;
+  jobs: FinopsJobs;
+  /** Bolt's Lambda receiver holds the HTTP response until listeners finish: long work must be handed off */
+  longWork: LongWork;
+}
+
+type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
+export type AwsEvent = Parameters<AwsHandler>[0];
+export type SlackLambdaHandler = (event: AwsEvent, context?: unknown) => ReturnType<AwsHandler>;
+
+function headerOf(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+  const key = Object.keys(headers ?? {}).find((k) => k.toLowerCase() === name);
+  return key ? headers![key] : undefined;
+}
+
+export function createLambdaHandler(options: LambdaOptions): SlackLambdaHandler {
+  const receiver = new AwsLambdaReceiver({ signingSecret: options.signingSecret });
+  createSlackApp({ receiver, token: options.token, slackApiUrl: options.slackApiUrl, context: options.context, jobs: options.jobs, longWork: options.longWork });
+  const boltHandler = receiver.toHandler();
+  return async (event, context) => {
+    const raw = event.body ?? '';
+    const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+    if (body.length > MAX_BODY_BYTES) {
+      log('warn', { lambda: 'rejected', status: 413, bytes: body.length });
+      return { statusCode: 413, body: '' };
+    }
+    const headers = event.headers as Record<string, string | undefined>;
+    const check = verifySlackSignature({
+      signingSecret: options.signingSecret,
+      timestamp: headerOf(headers, 'x-slack-request-timestamp'),
+      signature: headerOf(headers, 'x-slack-signature'),
+      body: body.toString('utf8'),
+    });
+    if (!check.ok) {
+      log('warn', { lambda: 'rejected', status: 401, reason: check.reason, bytes: body.length });
+      return { statusCode: 401, body: '' };
+    }
+    return boltHandler(event, context);
+  };
+}

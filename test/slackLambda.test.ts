@@ -1,0 +1,56 @@
+// The same signed requests through the Lambda handler, as API Gateway HTTP API (v2) events.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AwsEvent, createLambdaHandler, type SlackLambdaHandler } from '../src/runtime/lambda.ts';
+import { pendingJobs } from '../src/runtime/pendingJobs.ts';
+import { inProcessLongWork } from '../src/slack/app.ts';
+import { offlineContext } from './support/context.ts';
+import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
+import { SIGNING_SECRET, signedHeaders, slashCommandBody } from './support/slackRequests.ts';
+
+let slack: FakeSlack;
+let handler: SlackLambdaHandler;
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+  handler = createLambdaHandler({
+    signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
+    context: offlineContext(), jobs: pendingJobs, longWork: inProcessLongWork,
+  });
+});
+afterAll(() => slack.close());
+
+function httpApiEvent(body: string, headers: Record<string, string>, base64 = false): AwsEvent {
+  return {
+    version: '2.0', routeKey: 'POST /slack/events', rawPath: '/slack/events', rawQueryString: '',
+    headers: { host: 'abc.execute-api.us-east-1.amazonaws.com', ...headers },
+    requestContext: {
+      accountId: '123456789012', apiId: 'abc', domainName: 'abc.execute-api.us-east-1.amazonaws.com', domainPrefix: 'abc',
+      http: { method: 'POST', path: '/slack/events', protocol: 'HTTP/1.1', sourceIp: '3.3.3.3', userAgent: 'Slackbot 1.0' },
+      requestId: 'r1', routeKey: 'POST /slack/events', stage: '$default', time: '22/Nov/2026:12:00:00 +0000', timeEpoch: Date.now(),
+    },
+    body: base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: base64,
+  } as unknown as AwsEvent;
+}
+
+describe('Lambda handler', () => {
+  it('answers a slash command in the acknowledgement (base64 body, as API Gateway sends it)', async () => {
+    const body = slashCommandBody('/gpu-memory', '70b fp16', `${slack.url}/respond`);
+    const response = await handler(httpApiEvent(body, signedHeaders(body), true));
+    expect(response.statusCode).toBe(200);
+    const json = JSON.parse(response.body);
+    expect(json).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^≈ \d+ GB · fits/) });
+  });
+
+  it('rejects bad and stale signatures with 401', async () => {
+    const body = slashCommandBody('/gpu-memory', '70b fp16', `${slack.url}/respond`);
+    expect((await handler(httpApiEvent(body, signedHeaders(body, undefined, 'wrong')))).statusCode).toBe(401);
+    expect((await handler(httpApiEvent(body, signedHeaders(body, Math.floor(Date.now() / 1000) + 600)))).statusCode).toBe(401);
+    expect((await handler(httpApiEvent(body, { 'content-type': 'application/x-www-form-urlencoded' }))).statusCode).toBe(401);
+  });
+
+  it('rejects an oversized body with 413', async () => {
+    const body = slashCommandBody('/gpu-memory', 'x'.repeat(300 * 1024), `${slack.url}/respond`);
+    expect((await handler(httpApiEvent(body, signedHeaders(body)))).statusCode).toBe(413);
+  });
+});
