@@ -1,18 +1,14 @@
 #!/usr/bin/env node
-// `npm ci` runs this (the `prepare` script): bundles the CLI into dist/ so it starts without
-// transpiling TypeScript through loader hooks. bin/burnrate.js uses the bundle only while it is
+// `npm ci` runs this (the `prepare` script): bundles the entry points into dist/ so they start
+// without transpiling TypeScript through loader hooks. bin/entry.js uses a bundle only while it is
 // newer than every source file, so an edited checkout never runs stale code.
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
-export const BUNDLE = fileURLToPath(new URL('../dist/burnrate-cli.mjs', import.meta.url));
+const at = (path) => fileURLToPath(new URL(path, import.meta.url));
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' };
 
-buildSync({
-  entryPoints: [fileURLToPath(new URL('../src/runtime/cli.ts', import.meta.url))],
-  outfile: BUNDLE,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-});
+// the CLI bundles its few small dependencies too: one file to load
+buildSync({ ...common, entryPoints: [at('../src/runtime/cli.ts')], outfile: at('../dist/burnrate-cli.mjs') });
+// the bot keeps Bolt and its CommonJS dependencies as they are installed
+buildSync({ ...common, entryPoints: [at('../src/runtime/server.ts')], outfile: at('../dist/burnrate-server.mjs'), packages: 'external' });

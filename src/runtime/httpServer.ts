@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { HTTPReceiver } from '@slack/bolt';
 import getRawBody from 'raw-body';
 import type { CommandContext } from '../../commands/command.ts';
-import { createSlackApp, type FinopsJobs, type LongWork, log } from '../slack/app.ts';
+import { createSlackApp, type FinopsJobs, type LongWork, log, type Visibility } from '../slack/app.ts';
 import { verifySlackSignature } from '../slack/requestSignature.ts';
 
 /** Slack's largest payloads (modal views) stay well under this */
@@ -20,6 +20,7 @@ export interface HttpServerOptions {
   context: CommandContext;
   jobs: FinopsJobs;
   longWork: LongWork;
+  visibility?: Visibility;
 }
 
 export interface RunningServer {
@@ -35,7 +36,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: ['/slack/events'], bodyLimit: MAX_BODY_BYTES });
-  createSlackApp({ receiver, token: options.token, slackApiUrl: options.slackApiUrl, context: options.context, jobs: options.jobs, longWork: options.longWork });
+  createSlackApp({ receiver, token: options.token, slackApiUrl: options.slackApiUrl, context: options.context, jobs: options.jobs, longWork: options.longWork, visibility: options.visibility });
 
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];

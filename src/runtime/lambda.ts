@@ -2,7 +2,7 @@
 // and two-sided signature check as the HTTP server. API Gateway HTTP API (v2) and REST (v1) events.
 import { AwsLambdaReceiver } from '@slack/bolt';
 import type { CommandContext } from '../../commands/command.ts';
-import { createSlackApp, type FinopsJobs, type LongWork, log } from '../slack/app.ts';
+import { createSlackApp, type FinopsJobs, type LongWork, log, type Visibility } from '../slack/app.ts';
 import { verifySlackSignature } from '../slack/requestSignature.ts';
 import { MAX_BODY_BYTES } from './httpServer.ts';
 
@@ -14,6 +14,7 @@ export interface LambdaOptions {
   jobs: FinopsJobs;
   /** Bolt's Lambda receiver holds the HTTP response until listeners finish: long work must be handed off */
   longWork: LongWork;
+  visibility?: Visibility;
 }
 
 type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
@@ -27,7 +28,7 @@ function headerOf(headers: Record<string, string | undefined> | undefined, name:
 
 export function createLambdaHandler(options: LambdaOptions): SlackLambdaHandler {
   const receiver = new AwsLambdaReceiver({ signingSecret: options.signingSecret });
-  createSlackApp({ receiver, token: options.token, slackApiUrl: options.slackApiUrl, context: options.context, jobs: options.jobs, longWork: options.longWork });
+  createSlackApp({ receiver, token: options.token, slackApiUrl: options.slackApiUrl, context: options.context, jobs: options.jobs, longWork: options.longWork, visibility: options.visibility });
   const boltHandler = receiver.toHandler();
   return async (event, context) => {
     const raw = event.body ?? '';

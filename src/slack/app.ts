@@ -50,7 +50,11 @@ function splitPublic(text: string): { text: string; isPublic: boolean } {
   return { text: kept.join(' '), isPublic: kept.length !== words.length };
 }
 
-export async function answerCommand(command: Command<unknown>, rawText: string, context: CommandContext, user: string): Promise<Reply> {
+export type Visibility = 'ephemeral' | 'in_channel';
+
+export async function answerCommand(
+  command: Command<unknown>, rawText: string, context: CommandContext, user: string, visibility: Visibility = 'ephemeral',
+): Promise<Reply> {
   const { text, isPublic } = splitPublic(rawText);
   if (!text || text === 'help') return helpReply(command);
   const started = Date.now();
@@ -58,7 +62,7 @@ export async function answerCommand(command: Command<unknown>, rawText: string, 
     const result = await command.run(text, context);
     const message = BLOCK_RENDERERS[command.name]!(result as never);
     log('info', { command: command.name, user, ms: Date.now() - started });
-    return { response_type: isPublic ? 'in_channel' : 'ephemeral', ...message };
+    return { response_type: isPublic ? 'in_channel' : visibility, ...message };
   } catch (error) {
     if (error instanceof UsageError) {
       log('info', { command: command.name, user, ms: Date.now() - started, usage: error.message });
@@ -81,15 +85,29 @@ export function finopsHelp(): Reply {
   return { response_type: 'ephemeral', text: 'burnrate commands', blocks: [section('*burnrate commands*'), section(lines.join('\n'))] };
 }
 
-export function createSlackApp(options: { receiver: Receiver; token?: string; slackApiUrl?: string; context: CommandContext; jobs: FinopsJobs; longWork: LongWork }): App {
+export interface SlackAppOptions {
+  receiver?: Receiver;
+  token: string;
+  slackApiUrl?: string;
+  context: CommandContext;
+  jobs: FinopsJobs;
+  longWork: LongWork;
+  /** who sees calculator answers without `public` */
+  visibility?: Visibility;
+  /** Socket Mode instead of a receiver */
+  socketMode?: { appToken: string };
+}
+
+export function createSlackApp(options: SlackAppOptions): App {
   const app = new App({
-    receiver: options.receiver,
+    ...(options.socketMode ? { socketMode: true, appToken: options.socketMode.appToken } : { receiver: options.receiver }),
     token: options.token,
     clientOptions: options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined,
   });
+  const visibility = options.visibility ?? 'ephemeral';
   for (const command of COMMANDS) {
     app.command(`/${command.name}`, async ({ command: payload, ack }) => {
-      await ack(await answerCommand(command, payload.text, options.context, payload.user_id));
+      await ack(await answerCommand(command, payload.text, options.context, payload.user_id, visibility));
     });
   }
   app.command('/finops', async ({ command: payload, ack, client }) => {
@@ -97,7 +115,7 @@ export function createSlackApp(options: { receiver: Receiver; token?: string; sl
     const job = verb === 'digest' || verb === 'scan' ? verb : undefined;
     if (!job) {
       const sub = COMMANDS.find((c) => c.name === verb);
-      await ack(sub ? await answerCommand(sub, rest.join(' '), options.context, payload.user_id) : finopsHelp());
+      await ack(sub ? await answerCommand(sub, rest.join(' '), options.context, payload.user_id, visibility) : finopsHelp());
       return;
     }
     await ack({ response_type: 'ephemeral', text: `Working on the ${job === 'digest' ? 'weekly digest' : 'idle scan'}…` });

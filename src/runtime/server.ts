@@ -1,0 +1,70 @@
+// `npm start`: the long-lived bot. HTTP when SLACK_SIGNING_SECRET is set, Socket Mode when
+// SLACK_APP_TOKEN is; with no Slack credentials it says what to set and exits 0.
+import type { CommandContext } from '../../commands/command.ts';
+import { bundledCatalogs } from '../catalogs/catalogs.ts';
+import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
+import { createSlackApp, inProcessLongWork, log } from '../slack/app.ts';
+import { startHttpServer } from './httpServer.ts';
+import { pendingJobs } from './pendingJobs.ts';
+import { loadSettings, type Settings, SettingsError } from './settings.ts';
+
+export const NO_CREDENTIALS_HELP = `burnrate: no Slack credentials are set, so the bot is not started.
+
+To run it in Slack, create an app from manifest.yaml, install it, then either
+  HTTP:        SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… npm start   (serves POST /slack/events on PORT, default 3000)
+  Socket Mode: SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… npm start
+
+Meanwhile the commands work in a terminal:
+  npx burnrate gpu-memory 70b fp16
+  npx burnrate help`;
+
+function commandContext(settings: Settings, env: NodeJS.ProcessEnv): CommandContext {
+  const hub = hubSettingsFromEnv(env);
+  return { catalogs: bundledCatalogs(), hub: new HuggingFaceHub({ ...hub, timeoutMs: Math.min(hub.timeoutMs, settings.file.hub_timeout_ms) }) };
+}
+
+/** Returns an exit code when the process should end, or a function that stops the running bot. */
+export async function startBot(
+  env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void,
+): Promise<number | (() => Promise<void>)> {
+  let settings: Settings;
+  try {
+    settings = loadSettings(env);
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      err(`burnrate: cannot start: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  const { transport } = settings;
+  if (transport.kind === 'none') {
+    out(NO_CREDENTIALS_HELP);
+    return 0;
+  }
+  const started = Date.now();
+  const shared = {
+    token: transport.token, slackApiUrl: settings.slackApiUrl, context: commandContext(settings, env),
+    jobs: pendingJobs, longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
+  };
+  if (transport.kind === 'socket') {
+    const app = createSlackApp({ ...shared, socketMode: { appToken: transport.appToken } });
+    await app.start();
+    log('info', { started: 'socket-mode', ms: Date.now() - started });
+    return async () => {
+      await app.stop();
+    };
+  }
+  const server = await startHttpServer({ ...shared, port: transport.port, signingSecret: transport.signingSecret });
+  log('info', { started: 'http', port: transport.port, ms: Date.now() - started });
+  return server.close;
+}
+
+export async function main(): Promise<void> {
+  const outcome = await startBot(process.env, (line) => console.log(line), (line) => console.error(line));
+  if (typeof outcome === 'number') {
+    process.exitCode = outcome;
+    return;
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void outcome());
+}

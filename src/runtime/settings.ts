@@ -1,0 +1,73 @@
+// Settings from the environment and the YAML file named by BURNRATE_CONFIG, validated once at
+// start. Anything wrong stops the start with the setting's name and how to set it.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CatalogError, CONFIG_DIR, readYamlFile } from '../catalogs/yamlFile.ts';
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+const fileSchema = z.object({
+  reply_visibility: z.enum(['ephemeral', 'in_channel']).default('ephemeral'),
+  hub_timeout_ms: z.number().int().min(100).max(10_000).default(2000),
+}).strict();
+
+export type FileSettings = z.infer<typeof fileSchema>;
+
+export type Transport =
+  | { kind: 'none' }
+  | { kind: 'http'; port: number; token: string; signingSecret: string }
+  | { kind: 'socket'; token: string; appToken: string };
+
+export interface Settings {
+  transport: Transport;
+  slackApiUrl?: string;
+  configPath: string | null;
+  file: FileSettings;
+}
+
+function envCheck(env: NodeJS.ProcessEnv, name: string, test: (v: string) => boolean, how: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (!test(value)) throw new SettingsError(`${name} ${how}`);
+  return value;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv): Settings {
+  const token = envCheck(env, 'SLACK_BOT_TOKEN', (v) => v.startsWith('xoxb-'),
+    'must be a bot token starting with xoxb- (Slack app settings → OAuth & Permissions → Bot User OAuth Token)');
+  const appToken = envCheck(env, 'SLACK_APP_TOKEN', (v) => v.startsWith('xapp-'),
+    'must be an app-level token starting with xapp- with the connections:write scope (Slack app settings → Basic Information → App-Level Tokens)');
+  const signingSecret = envCheck(env, 'SLACK_SIGNING_SECRET', (v) => /^[0-9a-f]{16,}$/i.test(v),
+    'must be the hex Signing Secret from Slack app settings → Basic Information → App Credentials');
+  const slackApiUrl = envCheck(env, 'SLACK_API_URL', (v) => /^https?:\/\/[^\s]+\/$/.test(v),
+    'must be an http(s) URL ending in a slash, e.g. https://slack.com/api/');
+  const portText = env.PORT ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new SettingsError(`PORT must be a TCP port between 1 and 65535, got "${portText}"`);
+
+  const explicit = env.BURNRATE_CONFIG;
+  const configPath = explicit ?? join(CONFIG_DIR, 'burnrate.yaml');
+  let file: FileSettings;
+  if (!existsSync(configPath)) {
+    if (explicit) throw new SettingsError(`BURNRATE_CONFIG names ${explicit}, which does not exist; copy config/burnrate.example.yaml there or unset BURNRATE_CONFIG`);
+    file = fileSchema.parse({});
+  } else {
+    try {
+      file = readYamlFile(configPath, fileSchema);
+    } catch (error) {
+      if (error instanceof CatalogError) throw new SettingsError(`${error.message}\n  see config/burnrate.example.yaml for every setting`);
+      throw error;
+    }
+  }
+
+  let transport: Transport;
+  if (!token && !appToken && !signingSecret) transport = { kind: 'none' };
+  else if (!token) throw new SettingsError('SLACK_BOT_TOKEN is not set: the bot needs its xoxb- token to answer (OAuth & Permissions → Bot User OAuth Token)');
+  else if (appToken) transport = { kind: 'socket', token, appToken };
+  else if (!signingSecret) throw new SettingsError('SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it (Basic Information → App Credentials); or set SLACK_APP_TOKEN for Socket Mode');
+  else transport = { kind: 'http', port, token, signingSecret };
+  return { transport, slackApiUrl, configPath: existsSync(configPath) ? configPath : null, file };
+}

@@ -1,0 +1,71 @@
+// `npm start` as a process: the real entry, real env, the Web API faked on loopback.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
+import { signedHeaders, slashCommandBody } from './support/slackRequests.ts';
+
+const BIN = fileURLToPath(new URL('../bin/burnrate-server.js', import.meta.url));
+const SECRET = 'a'.repeat(32);
+const children: ChildProcess[] = [];
+let slack: FakeSlack | undefined;
+afterAll(async () => {
+  for (const child of children) child.kill('SIGTERM');
+  await slack?.close();
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+async function run(env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('npm start', () => {
+  it('with no Slack credentials, says what to set and exits 0', async () => {
+    const { code, stdout } = await run({});
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/no Slack credentials[\s\S]*SLACK_BOT_TOKEN[\s\S]*npx burnrate gpu-memory/);
+  });
+
+  it('with a wrong setting, names it on stderr and exits 2', async () => {
+    const { code, stderr } = await run({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: SECRET, PORT: 'http' });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/cannot start: PORT must be a TCP port/);
+  });
+
+  it('serves /healthz and slash commands over HTTP', async () => {
+    slack = await startFakeSlack();
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN], {
+      env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    const base = `http://127.0.0.1:${port}`;
+    const until = Date.now() + 15_000;
+    let health: Response | undefined;
+    while (!health && Date.now() < until) {
+      health = await fetch(`${base}/healthz`).catch(() => undefined);
+      if (!health) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(health?.status).toBe(200);
+    const body = slashCommandBody('/gpu-memory', 'qwen2.5-7b bf16', `${slack.url}/respond`);
+    const response = await fetch(`${base}/slack/events`, { method: 'POST', body, headers: signedHeaders(body, undefined, SECRET) });
+    expect(response.status).toBe(200);
+    expect((await response.json()).text).toMatch(/^≈ \d+(\.\d)? GB · fits/);
+  });
+});

@@ -1,0 +1,49 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../src/runtime/settings.ts';
+
+const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'a');
+const dir = mkdtempSync(join(tmpdir(), 'burnrate-settings-'));
+const missingConfig = join(dir, 'absent.yaml');
+const file = (text: string) => {
+  const path = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('settings', () => {
+  it('runs without credentials in the no-Slack mode', () => {
+    expect(loadSettings({}).transport).toEqual({ kind: 'none' });
+  });
+
+  it('chooses HTTP with a signing secret and Socket Mode with an app token', () => {
+    expect(loadSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: SECRET, PORT: '8080' }).transport)
+      .toEqual({ kind: 'http', port: 8080, token: 'xoxb-1', signingSecret: SECRET });
+    expect(loadSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).transport)
+      .toEqual({ kind: 'socket', token: 'xoxb-1', appToken: 'xapp-1' });
+  });
+
+  it('names the setting and how to set it when one is wrong or missing', () => {
+    expect(() => loadSettings({ SLACK_BOT_TOKEN: 'xoxp-1', SLACK_SIGNING_SECRET: SECRET })).toThrow(/SLACK_BOT_TOKEN must be a bot token starting with xoxb-/);
+    expect(() => loadSettings({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET is not set.*or set SLACK_APP_TOKEN/);
+    expect(() => loadSettings({ SLACK_SIGNING_SECRET: SECRET })).toThrow(/SLACK_BOT_TOKEN is not set/);
+    expect(() => loadSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'abc' })).toThrow(/SLACK_APP_TOKEN must be an app-level token starting with xapp-/);
+    expect(() => loadSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'not hex!' })).toThrow(/SLACK_SIGNING_SECRET must be the hex Signing Secret/);
+    expect(() => loadSettings({ PORT: '70000' })).toThrow(/PORT must be a TCP port between 1 and 65535, got "70000"/);
+    expect(() => loadSettings({ SLACK_API_URL: 'slack.com/api' })).toThrow(/SLACK_API_URL must be an http\(s\) URL ending in a slash/);
+  });
+
+  it('reads the YAML file named by BURNRATE_CONFIG, refusing unknown keys and bad values', () => {
+    expect(loadSettings({ BURNRATE_CONFIG: file('reply_visibility: in_channel\n') }).file.reply_visibility).toBe('in_channel');
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('reply_visibilty: in_channel\n') })).toThrow(/reply_visibilty[\s\S]*burnrate\.example\.yaml/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('hub_timeout_ms: 50\n') })).toThrow(/hub_timeout_ms/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: missingConfig })).toThrow(/BURNRATE_CONFIG names .*absent\.yaml, which does not exist/);
+  });
+
+  it('accepts the documented example file as it is', () => {
+    expect(loadSettings({ BURNRATE_CONFIG: join(__dirname, '..', 'config', 'burnrate.example.yaml') }).file)
+      .toEqual({ reply_visibility: 'ephemeral', hub_timeout_ms: 2000 });
+  });
+});
