@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import { HubError } from '../src/hub/huggingFaceHub.ts';
+import { benchServerStart, benchSlack } from './slackRequests.ts';
 
 const INPUTS = [
   '70b fp16',
@@ -44,6 +45,9 @@ async function main() {
   console.log(bundled ? 'CLI runs the bundle that npm ci built (dist/)' : 'CLI runs through tsx: no dist/ bundle (run npm ci or npm run prepare)');
   console.log(`CLI start-to-answer, node bin/burnrate.js gpu-memory 70b fp16 (median of ${runs}; target < 1000 ms): ${median(starts).toFixed(0)} ms`);
   console.log(`  all runs: ${starts.map((t) => t.toFixed(0)).join(', ')} ms`);
+
+  await benchSlack(context);
+  await benchServerStart();
 }
 
 void main();

@@ -15,6 +15,8 @@ export interface Command<Result> {
   name: string;
   description: string;
   usage: string;
+  /** the short form Slack shows while typing the command */
+  usageHint: string;
   examples: string[];
   run(text: string, context: CommandContext): Promise<Result>;
 }

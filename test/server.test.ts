@@ -67,5 +67,9 @@ describe('npm start', () => {
     const response = await fetch(`${base}/slack/events`, { method: 'POST', body, headers: signedHeaders(body, undefined, SECRET) });
     expect(response.status).toBe(200);
     expect((await response.json()).text).toMatch(/^≈ \d+(\.\d)? GB · fits/);
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 });

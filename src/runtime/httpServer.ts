@@ -76,6 +76,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   return {
     server,
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
+    // finish requests in flight, then drop idle keep-alive connections so the process can exit
+    close: () => new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 2000).unref();
+    }),
   };
 }
