@@ -1,8 +1,11 @@
 // Signed `/gpu-memory 70b fp16` requests to the real HTTP server over loopback: p50 and p99 of
 // 1,000 sequential requests, and the time from startHttpServer() to listening.
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHttpServer } from '../src/runtime/httpServer.ts';
+import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { pendingJobs } from '../src/runtime/pendingJobs.ts';
 import { inProcessLongWork } from '../src/slack/app.ts';
 import { signSlackRequest } from '../src/slack/requestSignature.ts';
@@ -18,7 +21,7 @@ export async function benchSlack(context: CommandContext, requests = 1000): Prom
   const t0 = performance.now();
   const server = await startHttpServer({
     port: 0, host: '127.0.0.1', signingSecret: SECRET, token: 'xoxb-bench', slackApiUrl: slack.apiUrl,
-    context, jobs: pendingJobs, longWork: inProcessLongWork,
+    context, jobs: pendingJobs, longWork: inProcessLongWork, state: new SqliteStateStore(':memory:'),
   });
   const startMs = performance.now() - t0;
   const body = new URLSearchParams({ command: '/gpu-memory', text: '70b fp16', user_id: 'U1', channel_id: 'C1', team_id: 'T1', response_url: `${slack.url}/respond`, trigger_id: '1' }).toString();
@@ -56,7 +59,7 @@ export async function benchServerStart(runs = 5): Promise<void> {
     const port = 39_000 + i;
     const started = performance.now();
     const child = spawn(process.execPath, [bin], {
-      env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'b'.repeat(32), PORT: String(port) },
+      env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'b'.repeat(32), PORT: String(port), BURNRATE_STATE_FILE: join(tmpdir(), `burnrate-bench-${process.pid}.sqlite`) },
       stdio: 'ignore',
     });
     try {

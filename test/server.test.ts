@@ -1,6 +1,9 @@
 // `npm start` as a process: the real entry, real env, the Web API faked on loopback.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,7 +54,10 @@ describe('npm start', () => {
     slack = await startFakeSlack();
     const port = await freePort();
     const child = spawn(process.execPath, [BIN], {
-      env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
+      env: {
+        PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port),
+        BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-server-')), 'state.sqlite'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);

@@ -1,9 +1,14 @@
 // The real HTTP server and Bolt receiver, driven by signed requests exactly as Slack sends them.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
 import { pendingJobs } from '../src/runtime/pendingJobs.ts';
 import { inProcessLongWork } from '../src/slack/app.ts';
+import { signSlackRequest } from '../src/slack/requestSignature.ts';
+import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { offlineContext } from './support/context.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { SIGNING_SECRET, signedHeaders, slashCommandBody } from './support/slackRequests.ts';
@@ -16,6 +21,7 @@ beforeAll(async () => {
   server = await startHttpServer({
     port: 0, host: '127.0.0.1', signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
     context: offlineContext(), jobs: pendingJobs, longWork: inProcessLongWork,
+    state: new SqliteStateStore(join(mkdtempSync(join(tmpdir(), 'burnrate-http-')), 'state.sqlite')),
   });
 });
 afterAll(async () => {
@@ -90,6 +96,35 @@ describe('slash commands over HTTP', () => {
     await slack.waitFor((c) => c.path === '/api/chat.postMessage' && /idle-resource scan/.test(String(c.body.text)), 8000);
     await new Promise((r) => setTimeout(r, 300));
     expect(slack.calls.filter((c) => /idle-resource scan/.test(String(c.body.text))).length).toBe(before + 1);
+  });
+});
+
+describe('events', () => {
+  function eventRequest(eventId: string, retry?: number) {
+    const body = JSON.stringify({
+      token: 'x', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: eventId, event_time: 1,
+      event: { type: 'app_mention', user: 'U1', text: '<@UBOT> hi', ts: '1700000000.000100', channel: 'C9', event_ts: '1700000000.000100' },
+    });
+    const ts = Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signSlackRequest(SIGNING_SECRET, ts, body),
+    };
+    if (retry) Object.assign(headers, { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' });
+    return { body, headers };
+  }
+
+  it('acts once on an event that Slack retries', async () => {
+    const first = eventRequest('Ev0DEDUPE1');
+    expect((await post(first.body, first.headers)).status).toBe(200);
+    await slack.waitFor((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C9');
+    const retry = eventRequest('Ev0DEDUPE1', 1);
+    expect((await post(retry.body, retry.headers)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C9')).toHaveLength(1);
+    const other = eventRequest('Ev0DEDUPE2');
+    await post(other.body, other.headers);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C9')).toHaveLength(2);
   });
 });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsEvent, createLambdaHandler, type SlackLambdaHandler } from '../src/runtime/lambda.ts';
 import { pendingJobs } from '../src/runtime/pendingJobs.ts';
 import { inProcessLongWork } from '../src/slack/app.ts';
+import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { offlineContext } from './support/context.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { SIGNING_SECRET, signedHeaders, slashCommandBody } from './support/slackRequests.ts';
@@ -14,7 +15,7 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   handler = createLambdaHandler({
     signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-    context: offlineContext(), jobs: pendingJobs, longWork: inProcessLongWork,
+    context: offlineContext(), jobs: pendingJobs, longWork: inProcessLongWork, state: new SqliteStateStore(':memory:'),
   });
 });
 afterAll(() => slack.close());

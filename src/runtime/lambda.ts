@@ -4,6 +4,7 @@ import { AwsLambdaReceiver } from '@slack/bolt';
 import type { CommandContext } from '../../commands/command.ts';
 import { createSlackApp, type FinopsJobs, type LongWork, log, type Visibility } from '../slack/app.ts';
 import { verifySlackSignature } from '../slack/requestSignature.ts';
+import type { StateStore } from '../state/stateStore.ts';
 import { MAX_BODY_BYTES } from './httpServer.ts';
 
 export interface LambdaOptions {
@@ -15,6 +16,7 @@ export interface LambdaOptions {
   /** Bolt's Lambda receiver holds the HTTP response until listeners finish: long work must be handed off */
   longWork: LongWork;
   visibility?: Visibility;
+  state: StateStore;
 }
 
 type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
@@ -28,7 +30,7 @@ function headerOf(headers: Record<string, string | undefined> | undefined, name:
 
 export function createLambdaHandler(options: LambdaOptions): SlackLambdaHandler {
   const receiver = new AwsLambdaReceiver({ signingSecret: options.signingSecret });
-  createSlackApp({ receiver, token: options.token, slackApiUrl: options.slackApiUrl, context: options.context, jobs: options.jobs, longWork: options.longWork, visibility: options.visibility });
+  createSlackApp({ receiver, token: options.token, slackApiUrl: options.slackApiUrl, context: options.context, jobs: options.jobs, longWork: options.longWork, visibility: options.visibility, state: options.state });
   const boltHandler = receiver.toHandler();
   return async (event, context) => {
     const raw = event.body ?? '';

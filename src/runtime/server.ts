@@ -4,6 +4,7 @@ import type { CommandContext } from '../../commands/command.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { createSlackApp, inProcessLongWork, log } from '../slack/app.ts';
+import { SqliteStateStore } from '../state/sqliteStateStore.ts';
 import { startHttpServer } from './httpServer.ts';
 import { pendingJobs } from './pendingJobs.ts';
 import { loadSettings, type Settings, SettingsError } from './settings.ts';
@@ -43,7 +44,9 @@ export async function startBot(
     return 0;
   }
   const started = Date.now();
+  const state = new SqliteStateStore(settings.statePath);
   const shared = {
+    state,
     token: transport.token, slackApiUrl: settings.slackApiUrl, context: commandContext(settings, env),
     jobs: pendingJobs, longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
   };
@@ -53,11 +56,15 @@ export async function startBot(
     log('info', { started: 'socket-mode', ms: Date.now() - started });
     return async () => {
       await app.stop();
+      await state.close();
     };
   }
   const server = await startHttpServer({ ...shared, port: transport.port, signingSecret: transport.signingSecret });
   log('info', { started: 'http', port: transport.port, ms: Date.now() - started });
-  return server.close;
+  return async () => {
+    await server.close();
+    await state.close();
+  };
 }
 
 export async function main(): Promise<void> {

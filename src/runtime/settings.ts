@@ -26,6 +26,8 @@ export interface Settings {
   slackApiUrl?: string;
   configPath: string | null;
   file: FileSettings;
+  /** the embedded SQLite state file (BURNRATE_STATE_FILE) */
+  statePath: string;
 }
 
 function envCheck(env: NodeJS.ProcessEnv, name: string, test: (v: string) => boolean, how: string): string | undefined {
@@ -69,5 +71,6 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
   else if (appToken) transport = { kind: 'socket', token, appToken };
   else if (!signingSecret) throw new SettingsError('SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it (Basic Information → App Credentials); or set SLACK_APP_TOKEN for Socket Mode');
   else transport = { kind: 'http', port, token, signingSecret };
-  return { transport, slackApiUrl, configPath: existsSync(configPath) ? configPath : null, file };
+  const statePath = env.BURNRATE_STATE_FILE || join(process.cwd(), '.burnrate', 'state.sqlite');
+  return { transport, slackApiUrl, configPath: existsSync(configPath) ? configPath : null, file, statePath };
 }

@@ -5,6 +5,7 @@ import { App, type Receiver } from '@slack/bolt';
 import type { Command, CommandContext } from '../../commands/command.ts';
 import { UsageError } from '../../commands/command.ts';
 import { COMMANDS } from '../../commands/index.ts';
+import type { StateStore } from '../state/stateStore.ts';
 import type { Block } from './blockLimits.ts';
 import { BLOCK_RENDERERS } from './renderers.ts';
 
@@ -96,7 +97,12 @@ export interface SlackAppOptions {
   visibility?: Visibility;
   /** Socket Mode instead of a receiver */
   socketMode?: { appToken: string };
+  /** remembers event ids, so Slack's retries (X-Slack-Retry-Num) are acted on once */
+  state: StateStore;
 }
+
+/** Slack retries an event for up to about an hour; a claim outlives that. */
+export const EVENT_DEDUPE_SECONDS = 2 * 60 * 60;
 
 export function createSlackApp(options: SlackAppOptions): App {
   const app = new App({
@@ -105,6 +111,20 @@ export function createSlackApp(options: SlackAppOptions): App {
     clientOptions: options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined,
   });
   const visibility = options.visibility ?? 'ephemeral';
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !(await options.state.claim(`slack-event:${eventId}`, EVENT_DEDUPE_SECONDS))) {
+      log('info', { event: eventId, duplicate: true });
+      return;
+    }
+    await next();
+  });
+  app.event('app_mention', async ({ event, client }) => {
+    await client.chat.postMessage({
+      channel: event.channel, thread_ts: event.thread_ts ?? event.ts,
+      text: 'Hi! Try `/gpu-memory 70b fp16`, or `/finops help` for every command.',
+    });
+  });
   for (const command of COMMANDS) {
     app.command(`/${command.name}`, async ({ command: payload, ack }) => {
       await ack(await answerCommand(command, payload.text, options.context, payload.user_id, visibility));
