@@ -4,26 +4,17 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTPReceiver } from '@slack/bolt';
 import getRawBody from 'raw-body';
-import type { CommandContext } from '../../commands/command.ts';
-import { createSlackApp, type FinopsJobs, type LongWork, log, type Visibility } from '../slack/app.ts';
+import { createSlackApp, log, type SlackAppOptions } from '../slack/app.ts';
 import { verifySlackSignature } from '../slack/requestSignature.ts';
-import type { StateStore } from '../state/stateStore.ts';
 
 /** Slack's largest payloads (modal views) stay well under this */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export interface HttpServerOptions {
+export type HttpServerOptions = Omit<SlackAppOptions, 'receiver' | 'socketMode'> & {
   port: number;
   host?: string;
   signingSecret: string;
-  token: string;
-  slackApiUrl?: string;
-  context: CommandContext;
-  jobs: FinopsJobs;
-  longWork: LongWork;
-  visibility?: Visibility;
-  state: StateStore;
-}
+};
 
 export interface RunningServer {
   server: Server;
@@ -38,7 +29,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: ['/slack/events'], bodyLimit: MAX_BODY_BYTES });
-  createSlackApp({ receiver, token: options.token, slackApiUrl: options.slackApiUrl, context: options.context, jobs: options.jobs, longWork: options.longWork, visibility: options.visibility, state: options.state });
+  createSlackApp({ ...options, receiver });
 
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];

@@ -1,23 +1,13 @@
 // AWS Lambda runtime: the same Bolt app behind Bolt's AwsLambdaReceiver, with the same size cap
 // and two-sided signature check as the HTTP server. API Gateway HTTP API (v2) and REST (v1) events.
 import { AwsLambdaReceiver } from '@slack/bolt';
-import type { CommandContext } from '../../commands/command.ts';
-import { createSlackApp, type FinopsJobs, type LongWork, log, type Visibility } from '../slack/app.ts';
+import { createSlackApp, log, type SlackAppOptions } from '../slack/app.ts';
 import { verifySlackSignature } from '../slack/requestSignature.ts';
-import type { StateStore } from '../state/stateStore.ts';
 import { MAX_BODY_BYTES } from './httpServer.ts';
 
-export interface LambdaOptions {
+export type LambdaOptions = Omit<SlackAppOptions, 'receiver' | 'socketMode'> & {
   signingSecret: string;
-  token: string;
-  slackApiUrl?: string;
-  context: CommandContext;
-  jobs: FinopsJobs;
-  /** Bolt's Lambda receiver holds the HTTP response until listeners finish: long work must be handed off */
-  longWork: LongWork;
-  visibility?: Visibility;
-  state: StateStore;
-}
+};
 
 type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
 export type AwsEvent = Parameters<AwsHandler>[0];
@@ -30,7 +20,7 @@ function headerOf(headers: Record<string, string | undefined> | undefined, name:
 
 export function createLambdaHandler(options: LambdaOptions): SlackLambdaHandler {
   const receiver = new AwsLambdaReceiver({ signingSecret: options.signingSecret });
-  createSlackApp({ receiver, token: options.token, slackApiUrl: options.slackApiUrl, context: options.context, jobs: options.jobs, longWork: options.longWork, visibility: options.visibility, state: options.state });
+  createSlackApp({ ...options, receiver });
   const boltHandler = receiver.toHandler();
   return async (event, context) => {
     const raw = event.body ?? '';
