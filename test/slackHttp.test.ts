@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
 import { pendingJobs } from '../src/runtime/pendingJobs.ts';
-import { inProcessLongWork } from '../src/slack/app.ts';
+import { type FinopsJobs, inProcessLongWork } from '../src/slack/app.ts';
+import type { Block } from '../src/slack/blockLimits.ts';
 import { signSlackRequest } from '../src/slack/requestSignature.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { offlineContext } from './support/context.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
-import { SIGNING_SECRET, signedHeaders, slashCommandBody } from './support/slackRequests.ts';
+import { blockActionsBody, SIGNING_SECRET, signedHeaders, slashCommandBody } from './support/slackRequests.ts';
 
 let slack: FakeSlack;
 let server: RunningServer;
@@ -47,10 +48,42 @@ describe('slash commands over HTTP', () => {
     expect(json.blocks[0].text.text).toBe(`*${expected.summary}*`);
   });
 
-  it('shows the answer to the channel with `public`', async () => {
+  it('shows the answer to the channel with `public`, without a share button', async () => {
     const body = command('/gpu-memory', 'llama-3.1-8b bf16 public');
     const { json } = await post(body, signedHeaders(body));
     expect(json.response_type).toBe('in_channel');
+    expect(json.blocks.some((b: { type: string }) => b.type === 'actions')).toBe(false);
+  });
+
+  it('a private answer ends with "Share in channel", which posts it to the channel for everyone', async () => {
+    const body = command('/gpu-memory', '70b fp16');
+    const { json } = await post(body, signedHeaders(body));
+    const actions = json.blocks.at(-1);
+    expect(actions.type).toBe('actions');
+    expect(actions.elements[0]).toMatchObject({ type: 'button', action_id: 'share_answer', text: { text: 'Share in channel' } });
+
+    const click = blockActionsBody(actions.elements[0], `${slack.url}/respond/share-1`);
+    const clicked = await post(click, signedHeaders(click));
+    expect(clicked.status).toBe(200);
+    const shared = await slack.waitFor((c) => c.path === '/respond/share-1');
+    expect(shared.body).toMatchObject({ response_type: 'in_channel', replace_original: false, text: json.text });
+    const blocks = shared.body.blocks as { type: string; elements?: { text: string }[] }[];
+    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(blocks.at(-1)!.elements![0]!.text).toBe('Shared by <@U2>: `/gpu-memory 70b fp16`');
+  });
+
+  it('a share click it cannot read posts nothing', async () => {
+    const click = blockActionsBody({ action_id: 'share_answer', value: '{not json' }, `${slack.url}/respond/share-2`);
+    expect((await post(click, signedHeaders(click))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.calls.filter((c) => c.path === '/respond/share-2')).toHaveLength(0);
+  });
+
+  it('rejects an unsigned button click', async () => {
+    const click = blockActionsBody({ action_id: 'share_answer', value: '{"command":"gpu-memory","text":"70b"}' }, `${slack.url}/respond/share-3`);
+    expect((await post(click, signedHeaders(click, Math.floor(Date.now() / 1000), 'wrong-secret'))).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.calls.filter((c) => c.path === '/respond/share-3')).toHaveLength(0);
   });
 
   it('answers bad input with the usage, only to the caller', async () => {
@@ -96,6 +129,32 @@ describe('slash commands over HTTP', () => {
     await slack.waitFor((c) => c.path === '/api/chat.postMessage' && /idle-resource scan/.test(String(c.body.text)), 8000);
     await new Promise((r) => setTimeout(r, 300));
     expect(slack.calls.filter((c) => /idle-resource scan/.test(String(c.body.text))).length).toBe(before + 1);
+  });
+});
+
+describe('long replies', () => {
+  let longServer: RunningServer;
+  const rows = Array.from({ length: 120 }, (_, i): Block => ({ type: 'section', text: { type: 'mrkdwn', text: `finding ${i + 1}` } }));
+  const longJobs: FinopsJobs = { ...pendingJobs, scan: async () => ({ text: 'idle scan: 120 findings', blocks: rows }) };
+
+  beforeAll(async () => {
+    longServer = await startHttpServer({
+      port: 0, host: '127.0.0.1', signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
+      context: offlineContext(), jobs: longJobs, longWork: inProcessLongWork, state: new SqliteStateStore(':memory:'),
+    });
+  });
+  afterAll(() => longServer.close());
+
+  it('posts a result of 120 blocks as three messages of at most 50 blocks, in order, none lost', async () => {
+    const body = slashCommandBody('/finops', 'scan', `${slack.url}/respond/long`);
+    await fetch(`${longServer.url}/slack/events`, { method: 'POST', body, headers: signedHeaders(body) });
+    const isPart = (c: { path: string; body: Record<string, unknown> }) => c.path === '/api/chat.postMessage' && /^idle scan: 120 findings/.test(String(c.body.text));
+    await slack.waitFor((c) => isPart(c) && /part 3 of 3/.test(String(c.body.text)));
+    const parts = slack.calls.filter(isPart);
+    expect(parts.map((p) => p.body.text)).toEqual(['idle scan: 120 findings', 'idle scan: 120 findings (part 2 of 3)', 'idle scan: 120 findings (part 3 of 3)']);
+    // the Web API client sends blocks form-encoded as JSON
+    const posted = parts.flatMap((p) => JSON.parse(String(p.body.blocks)) as Block[]);
+    expect(posted).toEqual(rows);
   });
 });
 

@@ -6,7 +6,7 @@ import { inProcessLongWork } from '../src/slack/app.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { offlineContext } from './support/context.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
-import { SIGNING_SECRET, signedHeaders, slashCommandBody } from './support/slackRequests.ts';
+import { blockActionsBody, SIGNING_SECRET, signedHeaders, slashCommandBody } from './support/slackRequests.ts';
 
 let slack: FakeSlack;
 let handler: SlackLambdaHandler;
@@ -41,6 +41,15 @@ describe('Lambda handler', () => {
     expect(response.statusCode).toBe(200);
     const json = JSON.parse(response.body);
     expect(json).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^≈ \d+ GB · fits/) });
+  });
+
+  it('takes a button click (form-encoded payload) and shares the answer through response_url', async () => {
+    const body = slashCommandBody('/gpu-memory', '8b int4', `${slack.url}/respond`);
+    const answer = JSON.parse((await handler(httpApiEvent(body, signedHeaders(body)))).body);
+    const click = blockActionsBody(answer.blocks.at(-1).elements[0], `${slack.url}/respond/lambda-share`);
+    expect((await handler(httpApiEvent(click, signedHeaders(click), true))).statusCode).toBe(200);
+    const shared = await slack.waitFor((c) => c.path === '/respond/lambda-share');
+    expect(shared.body).toMatchObject({ response_type: 'in_channel', text: answer.text });
   });
 
   it('rejects bad and stale signatures with 401', async () => {

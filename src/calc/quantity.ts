@@ -45,6 +45,9 @@ export function parseQuantity(text: string, base: SuffixBase = 'decimal'): numbe
 
 export function parsePositiveInteger(text: string, what: string, base: SuffixBase = 'decimal'): number {
   const value = parseQuantity(text, base);
-  if (!Number.isInteger(value) || value < 1) throw new QuantityError(`${what} must be a whole number ≥ 1, got ${text} = ${value}`);
+  if (!Number.isInteger(value) || value < 1) {
+    const shown = text.trim() === String(value) ? text.trim() : `${text} = ${value}`;
+    throw new QuantityError(`${what} must be a whole number ≥ 1, got ${shown}`);
+  }
   return value;
 }

@@ -1,12 +1,12 @@
 // The Bolt app: every command of the registry as a slash command, and /finops as the umbrella.
 // Knows Slack, not clouds. Calculators answer inside the acknowledgement; long work is handed off.
 import { randomBytes } from 'node:crypto';
-import { App, type Receiver } from '@slack/bolt';
+import { App, type Receiver, type RespondFn, SocketModeReceiver } from '@slack/bolt';
 import type { Command, CommandContext } from '../../commands/command.ts';
 import { UsageError } from '../../commands/command.ts';
 import { COMMANDS } from '../../commands/index.ts';
 import type { StateStore } from '../state/stateStore.ts';
-import type { Block } from './blockLimits.ts';
+import { type Block, type SlackMessage, splitMessage } from './blockLimits.ts';
 import { BLOCK_RENDERERS } from './renderers.ts';
 
 export interface LongWork {
@@ -27,7 +27,8 @@ export function log(level: 'info' | 'warn' | 'error', fields: Record<string, unk
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, ...fields })}\n`);
 }
 
-interface Reply { response_type: 'ephemeral' | 'in_channel'; text: string; blocks?: Block[] }
+export type Visibility = 'ephemeral' | 'in_channel';
+export interface Reply extends SlackMessage { response_type: Visibility }
 
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
@@ -45,39 +46,77 @@ function usageReply(command: Command<unknown>, error: UsageError): Reply {
   return { response_type: 'ephemeral', text: lines[0]!, blocks: [section(lines.join('\n'))] };
 }
 
+/** Slack caps a button's value at 2,000 characters; a longer command is simply not offered for sharing. */
+const MAX_BUTTON_VALUE = 2000;
+export const SHARE_ACTION = 'share_answer';
+
+interface ShareRequest { command: string; text: string }
+
+function shareButton(command: Command<unknown>, text: string): Block[] {
+  const value = JSON.stringify({ command: command.name, text } satisfies ShareRequest);
+  if (value.length > MAX_BUTTON_VALUE) return [];
+  return [{ type: 'actions', elements: [{ type: 'button', action_id: SHARE_ACTION, text: { type: 'plain_text', text: 'Share in channel' }, value }] }];
+}
+
+function parseShareRequest(value: string | undefined): ShareRequest | undefined {
+  try {
+    const parsed = JSON.parse(value ?? '') as Partial<ShareRequest>;
+    return typeof parsed.command === 'string' && typeof parsed.text === 'string' ? { command: parsed.command, text: parsed.text } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function splitPublic(text: string): { text: string; isPublic: boolean } {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const kept = words.filter((w) => w.toLowerCase() !== 'public');
   return { text: kept.join(' '), isPublic: kept.length !== words.length };
 }
 
-export type Visibility = 'ephemeral' | 'in_channel';
-
+/**
+ * The answer to one slash command as one or more messages (Slack takes 50 blocks a message).
+ * A private answer ends with a button that shares it with the channel.
+ */
 export async function answerCommand(
   command: Command<unknown>, rawText: string, context: CommandContext, user: string, visibility: Visibility = 'ephemeral',
-): Promise<Reply> {
+  sharedBy?: string,
+): Promise<Reply[]> {
   const { text, isPublic } = splitPublic(rawText);
-  if (!text || text === 'help') return helpReply(command);
+  if (!text || text === 'help') return [helpReply(command)];
   const started = Date.now();
   try {
     const result = await command.run(text, context);
     const message = BLOCK_RENDERERS[command.name]!(result as never);
     log('info', { command: command.name, user, ms: Date.now() - started });
-    return { response_type: isPublic ? 'in_channel' : visibility, ...message };
+    const responseType = isPublic ? 'in_channel' : visibility;
+    const trailer: Block[] = sharedBy
+      ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Shared by <@${sharedBy}>: \`/${command.name} ${text}\`` }] }]
+      : responseType === 'ephemeral' ? shareButton(command, text) : [];
+    const blocks = [...message.blocks, ...trailer];
+    return splitMessage({ text: message.text, blocks }).map((part) => ({ response_type: responseType, ...part }));
   } catch (error) {
     if (error instanceof UsageError) {
       log('info', { command: command.name, user, ms: Date.now() - started, usage: error.message });
-      return usageReply(command, error);
+      return [usageReply(command, error)];
     }
     const ref = randomBytes(3).toString('hex').toUpperCase();
     log('error', { ref, command: command.name, user, ms: Date.now() - started, error: (error as Error).message, stack: (error as Error).stack });
-    return { response_type: 'ephemeral', text: `Something went wrong (ref ${ref}). The team can find it in the logs under that reference.` };
+    const apology = `Something went wrong (ref ${ref}). The team can find it in the logs under that reference.`;
+    return [{ response_type: 'ephemeral', text: apology, blocks: [section(apology)] }];
   }
 }
 
+/** The first message goes back in the acknowledgement; the rest follow through response_url, in order. */
+async function deliver(replies: Reply[], ack: (reply: Reply) => Promise<void>, respond: RespondFn): Promise<void> {
+  const [first, ...rest] = replies;
+  await ack(first!);
+  for (const reply of rest) await respond({ ...reply, replace_original: false });
+}
+
+/** The jobs behind /finops digest and /finops scan; each returns the message to post. */
 export interface FinopsJobs {
-  digest(): Promise<string>;
-  scan(): Promise<string>;
+  digest(): Promise<SlackMessage>;
+  scan(): Promise<SlackMessage>;
 }
 
 export function finopsHelp(): Reply {
@@ -95,7 +134,7 @@ export interface SlackAppOptions {
   longWork: LongWork;
   /** who sees calculator answers without `public` */
   visibility?: Visibility;
-  /** Socket Mode instead of a receiver */
+  /** Socket Mode instead of a receiver; its connection is opened through slackApiUrl too */
   socketMode?: { appToken: string };
   /** remembers event ids, so Slack's retries (X-Slack-Retry-Num) are acted on once */
   state: StateStore;
@@ -105,11 +144,12 @@ export interface SlackAppOptions {
 export const EVENT_DEDUPE_SECONDS = 2 * 60 * 60;
 
 export function createSlackApp(options: SlackAppOptions): App {
-  const app = new App({
-    ...(options.socketMode ? { socketMode: true, appToken: options.socketMode.appToken } : { receiver: options.receiver }),
-    token: options.token,
-    clientOptions: options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined,
-  });
+  const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined;
+  const receiver = options.socketMode
+    // Bolt's own socketMode flag opens the connection at slack.com whatever clientOptions say
+    ? new SocketModeReceiver({ appToken: options.socketMode.appToken, installerOptions: { clientOptions } })
+    : options.receiver;
+  const app = new App({ receiver, token: options.token, clientOptions });
   const visibility = options.visibility ?? 'ephemeral';
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
@@ -126,23 +166,35 @@ export function createSlackApp(options: SlackAppOptions): App {
     });
   });
   for (const command of COMMANDS) {
-    app.command(`/${command.name}`, async ({ command: payload, ack }) => {
-      await ack(await answerCommand(command, payload.text, options.context, payload.user_id, visibility));
+    app.command(`/${command.name}`, async ({ command: payload, ack, respond }) => {
+      await deliver(await answerCommand(command, payload.text, options.context, payload.user_id, visibility), ack, respond);
     });
   }
-  app.command('/finops', async ({ command: payload, ack, client }) => {
+  app.action(SHARE_ACTION, async ({ action, body, ack, respond }) => {
+    await ack();
+    const request = parseShareRequest((action as { value?: string }).value);
+    const command = COMMANDS.find((c) => c.name === request?.command);
+    if (!command || !request) {
+      log('warn', { action: SHARE_ACTION, user: body.user.id, unreadable: true });
+      return;
+    }
+    const replies = await answerCommand(command, request.text, options.context, body.user.id, 'in_channel', body.user.id);
+    for (const reply of replies) await respond({ ...reply, replace_original: false });
+  });
+  app.command('/finops', async ({ command: payload, ack, respond, client }) => {
     const [verb = 'help', ...rest] = payload.text.trim().split(/\s+/);
     const job = verb === 'digest' || verb === 'scan' ? verb : undefined;
     if (!job) {
       const sub = COMMANDS.find((c) => c.name === verb);
-      await ack(sub ? await answerCommand(sub, rest.join(' '), options.context, payload.user_id, visibility) : finopsHelp());
+      const replies = sub ? await answerCommand(sub, rest.join(' '), options.context, payload.user_id, visibility) : [finopsHelp()];
+      await deliver(replies, ack, respond);
       return;
     }
     await ack({ response_type: 'ephemeral', text: `Working on the ${job === 'digest' ? 'weekly digest' : 'idle scan'}…` });
     options.longWork.start(job, async () => {
-      const text = await options.jobs[job]();
-      // the WebClient waits out Retry-After on HTTP 429 and sends again, so the result is never dropped
-      await client.chat.postMessage({ channel: payload.channel_id, text });
+      const message = await options.jobs[job]();
+      // the WebClient waits out Retry-After on HTTP 429 and sends again, so no part is ever dropped
+      for (const part of splitMessage(message)) await client.chat.postMessage({ channel: payload.channel_id, ...part });
     });
   });
   return app;

@@ -5,11 +5,41 @@ export const MAX_SECTION_TEXT = 3000;
 export const MAX_FIELDS = 10;
 
 export interface TextObject { type: 'mrkdwn' | 'plain_text'; text: string }
+export interface ButtonElement { type: 'button'; action_id: string; text: TextObject; value?: string; style?: 'primary' | 'danger' }
 export type Block =
   | { type: 'section'; text?: TextObject; fields?: TextObject[] }
   | { type: 'context'; elements: TextObject[] }
   | { type: 'header'; text: TextObject }
+  | { type: 'actions'; elements: ButtonElement[] }
   | { type: 'divider' };
+
+export interface SlackMessage {
+  /** plain-text fallback for notifications and screen readers */
+  text: string;
+  blocks: Block[];
+}
+
+/**
+ * A message as several that each fit Slack's block limit, in order. Parts after the first say
+ * which part they are, and a divider never starts or ends a part.
+ */
+export function splitMessage(message: SlackMessage, limit = MAX_BLOCKS): SlackMessage[] {
+  if (message.blocks.length <= limit) return [message];
+  const parts: Block[][] = [];
+  let current: Block[] = [];
+  for (const block of message.blocks) {
+    if (current.length === limit) {
+      parts.push(current);
+      current = [];
+    }
+    if (!(block.type === 'divider' && current.length === 0)) current.push(block);
+  }
+  if (current.length) parts.push(current);
+  return parts.map((blocks, i) => {
+    while (blocks.at(-1)?.type === 'divider') blocks.pop();
+    return { text: i === 0 ? message.text : `${message.text} (part ${i + 1} of ${parts.length})`, blocks };
+  });
+}
 
 /** Splits lines into chunks that each fit one section, never breaking a line unless it alone is too long. */
 export function chunkLines(lines: string[], limit = MAX_SECTION_TEXT): string[] {

@@ -2,13 +2,7 @@
 // assumptions and method.
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
 import { breakdownRows, FIT_HEADER, fitRows, headerLine, priceFootnote } from '../present/gpuMemoryView.ts';
-import { type Block, chunkLines, codeSections, MAX_BLOCKS, MAX_FIELDS } from './blockLimits.ts';
-
-export interface SlackMessage {
-  /** plain-text fallback for notifications and screen readers */
-  text: string;
-  blocks: Block[];
-}
+import { type Block, chunkLines, codeSections, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 
 function padTable(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -34,5 +28,5 @@ export function gpuMemoryBlocks(r: GpuMemoryResult): SlackMessage {
     ...chunkLines(r.method.map((m) => `• ${m}`)).map((text): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] })),
     { type: 'context', elements: [{ type: 'mrkdwn', text: priceFootnote(r) }] },
   ];
-  return { text: r.summary, blocks: blocks.slice(0, MAX_BLOCKS) };
+  return { text: r.summary, blocks };
 }

@@ -1,6 +1,7 @@
 // Each command's Block Kit rendering, by command name.
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
-import { gpuMemoryBlocks, type SlackMessage } from './gpuMemoryBlocks.ts';
+import type { SlackMessage } from './blockLimits.ts';
+import { gpuMemoryBlocks } from './gpuMemoryBlocks.ts';
 
 export const BLOCK_RENDERERS: Record<string, (result: never) => SlackMessage> = {
   'gpu-memory': (r: GpuMemoryResult) => gpuMemoryBlocks(r),

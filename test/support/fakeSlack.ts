@@ -9,6 +9,8 @@ export interface FakeSlack {
   url: string;
   apiUrl: string;
   calls: RecordedCall[];
+  /** answers every later call to `method` with this JSON instead of a bare {ok: true} */
+  answer(method: string, json: Record<string, unknown>): void;
   /** answers the next N calls to `method` with 429 and this Retry-After */
   rateLimitNext(method: string, times: number, retryAfterSeconds: number): void;
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
@@ -18,6 +20,7 @@ export interface FakeSlack {
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: RecordedCall[] = [];
   const limits = new Map<string, { times: number; retryAfter: number }>();
+  const answers = new Map<string, Record<string, unknown>>();
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -34,7 +37,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       calls.push({ path, body, headers: req.headers });
       res.writeHead(200, { 'content-type': 'application/json' });
-      if (method === 'auth.test') res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }));
+      if (answers.has(method)) res.end(JSON.stringify(answers.get(method)));
+      else if (method === 'auth.test') res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }));
       else if (method === 'chat.postMessage') res.end(JSON.stringify({ ok: true, channel: body.channel, ts: '1.0001' }));
       else res.end(JSON.stringify({ ok: true }));
     });
@@ -45,6 +49,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     url,
     apiUrl: `${url}/api/`,
     calls,
+    answer: (method, json) => answers.set(method, json),
     rateLimitNext: (method, times, retryAfter) => limits.set(method, { times, retryAfter }),
     async waitFor(predicate, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;

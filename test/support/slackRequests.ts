@@ -18,3 +18,18 @@ export function signedHeaders(body: string, timestamp = Math.floor(Date.now() / 
     'x-slack-signature': signSlackRequest(secret, timestamp, body),
   };
 }
+
+/** A button click as Slack sends it: the block_actions JSON form-encoded in `payload`. */
+export function blockActionsBody(action: { action_id: string; value?: string }, responseUrl: string, userId = 'U2'): string {
+  return stringify({
+    payload: JSON.stringify({
+      type: 'block_actions', api_app_id: 'A1', token: 'deprecated', trigger_id: '4.5.6',
+      user: { id: userId, username: 'grace', name: 'grace', team_id: 'T1' },
+      team: { id: 'T1', domain: 'acme' },
+      container: { type: 'message', message_ts: '1700000000.000200', channel_id: 'C1', is_ephemeral: true },
+      channel: { id: 'C1', name: 'ml-platform' },
+      response_url: responseUrl,
+      actions: [{ ...action, block_id: 'b1', type: 'button', text: { type: 'plain_text', text: 'Share in channel' }, action_ts: '1700000001.000300' }],
+    }),
+  });
+}
