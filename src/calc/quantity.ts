@@ -13,7 +13,7 @@ let evaluateExpression: ((expression: string) => unknown) | undefined;
  * mathjs's ESM entry loads hundreds of modules (~0.8 s); its single-file bundle loads in ~0.15 s,
  * and only when an expression is typed, so plain numbers keep the CLI fast.
  */
-function mathEvaluate(expression: string): unknown {
+export function mathEvaluate(expression: string): unknown {
   if (!evaluateExpression) {
     const math = createRequire(import.meta.url)('mathjs/lib/browser/math.js') as { evaluate(e: string): unknown };
     evaluateExpression = (e) => math.evaluate(e);
