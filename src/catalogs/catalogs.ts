@@ -1,10 +1,11 @@
-import { type Gpu, type InstancePrice, loadGpuCatalog, loadPriceCatalog } from './hardware.ts';
+import { type Cloud, type Gpu, type InstancePrice, loadGpuCatalog, loadPriceCatalog, loadPriceTerms, type PriceTerms } from './hardware.ts';
 import { loadModelRegistry, type ModelRegistry } from './models.ts';
 
 export interface Catalogs {
   models: ModelRegistry;
   gpus: Gpu[];
   prices: InstancePrice[];
+  terms: Record<Cloud, PriceTerms>;
 }
 
 let bundled: Catalogs | undefined;
@@ -13,7 +14,7 @@ let bundled: Catalogs | undefined;
 export function bundledCatalogs(): Catalogs {
   if (!bundled) {
     const gpus = loadGpuCatalog();
-    bundled = { models: loadModelRegistry(), gpus, prices: loadPriceCatalog(gpus) };
+    bundled = { models: loadModelRegistry(), gpus, prices: loadPriceCatalog(gpus), terms: loadPriceTerms() };
   }
   return bundled;
 }

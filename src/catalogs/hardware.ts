@@ -10,6 +10,12 @@ export interface Gpu {
   vendor: string;
   memoryGb: number;
   usableBytes: number;
+  /** dense BF16 tensor peak, FLOP/s */
+  bf16Flops: number;
+  /** memory bandwidth, bytes/s */
+  memoryBandwidth: number;
+  /** false for inference-only accelerators */
+  trains: boolean;
   source: string;
 }
 
@@ -33,21 +39,34 @@ const gpuSchema = z.object({
   as_of: isoDate,
   gpus: z.array(z.object({
     id: z.string(), name: z.string(), aliases: z.array(z.string()), vendor: z.string(),
-    memory_gb: z.number().positive(), usable_mib: z.number().int().positive(), source: z.string().min(1),
+    memory_gb: z.number().positive(), usable_mib: z.number().int().positive(),
+    bf16_tflops: z.number().positive(), bandwidth_gbs: z.number().positive(), trains: z.boolean().default(true), source: z.string().min(1),
   })),
 });
+
+const share = z.number().min(0).max(1);
+const termsSchema = z.object({ one_year: share, three_year: share, spot_interruptions_per_hour: share, as_of: isoDate });
 
 const priceSchema = z.object({
   instances: z.array(z.object({
     cloud: z.enum(['aws', 'gcp', 'azure']), instance: z.string(), gpu: z.string(), count: z.number().int().positive(),
     region: z.string(), on_demand: z.number().positive(), spot: z.number().positive().nullable(), as_of: isoDate,
   })),
+  terms: z.object({ aws: termsSchema, gcp: termsSchema, azure: termsSchema }),
 });
+
+/** Per cloud: commitment discounts (share off on-demand) and the planning spot interruption rate. */
+export interface PriceTerms {
+  oneYearDiscount: number;
+  threeYearDiscount: number;
+  spotInterruptionsPerHour: number;
+  asOf: string;
+}
 
 export function loadGpuCatalog(path = join(CONFIG_DIR, 'gpus.yaml')): Gpu[] {
   return readYamlFile(path, gpuSchema).gpus.map((g) => ({
     id: g.id, name: g.name, aliases: g.aliases, vendor: g.vendor, memoryGb: g.memory_gb,
-    usableBytes: g.usable_mib * 2 ** 20, source: g.source,
+    usableBytes: g.usable_mib * 2 ** 20, bf16Flops: g.bf16_tflops * 1e12, memoryBandwidth: g.bandwidth_gbs * 1e9, trains: g.trains, source: g.source,
   }));
 }
 
@@ -62,9 +81,26 @@ export function loadPriceCatalog(gpus: Gpu[], path = join(CONFIG_DIR, 'prices.ya
   });
 }
 
+export function loadPriceTerms(path = join(CONFIG_DIR, 'prices.yaml')): Record<Cloud, PriceTerms> {
+  const { terms } = readYamlFile(path, priceSchema);
+  const convert = (t: z.infer<typeof termsSchema>): PriceTerms => ({
+    oneYearDiscount: t.one_year, threeYearDiscount: t.three_year, spotInterruptionsPerHour: t.spot_interruptions_per_hour, asOf: t.as_of,
+  });
+  return { aws: convert(terms.aws), gcp: convert(terms.gcp), azure: convert(terms.azure) };
+}
+
 const squash = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
 
 export function findGpu(gpus: Gpu[], name: string): Gpu | undefined {
   const wanted = squash(name);
   return gpus.find((g) => [g.id, g.name, ...g.aliases].some((n) => squash(n) === wanted));
+}
+
+/** Every variant a name can mean: `a100` is the 40 GB and the 80 GB part; `a100-40` only the first. */
+export function findGpuFamily(gpus: Gpu[], name: string): Gpu[] {
+  const wanted = squash(name);
+  const family = gpus.filter((g) => squash(g.id).startsWith(wanted) || squash(g.name).startsWith(wanted));
+  if (family.length) return family;
+  const exact = findGpu(gpus, name);
+  return exact ? [exact] : [];
 }

@@ -6,9 +6,11 @@ import { COMMANDS, findCommand } from '../../commands/index.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { renderGpuMemoryText } from './gpuMemoryText.ts';
+import { renderPlanText } from './planText.ts';
 
 const TEXT_RENDERERS: Record<string, (result: never) => string> = {
   'gpu-memory': (r: GpuMemoryResult) => renderGpuMemoryText(r),
+  'train-cost': renderPlanText,
 };
 
 export interface CliIo {

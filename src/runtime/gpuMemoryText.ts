@@ -1,11 +1,9 @@
 // /gpu-memory for a terminal.
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
+import { padTable } from '../present/table.ts';
 import { breakdownRows, FIT_HEADER, fitRows, headerLine, priceFootnote } from '../present/gpuMemoryView.ts';
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
-}
+const table = (rows: string[][]): string => padTable(rows).join('\n');
 
 export function renderGpuMemoryText(r: GpuMemoryResult): string {
   return [

@@ -1,13 +1,9 @@
 // /gpu-memory as a Slack message: the answer in one line first, then breakdown, fit table,
 // assumptions and method.
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
+import { padTable } from '../present/table.ts';
 import { breakdownRows, FIT_HEADER, fitRows, headerLine, priceFootnote } from '../present/gpuMemoryView.ts';
 import { type Block, chunkLines, codeSections, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
-
-function padTable(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
-}
 
 export function gpuMemoryBlocks(r: GpuMemoryResult): SlackMessage {
   const fields = breakdownRows(r).slice(0, MAX_FIELDS).map(([k, v]) => ({ type: 'mrkdwn' as const, text: `*${k}*\n${v}` }));

@@ -1,0 +1,30 @@
+// The result every planning calculator returns: the answer in one line, every figure with its
+// unit (what --json prints), and the rows, tables, assumptions and arithmetic the renderers show.
+
+export interface Figure {
+  value: number;
+  /** `USD`, `USD/h`, `h`, `s`, `B`, `B/s`, `FLOP`, `%`, `count`… */
+  unit: string;
+}
+
+export interface PlanTable {
+  title: string;
+  header: string[];
+  rows: string[][];
+}
+
+export interface PlanResult {
+  command: string;
+  input: string;
+  /** the answer in one line; every rendering leads with it */
+  summary: string;
+  figures: Record<string, Figure>;
+  /** label → value, in order */
+  rows: [string, string][];
+  tables: PlanTable[];
+  assumptions: string[];
+  /** the arithmetic, one line per step */
+  method: string[];
+  /** prices' as-of date and source, when prices were used */
+  prices?: string;
+}
