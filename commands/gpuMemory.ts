@@ -140,6 +140,40 @@ function servingOn(estimate: MemoryEstimate, gpu: Gpu, utilization: number, toke
   return { gpuId: gpu.id, utilization, kvCacheTokens, concurrentSequences: Math.floor(kvCacheTokens / tokens) };
 }
 
+export interface ServingCapacity {
+  /** weight bytes each GPU holds (and reads once per decode step) */
+  perGpuWeightBytes: number;
+  /** KV cache bytes each GPU holds per token */
+  perGpuKvBytesPerToken: number;
+  /** tokens of KV cache the whole group can hold under vLLM's memory share */
+  kvCacheTokens: number;
+  /** pipeline stages a token passes through one after another */
+  pipeline: number;
+  layout: string;
+}
+
+/**
+ * What serving `model` with vLLM on `count` × `gpu` leaves for KV cache, with the same estimate and
+ * layout /gpu-memory uses; null when the model does not fit there.
+ */
+export function servingCapacity(model: ResolvedModel, precision: PrecisionId | undefined, contextTokens: number, gpu: Gpu, count: number): ServingCapacity | null {
+  const request: GpuMemoryRequest = { model: model.id, precision, mode: 'inference', checkpointing: false, engine: 'vllm', context: contextTokens };
+  let scenario: MemoryScenario;
+  try {
+    scenario = scaledScenario(buildScenario(request, model), count);
+  } catch (error) {
+    if (error instanceof UsageError) return null;
+    throw error;
+  }
+  const estimate = estimateMemory(scenario);
+  const serving = servingOn(estimate, gpu, VLLM_DEFAULT_UTILIZATION, contextTokens);
+  if (serving.concurrentSequences < 1) return null;
+  return {
+    perGpuWeightBytes: estimate.breakdown.weights, perGpuKvBytesPerToken: estimate.kvBytesPerToken,
+    kvCacheTokens: serving.kvCacheTokens, pipeline: scenario.parallel.pipeline, layout: layoutLabel(scenario.parallel),
+  };
+}
+
 function summarize(result: Omit<GpuMemoryResult, 'summary'>, candidates: FitRow[]): string {
   const size = result.gpus > 1
     ? `≈ ${gb(result.totalBytes)} (${gb(result.perGpuBytes)} per GPU × ${result.gpus})`

@@ -11,6 +11,7 @@ import { renderPlanText } from './planText.ts';
 const TEXT_RENDERERS: Record<string, (result: never) => string> = {
   'gpu-memory': (r: GpuMemoryResult) => renderGpuMemoryText(r),
   'train-cost': renderPlanText,
+  'serve-cost': renderPlanText,
 };
 
 export interface CliIo {

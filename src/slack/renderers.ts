@@ -7,4 +7,5 @@ import { planBlocks } from './planBlocks.ts';
 export const BLOCK_RENDERERS: Record<string, (result: never) => SlackMessage> = {
   'gpu-memory': (r: GpuMemoryResult) => gpuMemoryBlocks(r),
   'train-cost': planBlocks,
+  'serve-cost': planBlocks,
 };
