@@ -11,8 +11,12 @@ export interface CommandContext {
   hub: ModelSource;
 }
 
+/** Which rendering a command's result takes: its own (/gpu-memory) or the planning calculators' shared one. */
+export type ResultView = 'gpu-memory' | 'plan';
+
 export interface Command<Result> {
   name: string;
+  view: ResultView;
   description: string;
   usage: string;
   /** the short form Slack shows while typing the command */

@@ -282,6 +282,7 @@ function assumptionsFor(request: GpuMemoryRequest, s: MemoryScenario, model: Res
 
 export const gpuMemoryCommand: Command<GpuMemoryResult> = {
   name: 'gpu-memory',
+  view: 'gpu-memory',
   description: 'GPU memory a model needs to serve or train, what it fits on, and what that costs',
   usageHint: '<model> [precision] [train|lora|qlora] [batch= ctx= gpu= …]',
   usage: `<model> [precision] [train|lora|qlora] [mixed|bf16|fp32] [ckpt] [${GPU_MEMORY_KEYS}]`,

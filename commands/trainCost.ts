@@ -250,6 +250,7 @@ function compareGpus(
 
 export const trainCostCommand: Command<PlanResult> = {
   name: 'train-cost',
+  view: 'plan',
   description: 'What a training run costs: from a model and tokens, or GPUs × time, or instances × time',
   usage: '[model tokens=] [gpu= gpus= | instance= instances=] [hours=|days=|time=] [price=] [mfu=40%] [spot ckpt_every=30m interrupt=5%/h] [recompute] [runs=]',
   usageHint: '[model tokens=1T] gpu=h100 gpus=64 [days=3] [spot]',

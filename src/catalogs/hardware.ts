@@ -98,8 +98,10 @@ export function findGpu(gpus: Gpu[], name: string): Gpu | undefined {
 
 /** Every variant a name can mean: `a100` is the 40 GB and the 80 GB part; `a100-40` only the first. */
 export function findGpuFamily(gpus: Gpu[], name: string): Gpu[] {
-  const wanted = squash(name);
-  const family = gpus.filter((g) => squash(g.id).startsWith(wanted) || squash(g.name).startsWith(wanted));
+  const dashed = (s: string) => s.toLowerCase().replace(/[\s_]+/g, '-');
+  const wanted = dashed(name);
+  const member = (s: string) => s === wanted || s.startsWith(`${wanted}-`);
+  const family = gpus.filter((g) => member(g.id) || member(dashed(g.name)));
   if (family.length) return family;
   const exact = findGpu(gpus, name);
   return exact ? [exact] : [];

@@ -1,17 +1,17 @@
 // `burnrate <command> <text...> [--json]`: the slash commands in a terminal.
 import { randomBytes } from 'node:crypto';
-import { UsageError } from '../../commands/command.ts';
+import { type ResultView, UsageError } from '../../commands/command.ts';
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
+import type { PlanResult } from '../../commands/planResult.ts';
 import { COMMANDS, findCommand } from '../../commands/index.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { renderGpuMemoryText } from './gpuMemoryText.ts';
 import { renderPlanText } from './planText.ts';
 
-const TEXT_RENDERERS: Record<string, (result: never) => string> = {
+const TEXT_RENDERERS: Record<ResultView, (result: never) => string> = {
   'gpu-memory': (r: GpuMemoryResult) => renderGpuMemoryText(r),
-  'train-cost': renderPlanText,
-  'serve-cost': renderPlanText,
+  plan: (r: PlanResult) => renderPlanText(r),
 };
 
 export interface CliIo {
@@ -62,7 +62,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   try {
     const result = await command.run(text, { catalogs: bundledCatalogs(), hub: new HuggingFaceHub(hubSettingsFromEnv(io.env)) });
-    io.out(json ? JSON.stringify(result, null, 2) : TEXT_RENDERERS[command.name]!(result as never));
+    io.out(json ? JSON.stringify(result, null, 2) : TEXT_RENDERERS[command.view](result as never));
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -86,7 +86,7 @@ export async function answerCommand(
   const started = Date.now();
   try {
     const result = await command.run(text, context);
-    const message = BLOCK_RENDERERS[command.name]!(result as never);
+    const message = BLOCK_RENDERERS[command.view](result as never);
     log('info', { command: command.name, user, ms: Date.now() - started });
     const responseType = isPublic ? 'in_channel' : visibility;
     const trailer: Block[] = sharedBy

@@ -1,11 +1,13 @@
-// Each command's Block Kit rendering, by command name.
+// Each result view's Block Kit rendering.
+import type { ResultView } from '../../commands/command.ts';
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
+import type { PlanResult } from '../../commands/planResult.ts';
 import type { SlackMessage } from './blockLimits.ts';
 import { gpuMemoryBlocks } from './gpuMemoryBlocks.ts';
 import { planBlocks } from './planBlocks.ts';
 
-export const BLOCK_RENDERERS: Record<string, (result: never) => SlackMessage> = {
+/** Each result view's Block Kit rendering. */
+export const BLOCK_RENDERERS: Record<ResultView, (result: never) => SlackMessage> = {
   'gpu-memory': (r: GpuMemoryResult) => gpuMemoryBlocks(r),
-  'train-cost': planBlocks,
-  'serve-cost': planBlocks,
+  plan: (r: PlanResult) => planBlocks(r),
 };
