@@ -1,11 +1,12 @@
 // Every slash command, in the order `help` lists them. Adding a command is adding it here.
+import { allreduceCommand } from './allreduce.ts';
 import type { Command } from './command.ts';
 import { gpuMemoryCommand } from './gpuMemory.ts';
 import { gpuPriceCommand } from './gpuPrice.ts';
 import { serveCostCommand } from './serveCost.ts';
 import { trainCostCommand } from './trainCost.ts';
 
-export const COMMANDS: Command<unknown>[] = [gpuMemoryCommand, trainCostCommand, serveCostCommand, gpuPriceCommand] as Command<unknown>[];
+export const COMMANDS: Command<unknown>[] = [gpuMemoryCommand, trainCostCommand, serveCostCommand, gpuPriceCommand, allreduceCommand] as Command<unknown>[];
 
 export function findCommand(name: string): Command<unknown> | undefined {
   const wanted = name.replace(/^\//, '').toLowerCase();

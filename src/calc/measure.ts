@@ -5,6 +5,7 @@ import { mathEvaluate, parseQuantity, QuantityError } from './quantity.ts';
 /** what a measure is, and the unit it is returned in */
 export type Dimension = 'time' | 'bytes' | 'bandwidth';
 const BASE_UNIT: Record<Dimension, string> = { time: 's', bytes: 'B', bandwidth: 'B/s' };
+const NOUN: Record<Dimension, string> = { time: 'time', bytes: 'size in bytes', bandwidth: 'bandwidth' };
 const EXAMPLES: Record<Dimension, string> = { time: '3 days, 36h, 90min', bytes: '2 MB, 14GB, 1.5 TiB', bandwidth: '400 Gbps, 25 GB/s' };
 
 interface MathUnit {
@@ -37,11 +38,11 @@ export function parseMeasure(text: string, dimension: Dimension, bareUnit: strin
   try {
     value = mathEvaluate(normalizeUnits(text.trim(), dimension));
   } catch {
-    throw new QuantityError(`"${text}" is not a ${dimension} (try ${EXAMPLES[dimension]})`);
+    throw new QuantityError(`"${text}" is not a ${NOUN[dimension]} (try ${EXAMPLES[dimension]})`);
   }
   const unit = value as MathUnit;
   if (typeof unit?.equalBase !== 'function' || !unit.equalBase(mathEvaluate(`1 ${BASE_UNIT[dimension]}`) as MathUnit)) {
-    throw new QuantityError(`"${text}" is not a ${dimension} (try ${EXAMPLES[dimension]})`);
+    throw new QuantityError(`"${text}" is not a ${NOUN[dimension]} (try ${EXAMPLES[dimension]})`);
   }
   return positive(text, unit.toNumber(BASE_UNIT[dimension]));
 }

@@ -1,4 +1,5 @@
 import { type Cloud, type Gpu, type InstancePrice, loadGpuCatalog, loadPriceCatalog, loadPriceTerms, type PriceTerms } from './hardware.ts';
+import { type Link, loadLinkCatalog } from './links.ts';
 import { loadModelRegistry, type ModelRegistry } from './models.ts';
 
 export interface Catalogs {
@@ -6,6 +7,7 @@ export interface Catalogs {
   gpus: Gpu[];
   prices: InstancePrice[];
   terms: Record<Cloud, PriceTerms>;
+  links: Link[];
 }
 
 let bundled: Catalogs | undefined;
@@ -14,7 +16,7 @@ let bundled: Catalogs | undefined;
 export function bundledCatalogs(): Catalogs {
   if (!bundled) {
     const gpus = loadGpuCatalog();
-    bundled = { models: loadModelRegistry(), gpus, prices: loadPriceCatalog(gpus), terms: loadPriceTerms() };
+    bundled = { models: loadModelRegistry(), gpus, prices: loadPriceCatalog(gpus), terms: loadPriceTerms(), links: loadLinkCatalog() };
   }
   return bundled;
 }
