@@ -4,9 +4,10 @@ import type { Command } from './command.ts';
 import { gpuMemoryCommand } from './gpuMemory.ts';
 import { gpuPriceCommand } from './gpuPrice.ts';
 import { serveCostCommand } from './serveCost.ts';
+import { storageThroughputCommand } from './storageThroughput.ts';
 import { trainCostCommand } from './trainCost.ts';
 
-export const COMMANDS: Command<unknown>[] = [gpuMemoryCommand, trainCostCommand, serveCostCommand, gpuPriceCommand, allreduceCommand] as Command<unknown>[];
+export const COMMANDS: Command<unknown>[] = [gpuMemoryCommand, trainCostCommand, serveCostCommand, gpuPriceCommand, storageThroughputCommand, allreduceCommand] as Command<unknown>[];
 
 export function findCommand(name: string): Command<unknown> | undefined {
   const wanted = name.replace(/^\//, '').toLowerCase();

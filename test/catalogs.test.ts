@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadGpuCatalog, loadPriceCatalog } from '../src/catalogs/hardware.ts';
+import { loadGpuCatalog, loadPriceCatalog, loadPriceTerms } from '../src/catalogs/hardware.ts';
+import { loadLinkCatalog } from '../src/catalogs/links.ts';
+import { loadStorageCatalog } from '../src/catalogs/storage.ts';
 import { loadModelRegistry } from '../src/catalogs/models.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'burnrate-catalog-'));
@@ -32,7 +34,25 @@ describe('catalog files', () => {
   });
 
   it('refuses a price for a GPU the catalog does not have', () => {
-    const path = file('prices.yaml', 'instances:\n  - {cloud: aws, instance: x1, gpu: h900, count: 1, region: r, on_demand: 1, spot: null, as_of: 2026-01-01}\n');
+    const terms = 'terms:\n' + ['aws', 'gcp', 'azure'].map((c) => `  ${c}: {one_year: 0.3, three_year: 0.5, spot_interruptions_per_hour: 0.05, as_of: 2026-01-01}\n`).join('');
+    const path = file('prices.yaml', `instances:\n  - {cloud: aws, instance: x1, gpu: h900, count: 1, region: r, on_demand: 1, spot: null, as_of: 2026-01-01}\n${terms}`);
     expect(() => loadPriceCatalog(loadGpuCatalog(), path)).toThrow(/x1 names gpu h900, which is not in the GPU catalog/);
+  });
+
+  it('says which price term is missing or out of range', () => {
+    const path = file('prices-terms.yaml', 'instances: []\nterms:\n  aws: {one_year: 1.4, three_year: 0.5, spot_interruptions_per_hour: 0.05, as_of: 2026-01-01}\n');
+    expect(() => loadPriceTerms(path)).toThrow(/terms\.aws\.one_year[\s\S]*terms\.gcp/);
+  });
+
+  it('refuses a link or storage tier with an unknown key, so a typo is not silently dropped', () => {
+    const links = file('links.yaml', 'as_of: 2026-01-01\nlinks:\n  - {id: x, name: X, per: gpu, gbps: 1, source: s, gbs: 3}\n');
+    expect(() => loadLinkCatalog(links)).toThrow(/links\.0[\s\S]*gbs/);
+    const storage = file('storage.yaml', 'as_of: 2026-01-01\ntiers:\n  - {id: t, name: T (a, b), scaling: fixed, max_gbs: 1, iops: 1, source: s}\n');
+    expect(() => loadStorageCatalog(storage)).toThrow(/tiers\.0/);
+  });
+
+  it('the bundled link and storage catalogs load', () => {
+    expect(loadLinkCatalog().find((l) => l.id === 'nvlink4')!.bytesPerSecond).toBe(450e9);
+    expect(loadStorageCatalog().map((t) => t.id)).toContain('fsx-lustre');
   });
 });

@@ -1,6 +1,7 @@
 import { type Cloud, type Gpu, type InstancePrice, loadGpuCatalog, loadPriceCatalog, loadPriceTerms, type PriceTerms } from './hardware.ts';
 import { type Link, loadLinkCatalog } from './links.ts';
 import { loadModelRegistry, type ModelRegistry } from './models.ts';
+import { loadStorageCatalog, type StorageTier } from './storage.ts';
 
 export interface Catalogs {
   models: ModelRegistry;
@@ -8,6 +9,7 @@ export interface Catalogs {
   prices: InstancePrice[];
   terms: Record<Cloud, PriceTerms>;
   links: Link[];
+  storage: StorageTier[];
 }
 
 let bundled: Catalogs | undefined;
@@ -16,7 +18,7 @@ let bundled: Catalogs | undefined;
 export function bundledCatalogs(): Catalogs {
   if (!bundled) {
     const gpus = loadGpuCatalog();
-    bundled = { models: loadModelRegistry(), gpus, prices: loadPriceCatalog(gpus), terms: loadPriceTerms(), links: loadLinkCatalog() };
+    bundled = { models: loadModelRegistry(), gpus, prices: loadPriceCatalog(gpus), terms: loadPriceTerms(), links: loadLinkCatalog(), storage: loadStorageCatalog() };
   }
   return bundled;
 }

@@ -18,7 +18,7 @@ const linkSchema = z.object({
   as_of: z.union([z.string(), z.date()]),
   links: z.array(z.object({
     id: z.string().regex(/^[a-z0-9-]+$/), name: z.string(), per: z.enum(['gpu', 'port', 'node']), gbps: z.number().positive(), source: z.string().min(1),
-  })),
+  }).strict()),
 });
 
 export function loadLinkCatalog(path = join(CONFIG_DIR, 'links.yaml')): Link[] {

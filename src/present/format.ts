@@ -29,7 +29,8 @@ export function hours(h: number): string {
 export function bandwidth(bytesPerSecond: number): string {
   const gb = bytesPerSecond / 1e9;
   if (gb >= 1) return `${gb.toFixed(gb < 10 ? 2 : 1)} GB/s`;
-  return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+  if (bytesPerSecond >= 1e6) return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+  return `${(bytesPerSecond / 1e3).toFixed(1)} kB/s`;
 }
 
 export function bytes(count: number): string {
