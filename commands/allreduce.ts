@@ -135,7 +135,7 @@ export async function computeAllreduce(text: string, context: CommandContext): P
 export const allreduceCommand: Command<PlanResult> = {
   name: 'allreduce',
   view: 'plan',
-  description: 'How long a gradient all-reduce takes on your links, ring vs hierarchical vs ZeRO-3, and the bandwidth a step needs',
+  description: 'How long a gradient all-reduce takes on your links (ring, hierarchical, ZeRO-3), what a step needs',
   usage: '<model | grad=14GB> [bf16|fp32] [gpus= nodes= gpus_per_node=] [link=ib-ndr|ib-hdr|roce-400|efa|ethernet-25|400Gbps] [intra=nvlink4] [nics=] [step=1.2s overlap=80%] [eff=]',
   usageHint: '70b gpus=64 nodes=8 link=ib-ndr [step=1.2s overlap=80%]',
   examples: ['70b gpus=64 nodes=8 link=ib-ndr', 'grad=14GB gpus=8', '7b gpus=16 nodes=2 link=ethernet-25 step=1.2s overlap=80%', '70b gpus=512 nodes=64 link=efa'],

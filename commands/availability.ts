@@ -61,7 +61,7 @@ export async function computeAvailability(text: string, _context: CommandContext
 export const availabilityCommand: Command<PlanResult> = {
   name: 'availability',
   view: 'plan',
-  description: 'The downtime an availability target allows per day, week, month and year, or the availability a downtime gives',
+  description: 'Downtime an availability target allows per day, week, month, year; or availability from downtime',
   usage: '<target%> | downtime=<time> [per=day|week|month|year]',
   usageHint: '99.9% | downtime=43m per=month',
   examples: ['99.9%', '99.99%', 'downtime=43m per=month'],

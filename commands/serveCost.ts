@@ -225,7 +225,7 @@ export async function computeServeCost(text: string, context: CommandContext): P
 export const serveCostCommand: Command<PlanResult> = {
   name: 'serve-cost',
   view: 'plan',
-  description: 'What serving costs a month: from a model and its traffic, or an always-on instance and its utilization',
+  description: 'What serving costs a month: a model and its traffic, or an always-on instance and its idle share',
   usage: '[model [precision]] [requests=50k/day tokens_in=500 tokens_out=200 peak=2 latency=50ms target=65%] [instance= instances= | gpu= cloud= region=] [util=5%] [month=730h]',
   usageHint: '7b requests=50k/day [tokens_in=500 tokens_out=200] | instance=g5.xlarge util=5%',
   examples: [

@@ -53,7 +53,7 @@ export async function computeUtilization(text: string, _context: CommandContext)
 export const utilizationCommand: Command<PlanResult> = {
   name: 'utilization',
   view: 'plan',
-  description: 'Utilization of GPUs, cores, memory or storage, (used ÷ capacity) × 100, and what the unused share costs',
+  description: 'Utilization of GPUs, cores, memory or storage, (used ÷ capacity) × 100, and what unused costs',
   usage: 'used=<amount> total=<amount> [cost=<$ for the capacity>]',
   usageHint: 'used=60GB total=80GB [cost=2000]',
   examples: ['used=60GB total=80GB', 'used=6 total=8 cost=70000', 'used=1.2TiB total=4TiB'],
