@@ -97,6 +97,14 @@ describe('slash commands over HTTP', () => {
     expect(text).toMatch(/Usage: `\/gpu-memory <model>/);
   });
 
+  it('answers every calculator in the registry, e.g. /train-cost', async () => {
+    const body = command('/train-cost', 'gpus=64 gpu=a100 days=3 price=3');
+    const { status, json } = await post(body, signedHeaders(body));
+    expect(status).toBe(200);
+    expect(json.text).toMatch(/^\$13,824 on-demand/);
+    expect(json.blocks[0].text.text).toBe(`*${json.text}*`);
+  });
+
   it('answers help with usage and examples', async () => {
     const body = command('/gpu-memory', 'help');
     const { json } = await post(body, signedHeaders(body));
@@ -106,7 +114,7 @@ describe('slash commands over HTTP', () => {
   it('/finops help lists every command; /finops gpu-memory runs it', async () => {
     let body = command('/finops', 'help');
     let { json } = await post(body, signedHeaders(body));
-    expect(JSON.stringify(json.blocks)).toMatch(/\/gpu-memory.*\/finops digest.*\/finops scan/s);
+    expect(JSON.stringify(json.blocks)).toMatch(/\/gpu-memory.*\/train-cost.*\/serve-cost.*\/gpu-price.*\/storage-throughput.*\/allreduce.*\/availability.*\/utilization.*\/finops digest.*\/finops scan/s);
     body = command('/finops', 'gpu-memory 70b fp16');
     ({ json } = await post(body, signedHeaders(body)));
     expect(json.text).toMatch(/^≈ \d+ GB/);
