@@ -1,10 +1,12 @@
-// npm run bench: median time to compute a /gpu-memory answer, and the CLI's start-to-answer time.
+// npm run bench: median time to compute each command's answer, the CLI's start-to-answer time,
+// signed Slack requests over loopback and the bot's start time.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
+import { COMMANDS } from '../commands/index.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import { HubError } from '../src/hub/huggingFaceHub.ts';
+import { bundleIsFresh } from '../bin/entry.js';
 import { benchServerStart, benchSlack } from './slackRequests.ts';
 
 const INPUTS = [
@@ -33,6 +35,20 @@ async function main() {
     console.log(`  ${median(times).toFixed(3).padStart(7)} ms  ${text}`);
   }
 
+  console.log('planning calculators, each example (median of', rounds, 'runs each; target < 5 ms)');
+  for (const command of COMMANDS.filter((c) => c.view === 'plan')) {
+    for (const example of command.examples) {
+      await command.run(example, context);
+      const times: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const start = performance.now();
+        await command.run(example, context);
+        times.push(performance.now() - start);
+      }
+      console.log(`  ${median(times).toFixed(3).padStart(7)} ms  ${command.name} ${example}`);
+    }
+  }
+
   const bin = fileURLToPath(new URL('../bin/burnrate.js', import.meta.url));
   const runs = 7;
   const starts: number[] = [];
@@ -41,8 +57,9 @@ async function main() {
     execFileSync(process.execPath, [bin, 'gpu-memory', '70b', 'fp16'], { stdio: 'ignore' });
     starts.push(performance.now() - start);
   }
-  const bundled = existsSync(fileURLToPath(new URL('../dist/burnrate-cli.mjs', import.meta.url)));
-  console.log(bundled ? 'CLI runs the bundle that npm ci built (dist/)' : 'CLI runs through tsx: no dist/ bundle (run npm ci or npm run prepare)');
+  console.log(bundleIsFresh('burnrate-cli.mjs')
+    ? 'CLI runs the bundle that npm ci built (dist/)'
+    : 'CLI runs through tsx: dist/ bundle missing or older than the sources (npm run prepare rebuilds it)');
   console.log(`CLI start-to-answer, node bin/burnrate.js gpu-memory 70b fp16 (median of ${runs}; target < 1000 ms): ${median(starts).toFixed(0)} ms`);
   console.log(`  all runs: ${starts.map((t) => t.toFixed(0)).join(', ')} ms`);
 

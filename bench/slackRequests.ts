@@ -1,6 +1,7 @@
 // Signed `/gpu-memory 70b fp16` requests to the real HTTP server over loopback: p50 and p99 of
 // 1,000 sequential requests, and the time from startHttpServer() to listening.
 import { spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,12 +52,20 @@ export async function benchSlack(context: CommandContext, requests = 1000): Prom
   console.log(`HTTP server start (startHttpServer to listening): ${startMs.toFixed(0)} ms`);
 }
 
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
 /** `npm start` as a process, from spawn to the first 200 on /healthz; median of `runs`. */
 export async function benchServerStart(runs = 5): Promise<void> {
   const bin = fileURLToPath(new URL('../bin/burnrate-server.js', import.meta.url));
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const port = 39_000 + i;
+    const port = await freePort();
     const started = performance.now();
     const child = spawn(process.execPath, [bin], {
       env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'b'.repeat(32), PORT: String(port), BURNRATE_STATE_FILE: join(tmpdir(), `burnrate-bench-${process.pid}.sqlite`) },
@@ -71,7 +80,9 @@ export async function benchServerStart(runs = 5): Promise<void> {
       }
       times.push(performance.now() - started);
     } finally {
+      const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
+      await exited;
     }
   }
   times.sort((a, b) => a - b);

@@ -15,6 +15,11 @@ function newestSource(dir) {
   return newest;
 }
 
+/** Whether dist/<bundleName> is newer than every source file, so the bins will run it. */
+export function bundleIsFresh(bundleName) {
+  return isFresh(join(root, 'dist', bundleName));
+}
+
 function isFresh(bundle) {
   try {
     return statSync(bundle).mtimeMs >= Math.max(newestSource(join(root, 'src')), newestSource(join(root, 'commands')));
