@@ -1,6 +1,7 @@
 // What every slash command is: a name, help, and text -> result DTO. Rendering happens at the edge.
 import type { Catalogs } from '../src/catalogs/catalogs.ts';
 import type { HubModel } from '../src/hub/huggingFaceHub.ts';
+import type { LivePrices } from '../src/pricing/livePrices.ts';
 
 export interface ModelSource {
   fetchModel(repo: string): Promise<HubModel>;
@@ -9,6 +10,8 @@ export interface ModelSource {
 export interface CommandContext {
   catalogs: Catalogs;
   hub: ModelSource;
+  /** live list prices where credentials allow; absent: the bundled catalog only */
+  livePrices?: LivePrices;
 }
 
 /** Which rendering a command's result takes: its own (/gpu-memory) or the planning calculators' shared one. */

@@ -5,12 +5,61 @@ import { type Cloud, findGpuFamily, type Gpu, type InstancePrice } from '../src/
 import { hourlyPrice } from '../src/present/format.ts';
 import type { Command, CommandContext } from './command.ts';
 import { PlanArgs, type PlanGrammar } from './planGrammar.ts';
-import type { Figure, PlanResult } from './planResult.ts';
+import type { Figure, PlanResult, PlanTable } from './planResult.ts';
 
 const GRAMMAR: PlanGrammar = { words: true, keys: { cloud: 'cloud', region: 'region', gpu: 'gpu', instance: 'instance' }, flags: { spot: 'spot' } };
 const CLOUDS: Cloud[] = ['aws', 'gcp', 'azure'];
 
 const perGpu = (p: InstancePrice, hourly: number | null) => (hourly === null ? null : hourly / p.gpuCount);
+
+interface LiveOutcome { changed: boolean; instances: Set<InstancePrice>; notes: string[]; tables: PlanTable[] }
+
+/**
+ * Replaces AWS on-demand prices with the Price List API's, and adds Compute Engine's per-GPU SKU
+ * prices, when credentials allow. Failures leave the catalog's prices and say so.
+ */
+async function livePrices(offers: InstancePrice[], context: CommandContext, gcpRegion: string | undefined, gpuIds: Set<string>, cloud?: Cloud): Promise<LiveOutcome> {
+  const outcome: LiveOutcome = { changed: false, instances: new Set(), notes: [], tables: [] };
+  const live = context.livePrices;
+  if (!live?.enabled) return outcome;
+  if (live.settings.aws && cloud !== 'gcp' && cloud !== 'azure') {
+    const aws = offers.filter((p) => p.cloud === 'aws');
+    const answers = await Promise.allSettled(aws.map((p) => live.awsOnDemand(p.instance, p.region)));
+    const failures: string[] = [];
+    answers.forEach((answer, i) => {
+      const offer = aws[i]!;
+      if (answer.status === 'rejected') failures.push(`${offer.instance}: ${(answer.reason as Error).message}`);
+      else if (answer.value.value !== null) {
+        const index = offers.indexOf(offer);
+        const updated = { ...offer, onDemandPerHour: answer.value.value, asOf: answer.value.fetchedAt.slice(0, 10) };
+        offers[index] = updated;
+        outcome.instances.add(updated);
+        outcome.changed = true;
+      }
+    });
+    if (outcome.instances.size) {
+      const fetched = [...outcome.instances].map((p) => p.asOf).sort()[0];
+      outcome.notes.push(`AWS on-demand: AWS Price List API (fetched ${fetched}, cached a day); spot from the catalog.`);
+    }
+    if (failures.length) outcome.notes.push(`Live AWS prices unavailable (${failures[0]}); catalog prices shown for those instances.`);
+  }
+  if (live.settings.gcp && gcpRegion && cloud !== 'aws' && cloud !== 'azure') {
+    try {
+      const gpus = (await live.gcpGpus(gcpRegion)).value.filter((g) => gpuIds.has(g.gpuId));
+      if (gpus.length) {
+        outcome.tables.push({
+          title: `Compute Engine GPU prices in ${gcpRegion} (per GPU, accelerator only: the VM's vCPUs and memory are billed on top)`,
+          header: ['GPU', 'On-demand', 'Spot'],
+          rows: gpus.map((g) => [g.gpuId, g.onDemandPerHour === null ? '—' : hourlyPrice(g.onDemandPerHour), g.spotPerHour === null ? '—' : hourlyPrice(g.spotPerHour)]),
+        });
+        outcome.notes.push('GCP GPU SKUs: Cloud Billing Catalog API (cached a day).');
+      }
+    } catch (error) {
+      outcome.notes.push(`Live GCP prices unavailable (${(error as Error).message}).`);
+    }
+  }
+  return outcome;
+}
 
 export async function computeGpuPrice(text: string, context: CommandContext): Promise<PlanResult> {
   const { catalogs } = context;
@@ -22,8 +71,8 @@ export async function computeGpuPrice(text: string, context: CommandContext): Pr
   const region = args.text('region');
   const bySpot = args.flag('spot');
 
-  const instance = findInstance(catalogs.prices, name);
-  const gpus: Gpu[] = instance ? catalogs.gpus.filter((g) => g.id === instance.gpuId) : findGpuFamily(catalogs.gpus, name);
+  const asked = findInstance(catalogs.prices, name);
+  const gpus: Gpu[] = asked ? catalogs.gpus.filter((g) => g.id === asked.gpuId) : findGpuFamily(catalogs.gpus, name);
   if (!gpus.length) {
     args.fail(`"${name}" is neither a GPU nor an instance in the catalog; GPUs: ${catalogs.gpus.map((g) => g.id).join(', ')}`);
   }
@@ -32,12 +81,16 @@ export async function computeGpuPrice(text: string, context: CommandContext): Pr
   const offers = catalogs.prices
     .filter((p) => ids.has(p.gpuId) && (!cloud || p.cloud === cloud) && (!region || p.region === region))
     .sort((a, b) => key(a) - key(b) || a.gpuCount - b.gpuCount);
-  const label = instance ? `${instance.instance}'s ${gpus[0]!.name}` : gpus.map((g) => g.name).join(' / ');
+  const label = asked ? `${asked.instance}'s ${gpus[0]!.name}` : gpus.map((g) => g.name).join(' / ');
   if (!offers.length) {
     args.fail(`no instance with ${label} is priced in the catalog${cloud ? ` on ${cloud}` : ''}${region ? ` in ${region}` : ''}; drop cloud= or region= to see every offer`);
   }
 
+  const live = await livePrices(offers, context, region ?? offers.find((p) => p.cloud === 'gcp')?.region, ids, cloud as Cloud | undefined);
+  if (live.changed) offers.sort((a, b) => key(a) - key(b) || a.gpuCount - b.gpuCount);
   const cheapest = offers[0]!;
+  // the asked-for instance as priced now (live where available)
+  const instance = asked && (offers.find((p) => p.instance === asked.instance && p.region === asked.region) ?? asked);
   const cheapestSpot = offers.filter((p) => p.spotPerHour !== null).sort((a, b) => perGpu(a, a.spotPerHour)! - perGpu(b, b.spotPerHour)!)[0];
   const figures: Record<string, Figure> = {
     cheapestOnDemandPerGpuHour: { value: cheapest.onDemandPerHour / cheapest.gpuCount, unit: 'USD/GPU·h' },
@@ -52,21 +105,25 @@ export async function computeGpuPrice(text: string, context: CommandContext): Pr
     ? `${instance.instance}: ${hourlyPrice(instance.onDemandPerHour)} on-demand${instance.spotPerHour !== null ? `, ${hourlyPrice(instance.spotPerHour)} spot` : ''} (${instance.gpuCount} × ${gpus[0]!.name}, ${instance.cloud} ${instance.region})`
     : `${label}: from ${hourlyPrice(cheapest.onDemandPerHour / cheapest.gpuCount)} per GPU on-demand (${cheapest.instance}, ${cheapest.cloud})`;
   const spotNote = !instance && cheapestSpot ? ` · spot from ${hourlyPrice(perGpu(cheapestSpot, cheapestSpot.spotPerHour)!)} (${cheapestSpot.instance})` : '';
-  const asOf = [...new Set(offers.map((p) => p.asOf))].sort().join(', ');
+  const asOf = [...new Set(offers.filter((p) => !live.instances.has(p)).map((p) => p.asOf))].sort().join(', ');
+  const pricesNote = [
+    ...live.notes,
+    asOf ? `${live.instances.size ? 'Other prices' : 'Prices'}: bundled catalog config/prices.yaml, as of ${asOf}. Verify on the provider's page before committing a budget.` : '',
+  ].filter(Boolean).join(' ');
   return {
     command: 'gpu-price', input: text, summary: `${lead}${spotNote}`, figures,
     rows: gpus.map((g): [string, string] => [g.name, `${g.memoryGb} GB · ${g.bf16Flops / 1e12} TFLOP/s BF16 dense · ${g.memoryBandwidth / 1e9} GB/s`]),
-    tables: [{
+    tables: [...[{
       title: `Instances with ${label}, cheapest per GPU-hour ${bySpot ? 'on spot ' : ''}first`,
       header: ['Instance', 'Cloud', 'Region', 'GPUs', 'On-demand', 'Per GPU', 'Spot', 'Spot per GPU'],
       rows: offers.map((p) => [
         p.instance, p.cloud, p.region, String(p.gpuCount), hourlyPrice(p.onDemandPerHour), hourlyPrice(p.onDemandPerHour / p.gpuCount),
         p.spotPerHour === null ? '—' : hourlyPrice(p.spotPerHour), p.spotPerHour === null ? '—' : hourlyPrice(p.spotPerHour / p.gpuCount),
       ]),
-    }],
+    }], ...live.tables],
     assumptions: ['Linux on-demand and spot list prices; spot prices move hourly and by zone'],
     method: ['per GPU = instance price ÷ GPUs in the instance'],
-    prices: `Prices: bundled catalog config/prices.yaml, as of ${asOf}. Verify on the provider's page before committing a budget.`,
+    prices: pricesNote,
   };
 }
 

@@ -1,8 +1,8 @@
 // Model configs from the Hugging Face Hub, for repos the registry does not know.
 // Endpoint, token and cache follow huggingface_hub's settings (HF_ENDPOINT, HF_TOKEN).
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cacheDirFromEnv } from '../cache/cacheDir.ts';
 
 export interface HubModel {
   repo: string;
@@ -28,7 +28,7 @@ export function hubSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): HubSet
     endpoint: (env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, ''),
     token: env.HF_TOKEN || undefined,
     timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 5000,
-    cacheDir: env.BURNRATE_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'burnrate'),
+    cacheDir: cacheDirFromEnv(env),
   };
 }
 

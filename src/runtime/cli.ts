@@ -6,6 +6,7 @@ import type { PlanResult } from '../../commands/planResult.ts';
 import { COMMANDS, findCommand } from '../../commands/index.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
+import { LivePriceError, LivePrices, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 import { renderGpuMemoryText } from './gpuMemoryText.ts';
 import { renderPlanText } from './planText.ts';
 
@@ -13,6 +14,8 @@ const TEXT_RENDERERS: Record<ResultView, (result: never) => string> = {
   'gpu-memory': (r: GpuMemoryResult) => renderGpuMemoryText(r),
   plan: (r: PlanResult) => renderPlanText(r),
 };
+
+const CLI_PRICE_TIMEOUT_MS = 15_000;
 
 export interface CliIo {
   out(text: string): void;
@@ -60,8 +63,18 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     (text.trim() ? io.out : io.err)(commandHelp(command.name));
     return text.trim() ? 0 : 2;
   }
+  let livePrices: LivePrices;
   try {
-    const result = await command.run(text, { catalogs: bundledCatalogs(), hub: new HuggingFaceHub(hubSettingsFromEnv(io.env)) });
+    const settings = livePriceSettingsFromEnv(io.env);
+    // a terminal can wait longer than Slack's three seconds for a live price
+    livePrices = new LivePrices(io.env.BURNRATE_PRICE_TIMEOUT_MS ? settings : { ...settings, timeoutMs: CLI_PRICE_TIMEOUT_MS });
+  } catch (error) {
+    if (!(error instanceof LivePriceError)) throw error;
+    io.err(`burnrate: ${error.message}`);
+    return 2;
+  }
+  try {
+    const result = await command.run(text, { catalogs: bundledCatalogs(), hub: new HuggingFaceHub(hubSettingsFromEnv(io.env)), livePrices });
     io.out(json ? JSON.stringify(result, null, 2) : TEXT_RENDERERS[command.view](result as never));
     return 0;
   } catch (error) {
@@ -77,5 +90,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.err(`burnrate ${command.name}: something went wrong (ref ${ref})`);
     io.err(JSON.stringify({ level: 'error', ref, command: command.name, error: (error as Error).message }));
     return 1;
+  } finally {
+    await livePrices.close();
   }
 }

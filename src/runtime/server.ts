@@ -3,6 +3,7 @@
 import type { CommandContext } from '../../commands/command.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
+import { LivePrices, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 import { createSlackApp, inProcessLongWork, log } from '../slack/app.ts';
 import { SqliteStateStore } from '../state/sqliteStateStore.ts';
 import { startHttpServer } from './httpServer.ts';
@@ -19,9 +20,12 @@ Meanwhile the commands work in a terminal:
   npx burnrate gpu-memory 70b fp16
   npx burnrate help`;
 
-function commandContext(settings: Settings, env: NodeJS.ProcessEnv): CommandContext {
+function commandContext(settings: Settings, env: NodeJS.ProcessEnv): CommandContext & { livePrices: LivePrices } {
   const hub = hubSettingsFromEnv(env);
-  return { catalogs: bundledCatalogs(), hub: new HuggingFaceHub({ ...hub, timeoutMs: Math.min(hub.timeoutMs, settings.file.hub_timeout_ms) }) };
+  return {
+    catalogs: bundledCatalogs(), hub: new HuggingFaceHub({ ...hub, timeoutMs: Math.min(hub.timeoutMs, settings.file.hub_timeout_ms) }),
+    livePrices: new LivePrices(livePriceSettingsFromEnv(env)),
+  };
 }
 
 /** Returns an exit code when the process should end, or a function that stops the running bot. */
@@ -45,9 +49,10 @@ export async function startBot(
   }
   const started = Date.now();
   const state = new SqliteStateStore(settings.statePath);
+  const context = commandContext(settings, env);
   const shared = {
     state,
-    token: transport.token, slackApiUrl: settings.slackApiUrl, context: commandContext(settings, env),
+    token: transport.token, slackApiUrl: settings.slackApiUrl, context,
     jobs: pendingJobs, longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
   };
   if (transport.kind === 'socket') {
@@ -57,6 +62,7 @@ export async function startBot(
     return async () => {
       await app.stop();
       await state.close();
+      await context.livePrices.close();
     };
   }
   const server = await startHttpServer({ ...shared, port: transport.port, signingSecret: transport.signingSecret });
@@ -64,6 +70,7 @@ export async function startBot(
   return async () => {
     await server.close();
     await state.close();
+    await context.livePrices.close();
   };
 }
 

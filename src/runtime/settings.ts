@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CatalogError, CONFIG_DIR, readYamlFile } from '../catalogs/yamlFile.ts';
+import { LivePriceError, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -46,6 +47,12 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
     'must be the hex Signing Secret from Slack app settings → Basic Information → App Credentials');
   const slackApiUrl = envCheck(env, 'SLACK_API_URL', (v) => /^https?:\/\/[^\s]+\/$/.test(v),
     'must be an http(s) URL ending in a slash, e.g. https://slack.com/api/');
+  try {
+    livePriceSettingsFromEnv(env);
+  } catch (error) {
+    if (error instanceof LivePriceError) throw new SettingsError(error.message);
+    throw error;
+  }
   const portText = env.PORT ?? '3000';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new SettingsError(`PORT must be a TCP port between 1 and 65535, got "${portText}"`);
