@@ -3,12 +3,12 @@
 import { findInstance } from '../src/calc/pricing.ts';
 import { type Cloud, findGpuFamily, type Gpu, type InstancePrice } from '../src/catalogs/hardware.ts';
 import { hourlyPrice } from '../src/present/format.ts';
+import { cloudArg } from './catalogArgs.ts';
 import type { Command, CommandContext } from './command.ts';
 import { PlanArgs, type PlanGrammar } from './planGrammar.ts';
 import type { Figure, PlanResult, PlanTable } from './planResult.ts';
 
 const GRAMMAR: PlanGrammar = { words: true, keys: { cloud: 'cloud', region: 'region', gpu: 'gpu', instance: 'instance' }, flags: { spot: 'spot' } };
-const CLOUDS: Cloud[] = ['aws', 'gcp', 'azure'];
 
 const perGpu = (p: InstancePrice, hourly: number | null) => (hourly === null ? null : hourly / p.gpuCount);
 
@@ -66,8 +66,7 @@ export async function computeGpuPrice(text: string, context: CommandContext): Pr
   const args: PlanArgs = PlanArgs.parse(text, GRAMMAR);
   const name = args.words.join(' ') || args.text('gpu') || args.text('instance');
   if (!name) args.fail('name a GPU or an instance, e.g. `h100` or `g5.xlarge`');
-  const cloud = args.text('cloud')?.toLowerCase();
-  if (cloud !== undefined && !CLOUDS.includes(cloud as Cloud)) args.fail(`cloud=${cloud} is not one of: ${CLOUDS.join(', ')}`);
+  const cloud = cloudArg(args);
   const region = args.text('region');
   const bySpot = args.flag('spot');
 
@@ -86,7 +85,7 @@ export async function computeGpuPrice(text: string, context: CommandContext): Pr
     args.fail(`no instance with ${label} is priced in the catalog${cloud ? ` on ${cloud}` : ''}${region ? ` in ${region}` : ''}; drop cloud= or region= to see every offer`);
   }
 
-  const live = await livePrices(offers, context, region ?? offers.find((p) => p.cloud === 'gcp')?.region, ids, cloud as Cloud | undefined);
+  const live = await livePrices(offers, context, region ?? offers.find((p) => p.cloud === 'gcp')?.region, ids, cloud);
   if (live.changed) offers.sort((a, b) => key(a) - key(b) || a.gpuCount - b.gpuCount);
   const cheapest = offers[0]!;
   // the asked-for instance as priced now (live where available)

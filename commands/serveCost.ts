@@ -3,13 +3,14 @@
 // from an always-on instance and its utilization (the money spent on idle capacity).
 import { parameterBreakdown } from '../src/calc/architecture.ts';
 import { isPrecisionId, type PrecisionId } from '../src/calc/precision.ts';
-import { findInstance, HOURS_PER_MONTH } from '../src/calc/pricing.ts';
+import { HOURS_PER_MONTH } from '../src/calc/pricing.ts';
 import {
   DECODE_BANDWIDTH_EFFICIENCY, type DecodeShape, decodeStepSeconds, largestBatch, prefillSeconds, requestsPerSecond, SERVING_MFU,
 } from '../src/calc/serving.ts';
 import type { Catalogs } from '../src/catalogs/catalogs.ts';
-import { type Cloud, findGpuFamily, type InstancePrice } from '../src/catalogs/hardware.ts';
+import { findGpuFamily, type InstancePrice } from '../src/catalogs/hardware.ts';
 import { count, duration, hourlyPrice, money, percent } from '../src/present/format.ts';
+import { cloudArg, instanceArg } from './catalogArgs.ts';
 import type { Command, CommandContext } from './command.ts';
 import { servingCapacity } from './gpuMemory.ts';
 import { type ResolvedModel, resolveModel } from './modelResolver.ts';
@@ -29,7 +30,6 @@ const GRAMMAR: PlanGrammar = {
 const DEFAULTS = { tokensIn: 500, tokensOut: 200, peak: 2, latencySeconds: 0.05, target: 0.65 };
 /** vLLM's default max_num_seqs: the most sequences one replica decodes together */
 const MAX_BATCH = 256;
-const CLOUDS: Cloud[] = ['aws', 'gcp', 'azure'];
 
 interface Candidate {
   price: InstancePrice;
@@ -61,7 +61,7 @@ function monthlyOf(price: InstancePrice, replicas: number, monthHours: number): 
 
 function idleOnly(args: PlanArgs, catalogs: Catalogs, input: string, monthHours: number): PlanResult {
   if (args.has('requests')) args.fail(`${args.token('requests')} needs a model to size, e.g. \`7b requests=50k/day\``);
-  const instance = instanceOrFail(args, catalogs);
+  const instance = instanceArg(args, catalogs);
   if (!instance) args.fail('give instance= to price an always-on instance (e.g. `instance=g5.xlarge util=5%`), or a model with requests= to size one');
   const replicas = args.integer('instances') ?? 1;
   const util = args.fraction('util');
@@ -90,18 +90,6 @@ function idleOnly(args: PlanArgs, catalogs: Catalogs, input: string, monthHours:
   };
 }
 
-function instanceOrFail(args: PlanArgs, catalogs: Catalogs): InstancePrice | undefined {
-  const name = args.text('instance');
-  if (!name) return undefined;
-  const found = findInstance(catalogs.prices, name);
-  if (!found) {
-    const family = name.replace(/^ml\./i, '').split('.')[0]!.toLowerCase();
-    const similar = catalogs.prices.filter((p) => p.instance.toLowerCase().startsWith(family)).map((p) => p.instance);
-    args.fail(`instance=${name} is not in the price catalog${similar.length ? `; did you mean ${similar.slice(0, 4).join(', ')}?` : ''} (config/prices.yaml lists every instance)`);
-  }
-  return found;
-}
-
 export async function computeServeCost(text: string, context: CommandContext): Promise<PlanResult> {
   const { catalogs } = context;
   const args: PlanArgs = PlanArgs.parse(text, GRAMMAR);
@@ -119,12 +107,11 @@ export async function computeServeCost(text: string, context: CommandContext): P
   if (peak < 1) args.fail(`${args.token('peak')}: the peak factor is busiest hour ÷ average, at least 1`);
   const latency = args.measure('latency', 'time', 'ms') ?? DEFAULTS.latencySeconds;
   const target = args.fraction('target') ?? DEFAULTS.target;
-  const instance = instanceOrFail(args, catalogs);
+  const instance = instanceArg(args, catalogs);
   const gpuName = args.text('gpu');
   const gpuIds = gpuName ? findGpuFamily(catalogs.gpus, gpuName).map((g) => g.id) : undefined;
   if (gpuName && !gpuIds!.length) args.fail(`gpu=${gpuName} is not in the GPU catalog; known: ${catalogs.gpus.map((g) => g.id).join(', ')}`);
-  const cloud = args.text('cloud')?.toLowerCase();
-  if (cloud !== undefined && !CLOUDS.includes(cloud as Cloud)) args.fail(`cloud=${cloud} is not one of: ${CLOUDS.join(', ')}`);
+  const cloud = cloudArg(args);
   const region = args.text('region');
   const fixedReplicas = args.integer('instances');
   if (fixedReplicas !== undefined && requestsPerSecondAvg !== undefined) args.fail(`${args.token('instances')} and ${args.token('requests')}: give one; burnrate sizes replicas from requests`);

@@ -1,10 +1,11 @@
 // /train-cost: what a training run costs. From a model and a token count (6·N·D FLOPs at an MFU),
 // or directly from GPUs × time at a catalog or given price, or from whole instances × time.
-import { type JobOffer, findInstance, jobOffer, jobOffers } from '../src/calc/pricing.ts';
+import { type JobOffer, jobOffer, jobOffers } from '../src/calc/pricing.ts';
 import { DEFAULT_MFU, spotRework, tokensTrained, trainingFlops, trainingSeconds } from '../src/calc/training.ts';
-import { type Cloud, findGpu, findGpuFamily, type Gpu, type InstancePrice } from '../src/catalogs/hardware.ts';
+import { type Cloud, findGpu, findGpuFamily, type Gpu } from '../src/catalogs/hardware.ts';
 import { count, duration, flops, hourlyPrice, hours as formatHours, money, percent } from '../src/present/format.ts';
 import type { Catalogs } from '../src/catalogs/catalogs.ts';
+import { cloudArg, instanceArg } from './catalogArgs.ts';
 import type { Command, CommandContext } from './command.ts';
 import { type ResolvedModel, resolveModel } from './modelResolver.ts';
 import { PlanArgs, type PlanGrammar } from './planGrammar.ts';
@@ -22,7 +23,6 @@ const GRAMMAR: PlanGrammar = {
 
 const DEFAULT_GPUS = 8;
 const DEFAULT_RESTART_SECONDS = 10 * 60;
-const CLOUDS: Cloud[] = ['aws', 'gcp', 'azure'];
 
 interface Rate {
   /** what is being paid for, e.g. `4 × p4d.24xlarge (aws us-east-1)` */
@@ -47,18 +47,6 @@ function givenRate(pricePerGpuHour: number, gpus: number): Rate {
   return { what: `${gpus} GPUs at ${hourlyPrice(pricePerGpuHour)} per GPU`, onDemandPerHour: pricePerGpuHour * gpus, spotPerHour: null, oneYearPerHour: null, threeYearPerHour: null };
 }
 
-function instanceOrFail(args: PlanArgs, catalogs: Catalogs): InstancePrice | undefined {
-  const name = args.text('instance');
-  if (!name) return undefined;
-  const found = findInstance(catalogs.prices, name);
-  if (!found) {
-    const family = name.split('.')[0]!.toLowerCase();
-    const similar = catalogs.prices.filter((p) => p.instance.toLowerCase().startsWith(family)).map((p) => p.instance);
-    args.fail(`instance=${name} is not in the price catalog${similar.length ? `; did you mean ${similar.slice(0, 4).join(', ')}?` : ''} (config/prices.yaml lists every instance)`);
-  }
-  return found;
-}
-
 function gpuOrFail(args: PlanArgs, catalogs: Catalogs): Gpu[] | undefined {
   const name = args.text('gpu');
   if (!name) return undefined;
@@ -66,12 +54,6 @@ function gpuOrFail(args: PlanArgs, catalogs: Catalogs): Gpu[] | undefined {
   const family = exact ? [exact, ...findGpuFamily(catalogs.gpus, name).filter((g) => g !== exact)] : findGpuFamily(catalogs.gpus, name);
   if (!family.length) args.fail(`gpu=${name} is not in the GPU catalog; known: ${catalogs.gpus.map((g) => g.id).join(', ')}`);
   return family;
-}
-
-function cloudOrFail(args: PlanArgs): Cloud | undefined {
-  const cloud = args.text('cloud')?.toLowerCase();
-  if (cloud !== undefined && !CLOUDS.includes(cloud as Cloud)) args.fail(`cloud=${cloud} is not one of: ${CLOUDS.join(', ')}`);
-  return cloud as Cloud | undefined;
 }
 
 function durationHours(args: PlanArgs): number | undefined {
@@ -87,9 +69,9 @@ export async function computeTrainCost(text: string, context: CommandContext): P
   const model = args.words.length ? await resolveModel(args.words.join(' '), context) : undefined;
   const tokens = args.count('tokens');
   const wallHoursGiven = durationHours(args);
-  const instance = instanceOrFail(args, catalogs);
+  const instance = instanceArg(args, catalogs);
   const gpuFamily = gpuOrFail(args, catalogs);
-  const cloud = cloudOrFail(args);
+  const cloud = cloudArg(args);
   const region = args.text('region');
   const price = args.number('price');
   const mfu = args.fraction('mfu') ?? DEFAULT_MFU;

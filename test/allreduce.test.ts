@@ -1,9 +1,9 @@
 // /allreduce: the nccl-tests bandwidth model on the link catalog.
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../commands/command.ts';
 import { computeAllreduce } from '../commands/allreduce.ts';
 import { algorithmBandwidth, ringAllReduceFactor } from '../src/calc/collectives.ts';
 import { offlineContext } from './support/context.ts';
+import { expectUsageError } from './support/usageError.ts';
 
 const run = (text: string) => computeAllreduce(text, offlineContext());
 
@@ -58,11 +58,7 @@ describe('ring all-reduce', () => {
 });
 
 describe('bad input', () => {
-  const rejects = async (text: string, message: RegExp) => {
-    const error = await run(text).then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toMatch(message);
-  };
+  const rejects = (text: string, message: RegExp) => expectUsageError(run(text), message);
 
   it('answers with what to type', async () => {
     await rejects('gpus=8', /name a model .* or give the gradient size/);

@@ -1,9 +1,9 @@
 // /serve-cost against the reference monthly examples, the roofline it rests on, and bad input.
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../commands/command.ts';
 import { computeServeCost } from '../commands/serveCost.ts';
 import { DECODE_BANDWIDTH_EFFICIENCY, type DecodeShape, decodeStepSeconds, largestBatch, requestsPerSecond, weightBytesRead } from '../src/calc/serving.ts';
 import { offlineContext } from './support/context.ts';
+import { expectUsageError } from './support/usageError.ts';
 
 const run = (text: string) => computeServeCost(text, offlineContext());
 const figure = async (text: string, name: string) => (await run(text)).figures[name]!.value;
@@ -95,11 +95,7 @@ describe('sizing from traffic', () => {
 });
 
 describe('bad input', () => {
-  const rejects = async (text: string, message: RegExp) => {
-    const error = await run(text).then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toMatch(message);
-  };
+  const rejects = (text: string, message: RegExp) => expectUsageError(run(text), message);
 
   it('says what to give and refuses what cannot be combined', async () => {
     await rejects('util=5%', /give instance=/);

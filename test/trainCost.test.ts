@@ -1,8 +1,8 @@
 // /train-cost against the worked figures of our reference material, and its bad-input answers.
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../commands/command.ts';
 import { computeTrainCost } from '../commands/trainCost.ts';
 import { offlineContext } from './support/context.ts';
+import { expectUsageError } from './support/usageError.ts';
 
 const run = (text: string) => computeTrainCost(text, offlineContext());
 const figure = async (text: string, name: string) => (await run(text)).figures[name]!.value;
@@ -94,12 +94,7 @@ describe('compute', () => {
 });
 
 describe('bad input', () => {
-  const rejects = async (text: string, message: RegExp) => {
-    const error = await run(text).then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toMatch(message);
-    return error as UsageError;
-  };
+  const rejects = (text: string, message: RegExp) => expectUsageError(run(text), message);
 
   it('says what is missing', async () => {
     await rejects('gpus=8 gpu=h100', /give a duration/);
