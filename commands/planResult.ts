@@ -23,6 +23,8 @@ export interface PlanResult {
   rows: [string, string][];
   tables: PlanTable[];
   assumptions: string[];
+  /** the heading over `assumptions` when they are notes of another kind (default: Assumptions) */
+  notesTitle?: string;
   /** the arithmetic, one line per step */
   method: string[];
   /** prices' as-of date and source, when prices were used */

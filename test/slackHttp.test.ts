@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
-import { pendingJobs } from '../src/runtime/pendingJobs.ts';
+import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
 import { type FinopsJobs, inProcessLongWork } from '../src/slack/app.ts';
 import type { Block } from '../src/slack/blockLimits.ts';
 import { signSlackRequest } from '../src/slack/requestSignature.ts';
@@ -21,7 +21,7 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   server = await startHttpServer({
     port: 0, host: '127.0.0.1', signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-    context: offlineContext(), jobs: pendingJobs, longWork: inProcessLongWork,
+    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, () => new Date('2026-11-23T08:00:00Z')), longWork: inProcessLongWork,
     state: new SqliteStateStore(join(mkdtempSync(join(tmpdir(), 'burnrate-http-')), 'state.sqlite')),
   });
 });
@@ -124,8 +124,10 @@ describe('slash commands over HTTP', () => {
     const body = command('/finops', 'digest');
     const { json } = await post(body, signedHeaders(body));
     expect(json.text).toMatch(/Working on the weekly digest/);
-    const followUp = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && /weekly cost digest/.test(String(c.body.text)));
+    const followUp = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && /Cloud cost/.test(String(c.body.text)));
     expect(followUp.body).toMatchObject({ channel: 'C1' });
+    expect(followUp.body.text).toMatch(/^\[demo data\] Cloud cost 2026-W47 \(Nov 16–22\): \$19,983, \+\$3,329 \(\+20\.0%\) vs the week before$/);
+    expect(String(followUp.body.blocks)).toMatch(/Anomaly: Nov 18/);
     expect(followUp.headers.authorization).toBe('Bearer xoxb-test');
   });
 
@@ -143,7 +145,7 @@ describe('slash commands over HTTP', () => {
 describe('long replies', () => {
   let longServer: RunningServer;
   const rows = Array.from({ length: 120 }, (_, i): Block => ({ type: 'section', text: { type: 'mrkdwn', text: `finding ${i + 1}` } }));
-  const longJobs: FinopsJobs = { ...pendingJobs, scan: async () => ({ text: 'idle scan: 120 findings', blocks: rows }) };
+  const longJobs: FinopsJobs = { ...finopsJobs(DEFAULT_DIGEST_SETTINGS), scan: async () => ({ text: 'idle scan: 120 findings', blocks: rows }) };
 
   beforeAll(async () => {
     longServer = await startHttpServer({

@@ -1,7 +1,7 @@
 // The same signed requests through the Lambda handler, as API Gateway HTTP API (v2) events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsEvent, createLambdaHandler, type SlackLambdaHandler } from '../src/runtime/lambda.ts';
-import { pendingJobs } from '../src/runtime/pendingJobs.ts';
+import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
 import { inProcessLongWork } from '../src/slack/app.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { offlineContext } from './support/context.ts';
@@ -15,7 +15,7 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   handler = createLambdaHandler({
     signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-    context: offlineContext(), jobs: pendingJobs, longWork: inProcessLongWork, state: new SqliteStateStore(':memory:'),
+    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS), longWork: inProcessLongWork, state: new SqliteStateStore(':memory:'),
   });
 });
 afterAll(() => slack.close());

@@ -17,6 +17,7 @@ export interface DigestPeriod {
   previous: Week;
   /** the zone's calendar date at "now" */
   today: string;
+  timeZone: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -74,7 +75,7 @@ export function lastFullWeek(now: Date, timeZone: string): DigestPeriod {
   const today = localDate(now, timeZone);
   const thisMonday = addDays(today, 1 - isoWeekday(today));
   const week = weekStarting(addDays(thisMonday, -7));
-  return { week, previous: weekStarting(addDays(week.start, -7)), today };
+  return { week, previous: weekStarting(addDays(week.start, -7)), today, timeZone };
 }
 
 /** A named ISO week and the one before it. */
@@ -82,7 +83,7 @@ export function namedWeek(isoWeek: string, now: Date, timeZone: string): DigestP
   const monday = mondayOfIsoWeek(isoWeek);
   if (!monday) return undefined;
   const week = weekStarting(monday);
-  return { week, previous: weekStarting(addDays(monday, -7)), today: localDate(now, timeZone) };
+  return { week, previous: weekStarting(addDays(monday, -7)), today: localDate(now, timeZone), timeZone };
 }
 
 /** Billing data for the last 48 hours is still settling: these days are provisional. */

@@ -2,6 +2,7 @@
 // the unit that fits, bandwidth in decimal GB/s as storage and network vendors quote it.
 
 export function money(dollars: number): string {
+  if (dollars < 0) return `−${money(-dollars)}`;
   const abs = Math.abs(dollars);
   if (abs >= 1e6) return `$${(dollars / 1e6).toFixed(abs >= 1e7 ? 1 : 2)}M`;
   if (abs >= 1000) return `$${Math.round(dollars).toLocaleString('en-US')}`;

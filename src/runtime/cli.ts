@@ -7,6 +7,7 @@ import { COMMANDS, findCommand } from '../../commands/index.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { LivePriceError, LivePrices, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
+import { digestCli } from './digestCli.ts';
 import { renderGpuMemoryText } from './gpuMemoryText.ts';
 import { renderPlanText } from './planText.ts';
 
@@ -35,6 +36,8 @@ function overview(): string {
     '',
     ...COMMANDS.flatMap((c) => [`  ${c.name.padEnd(12)} ${c.description}`, ...c.examples.slice(0, 2).map((e) => `  ${''.padEnd(12)} e.g. burnrate ${c.name} ${e}`)]),
     '',
+    `  ${'digest'.padEnd(12)} the weekly cost digest, printed: burnrate digest --dry-run [--week 2026-W47]`,
+    '',
     '`burnrate <command> help` shows a command\'s grammar and examples.',
   ].join('\n');
 }
@@ -53,6 +56,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.out(overview());
     return 0;
   }
+  if (name === 'digest') return digestCli(words, json, io);
   const command = findCommand(name);
   if (!command) {
     io.err(`burnrate: unknown command "${name}"\n\n${overview()}`);

@@ -7,7 +7,7 @@ import { LivePrices, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 import { createSlackApp, inProcessLongWork, log } from '../slack/app.ts';
 import { SqliteStateStore } from '../state/sqliteStateStore.ts';
 import { startHttpServer } from './httpServer.ts';
-import { pendingJobs } from './pendingJobs.ts';
+import { finopsJobs } from './finopsJobs.ts';
 import { loadSettings, type Settings, SettingsError } from './settings.ts';
 
 export const NO_CREDENTIALS_HELP = `burnrate: no Slack credentials are set, so the bot is not started.
@@ -53,7 +53,7 @@ export async function startBot(
   const shared = {
     state,
     token: transport.token, slackApiUrl: settings.slackApiUrl, context,
-    jobs: pendingJobs, longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
+    jobs: finopsJobs(settings.file.digest), longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
   };
   if (transport.kind === 'socket') {
     const app = createSlackApp({ ...shared, socketMode: { appToken: transport.appToken } });

@@ -15,7 +15,7 @@ export function planBlocks(r: PlanResult): SlackMessage {
     blocks.push({ type: 'section', text: mrkdwn(`*${table.title}*`) }, ...codeSections(padTable([table.header, ...table.rows])));
   }
   if (r.assumptions.length) {
-    blocks.push(...chunkLines(['*Assumptions*', ...r.assumptions.map((a) => `• ${a}`)]).map((text): Block => ({ type: 'section', text: mrkdwn(text) })));
+    blocks.push(...chunkLines([`*${r.notesTitle ?? 'Assumptions'}*`, ...r.assumptions.map((a) => `• ${a}`)]).map((text): Block => ({ type: 'section', text: mrkdwn(text) })));
   }
   blocks.push(...chunkLines(r.method.map((m) => `• ${m}`)).map((text): Block => ({ type: 'context', elements: [mrkdwn(text)] })));
   if (r.prices) blocks.push({ type: 'context', elements: [mrkdwn(r.prices)] });

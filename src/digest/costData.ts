@@ -1,0 +1,59 @@
+// What a cost source returns for a digest: daily usage cost by service and by one grouping
+// dimension, credits/refunds/tax apart, GPU instance spend, and the month-end forecast. Money is
+// integer micro-dollars, so sums never drift.
+
+export type MicroUsd = number;
+
+export const toMicro = (usd: number): MicroUsd => Math.round(usd * 1e6);
+export const fromMicro = (micro: MicroUsd): number => micro / 1e6;
+
+export interface DailyCost {
+  date: string;
+  service: string;
+  /** value of the configured grouping dimension (tag, project or account); '' when untagged */
+  group: string;
+  cost: MicroUsd;
+}
+
+export interface Adjustment {
+  date: string;
+  kind: 'credit' | 'refund' | 'tax';
+  cost: MicroUsd;
+}
+
+export interface GpuInstanceCost {
+  date: string;
+  instanceType: string;
+  cost: MicroUsd;
+  hours: number;
+}
+
+export type Forecast = { monthEnd: MicroUsd; monthToDate: MicroUsd } | { omitted: string };
+
+export interface CostData {
+  /** who this is: "AWS 123456789012", "demo account" */
+  account: string;
+  demo: boolean;
+  usage: DailyCost[];
+  adjustments: Adjustment[];
+  gpu: GpuInstanceCost[];
+  forecast: Forecast;
+  /** billed API requests made to produce this (Cost Explorer charges $0.01 each) */
+  requests: number;
+}
+
+export interface CostQuery {
+  /** first day, inclusive */
+  start: string;
+  /** last day, exclusive */
+  end: string;
+  /** the zone's date today, for month-to-date and forecast */
+  today: string;
+  /** the grouping dimension's name, e.g. team */
+  groupBy: string;
+}
+
+export interface CostSource {
+  name: string;
+  costs(query: CostQuery): Promise<CostData>;
+}

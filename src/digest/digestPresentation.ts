@@ -1,0 +1,88 @@
+// The weekly digest in the shape every renderer takes (PlanResult): the headline first, then the
+// figures, the tables (services, movers, teams, GPU spend, the daily chart) and the notes.
+import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
+import { money, percent } from '../present/format.ts';
+import { fromMicro, type MicroUsd } from './costData.ts';
+import type { Line, WeeklyDigest } from './weeklyDigest.ts';
+
+const usd = (micro: MicroUsd) => money(fromMicro(micro));
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const BAR_WIDTH = 24;
+
+function dayLabel(date: string): string {
+  return `${MONTHS[Number(date.slice(5, 7)) - 1]} ${Number(date.slice(8, 10))}`;
+}
+
+function weekLabel(days: string[]): string {
+  const [first, last] = [days[0]!, days.at(-1)!];
+  return first.slice(5, 7) === last.slice(5, 7) ? `${dayLabel(first)}–${Number(last.slice(8, 10))}` : `${dayLabel(first)} – ${dayLabel(last)}`;
+}
+
+function change(cost: MicroUsd, previous: MicroUsd): string {
+  const delta = cost - previous;
+  const sign = delta >= 0 ? '+' : '−';
+  const share = previous > 0 ? ` (${sign}${percent(Math.abs(delta) / previous, 1)})` : '';
+  return `${sign}${usd(Math.abs(delta))}${share}`;
+}
+
+function lineRows(lines: Line[], rest: Line | null): string[][] {
+  return [...lines, ...(rest ? [rest] : [])].map((l) => [l.name, usd(l.cost), change(l.cost, l.previous)]);
+}
+
+export function digestAsPlan(d: WeeklyDigest): PlanResult {
+  const { week } = d.period;
+  const title = `${d.demo ? '[demo data] ' : ''}Cloud cost ${week.isoWeek} (${weekLabel(week.days)})`;
+  const summary = `${title}: ${usd(d.total)}, ${change(d.total, d.previousTotal)} vs the week before`;
+  const rows: [string, string][] = [
+    [week.isoWeek, usd(d.total)],
+    [d.period.previous.isoWeek, usd(d.previousTotal)],
+    ['Change', change(d.total, d.previousTotal)],
+  ];
+  const adjustments = [['Credits', d.credits], ['Refunds', d.refunds], ['Tax', d.tax]] as const;
+  for (const [label, amount] of adjustments) if (amount !== 0) rows.push([label, `${usd(amount)} (not in the totals above)`]);
+  if ('omitted' in d.forecast) rows.push(['Month end', d.forecast.omitted]);
+  else rows.push(['Month to date', usd(d.forecast.monthToDate)], ['Month-end forecast', usd(d.forecast.monthEnd)]);
+
+  const peak = Math.max(...d.days.map((day) => Math.max(day.cost, day.previous)), 1);
+  const bar = (cost: MicroUsd) => '█'.repeat(Math.round((cost / peak) * BAR_WIDTH)).padEnd(BAR_WIDTH, ' ');
+  const tables: PlanTable[] = [
+    { title: 'Top services', header: ['Service', week.isoWeek, 'Change'], rows: lineRows(d.services, d.otherServices) },
+    {
+      title: 'What moved',
+      header: ['Service', week.isoWeek, 'Change'],
+      rows: [...d.increases, ...d.decreases].map((l) => [l.name, usd(l.cost), change(l.cost, l.previous)]),
+    },
+    { title: `By ${d.groupBy}`, header: [d.groupBy, week.isoWeek, 'Change'], rows: lineRows(d.groups, d.otherGroups) },
+  ];
+  if (d.gpu.length) {
+    tables.push({
+      title: 'GPU instances',
+      header: ['Instance type', week.isoWeek, 'Hours', 'Change'],
+      rows: d.gpu.map((g) => [g.name, usd(g.cost), g.hours.toFixed(0), change(g.cost, g.previous)]),
+    });
+  }
+  tables.push({
+    title: 'Daily spend',
+    header: ['Day', week.isoWeek, '', 'Week before'],
+    rows: d.days.map((day, i) => [
+      `${WEEKDAYS[i]} ${dayLabel(day.date)}${day.provisional ? '*' : ''}`, usd(day.cost), bar(day.cost), usd(day.previous),
+    ]),
+  });
+
+  const notes = d.anomalies.map((a) =>
+    `Anomaly: ${dayLabel(a.date)} cost ${usd(a.cost)}, above its 4-week baseline of ${usd(a.baselineMean)} ± ${usd(a.baselineSd)} by more than 3σ; most of it ${a.topService}`);
+  if (d.days.some((day) => day.provisional)) notes.push('* provisional: billing data for the last 48 hours is still settling');
+  if (d.demo) notes.push('Demo data: this version of burnrate reads no cloud billing yet, so the digest shows the bundled demo account');
+  return {
+    command: 'digest', input: week.isoWeek, summary,
+    figures: {
+      total: { value: fromMicro(d.total), unit: 'USD' }, previousTotal: { value: fromMicro(d.previousTotal), unit: 'USD' },
+      credits: { value: fromMicro(d.credits), unit: 'USD' }, anomalies: { value: d.anomalies.length, unit: 'count' },
+      costExplorerRequests: { value: d.requests, unit: 'count' },
+      ...('omitted' in d.forecast ? {} : { monthToDate: { value: fromMicro(d.forecast.monthToDate), unit: 'USD' }, monthEndForecast: { value: fromMicro(d.forecast.monthEnd), unit: 'USD' } }),
+    },
+    rows, tables, assumptions: notes, notesTitle: 'Notes',
+    method: [`Usage cost by day, ${d.account}; credits, refunds and tax apart; weeks run Monday–Sunday in ${d.period.timeZone}`],
+  };
+}

@@ -1,0 +1,115 @@
+// The weekly digest as figures: totals and change, what moved, by team, GPU spend, anomalies and
+// the month-end view. Pure: cost data in, digest out; rendering happens elsewhere.
+import type { CostData, CostQuery, CostSource, Forecast, MicroUsd } from './costData.ts';
+import { addDays, type DigestPeriod, isProvisional } from './period.ts';
+
+/** A day is anomalous above its 4-week baseline's mean + 3 standard deviations. */
+export const ANOMALY_SIGMAS = 3;
+export const BASELINE_DAYS = 28;
+const TOP = 5;
+
+export interface Line { name: string; cost: MicroUsd; previous: MicroUsd }
+export interface Day { date: string; cost: MicroUsd; previous: MicroUsd; provisional: boolean }
+export interface Anomaly { date: string; cost: MicroUsd; baselineMean: MicroUsd; baselineSd: MicroUsd; topService: string }
+
+export interface WeeklyDigest {
+  account: string;
+  demo: boolean;
+  period: DigestPeriod;
+  groupBy: string;
+  total: MicroUsd;
+  previousTotal: MicroUsd;
+  credits: MicroUsd;
+  refunds: MicroUsd;
+  tax: MicroUsd;
+  days: Day[];
+  services: Line[];
+  /** services beyond the top ones, summed */
+  otherServices: Line | null;
+  increases: Line[];
+  decreases: Line[];
+  groups: Line[];
+  otherGroups: Line | null;
+  gpu: (Line & { hours: number })[];
+  anomalies: Anomaly[];
+  forecast: Forecast;
+  requests: number;
+}
+
+const sum = (xs: MicroUsd[]) => xs.reduce((a, b) => a + b, 0);
+
+function lines(rows: { key: string; date: string; cost: MicroUsd }[], period: DigestPeriod): Line[] {
+  const byKey = new Map<string, Line>();
+  for (const row of rows) {
+    const line = byKey.get(row.key) ?? { name: row.key, cost: 0, previous: 0 };
+    if (row.date >= period.week.start && row.date < period.week.end) line.cost += row.cost;
+    else if (row.date >= period.previous.start && row.date < period.previous.end) line.previous += row.cost;
+    byKey.set(row.key, line);
+  }
+  return [...byKey.values()].filter((l) => l.cost !== 0 || l.previous !== 0).sort((a, b) => b.cost - a.cost);
+}
+
+function topAndRest(all: Line[], label: string): { top: Line[]; rest: Line | null } {
+  const top = all.slice(0, TOP);
+  const others = all.slice(TOP);
+  return { top, rest: others.length ? { name: `${others.length} other ${label}`, cost: sum(others.map((l) => l.cost)), previous: sum(others.map((l) => l.previous)) } : null };
+}
+
+function anomalies(data: CostData, period: DigestPeriod): Anomaly[] {
+  const daily = new Map<string, MicroUsd>();
+  for (const u of data.usage) daily.set(u.date, (daily.get(u.date) ?? 0) + u.cost);
+  const found: Anomaly[] = [];
+  for (const date of period.week.days) {
+    const baseline = Array.from({ length: BASELINE_DAYS }, (_, i) => daily.get(addDays(date, -(i + 1)))).filter((c): c is number => c !== undefined);
+    if (baseline.length < BASELINE_DAYS) continue;
+    const mean = sum(baseline) / baseline.length;
+    const sd = Math.sqrt(sum(baseline.map((c) => (c - mean) ** 2)) / baseline.length);
+    const cost = daily.get(date) ?? 0;
+    if (cost > mean + ANOMALY_SIGMAS * sd) {
+      const services = lines(data.usage.filter((u) => u.date === date).map((u) => ({ key: u.service, date: period.week.start, cost: u.cost })), period);
+      found.push({ date, cost, baselineMean: Math.round(mean), baselineSd: Math.round(sd), topService: services[0]?.name ?? '' });
+    }
+  }
+  return found;
+}
+
+export function buildWeeklyDigest(data: CostData, period: DigestPeriod, groupBy: string, now: Date): WeeklyDigest {
+  const services = lines(data.usage.map((u) => ({ key: u.service, date: u.date, cost: u.cost })), period);
+  const groups = lines(data.usage.map((u) => ({ key: u.group || `(no ${groupBy})`, date: u.date, cost: u.cost })), period);
+  const byDate = (date: string) => sum(data.usage.filter((u) => u.date === date).map((u) => u.cost));
+  const moved = [...services].sort((a, b) => (b.cost - b.previous) - (a.cost - a.previous));
+  const inWeek = (d: { date: string }) => d.date >= period.week.start && d.date < period.week.end;
+  const adjustments = (kind: 'credit' | 'refund' | 'tax') => sum(data.adjustments.filter((a) => a.kind === kind && inWeek(a)).map((a) => a.cost));
+  const gpuLines = new Map<string, Line & { hours: number }>();
+  for (const g of data.gpu) {
+    const line = gpuLines.get(g.instanceType) ?? { name: g.instanceType, cost: 0, previous: 0, hours: 0 };
+    if (inWeek(g)) {
+      line.cost += g.cost;
+      line.hours += g.hours;
+    } else if (g.date >= period.previous.start && g.date < period.previous.end) line.previous += g.cost;
+    gpuLines.set(g.instanceType, line);
+  }
+  const serviceSplit = topAndRest(services, 'services');
+  const groupSplit = topAndRest(groups, `${groupBy} values`);
+  return {
+    account: data.account, demo: data.demo, period, groupBy,
+    total: sum(services.map((s) => s.cost)), previousTotal: sum(services.map((s) => s.previous)),
+    credits: adjustments('credit'), refunds: adjustments('refund'), tax: adjustments('tax'),
+    days: period.week.days.map((date, i) => ({ date, cost: byDate(date), previous: byDate(period.previous.days[i]!), provisional: isProvisional(date, now) })),
+    services: serviceSplit.top, otherServices: serviceSplit.rest,
+    increases: moved.filter((l) => l.cost > l.previous).slice(0, 3),
+    decreases: moved.filter((l) => l.cost < l.previous).reverse().slice(0, 3),
+    groups: groupSplit.top, otherGroups: groupSplit.rest,
+    gpu: [...gpuLines.values()].sort((a, b) => b.cost - a.cost),
+    anomalies: anomalies(data, period), forecast: data.forecast, requests: data.requests,
+  };
+}
+
+/** The query a digest needs: both weeks, plus the baseline days the anomaly check looks back over. */
+export function digestQuery(period: DigestPeriod, groupBy: string): CostQuery {
+  return { start: addDays(period.week.start, -BASELINE_DAYS), end: period.week.end, today: period.today, groupBy };
+}
+
+export async function weeklyDigest(source: CostSource, period: DigestPeriod, groupBy: string, now: Date): Promise<WeeklyDigest> {
+  return buildWeeklyDigest(await source.costs(digestQuery(period, groupBy)), period, groupBy, now);
+}
