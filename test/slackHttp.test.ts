@@ -21,7 +21,7 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   server = await startHttpServer({
     port: 0, host: '127.0.0.1', signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, () => new Date('2026-11-23T08:00:00Z')), longWork: inProcessLongWork,
+    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}, () => new Date('2026-11-23T08:00:00Z')), longWork: inProcessLongWork,
     state: new SqliteStateStore(join(mkdtempSync(join(tmpdir(), 'burnrate-http-')), 'state.sqlite')),
   });
 });
@@ -145,7 +145,7 @@ describe('slash commands over HTTP', () => {
 describe('long replies', () => {
   let longServer: RunningServer;
   const rows = Array.from({ length: 120 }, (_, i): Block => ({ type: 'section', text: { type: 'mrkdwn', text: `finding ${i + 1}` } }));
-  const longJobs: FinopsJobs = { ...finopsJobs(DEFAULT_DIGEST_SETTINGS), scan: async () => ({ text: 'idle scan: 120 findings', blocks: rows }) };
+  const longJobs: FinopsJobs = { ...finopsJobs(DEFAULT_DIGEST_SETTINGS, {}), scan: async () => ({ text: 'idle scan: 120 findings', blocks: rows }) };
 
   beforeAll(async () => {
     longServer = await startHttpServer({

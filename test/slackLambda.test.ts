@@ -15,7 +15,7 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   handler = createLambdaHandler({
     signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS), longWork: inProcessLongWork, state: new SqliteStateStore(':memory:'),
+    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}), longWork: inProcessLongWork, state: new SqliteStateStore(':memory:'),
   });
 });
 afterAll(() => slack.close());

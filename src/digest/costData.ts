@@ -53,6 +53,11 @@ export interface CostQuery {
   groupBy: string;
 }
 
+/** A cost source that cannot answer, with a reason that says what to fix. */
+export class CostSourceError extends Error {
+  override name = 'CostSourceError';
+}
+
 export interface CostSource {
   name: string;
   costs(query: CostQuery): Promise<CostData>;

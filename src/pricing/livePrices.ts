@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import type { CloudCatalogClient } from '@google-cloud/billing';
 import { cacheDirFromEnv } from '../cache/cacheDir.ts';
+import { hasAwsCredentials } from '../cloud/credentials.ts';
 import { JsonFileCache } from '../cache/jsonFileCache.ts';
 import type { GcpGpuPrice } from './gcpGpuSkus.ts';
 
@@ -31,9 +32,8 @@ export function livePriceSettingsFromEnv(env: NodeJS.ProcessEnv): LivePriceSetti
   if (endpoint && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(endpoint)) {
     throw new LivePriceError(`GCP_CLOUDBILLING_ENDPOINT must be a base URL like https://cloudbilling.googleapis.com or http://127.0.0.1:8085; got "${endpoint}"`);
   }
-  const awsKeys = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'];
   return {
-    aws: awsKeys.some((k) => env[k]),
+    aws: hasAwsCredentials(env),
     gcp: Boolean(env.GOOGLE_APPLICATION_CREDENTIALS),
     gcpEndpoint: endpoint || undefined,
     cacheDir: join(cacheDirFromEnv(env), 'prices'),

@@ -38,7 +38,7 @@ export async function digestCli(args: string[], json: boolean, io: DigestCliIo, 
   }
   const period = week === undefined ? undefined : namedWeek(week, now, settings.timezone);
   if (week !== undefined && !period) return fail(`--week ${week} is not an ISO week; write it like 2026-W47`);
-  const result: PlanResult = await runDigest(settings, now, period);
+  const result: PlanResult = await runDigest(settings, now, io.env, period);
   io.out(json ? JSON.stringify(result, null, 2) : renderPlanText(result));
   return 0;
 }

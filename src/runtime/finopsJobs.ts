@@ -10,12 +10,12 @@ function notYet(feature: string): SlackMessage {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
-export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { timezone: 'UTC', group_by: 'team' };
+export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost' };
 
 /** `now` is read when a job runs, never when the jobs are made: a long-lived bot reports the right week. */
-export function finopsJobs(digest: DigestSettings, now: () => Date = () => new Date()): FinopsJobs {
+export function finopsJobs(digest: DigestSettings, env: NodeJS.ProcessEnv, now: () => Date = () => new Date()): FinopsJobs {
   return {
-    digest: async () => planBlocks(await runDigest(digest, now())),
+    digest: async () => planBlocks(await runDigest(digest, now(), env)),
     scan: async () => notYet('idle-resource scan'),
   };
 }

@@ -53,7 +53,7 @@ export async function startBot(
   const shared = {
     state,
     token: transport.token, slackApiUrl: settings.slackApiUrl, context,
-    jobs: finopsJobs(settings.file.digest), longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
+    jobs: finopsJobs(settings.file.digest, env), longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
   };
   if (transport.kind === 'socket') {
     const app = createSlackApp({ ...shared, socketMode: { appToken: transport.appToken } });

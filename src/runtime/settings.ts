@@ -14,12 +14,13 @@ export class SettingsError extends Error {
 const digestSchema = z.object({
   timezone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/Berlin or America/New_York').default('UTC'),
   group_by: z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,128}$/, 'a cost-allocation tag key such as team').default('team'),
+  metric: z.enum(['UnblendedCost', 'AmortizedCost', 'NetAmortizedCost']).default('UnblendedCost'),
 }).strict();
 
 const fileSchema = z.object({
   reply_visibility: z.enum(['ephemeral', 'in_channel']).default('ephemeral'),
   hub_timeout_ms: z.number().int().min(100).max(10_000).default(2000),
-  digest: digestSchema.default({ timezone: 'UTC', group_by: 'team' }),
+  digest: digestSchema.default({ timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost' }),
 }).strict();
 
 export type FileSettings = z.infer<typeof fileSchema>;

@@ -1,0 +1,120 @@
+// AWS Cost Explorer as a digest cost source, in at most four billed requests for a typical account
+// (more only when a result runs to several pages, which are all followed):
+//   1. daily usage by SERVICE and the configured tag (RECORD_TYPE = Usage, so credits stay out)
+//   2. daily cost by RECORD_TYPE, for credits, refunds and tax on their own lines
+//   3. daily EC2 cost and usage hours by INSTANCE_TYPE, for GPU and accelerator instances
+//   4. the month-end forecast (omitted with a note when AWS cannot forecast)
+import {
+  type CostExplorerClient, type Expression, GetCostAndUsageCommand, type GetCostAndUsageCommandInput, GetCostForecastCommand, type ResultByTime,
+} from '@aws-sdk/client-cost-explorer';
+import {
+  type Adjustment, type CostData, type CostQuery, type CostSource, CostSourceError, type DailyCost, type Forecast, type GpuInstanceCost, type MicroUsd, toMicro,
+} from './costData.ts';
+import { addDays } from './period.ts';
+
+export type CostMetric = 'UnblendedCost' | 'AmortizedCost' | 'NetAmortizedCost';
+const FORECAST_METRIC: Record<CostMetric, 'UNBLENDED_COST' | 'AMORTIZED_COST' | 'NET_AMORTIZED_COST'> = {
+  UnblendedCost: 'UNBLENDED_COST', AmortizedCost: 'AMORTIZED_COST', NetAmortizedCost: 'NET_AMORTIZED_COST',
+};
+
+const EC2_COMPUTE = 'Amazon Elastic Compute Cloud - Compute';
+/** GPU and accelerator families: p*, g*, inf*, trn* (g and p also cover G4ad/G5g and P-series) */
+export const GPU_INSTANCE = /^(p\d|g\d|inf\d|trn\d)/;
+const ADJUSTMENTS: Record<string, Adjustment['kind']> = { Credit: 'credit', Refund: 'refund', Tax: 'tax' };
+
+const amount = (metrics: Record<string, { Amount?: string }> | undefined, metric: string): MicroUsd => toMicro(Number(metrics?.[metric]?.Amount ?? 0));
+
+/** What an AWS error means for whoever configures burnrate. */
+function explain(error: unknown, action: string): never {
+  const name = (error as { name?: string }).name ?? '';
+  const message = (error as Error).message;
+  if (name === 'AccessDeniedException') throw new CostSourceError(`AWS denied ${action}: grant the bot's role ce:${action} (${message})`);
+  if (name === 'DataUnavailableException') throw new CostSourceError(`Cost Explorer has no data yet: enable it in the Billing console and allow 24 hours (${message})`);
+  if (name === 'BillExpirationException') throw new CostSourceError(`Cost Explorer cannot reach that far back (${message})`);
+  throw error;
+}
+
+export class CostExplorerSource implements CostSource {
+  readonly name = 'AWS Cost Explorer';
+
+  constructor(private readonly client: CostExplorerClient, private readonly metric: CostMetric = 'UnblendedCost', private readonly account = 'AWS') {}
+
+  private async pages(input: GetCostAndUsageCommandInput, counter: { requests: number }): Promise<ResultByTime[]> {
+    const results: ResultByTime[] = [];
+    let token: string | undefined;
+    do {
+      counter.requests++;
+      let page;
+      try {
+        page = await this.client.send(new GetCostAndUsageCommand({ ...input, NextPageToken: token }));
+      } catch (error) {
+        explain(error, 'GetCostAndUsage');
+      }
+      results.push(...(page.ResultsByTime ?? []));
+      token = page.NextPageToken || undefined;
+    } while (token);
+    return results;
+  }
+
+  async costs(query: CostQuery): Promise<CostData> {
+    const counter = { requests: 0 };
+    const period = { Start: query.start, End: query.end };
+    const usageOnly: Expression = { Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } };
+    const [usagePages, recordPages, gpuPages, forecast] = await Promise.all([
+      this.pages({
+        TimePeriod: period, Granularity: 'DAILY', Metrics: [this.metric], Filter: usageOnly,
+        GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }, { Type: 'TAG', Key: query.groupBy }],
+      }, counter),
+      this.pages({ TimePeriod: period, Granularity: 'DAILY', Metrics: [this.metric], GroupBy: [{ Type: 'DIMENSION', Key: 'RECORD_TYPE' }] }, counter),
+      this.pages({
+        TimePeriod: { Start: addDays(query.end, -14), End: query.end }, Granularity: 'DAILY', Metrics: [this.metric, 'UsageQuantity'],
+        Filter: { And: [usageOnly, { Dimensions: { Key: 'SERVICE', Values: [EC2_COMPUTE] } }] },
+        GroupBy: [{ Type: 'DIMENSION', Key: 'INSTANCE_TYPE' }],
+      }, counter),
+      this.forecast(query, counter),
+    ]);
+
+    const usage: DailyCost[] = usagePages.flatMap((day) => (day.Groups ?? []).map((g) => {
+      const [service = '', tag = ''] = g.Keys ?? [];
+      // tag group keys come back as "team$research", or "team$" when the resource has no such tag
+      return { date: day.TimePeriod!.Start!, service, group: tag.slice(tag.indexOf('$') + 1), cost: amount(g.Metrics, this.metric) };
+    })).filter((u) => u.cost !== 0);
+    const adjustments: Adjustment[] = recordPages.flatMap((day) => (day.Groups ?? []).flatMap((g) => {
+      const kind = ADJUSTMENTS[g.Keys?.[0] ?? ''];
+      const cost = amount(g.Metrics, this.metric);
+      return kind && cost !== 0 ? [{ date: day.TimePeriod!.Start!, kind, cost }] : [];
+    }));
+    const gpu: GpuInstanceCost[] = gpuPages.flatMap((day) => (day.Groups ?? []).flatMap((g) => {
+      const instanceType = g.Keys?.[0] ?? '';
+      if (!GPU_INSTANCE.test(instanceType)) return [];
+      return [{ date: day.TimePeriod!.Start!, instanceType, cost: amount(g.Metrics, this.metric), hours: Number(g.Metrics?.UsageQuantity?.Amount ?? 0) }];
+    }));
+    const monthStart = `${query.today.slice(0, 8)}01`;
+    const monthToDate = usage.filter((u) => u.date >= monthStart && u.date < query.today).reduce((sum, u) => sum + u.cost, 0);
+    return {
+      account: this.account, demo: false, usage, adjustments, gpu,
+      forecast: 'rest' in forecast ? { monthToDate, monthEnd: monthToDate + forecast.rest } : forecast,
+      requests: counter.requests,
+    };
+  }
+
+  /** The rest of the month from today. On a month's first day the forecast is the whole month. */
+  private async forecast(query: CostQuery, counter: { requests: number }): Promise<{ rest: MicroUsd } | Forecast> {
+    const next = new Date(`${query.today.slice(0, 8)}01T00:00:00Z`);
+    next.setUTCMonth(next.getUTCMonth() + 1);
+    counter.requests++;
+    try {
+      const result = await this.client.send(new GetCostForecastCommand({
+        TimePeriod: { Start: query.today, End: next.toISOString().slice(0, 10) }, Metric: FORECAST_METRIC[this.metric], Granularity: 'MONTHLY',
+      }));
+      return { rest: toMicro(Number(result.Total?.Amount ?? 0)) };
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      // too little history, or nothing left to forecast: the digest says so instead of failing
+      if (name === 'DataUnavailableException' || name === 'ValidationException') {
+        return { omitted: `no month-end forecast: Cost Explorer cannot forecast this account yet (${(error as Error).message})` };
+      }
+      explain(error, 'GetCostForecast');
+    }
+  }
+}

@@ -1,0 +1,124 @@
+// The Cost Explorer source through the real SDK against a loopback Cost Explorer serving the demo
+// account's costs: the digest over the wire must equal the digest built from the same data.
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CostData, CostSourceError } from '../src/digest/costData.ts';
+import { CostExplorerSource } from '../src/digest/costExplorerSource.ts';
+import { demoAccount } from '../src/digest/demoAccount.ts';
+import { lastFullWeek } from '../src/digest/period.ts';
+import { buildWeeklyDigest, digestQuery, type WeeklyDigest, weeklyDigest } from '../src/digest/weeklyDigest.ts';
+import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
+import { runDigest } from '../src/digest/digestJob.ts';
+import { DEFAULT_DIGEST_SETTINGS } from '../src/runtime/finopsJobs.ts';
+
+const NOW = new Date('2026-11-23T08:00:00Z');
+const period = lastFullWeek(NOW, 'UTC');
+const savedEnv = { ...process.env };
+let demoData: CostData;
+let fake: FakeCostExplorer;
+let client: CostExplorerClient;
+
+beforeAll(async () => {
+  demoData = await demoAccount.costs(digestQuery(period, 'team'));
+  fake = await startFakeCostExplorer({ data: demoData });
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL_COST_EXPLORER: fake.url });
+  client = new CostExplorerClient({ region: 'us-east-1' });
+});
+afterAll(async () => {
+  client.destroy();
+  process.env = savedEnv;
+  await fake.close();
+});
+
+const figures = (d: WeeklyDigest) => ({
+  total: d.total, previousTotal: d.previousTotal, credits: d.credits, services: d.services, otherServices: d.otherServices,
+  groups: d.groups, increases: d.increases, decreases: d.decreases, anomalies: d.anomalies, forecast: d.forecast,
+  gpu: d.gpu.map((g) => ({ ...g, hours: Math.round(g.hours * 10) / 10 })), days: d.days,
+});
+
+async function overTheWire(): Promise<WeeklyDigest> {
+  fake.requests.length = 0;
+  return weeklyDigest(new CostExplorerSource(client, 'UnblendedCost', 'AWS 123456789012'), period, 'team', NOW);
+}
+
+describe('the digest job', () => {
+  it('reads Cost Explorer when AWS credentials are configured, and says how many requests it made', async () => {
+    const plan = await runDigest(DEFAULT_DIGEST_SETTINGS, NOW, process.env);
+    expect(plan.summary).toMatch(/^Cloud cost 2026-W47 \(Nov 16–22\): \$[\d,]+/);
+    expect(plan.assumptions).toContain('4 Cost Explorer requests ($0.01 each)');
+  });
+
+  it('posts "unavailable" with the reason instead of failing when AWS refuses', async () => {
+    fake.options.failWith = 'AccessDeniedException';
+    try {
+      const plan = await runDigest(DEFAULT_DIGEST_SETTINGS, NOW, process.env);
+      expect(plan.summary).toMatch(/^Cloud cost 2026-W47: AWS Cost Explorer unavailable \(AWS denied GetCostAndUsage: grant the bot's role ce:GetCostAndUsage/);
+    } finally {
+      delete fake.options.failWith;
+      // the requests running beside the one refused still land; let them before the next test counts
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  });
+});
+
+describe('Cost Explorer source', () => {
+  it('gives the same digest as the data it serves, in four requests', async () => {
+    const wire = await overTheWire();
+    expect(figures(wire)).toEqual(figures(buildWeeklyDigest(demoData, period, 'team', NOW)));
+    expect(wire.demo).toBe(false);
+    expect(wire.requests).toBe(4);
+    expect(fake.requests).toHaveLength(4);
+  });
+
+  it('asks for usage by service and tag with credits filtered out, signed for ce in us-east-1', async () => {
+    await overTheWire();
+    const usage = fake.requests.find((r) => (r.body.GroupBy as { Key: string }[])[0]!.Key === 'SERVICE')!;
+    expect(usage.target).toBe('AWSInsightsIndexService.GetCostAndUsage');
+    expect(usage.authorization).toMatch(/Credential=AKIDBURNRATETEST\/\d{8}\/us-east-1\/ce\/aws4_request/);
+    expect(usage.body).toMatchObject({
+      TimePeriod: { Start: '2026-10-19', End: '2026-11-23' }, Granularity: 'DAILY', Metrics: ['UnblendedCost'],
+      Filter: { Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } },
+      GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }, { Type: 'TAG', Key: 'team' }],
+    });
+    const forecast = fake.requests.find((r) => r.target === 'AWSInsightsIndexService.GetCostForecast')!;
+    expect(forecast.body).toMatchObject({ TimePeriod: { Start: '2026-11-23', End: '2026-12-01' }, Metric: 'UNBLENDED_COST', Granularity: 'MONTHLY' });
+  });
+
+  it('follows NextPageToken to the end', async () => {
+    fake.options.daysPerPage = 6;
+    try {
+      const wire = await overTheWire();
+      expect(figures(wire)).toEqual(figures(buildWeeklyDigest(demoData, period, 'team', NOW)));
+      expect(fake.requests.filter((r) => r.body.NextPageToken).length).toBeGreaterThan(5);
+      expect(wire.requests).toBe(fake.requests.length);
+    } finally {
+      delete fake.options.daysPerPage;
+    }
+  });
+
+  it('waits out throttling and still answers', async () => {
+    fake.options.throttle = 2;
+    const wire = await overTheWire();
+    expect(wire.total).toBe(buildWeeklyDigest(demoData, period, 'team', NOW).total);
+  });
+
+  it('leaves out the forecast with a note when AWS cannot forecast the account', async () => {
+    fake.options.forecastError = 'DataUnavailableException';
+    try {
+      const wire = await overTheWire();
+      expect(wire.forecast).toEqual({ omitted: expect.stringMatching(/^no month-end forecast: Cost Explorer cannot forecast this account yet/) });
+    } finally {
+      delete fake.options.forecastError;
+    }
+  });
+
+  it('names the IAM action when access is denied', async () => {
+    fake.options.failWith = 'AccessDeniedException';
+    try {
+      await expect(overTheWire()).rejects.toThrow(CostSourceError);
+      await expect(overTheWire()).rejects.toThrow(/grant the bot's role ce:GetCostAndUsage/);
+    } finally {
+      delete fake.options.failWith;
+    }
+  });
+});
