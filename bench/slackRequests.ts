@@ -1,7 +1,6 @@
 // Signed `/gpu-memory 70b fp16` requests to the real HTTP server over loopback: p50 and p99 of
 // 1,000 sequential requests, and the time from startHttpServer() to listening.
 import { spawn } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import { inProcessLongWork } from '../src/slack/app.ts';
 import { signSlackRequest } from '../src/slack/requestSignature.ts';
 import type { CommandContext } from '../commands/command.ts';
 import { startFakeSlack } from '../test/support/fakeSlack.ts';
+import { freePort } from '../test/support/freePort.ts';
 
 const SECRET = 'bench-secret';
 
@@ -52,13 +52,6 @@ export async function benchSlack(context: CommandContext, requests = 1000): Prom
   console.log(`HTTP server start (startHttpServer to listening): ${startMs.toFixed(0)} ms`);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 /** `npm start` as a process, from spawn to the first 200 on /healthz; median of `runs`. */
 export async function benchServerStart(runs = 5): Promise<void> {

@@ -1,13 +1,13 @@
 // `npm start` as a process: the real entry, real env, the Web API faked on loopback.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
+import { freePort } from './support/freePort.ts';
 import { signedHeaders, slashCommandBody } from './support/slackRequests.ts';
 
 const BIN = fileURLToPath(new URL('../bin/burnrate-server.js', import.meta.url));
@@ -19,13 +19,6 @@ afterAll(async () => {
   await slack?.close();
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 async function run(env: Record<string, string>) {
   try {

@@ -40,7 +40,9 @@ describe('settings', () => {
     expect(() => loadSettings({ BURNRATE_CONFIG: file('reply_visibilty: in_channel\n') })).toThrow(/reply_visibilty[\s\S]*burnrate\.example\.yaml/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('hub_timeout_ms: 50\n') })).toThrow(/hub_timeout_ms/);
     expect(() => loadSettings({ BURNRATE_CONFIG: missingConfig })).toThrow(/BURNRATE_CONFIG names .*absent\.yaml, which does not exist/);
-    expect(loadSettings({ BURNRATE_CONFIG: file('digest:\n  timezone: Pacific/Auckland\n') }).file.digest).toEqual({ timezone: 'Pacific/Auckland', group_by: 'team', metric: 'UnblendedCost' });
+    expect(loadSettings({ BURNRATE_CONFIG: file('digest:\n  timezone: Pacific/Auckland\n') }).file.digest).toEqual({ timezone: 'Pacific/Auckland', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' });
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  schedule: "every monday"\n') })).toThrow(/digest\.schedule[\s\S]*cron expression/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  channel: "#ml-costs"\n') })).toThrow(/digest\.channel[\s\S]*Slack channel ID/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  timezone: Berlin\n') })).toThrow(/digest\.timezone[\s\S]*IANA time zone/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  group_by: "team name"\n') })).toThrow(/digest\.group_by[\s\S]*cost-allocation tag key/);
   });
@@ -51,6 +53,6 @@ describe('settings', () => {
 
   it('accepts the documented example file as it is', () => {
     expect(loadSettings({ BURNRATE_CONFIG: join(__dirname, '..', 'config', 'burnrate.example.yaml') }).file)
-      .toEqual({ reply_visibility: 'ephemeral', hub_timeout_ms: 2000, digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost' } });
+      .toEqual({ reply_visibility: 'ephemeral', hub_timeout_ms: 2000, digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' } });
   });
 });

@@ -17,4 +17,12 @@ describe('SQLite state store', () => {
     expect(await reopened.claim('event:Ev1', 60, 61_001)).toBe(true);
     await reopened.close();
   });
+
+  it('gives a released claim to the next caller', async () => {
+    const store = new SqliteStateStore(':memory:');
+    expect(await store.claim('digest#2026-W47#C1', 60)).toBe(true);
+    await store.release('digest#2026-W47#C1');
+    expect(await store.claim('digest#2026-W47#C1', 60)).toBe(true);
+    await store.close();
+  });
 });

@@ -1,11 +1,14 @@
 // `npm start`: the long-lived bot. HTTP when SLACK_SIGNING_SECRET is set, Socket Mode when
 // SLACK_APP_TOKEN is; with no Slack credentials it says what to set and exits 0.
+import { WebClient } from '@slack/web-api';
 import type { CommandContext } from '../../commands/command.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { LivePrices, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 import { createSlackApp, inProcessLongWork, log } from '../slack/app.ts';
 import { SqliteStateStore } from '../state/sqliteStateStore.ts';
+import type { StateStore } from '../state/stateStore.ts';
+import { startSchedules } from './scheduler.ts';
 import { startHttpServer } from './httpServer.ts';
 import { finopsJobs } from './finopsJobs.ts';
 import { loadSettings, type Settings, SettingsError } from './settings.ts';
@@ -55,23 +58,36 @@ export async function startBot(
     token: transport.token, slackApiUrl: settings.slackApiUrl, context,
     jobs: finopsJobs(settings.file.digest, env), longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
   };
+  const stopSchedules = startDigestSchedule(settings, state, transport.token, env);
+  const stopAll = async (stopTransport: () => Promise<void>) => {
+    await stopSchedules();
+    await stopTransport();
+    await state.close();
+    await context.livePrices.close();
+  };
   if (transport.kind === 'socket') {
     const app = createSlackApp({ ...shared, socketMode: { appToken: transport.appToken } });
     await app.start();
     log('info', { started: 'socket-mode', ms: Date.now() - started });
-    return async () => {
-      await app.stop();
-      await state.close();
-      await context.livePrices.close();
-    };
+    return () => stopAll(async () => { await app.stop(); });
   }
   const server = await startHttpServer({ ...shared, port: transport.port, signingSecret: transport.signingSecret });
   log('info', { started: 'http', port: transport.port, ms: Date.now() - started });
-  return async () => {
-    await server.close();
-    await state.close();
-    await context.livePrices.close();
-  };
+  return () => stopAll(() => server.close());
+}
+
+/** The weekly digest on its schedule, when a channel is configured. */
+function startDigestSchedule(settings: Settings, state: StateStore, token: string, env: NodeJS.ProcessEnv): () => Promise<void> {
+  const { digest } = settings.file;
+  if (!digest.channel) return async () => {};
+  const client = new WebClient(token, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {});
+  log('info', { schedule: 'weekly-digest', cron: digest.schedule, timezone: digest.timezone, channel: digest.channel });
+  return startSchedules({ expression: digest.schedule, timezone: digest.timezone }, {
+    state, digest, env, now: () => new Date(),
+    // the WebClient waits out Retry-After on 429 and sends again
+    post: async (channel, message) => { await client.chat.postMessage({ channel, ...message }); },
+    log: (fields) => log('info', fields),
+  });
 }
 
 export async function main(): Promise<void> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { CatalogError, CONFIG_DIR, readYamlFile } from '../catalogs/yamlFile.ts';
 import { isValidTimeZone } from '../digest/period.ts';
+import { isValidCronExpression } from './scheduler.ts';
 import { LivePriceError, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 
 export class SettingsError extends Error {
@@ -15,12 +16,14 @@ const digestSchema = z.object({
   timezone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/Berlin or America/New_York').default('UTC'),
   group_by: z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,128}$/, 'a cost-allocation tag key such as team').default('team'),
   metric: z.enum(['UnblendedCost', 'AmortizedCost', 'NetAmortizedCost']).default('UnblendedCost'),
+  channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'a Slack channel ID such as C0123456789 (channel details → About)').optional(),
+  schedule: z.string().refine(isValidCronExpression, 'a cron expression such as "0 9 * * 1" (Monday 09:00)').default('0 9 * * 1'),
 }).strict();
 
 const fileSchema = z.object({
   reply_visibility: z.enum(['ephemeral', 'in_channel']).default('ephemeral'),
   hub_timeout_ms: z.number().int().min(100).max(10_000).default(2000),
-  digest: digestSchema.default({ timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost' }),
+  digest: digestSchema.default({ timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }),
 }).strict();
 
 export type FileSettings = z.infer<typeof fileSchema>;

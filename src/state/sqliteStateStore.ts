@@ -11,6 +11,7 @@ export class SqliteStateStore implements StateStore {
   private readonly db: Connection;
   private readonly purge: Statement;
   private readonly insert: Statement;
+  private readonly remove: Statement;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -19,11 +20,16 @@ export class SqliteStateStore implements StateStore {
     this.db.exec('CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)');
     this.purge = this.db.prepare('DELETE FROM claims WHERE key = ? AND expires_at <= ?');
     this.insert = this.db.prepare('INSERT OR IGNORE INTO claims (key, expires_at) VALUES (?, ?)');
+    this.remove = this.db.prepare('DELETE FROM claims WHERE key = ?');
   }
 
   async claim(key: string, ttlSeconds: number, nowMs = Date.now()): Promise<boolean> {
     this.purge.run(key, nowMs);
     return this.insert.run(key, nowMs + ttlSeconds * 1000).changes === 1;
+  }
+
+  async release(key: string): Promise<void> {
+    this.remove.run(key);
   }
 
   async close(): Promise<void> {

@@ -6,5 +6,7 @@ export interface StateStore {
    * Used to act once on things Slack or a scheduler may deliver more than once.
    */
   claim(key: string, ttlSeconds: number, nowMs?: number): Promise<boolean>;
+  /** Gives a claim back, so the work can be tried again (after it failed). */
+  release(key: string): Promise<void>;
   close(): Promise<void>;
 }

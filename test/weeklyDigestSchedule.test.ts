@@ -1,0 +1,100 @@
+// The scheduled digest: one per ISO week per channel under concurrent runs and two runtimes, a
+// failed post tried again, node-cron firing it, and npm start posting it on its schedule.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DIGEST_SETTINGS } from '../src/runtime/finopsJobs.ts';
+import { startSchedules } from '../src/runtime/scheduler.ts';
+import { startBot } from '../src/runtime/server.ts';
+import { type ScheduledJobContext, weeklyDigestJob } from '../src/schedule/weeklyDigestJob.ts';
+import type { SlackMessage } from '../src/slack/blockLimits.ts';
+import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
+import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
+import { freePort } from './support/freePort.ts';
+
+const NOW = new Date('2026-11-23T08:00:00Z');
+
+const stateFile = () => join(mkdtempSync(join(tmpdir(), 'burnrate-schedule-')), 'state.sqlite');
+
+function context(state: SqliteStateStore, posts: { channel: string; message: SlackMessage }[], overrides: Partial<ScheduledJobContext> = {}): ScheduledJobContext {
+  return {
+    state, env: {}, now: () => NOW, log: () => {},
+    digest: { ...DEFAULT_DIGEST_SETTINGS, channel: 'C0DIGEST01' },
+    post: async (channel, message) => { posts.push({ channel, message }); },
+    ...overrides,
+  };
+}
+
+describe('weekly digest job', () => {
+  it('posts once per week and channel, whatever runs at once in two runtimes', async () => {
+    const path = stateFile();
+    const [a, b] = [new SqliteStateStore(path), new SqliteStateStore(path)];
+    const posts: { channel: string; message: SlackMessage }[] = [];
+    const outcomes = await Promise.all([...Array(5)].flatMap(() => [weeklyDigestJob(context(a, posts)), weeklyDigestJob(context(b, posts))]));
+    expect(outcomes.filter((o) => o === 'posted')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'already-posted')).toHaveLength(9);
+    expect(new Set(posts.map((p) => p.message.text.replace(/ \(part \d of \d\)$/, '')))).toEqual(new Set([expect.stringMatching(/Cloud cost 2026-W47/)]));
+    expect(posts.every((p) => p.channel === 'C0DIGEST01')).toBe(true);
+    // the next week is a new claim
+    expect(await weeklyDigestJob(context(a, posts, { now: () => new Date('2026-11-30T08:00:00Z') }))).toBe('posted');
+    await a.close();
+    await b.close();
+  });
+
+  it('gives the week back when posting fails, so the next delivery posts it', async () => {
+    const state = new SqliteStateStore(':memory:');
+    const posts: { channel: string; message: SlackMessage }[] = [];
+    const failing = context(state, posts, { post: async () => { throw new Error('channel_not_found'); } });
+    await expect(weeklyDigestJob(failing)).rejects.toThrow('channel_not_found');
+    expect(await weeklyDigestJob(context(state, posts))).toBe('posted');
+    await state.close();
+  });
+
+  it('does nothing without a channel', async () => {
+    const state = new SqliteStateStore(':memory:');
+    expect(await weeklyDigestJob(context(state, [], { digest: DEFAULT_DIGEST_SETTINGS }))).toBe('no-channel');
+    await state.close();
+  });
+
+  it('node-cron fires it on schedule; later firings of the same week post nothing', async () => {
+    const state = new SqliteStateStore(':memory:');
+    const posts: { channel: string; message: SlackMessage }[] = [];
+    const stop = startSchedules({ expression: '* * * * * *', timezone: 'Europe/Berlin' }, context(state, posts));
+    try {
+      const until = Date.now() + 4000;
+      while (Date.now() < until && posts.length === 0) await new Promise((r) => setTimeout(r, 50));
+      expect(posts.length).toBeGreaterThan(0);
+      const count = posts.length;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(posts.length).toBe(count);
+    } finally {
+      await stop();
+      await state.close();
+    }
+  });
+});
+
+describe('npm start with a digest channel', () => {
+  let slack: FakeSlack | undefined;
+  let stop: (() => Promise<void>) | undefined;
+  afterAll(async () => {
+    await stop?.();
+    await slack?.close();
+  });
+
+  it('posts the digest to the channel on its schedule', async () => {
+    slack = await startFakeSlack();
+    const config = join(mkdtempSync(join(tmpdir(), 'burnrate-config-')), 'burnrate.yaml');
+    writeFileSync(config, 'digest:\n  channel: C0DIGEST02\n  schedule: "* * * * * *"\n  timezone: Europe/Berlin\n');
+    const outcome = await startBot({
+      SLACK_BOT_TOKEN: 'xoxb-digest', SLACK_SIGNING_SECRET: 'c'.repeat(32), PORT: String(await freePort()), SLACK_API_URL: slack.apiUrl,
+      BURNRATE_CONFIG: config, BURNRATE_STATE_FILE: stateFile(),
+    }, () => {}, () => {});
+    if (typeof outcome === 'number') throw new Error(`startBot exited with ${outcome}`);
+    stop = outcome;
+    const posted = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0DIGEST02', 5000);
+    expect(String(posted.body.text)).toMatch(/^\[demo data\] Cloud cost \d{4}-W\d{2}/);
+    expect(posted.headers.authorization).toBe('Bearer xoxb-digest');
+  });
+});
