@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SHUTDOWN_GRACE_MS } from '../src/runtime/server.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { freePort } from './support/freePort.ts';
 import { signedHeaders, slashCommandBody } from './support/slackRequests.ts';
@@ -70,5 +71,25 @@ describe('npm start', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('stops on SIGTERM even while a Web API call to an unreachable Slack is still retrying', async () => {
+    const port = await freePort();
+    const unreachable = `http://127.0.0.1:${await freePort()}/api/`;
+    const child = spawn(process.execPath, [BIN], {
+      env: {
+        PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: unreachable, PORT: String(port),
+        BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-server-')), 'state.sqlite'),
+      },
+      stdio: 'ignore',
+    });
+    children.push(child);
+    const until = Date.now() + 15_000;
+    while (Date.now() < until && !(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(SHUTDOWN_GRACE_MS + 3000);
   });
 });

@@ -96,5 +96,18 @@ export async function main(): Promise<void> {
     process.exitCode = outcome;
     return;
   }
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void outcome());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log('info', { stopping: signal });
+      void outcome().finally(() => {
+        // The server, schedules and state are closed. A Web API call still retrying (Bolt checks
+        // its token at start, and retries for minutes when Slack cannot be reached) must not keep
+        // a stopped bot alive: give in-flight work a moment, then exit.
+        setTimeout(() => process.exit(process.exitCode ?? 0), SHUTDOWN_GRACE_MS).unref();
+      });
+    });
+  }
 }
+
+/** How long a stopping bot waits for work already under way once its server is closed. */
+export const SHUTDOWN_GRACE_MS = 2000;
