@@ -120,21 +120,29 @@ describe('slash commands over HTTP', () => {
     expect(json.text).toMatch(/^≈ \d+ GB/);
   });
 
-  it('/finops digest acknowledges at once and posts the result to the channel afterwards', async () => {
-    const body = command('/finops', 'digest');
+  it('/finops digest acknowledges at once and shows the digest to the caller afterwards', async () => {
+    const body = slashCommandBody('/finops', 'digest', `${slack.url}/respond/digest-private`);
     const { json } = await post(body, signedHeaders(body));
-    expect(json.text).toMatch(/Working on the weekly digest/);
+    expect(json).toMatchObject({ response_type: 'ephemeral', text: 'Working on the weekly digest…' });
+    const followUp = await slack.waitFor((c) => c.path === '/respond/digest-private');
+    expect(followUp.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(followUp.body.text).toMatch(/^\[demo data\] Cloud cost 2026-W47 \(Nov 16–22\): \$19,983, \+\$3,329 \(\+20\.0%\) vs the week before$/);
+    expect(JSON.stringify(followUp.body.blocks)).toMatch(/Anomaly: Nov 18/);
+  });
+
+  it('/finops digest public posts it to the channel with the bot token', async () => {
+    const body = command('/finops', 'digest public');
+    const { json } = await post(body, signedHeaders(body));
+    expect(json.text).toBe('Working on the weekly digest for the channel…');
     const followUp = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && /Cloud cost/.test(String(c.body.text)));
     expect(followUp.body).toMatchObject({ channel: 'C1' });
-    expect(followUp.body.text).toMatch(/^\[demo data\] Cloud cost 2026-W47 \(Nov 16–22\): \$19,983, \+\$3,329 \(\+20\.0%\) vs the week before$/);
-    expect(String(followUp.body.blocks)).toMatch(/Anomaly: Nov 18/);
     expect(followUp.headers.authorization).toBe('Bearer xoxb-test');
   });
 
   it('waits out a 429 from Slack and delivers the message exactly once', async () => {
     slack.rateLimitNext('chat.postMessage', 1, 1);
     const before = slack.calls.filter((c) => /idle-resource scan/.test(String(c.body.text))).length;
-    const body = command('/finops', 'scan');
+    const body = command('/finops', 'scan public');
     await post(body, signedHeaders(body));
     await slack.waitFor((c) => c.path === '/api/chat.postMessage' && /idle-resource scan/.test(String(c.body.text)), 8000);
     await new Promise((r) => setTimeout(r, 300));
@@ -156,7 +164,7 @@ describe('long replies', () => {
   afterAll(() => longServer.close());
 
   it('posts a result of 120 blocks as three messages of at most 50 blocks, in order, none lost', async () => {
-    const body = slashCommandBody('/finops', 'scan', `${slack.url}/respond/long`);
+    const body = slashCommandBody('/finops', 'scan public', `${slack.url}/respond/long`);
     await fetch(`${longServer.url}/slack/events`, { method: 'POST', body, headers: signedHeaders(body) });
     const isPart = (c: { path: string; body: Record<string, unknown> }) => c.path === '/api/chat.postMessage' && /^idle scan: 120 findings/.test(String(c.body.text));
     await slack.waitFor((c) => isPart(c) && /part 3 of 3/.test(String(c.body.text)));

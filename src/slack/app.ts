@@ -121,7 +121,7 @@ export interface FinopsJobs {
 
 export function finopsHelp(): Reply {
   const lines = COMMANDS.map((c) => `• \`/${c.name}\` ${c.description}, e.g. \`/${c.name} ${c.examples[0]}\``);
-  lines.push('• `/finops digest` posts the weekly cost digest now', '• `/finops scan` runs the idle-resource scan now');
+  lines.push('• `/finops digest` shows the weekly cost digest now (add `public` to post it to the channel)', '• `/finops scan` runs the idle-resource scan now');
   return { response_type: 'ephemeral', text: 'burnrate commands', blocks: [section('*burnrate commands*'), section(lines.join('\n'))] };
 }
 
@@ -190,11 +190,17 @@ export function createSlackApp(options: SlackAppOptions): App {
       await deliver(replies, ack, respond);
       return;
     }
-    await ack({ response_type: 'ephemeral', text: `Working on the ${job === 'digest' ? 'weekly digest' : 'idle scan'}…` });
+    const { isPublic } = splitPublic(rest.join(' '));
+    const what = job === 'digest' ? 'weekly digest' : 'idle scan';
+    await ack({ response_type: 'ephemeral', text: `Working on the ${what}${isPublic ? ' for the channel' : ''}…` });
     options.longWork.start(job, async () => {
-      const message = await options.jobs[job]();
-      // the WebClient waits out Retry-After on HTTP 429 and sends again, so no part is ever dropped
-      for (const part of splitMessage(message)) await client.chat.postMessage({ channel: payload.channel_id, ...part });
+      const parts = splitMessage(await options.jobs[job]());
+      // to the channel with `public`: the WebClient waits out Retry-After on HTTP 429 and sends
+      // again, so no part is ever dropped; otherwise only to the caller, through response_url
+      for (const part of parts) {
+        if (isPublic) await client.chat.postMessage({ channel: payload.channel_id, ...part });
+        else await respond({ response_type: 'ephemeral', replace_original: false, ...part });
+      }
     });
   });
   return app;
