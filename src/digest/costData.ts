@@ -40,6 +40,8 @@ export interface CostData {
   forecast: Forecast;
   /** billed API requests made to produce this (Cost Explorer charges $0.01 each) */
   requests: number;
+  /** what the reader should know: a source that could not answer, a forecast that leaves one out */
+  notes?: string[];
 }
 
 export interface CostQuery {

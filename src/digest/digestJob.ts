@@ -4,6 +4,7 @@ import type { PlanResult } from '../../commands/planResult.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
 import { type CostSource, CostSourceError } from './costData.ts';
 import type { CostMetric } from './costExplorerSource.ts';
+import { combinedSource } from './combinedSource.ts';
 import { demoAccount } from './demoAccount.ts';
 import { digestAsPlan } from './digestPresentation.ts';
 import { type DigestPeriod, lastFullWeek } from './period.ts';
@@ -13,14 +14,28 @@ export interface DigestSettings {
   timezone: string;
   group_by: string;
   metric: CostMetric;
+  /** project.dataset.gcp_billing_export_v1_… : read when GCP credentials are configured */
+  gcp_billing_table?: string;
 }
 
-/** AWS Cost Explorer when AWS credentials are configured, else the bundled demo account. */
+/**
+ * AWS Cost Explorer with AWS credentials, the GCP billing export with GCP credentials and a table,
+ * both when both; the bundled demo account when neither. SDKs load only when used.
+ */
 export async function digestCostSource(settings: DigestSettings, env: NodeJS.ProcessEnv): Promise<CostSource> {
-  if (!hasAwsCredentials(env)) return demoAccount;
-  const [{ CostExplorerClient }, { CostExplorerSource }] = await Promise.all([import('@aws-sdk/client-cost-explorer'), import('./costExplorerSource.ts')]);
-  // Cost Explorer is served from us-east-1; AWS_ENDPOINT_URL_COST_EXPLORER points it elsewhere
-  return new CostExplorerSource(new CostExplorerClient({ region: 'us-east-1' }), settings.metric);
+  const sources: CostSource[] = [];
+  if (hasAwsCredentials(env)) {
+    const [{ CostExplorerClient }, { CostExplorerSource }] = await Promise.all([import('@aws-sdk/client-cost-explorer'), import('./costExplorerSource.ts')]);
+    // Cost Explorer is served from us-east-1; AWS_ENDPOINT_URL_COST_EXPLORER points it elsewhere
+    sources.push(new CostExplorerSource(new CostExplorerClient({ region: 'us-east-1' }), settings.metric));
+  }
+  if (settings.gcp_billing_table && env.GOOGLE_APPLICATION_CREDENTIALS) {
+    const [{ BigQuery }, { GcpBillingExportSource }] = await Promise.all([import('@google-cloud/bigquery'), import('./gcpBillingExportSource.ts')]);
+    // BIGQUERY_EMULATOR_HOST points the client elsewhere
+    sources.push(new GcpBillingExportSource(new BigQuery({ projectId: settings.gcp_billing_table.split('.')[0] }), settings.gcp_billing_table));
+  }
+  if (!sources.length) return demoAccount;
+  return sources.length === 1 ? sources[0]! : combinedSource(sources);
 }
 
 export async function runDigest(

@@ -74,6 +74,7 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
     `Anomaly: ${dayLabel(a.date)} cost ${usd(a.cost)}, above its 4-week baseline of ${usd(a.baselineMean)} ± ${usd(a.baselineSd)} by more than 3σ; most of it ${a.topService}`);
   if (d.days.some((day) => day.provisional)) notes.push('* provisional: billing data for the last 48 hours is still settling');
   if (d.demo) notes.push('Demo data: no AWS credentials are configured, so the digest shows the bundled demo account');
+  notes.push(...d.notes);
   if (d.requests) notes.push(`${d.requests} Cost Explorer requests ($0.01 each)`);
   return {
     command: 'digest', input: week.isoWeek, summary,

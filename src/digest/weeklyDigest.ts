@@ -34,6 +34,8 @@ export interface WeeklyDigest {
   anomalies: Anomaly[];
   forecast: Forecast;
   requests: number;
+  /** the sources' notes: one unavailable, a forecast that leaves one out */
+  notes: string[];
 }
 
 const sum = (xs: MicroUsd[]) => xs.reduce((a, b) => a + b, 0);
@@ -101,7 +103,7 @@ export function buildWeeklyDigest(data: CostData, period: DigestPeriod, groupBy:
     decreases: moved.filter((l) => l.cost < l.previous).reverse().slice(0, 3),
     groups: groupSplit.top, otherGroups: groupSplit.rest,
     gpu: [...gpuLines.values()].sort((a, b) => b.cost - a.cost),
-    anomalies: anomalies(data, period), forecast: data.forecast, requests: data.requests,
+    anomalies: anomalies(data, period), forecast: data.forecast, requests: data.requests, notes: data.notes ?? [],
   };
 }
 
