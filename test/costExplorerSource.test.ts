@@ -112,6 +112,19 @@ describe('Cost Explorer source', () => {
     }
   });
 
+  it('says which setting to fix when no cost carries the tag', async () => {
+    const untagged = { ...demoData, usage: demoData.usage.map((u) => ({ ...u, group: '' })) };
+    const original = fake.options.data;
+    fake.options.data = untagged;
+    try {
+      const wire = await overTheWire();
+      expect(wire.notes).toEqual([expect.stringMatching(/^no cost carries the tag "team": activate it in Billing → Cost allocation tags/)]);
+      expect(wire.groups.map((g) => g.name)).toEqual(['(no team)']);
+    } finally {
+      fake.options.data = original;
+    }
+  });
+
   it('names the IAM action when access is denied', async () => {
     fake.options.failWith = 'AccessDeniedException';
     try {

@@ -89,12 +89,18 @@ export class CostExplorerSource implements CostSource {
       if (!GPU_INSTANCE.test(instanceType)) return [];
       return [{ date: day.TimePeriod!.Start!, instanceType, cost: amount(g.Metrics, this.metric), hours: Number(g.Metrics?.UsageQuantity?.Amount ?? 0) }];
     }));
+    const notes: string[] = [];
+    if (usage.length && usage.every((u) => u.group === '')) {
+      // Cost Explorer groups everything under "team$" when no cost carries the tag: usually the tag
+      // is not activated for cost allocation, or the key is misspelt
+      notes.push(`no cost carries the tag "${query.groupBy}": activate it in Billing → Cost allocation tags (it applies from then on), or set digest.group_by to a tag you use`);
+    }
     const monthStart = `${query.today.slice(0, 8)}01`;
     const monthToDate = usage.filter((u) => u.date >= monthStart && u.date < query.today).reduce((sum, u) => sum + u.cost, 0);
     return {
       account: this.account, demo: false, usage, adjustments, gpu,
       forecast: 'rest' in forecast ? { monthToDate, monthEnd: monthToDate + forecast.rest } : forecast,
-      requests: counter.requests,
+      requests: counter.requests, notes,
     };
   }
 
