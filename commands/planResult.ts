@@ -13,6 +13,15 @@ export interface PlanTable {
   rows: string[][];
 }
 
+/** A bar chart of a few series over the same categories (Slack draws it natively). */
+export interface PlanChart {
+  title: string;
+  categories: string[];
+  series: { name: string; values: number[] }[];
+  xLabel?: string;
+  yLabel?: string;
+}
+
 export interface PlanResult {
   command: string;
   input: string;
@@ -22,6 +31,7 @@ export interface PlanResult {
   /** label → value, in order */
   rows: [string, string][];
   tables: PlanTable[];
+  chart?: PlanChart;
   assumptions: string[];
   /** the heading over `assumptions` when they are notes of another kind (default: Assumptions) */
   notesTitle?: string;

@@ -8,7 +8,7 @@ import { digestAsPlan } from '../src/digest/digestPresentation.ts';
 import { addDays, lastFullWeek } from '../src/digest/period.ts';
 import { BASELINE_DAYS, buildWeeklyDigest, digestQuery, weeklyDigest } from '../src/digest/weeklyDigest.ts';
 import { digestCli } from '../src/runtime/digestCli.ts';
-import { MAX_BLOCKS, splitMessage } from '../src/slack/blockLimits.ts';
+import { type Block, MAX_BLOCKS, splitMessage } from '../src/slack/blockLimits.ts';
 import { planBlocks } from '../src/slack/planBlocks.ts';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
@@ -75,6 +75,18 @@ describe('the demo account digest', () => {
     const plan = digestAsPlan(d);
     expect(plan.summary).toMatch(/^\[demo data\] Cloud cost 2026-W47 \(Nov 16–22\): \$[\d,]+, \+\$[\d,]+ \(\+\d+\.\d%\) vs the week before$/);
     for (const part of splitMessage(planBlocks(plan))) expect(part.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
+  });
+
+  it('draws the two weeks as a native Slack bar chart within its limits', async () => {
+    const d = await weeklyDigest(demoAccount, period, 'team', NOW);
+    const charts = planBlocks(digestAsPlan(d)).blocks.filter((b) => b.type === 'data_visualization');
+    expect(charts).toHaveLength(1);
+    const chart = charts[0] as Extract<Block, { type: 'data_visualization' }>;
+    expect(chart.title.length).toBeLessThanOrEqual(50);
+    expect(chart.chart.axis_config.categories).toEqual(['Mon Nov 16', 'Tue Nov 17', 'Wed Nov 18', 'Thu Nov 19', 'Fri Nov 20', 'Sat Nov 21', 'Sun Nov 22']);
+    expect(chart.chart.series.map((s) => s.name)).toEqual(['2026-W47', '2026-W46']);
+    for (const series of chart.chart.series) expect(series.data.map((p) => p.label)).toEqual(chart.chart.axis_config.categories);
+    expect(chart.chart.series[0]!.data[2]!.value).toBe(Math.round(d.days[2]!.cost / 1e6));
   });
 
   it('is the same every run', async () => {

@@ -76,8 +76,17 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
   if (d.demo) notes.push('Demo data: no AWS credentials are configured, so the digest shows the bundled demo account');
   notes.push(...d.notes);
   if (d.requests) notes.push(`${d.requests} Cost Explorer requests ($0.01 each)`);
+  const chart = {
+    title: `Daily spend, ${week.isoWeek} vs ${d.period.previous.isoWeek}`,
+    categories: d.days.map((day, i) => `${WEEKDAYS[i]} ${dayLabel(day.date)}`),
+    series: [
+      { name: week.isoWeek, values: d.days.map((day) => Math.round(fromMicro(day.cost))) },
+      { name: d.period.previous.isoWeek, values: d.days.map((day) => Math.round(fromMicro(day.previous))) },
+    ],
+    yLabel: 'USD per day',
+  };
   return {
-    command: 'digest', input: week.isoWeek, summary,
+    command: 'digest', input: week.isoWeek, summary, chart,
     figures: {
       total: { value: fromMicro(d.total), unit: 'USD' }, previousTotal: { value: fromMicro(d.previousTotal), unit: 'USD' },
       credits: { value: fromMicro(d.credits), unit: 'USD' }, anomalies: { value: d.anomalies.length, unit: 'count' },

@@ -5,12 +5,22 @@ export const MAX_SECTION_TEXT = 3000;
 export const MAX_FIELDS = 10;
 
 export interface TextObject { type: 'mrkdwn' | 'plain_text'; text: string }
+/** Slack's data visualization block: at most two a message, titles up to 50 characters, category labels up to 20. */
+export const MAX_CHART_TITLE = 50;
+export const MAX_CHART_LABEL = 20;
+export interface BarChart {
+  type: 'bar';
+  series: { name: string; data: { label: string; value: number }[] }[];
+  axis_config: { categories: string[]; x_label?: string; y_label?: string };
+}
+
 export interface ButtonElement { type: 'button'; action_id: string; text: TextObject; value?: string; style?: 'primary' | 'danger' }
 export type Block =
   | { type: 'section'; text?: TextObject; fields?: TextObject[] }
   | { type: 'context'; elements: TextObject[] }
   | { type: 'header'; text: TextObject }
   | { type: 'actions'; elements: ButtonElement[] }
+  | { type: 'data_visualization'; title: string; chart: BarChart }
   | { type: 'divider' };
 
 export interface SlackMessage {
