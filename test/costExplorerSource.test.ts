@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CostData, CostSourceError } from '../src/digest/costData.ts';
 import { CostExplorerSource } from '../src/digest/costExplorerSource.ts';
 import { demoAccount } from '../src/digest/demoAccount.ts';
-import { lastFullWeek } from '../src/digest/period.ts';
+import { addDays, lastFullWeek } from '../src/digest/period.ts';
 import { buildWeeklyDigest, digestQuery, type WeeklyDigest, weeklyDigest } from '../src/digest/weeklyDigest.ts';
 import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
 import { runDigest } from '../src/digest/digestJob.ts';
@@ -123,6 +123,18 @@ describe('Cost Explorer source', () => {
     } finally {
       fake.options.data = original;
     }
+  });
+
+  it('forecasts from the first day of a month (the whole month) and on its last day (one day left)', async () => {
+    const source = new CostExplorerSource(client);
+    const forecastOf = async (today: string) => {
+      fake.requests.length = 0;
+      await source.costs({ start: addDays(today, -35), end: addDays(today, -1), today, groupBy: 'team' });
+      return fake.requests.find((r) => r.target === 'AWSInsightsIndexService.GetCostForecast')!.body.TimePeriod;
+    };
+    expect(await forecastOf('2026-12-01')).toEqual({ Start: '2026-12-01', End: '2027-01-01' });
+    expect(await forecastOf('2026-11-30')).toEqual({ Start: '2026-11-30', End: '2026-12-01' });
+    expect(await forecastOf('2028-02-29')).toEqual({ Start: '2028-02-29', End: '2028-03-01' });
   });
 
   it('names the IAM action when access is denied', async () => {
