@@ -6,6 +6,9 @@ import { type CostSource, CostSourceError } from './costData.ts';
 import type { CostMetric } from './costExplorerSource.ts';
 import { combinedSource } from './combinedSource.ts';
 import { demoAccount } from './demoAccount.ts';
+import { demoUtilization } from './demoUtilization.ts';
+import type { UtilizationSource } from './gpuUtilization.ts';
+import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { digestAsPlan } from './digestPresentation.ts';
 import { type DigestPeriod, lastFullWeek } from './period.ts';
 import { weeklyDigest } from './weeklyDigest.ts';
@@ -38,12 +41,30 @@ export async function digestCostSource(settings: DigestSettings, env: NodeJS.Pro
   return sources.length === 1 ? sources[0]! : combinedSource(sources);
 }
 
+/**
+ * GPU utilization: CloudWatch in AWS_REGION (or AWS_DEFAULT_REGION) with AWS credentials, the demo
+ * fleet without; none when credentials are there but no region is.
+ */
+export async function utilizationSource(env: NodeJS.ProcessEnv): Promise<UtilizationSource | undefined> {
+  if (!hasAwsCredentials(env)) return demoUtilization;
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region) return undefined;
+  const [{ EC2Client }, { CloudWatchClient }, { CloudWatchUtilization }] = await Promise.all([
+    import('@aws-sdk/client-ec2'), import('@aws-sdk/client-cloudwatch'), import('./cloudWatchUtilization.ts'),
+  ]);
+  // AWS_ENDPOINT_URL_EC2 and AWS_ENDPOINT_URL_CLOUDWATCH point the clients elsewhere
+  return new CloudWatchUtilization(new EC2Client({ region }), new CloudWatchClient({ region }));
+}
+
 export async function runDigest(
   settings: DigestSettings, now: Date, env: NodeJS.ProcessEnv, period: DigestPeriod = lastFullWeek(now, settings.timezone),
 ): Promise<PlanResult> {
   const source = await digestCostSource(settings, env);
+  const utilization = await utilizationSource(env);
   try {
-    return digestAsPlan(await weeklyDigest(source, period, settings.group_by, now));
+    const digest = await weeklyDigest(source, period, settings.group_by, now, utilization && { source: utilization, prices: bundledCatalogs().prices });
+    if (!utilization) digest.notes.push('GPU utilization not read: set AWS_REGION to the region of your GPU instances');
+    return digestAsPlan(digest);
   } catch (error) {
     if (!(error instanceof CostSourceError)) throw error;
     const summary = `Cloud cost ${period.week.isoWeek}: ${source.name} unavailable (${error.message})`;

@@ -34,6 +34,7 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
   const { week } = d.period;
   const title = `${d.demo ? '[demo data] ' : ''}Cloud cost ${week.isoWeek} (${weekLabel(week.days)})`;
   const summary = `${title}: ${usd(d.total)}, ${change(d.total, d.previousTotal)} vs the week before`;
+  const notes: string[] = [];
   const rows: [string, string][] = [
     [week.isoWeek, usd(d.total)],
     [d.period.previous.isoWeek, usd(d.previousTotal)],
@@ -62,6 +63,27 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
       rows: d.gpu.map((g) => [g.name, usd(g.cost), g.hours.toFixed(0), change(g.cost, g.previous)]),
     });
   }
+  if (d.utilization?.length) {
+    const measured = d.utilization.filter((u) => u.averagePercent !== null);
+    const hours = measured.reduce((sum, u) => sum + u.hours, 0);
+    if (hours > 0) {
+      const used = measured.reduce((sum, u) => sum + u.hours * u.averagePercent!, 0) / hours / 100;
+      const idle = measured.reduce((sum, u) => sum + (u.idleCost ?? 0), 0);
+      rows.push(['GPU time used', `${percent(used)} of ${Math.round(hours)} instance-hours with GPU metrics`], ['Idle GPU spend', `${usd(idle)} (see /finops scan for idle resources)`]);
+    }
+    tables.push({
+      title: 'GPU instances: busiest GPU per hour',
+      header: ['Instance', 'Type', 'Hours', 'Average', 'Peak', 'Cost', 'Idle share'],
+      rows: d.utilization.map((u) => [
+        u.name ?? u.instanceId, u.instanceType, u.hours.toFixed(0),
+        u.averagePercent === null ? 'no metrics' : percent(u.averagePercent / 100), u.maximumPercent === null ? '—' : percent(u.maximumPercent / 100),
+        u.cost === null ? '—' : usd(u.cost), u.idleCost === null ? '—' : usd(u.idleCost),
+      ]),
+    });
+    if (d.utilization.some((u) => u.averagePercent === null)) {
+      notes.push('"no metrics": the instance reports no nvidia_smi_utilization_gpu; install the CloudWatch agent with its nvidia_gpu section');
+    }
+  }
   tables.push({
     title: 'Daily spend',
     header: ['Day', week.isoWeek, '', 'Week before'],
@@ -70,8 +92,8 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
     ]),
   });
 
-  const notes = d.anomalies.map((a) =>
-    `Anomaly: ${dayLabel(a.date)} cost ${usd(a.cost)}, above its 4-week baseline of ${usd(a.baselineMean)} ± ${usd(a.baselineSd)} by more than 3σ; most of it ${a.topService}`);
+  notes.unshift(...d.anomalies.map((a) =>
+    `Anomaly: ${dayLabel(a.date)} cost ${usd(a.cost)}, above its 4-week baseline of ${usd(a.baselineMean)} ± ${usd(a.baselineSd)} by more than 3σ; most of it ${a.topService}`));
   if (d.days.some((day) => day.provisional)) notes.push('* provisional: billing data for the last 48 hours is still settling');
   if (d.demo) notes.push('Demo data: no AWS credentials are configured, so the digest shows the bundled demo account');
   notes.push(...d.notes);

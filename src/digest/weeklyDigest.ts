@@ -1,6 +1,8 @@
 // The weekly digest as figures: totals and change, what moved, by team, GPU spend, anomalies and
 // the month-end view. Pure: cost data in, digest out; rendering happens elsewhere.
-import type { CostData, CostQuery, CostSource, Forecast, MicroUsd } from './costData.ts';
+import type { InstancePrice } from '../catalogs/hardware.ts';
+import { type CostData, type CostQuery, type CostSource, CostSourceError, type Forecast, type MicroUsd, toMicro } from './costData.ts';
+import type { GpuInstanceUsage, UtilizationSource } from './gpuUtilization.ts';
 import { addDays, type DigestPeriod, isProvisional } from './period.ts';
 
 /** A day is anomalous above its 4-week baseline's mean + 3 standard deviations. */
@@ -11,6 +13,13 @@ const TOP = 5;
 export interface Line { name: string; cost: MicroUsd; previous: MicroUsd }
 export interface Day { date: string; cost: MicroUsd; previous: MicroUsd; provisional: boolean }
 export interface Anomaly { date: string; cost: MicroUsd; baselineMean: MicroUsd; baselineSd: MicroUsd; topService: string }
+
+export interface GpuInstanceLine extends GpuInstanceUsage {
+  /** hours × the catalog's on-demand price; null when the catalog does not list the type */
+  cost: MicroUsd | null;
+  /** the share of that cost the GPUs spent idle: cost × (1 − average utilization) */
+  idleCost: MicroUsd | null;
+}
 
 export interface WeeklyDigest {
   account: string;
@@ -36,6 +45,18 @@ export interface WeeklyDigest {
   requests: number;
   /** the sources' notes: one unavailable, a forecast that leaves one out */
   notes: string[];
+  /** GPU instances and how busy they were; absent when no utilization source was asked */
+  utilization?: GpuInstanceLine[];
+}
+
+/** Prices each instance's reported hours and the idle share of them. */
+export function priceUtilization(usage: GpuInstanceUsage[], prices: InstancePrice[]): GpuInstanceLine[] {
+  return usage.map((u) => {
+    const hourly = prices.find((p) => p.cloud === 'aws' && p.instance === u.instanceType)?.onDemandPerHour;
+    const cost = hourly === undefined ? null : toMicro(hourly * u.hours);
+    const idleCost = cost === null || u.averagePercent === null ? null : Math.round(cost * (1 - u.averagePercent / 100));
+    return { ...u, cost, idleCost };
+  }).sort((a, b) => (b.idleCost ?? -1) - (a.idleCost ?? -1));
 }
 
 const sum = (xs: MicroUsd[]) => xs.reduce((a, b) => a + b, 0);
@@ -112,6 +133,18 @@ export function digestQuery(period: DigestPeriod, groupBy: string): CostQuery {
   return { start: addDays(period.week.start, -BASELINE_DAYS), end: period.week.end, today: period.today, groupBy };
 }
 
-export async function weeklyDigest(source: CostSource, period: DigestPeriod, groupBy: string, now: Date): Promise<WeeklyDigest> {
-  return buildWeeklyDigest(await source.costs(digestQuery(period, groupBy)), period, groupBy, now);
+export interface UtilizationInput { source: UtilizationSource; prices: InstancePrice[] }
+
+export async function weeklyDigest(source: CostSource, period: DigestPeriod, groupBy: string, now: Date, utilization?: UtilizationInput): Promise<WeeklyDigest> {
+  const [data, usage] = await Promise.all([
+    source.costs(digestQuery(period, groupBy)),
+    utilization ? utilization.source.gpuInstances(period.week.start, period.week.end).then((u) => ({ u }), (error: unknown) => ({ error })) : undefined,
+  ]);
+  const digest = buildWeeklyDigest(data, period, groupBy, now);
+  if (usage && 'u' in usage) digest.utilization = priceUtilization(usage.u, utilization!.prices);
+  else if (usage) {
+    if (!(usage.error instanceof CostSourceError)) throw usage.error;
+    digest.notes.push(`GPU utilization (${utilization!.source.name}): unavailable (${usage.error.message})`);
+  }
+  return digest;
 }

@@ -1,0 +1,25 @@
+// How much of the GPU time paid for was used: per GPU instance, the hours it reported and its GPU
+// utilization (the busiest GPU of the machine, hour by hour), priced from the catalog.
+
+export interface GpuInstanceUsage {
+  instanceId: string;
+  instanceType: string;
+  /** the Name tag, when there is one */
+  name?: string;
+  /** hours in the week with a utilization datapoint (or running, when there are no GPU metrics) */
+  hours: number;
+  /** mean over the week of each hour's busiest GPU, 0–100; null without GPU metrics */
+  averagePercent: number | null;
+  maximumPercent: number | null;
+}
+
+export interface UtilizationSource {
+  name: string;
+  gpuInstances(start: string, end: string): Promise<GpuInstanceUsage[]>;
+}
+
+/** Summarizes an hourly series of "busiest GPU" percentages. */
+export function summarizeHourly(values: number[]): Pick<GpuInstanceUsage, 'hours' | 'averagePercent' | 'maximumPercent'> {
+  if (!values.length) return { hours: 0, averagePercent: null, maximumPercent: null };
+  return { hours: values.length, averagePercent: values.reduce((a, b) => a + b, 0) / values.length, maximumPercent: Math.max(...values) };
+}

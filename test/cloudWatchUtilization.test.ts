@@ -1,0 +1,113 @@
+// GPU utilization through the real EC2 and CloudWatch clients against loopback fakes.
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudWatchUtilization, gpuUtilizationExpression, QUERIES_PER_REQUEST } from '../src/digest/cloudWatchUtilization.ts';
+import { demoUtilization } from '../src/digest/demoUtilization.ts';
+import { runDigest } from '../src/digest/digestJob.ts';
+import { priceUtilization } from '../src/digest/weeklyDigest.ts';
+import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
+import { DEFAULT_DIGEST_SETTINGS } from '../src/runtime/finopsJobs.ts';
+import { toMicro } from '../src/digest/costData.ts';
+import { type FakeAws, type FakeInstance, startFakeEc2CloudWatch } from './support/fakeEc2CloudWatch.ts';
+import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
+import { demoAccount } from '../src/digest/demoAccount.ts';
+import { lastFullWeek } from '../src/digest/period.ts';
+import { digestQuery } from '../src/digest/weeklyDigest.ts';
+
+const hours = (n: number, value: (h: number) => number) => Array.from({ length: n }, (_, h) => value(h));
+const INSTANCES: FakeInstance[] = [
+  // two GPUs: the busier one counts each hour
+  { instanceId: 'i-0aaaaaaaaaaaaaaa1', instanceType: 'p4d.24xlarge', name: 'train-a', gpus: [hours(10, () => 80), hours(10, (h) => (h < 5 ? 100 : 20))] },
+  { instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'notebook', gpus: [hours(4, () => 2)] },
+  { instanceId: 'i-0ccccccccccccccc3', instanceType: 'g6.xlarge', gpus: [] },
+];
+const savedEnv = { ...process.env };
+let fake: FakeAws;
+let costExplorer: FakeCostExplorer;
+
+beforeAll(async () => {
+  fake = await startFakeEc2CloudWatch(INSTANCES);
+  const NOW = new Date('2026-11-23T08:00:00Z');
+  costExplorer = await startFakeCostExplorer({ data: await demoAccount.costs(digestQuery(lastFullWeek(NOW, 'UTC'), 'team')) });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_EC2: fake.url, AWS_ENDPOINT_URL_CLOUDWATCH: fake.url, AWS_ENDPOINT_URL_COST_EXPLORER: costExplorer.url,
+  });
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  await fake.close();
+  await costExplorer.close();
+});
+
+const source = () => new CloudWatchUtilization(new EC2Client({ region: 'us-east-1' }), new CloudWatchClient({ region: 'us-east-1' }));
+
+describe('CloudWatch GPU utilization', () => {
+  it('finds GPU instances on every page and takes each hour\'s busiest GPU', async () => {
+    const usage = await source().gpuInstances('2026-11-16', '2026-11-23');
+    expect(usage.map((u) => u.instanceId)).toEqual(INSTANCES.map((i) => i.instanceId));
+    expect(usage[0]).toMatchObject({ name: 'train-a', instanceType: 'p4d.24xlarge', hours: 10, averagePercent: (5 * 100 + 5 * 80) / 10, maximumPercent: 100 });
+    expect(usage[1]).toMatchObject({ hours: 4, averagePercent: 2, maximumPercent: 2 });
+    expect(usage[2]).toMatchObject({ hours: 0, averagePercent: null, maximumPercent: null });
+    expect(fake.ec2Requests.length).toBe(2);
+  });
+
+  it('asks EC2 for GPU and accelerator families only, and CloudWatch for the agent\'s GPU metric, hourly, every page', async () => {
+    fake.ec2Requests.length = 0;
+    fake.metricRequests.length = 0;
+    await source().gpuInstances('2026-11-16', '2026-11-23');
+    const describe = fake.ec2Requests[0]!;
+    expect(describe.Action).toBe('DescribeInstances');
+    expect([describe['Filter.1.Name'], describe['Filter.1.Value.1'], describe['Filter.1.Value.2'], describe['Filter.1.Value.3'], describe['Filter.1.Value.4']])
+      .toEqual(['instance-type', 'p*', 'g*', 'inf*', 'trn*']);
+    const [first, second] = fake.metricRequests;
+    expect(first!.target).toBe('GraniteServiceVersion20100801.GetMetricData');
+    expect(first!.queries[0]).toMatchObject({ Expression: gpuUtilizationExpression('i-0aaaaaaaaaaaaaaa1'), Period: 3600 });
+    expect(second!.nextToken).toBe('second-half');
+  });
+
+  it('prices the hours and the idle share from the catalog', () => {
+    const [line] = priceUtilization([{ instanceId: 'i-1', instanceType: 'g5.xlarge', hours: 100, averagePercent: 10, maximumPercent: 50 }], bundledCatalogs().prices);
+    expect(line).toMatchObject({ cost: toMicro(101), idleCost: toMicro(90.9) });
+  });
+
+  it('asks CloudWatch in batches of at most 500 queries', async () => {
+    const many = Array.from({ length: QUERIES_PER_REQUEST + 3 }, (_, i) => ({ instanceId: `i-${String(i).padStart(17, '0')}`, instanceType: 'g5.xlarge', gpus: [] }));
+    const big = await startFakeEc2CloudWatch(many);
+    process.env.AWS_ENDPOINT_URL_EC2 = big.url;
+    process.env.AWS_ENDPOINT_URL_CLOUDWATCH = big.url;
+    try {
+      const usage = await source().gpuInstances('2026-11-16', '2026-11-23');
+      expect(usage).toHaveLength(503);
+      const firstPages = big.metricRequests.filter((r) => !r.nextToken);
+      expect(firstPages.map((r) => r.queries.length)).toEqual([500, 3]);
+    } finally {
+      process.env.AWS_ENDPOINT_URL_EC2 = fake.url;
+      process.env.AWS_ENDPOINT_URL_CLOUDWATCH = fake.url;
+      await big.close();
+    }
+  });
+});
+
+describe('utilization in the digest', () => {
+  it('shows GPU time used and idle GPU spend from CloudWatch with AWS credentials and a region', async () => {
+    const plan = await runDigest(DEFAULT_DIGEST_SETTINGS, new Date('2026-11-23T08:00:00Z'), process.env);
+    // (10 h × 90% + 4 h × 2%) ÷ 14 h = 64.9%
+    expect(plan.rows.find(([k]) => k === 'GPU time used')![1]).toBe('65% of 14 instance-hours with GPU metrics');
+    expect(plan.tables.find((t) => /busiest GPU/.test(t.title))!.rows.map((r) => r[0])).toEqual(['train-a', 'notebook', 'i-0ccccccccccccccc3']);
+    expect(plan.assumptions.join('\n')).toMatch(/"no metrics": the instance reports no nvidia_smi_utilization_gpu/);
+  });
+
+  it('says to set AWS_REGION when it is missing', async () => {
+    const { AWS_REGION: _, ...withoutRegion } = process.env;
+    const plan = await runDigest(DEFAULT_DIGEST_SETTINGS, new Date('2026-11-23T08:00:00Z'), withoutRegion);
+    expect(plan.assumptions).toContain('GPU utilization not read: set AWS_REGION to the region of your GPU instances');
+  });
+
+  it('the demo fleet has an idle notebook machine and one without metrics', async () => {
+    const fleet = await demoUtilization.gpuInstances('2026-11-16', '2026-11-23');
+    expect(fleet.some((u) => (u.averagePercent ?? 100) < 5)).toBe(true);
+    expect(fleet.some((u) => u.averagePercent === null)).toBe(true);
+  });
+});

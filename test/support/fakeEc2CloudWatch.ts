@@ -1,0 +1,73 @@
+// Loopback EC2 (query protocol, XML answers; AWS_ENDPOINT_URL_EC2) and CloudWatch (JSON 1.0;
+// AWS_ENDPOINT_URL_CLOUDWATCH) for GPU utilization: instances to describe, and hourly
+// per-GPU utilization series the SEARCH expression of each instance selects.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse } from 'node:querystring';
+
+export interface FakeInstance { instanceId: string; instanceType: string; name?: string; gpus: number[][] }
+
+export interface FakeAws {
+  url: string;
+  ec2Requests: Record<string, string>[];
+  metricRequests: { queries: { Id: string; Expression: string; Period: number }[]; nextToken?: string; target: string }[];
+  close(): Promise<void>;
+}
+
+const xml = (instances: FakeInstance[], nextToken?: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+  <requestId>8f7e6d5c-1111-2222-3333-444455556666</requestId>
+  <reservationSet>${instances.map((i) => `
+    <item>
+      <reservationId>r-${i.instanceId.slice(2)}</reservationId>
+      <ownerId>123456789012</ownerId>
+      <instancesSet>
+        <item>
+          <instanceId>${i.instanceId}</instanceId>
+          <instanceType>${i.instanceType}</instanceType>
+          <instanceState><code>16</code><name>running</name></instanceState>
+          <tagSet>${i.name ? `<item><key>Name</key><value>${i.name}</value></item>` : ''}</tagSet>
+        </item>
+      </instancesSet>
+    </item>`).join('')}
+  </reservationSet>${nextToken ? `\n  <nextToken>${nextToken}</nextToken>` : ''}
+</DescribeInstancesResponse>`;
+
+/** Instances are described two to a page; each metric series comes in two pages. */
+export async function startFakeEc2CloudWatch(instances: FakeInstance[]): Promise<FakeAws> {
+  const fake: FakeAws = { url: '', ec2Requests: [], metricRequests: [], close: async () => {} };
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (!target) {
+        const form = parse(raw) as Record<string, string>;
+        fake.ec2Requests.push(form);
+        const offset = Number(form.NextToken ?? 0);
+        const page = instances.slice(offset, offset + 2);
+        res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' }).end(xml(page, offset + 2 < instances.length ? String(offset + 2) : undefined));
+        return;
+      }
+      const body = JSON.parse(raw);
+      fake.metricRequests.push({ queries: body.MetricDataQueries, nextToken: body.NextToken, target });
+      const half = body.NextToken ? 1 : 0;
+      const results = (body.MetricDataQueries as { Id: string; Expression: string }[]).map((q) => {
+        const id = /InstanceId="([^"]+)"/.exec(q.Expression)?.[1];
+        const gpus = instances.find((i) => i.instanceId === id)?.gpus ?? [];
+        // MAX over the machine's GPUs at each hour
+        const series = gpus.length ? gpus[0]!.map((_, h) => Math.max(...gpus.map((g) => g[h]!))) : [];
+        const cut = Math.ceil(series.length / 2);
+        const values = half ? series.slice(cut) : series.slice(0, cut);
+        const start = Date.parse(body.StartTime ? new Date(body.StartTime * 1000).toISOString() : '2026-11-16T00:00:00Z') / 1000;
+        return { Id: q.Id, Label: q.Id, StatusCode: 'Complete', Timestamps: values.map((_, k) => start + 3600 * (k + (half ? cut : 0))), Values: values };
+      });
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
+        .end(JSON.stringify({ MetricDataResults: results, Messages: [], ...(half ? {} : { NextToken: 'second-half' }) }));
+    });
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.close = () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); });
+  return fake;
+}
