@@ -1,15 +1,16 @@
 // GPU utilization through the real EC2 and CloudWatch clients against loopback fakes.
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchUtilization, gpuUtilizationExpression, QUERIES_PER_REQUEST } from '../src/digest/cloudWatchUtilization.ts';
 import { demoUtilization } from '../src/digest/demoUtilization.ts';
 import { runDigest } from '../src/digest/digestJob.ts';
-import { priceUtilization } from '../src/digest/weeklyDigest.ts';
+import { priceEndpoints, priceUtilization } from '../src/digest/weeklyDigest.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import { DEFAULT_DIGEST_SETTINGS } from '../src/runtime/finopsJobs.ts';
 import { toMicro } from '../src/digest/costData.ts';
-import { type FakeAws, type FakeInstance, startFakeEc2CloudWatch } from './support/fakeEc2CloudWatch.ts';
+import { type FakeAws, type FakeEndpoint, type FakeInstance, startFakeEc2CloudWatch } from './support/fakeEc2CloudWatch.ts';
 import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
 import { demoAccount } from '../src/digest/demoAccount.ts';
 import { lastFullWeek } from '../src/digest/period.ts';
@@ -22,17 +23,22 @@ const INSTANCES: FakeInstance[] = [
   { instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'notebook', gpus: [hours(4, () => 2)] },
   { instanceId: 'i-0ccccccccccccccc3', instanceType: 'g6.xlarge', gpus: [] },
 ];
+const ENDPOINTS: FakeEndpoint[] = [
+  { name: 'churn-model-prod', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: hours(6, () => 0) },
+  // GPUUtilization sums the GPUs of an instance: 4 GPUs at 50% read 200
+  { name: 'ranker', variant: 'blue', instanceType: 'ml.g5.12xlarge', count: 2, invocations: hours(10, () => 1000), gpu: hours(10, () => 200) },
+];
 const savedEnv = { ...process.env };
 let fake: FakeAws;
 let costExplorer: FakeCostExplorer;
 
 beforeAll(async () => {
-  fake = await startFakeEc2CloudWatch(INSTANCES);
+  fake = await startFakeEc2CloudWatch(INSTANCES, ENDPOINTS);
   const NOW = new Date('2026-11-23T08:00:00Z');
   costExplorer = await startFakeCostExplorer({ data: await demoAccount.costs(digestQuery(lastFullWeek(NOW, 'UTC'), 'team')) });
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_EC2: fake.url, AWS_ENDPOINT_URL_CLOUDWATCH: fake.url, AWS_ENDPOINT_URL_COST_EXPLORER: costExplorer.url,
+    AWS_ENDPOINT_URL_EC2: fake.url, AWS_ENDPOINT_URL_CLOUDWATCH: fake.url, AWS_ENDPOINT_URL_SAGEMAKER: fake.url, AWS_ENDPOINT_URL_COST_EXPLORER: costExplorer.url,
   });
 });
 afterAll(async () => {
@@ -41,7 +47,10 @@ afterAll(async () => {
   await costExplorer.close();
 });
 
-const source = () => new CloudWatchUtilization(new EC2Client({ region: 'us-east-1' }), new CloudWatchClient({ region: 'us-east-1' }));
+const source = () => new CloudWatchUtilization(
+  new EC2Client({ region: 'us-east-1' }), new CloudWatchClient({ region: 'us-east-1' }), new SageMakerClient({ region: 'us-east-1' }),
+  (type) => (type === 'ml.g5.12xlarge' ? 4 : 1),
+);
 
 describe('CloudWatch GPU utilization', () => {
   it('finds GPU instances on every page and takes each hour\'s busiest GPU', async () => {
@@ -90,6 +99,26 @@ describe('CloudWatch GPU utilization', () => {
   });
 });
 
+describe('SageMaker endpoints', () => {
+  it('lists every in-service endpoint\'s variants with their invocations and per-GPU utilization', async () => {
+    const usage = await source().endpoints('2026-11-16', '2026-11-23');
+    expect(usage).toEqual([
+      { endpointName: 'churn-model-prod', variantName: 'AllTraffic', instanceType: 'ml.g5.xlarge', instanceCount: 1, invocations: 0, gpuAveragePercent: 0 },
+      { endpointName: 'ranker', variantName: 'blue', instanceType: 'ml.g5.12xlarge', instanceCount: 2, invocations: 10_000, gpuAveragePercent: 50 },
+    ]);
+    expect(fake.sageMakerTargets.filter((t) => t === 'SageMaker.ListEndpoints')).toHaveLength(2);
+  });
+
+  it('prices a variant for the week and per 1,000 invocations', () => {
+    const [idle, busy] = priceEndpoints([
+      { endpointName: 'a', variantName: 'v', instanceType: 'ml.g5.xlarge', instanceCount: 1, invocations: 0, gpuAveragePercent: 0 },
+      { endpointName: 'b', variantName: 'v', instanceType: 'ml.g5.2xlarge', instanceCount: 2, invocations: 100_000, gpuAveragePercent: 40 },
+    ], bundledCatalogs().prices);
+    expect(idle).toMatchObject({ cost: toMicro(1.408 * 168), perThousandInvocations: null });
+    expect(busy).toMatchObject({ cost: toMicro(1.515 * 2 * 168), perThousandInvocations: Math.round(toMicro(1.515 * 2 * 168) / 100) });
+  });
+});
+
 describe('utilization in the digest', () => {
   it('shows GPU time used and idle GPU spend from CloudWatch with AWS credentials and a region', async () => {
     const plan = await runDigest(DEFAULT_DIGEST_SETTINGS, new Date('2026-11-23T08:00:00Z'), process.env);
@@ -97,6 +126,9 @@ describe('utilization in the digest', () => {
     expect(plan.rows.find(([k]) => k === 'GPU time used')![1]).toBe('65% of 14 instance-hours with GPU metrics');
     expect(plan.tables.find((t) => /busiest GPU/.test(t.title))!.rows.map((r) => r[0])).toEqual(['train-a', 'notebook', 'i-0ccccccccccccccc3']);
     expect(plan.assumptions.join('\n')).toMatch(/"no metrics": the instance reports no nvidia_smi_utilization_gpu/);
+    const endpoints = plan.tables.find((t) => /SageMaker endpoints/.test(t.title))!;
+    expect(endpoints.rows[0]!.slice(0, 3)).toEqual(['churn-model-prod / AllTraffic', '1 × ml.g5.xlarge', '0']);
+    expect(plan.assumptions.join('\n')).toMatch(/1 endpoint variant had no invocations all week \(churn-model-prod\)/);
   });
 
   it('says to set AWS_REGION when it is missing', async () => {

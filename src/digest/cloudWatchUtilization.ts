@@ -1,14 +1,17 @@
-// GPU utilization of EC2 GPU and accelerator instances from CloudWatch: the instances from
+// GPU utilization from CloudWatch: SageMaker endpoints' invocations and GPU use per variant, and EC2
+// GPU and accelerator instances: the instances from
 // DescribeInstances (p*, g*, inf*, trn*), then nvidia_smi_utilization_gpu from the CloudWatch agent
 // (CWAgent) in GetMetricData batches, taking each hour's maximum over the machine's GPUs.
 import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { CostSourceError } from './costData.ts';
-import { type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { type EndpointUsage, type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
+import { type EndpointVariant, endpointVariants } from './sageMakerEndpoints.ts';
 
 /** GetMetricData takes at most 500 queries a request. */
 export const QUERIES_PER_REQUEST = 500;
-const HOUR = 3600;
+export const HOUR = 3600;
 
 export function gpuUtilizationExpression(instanceId: string): string {
   // SEARCH matches every GPU's series of the instance (dimensions index, name, arch…); MAX takes
@@ -19,7 +22,28 @@ export function gpuUtilizationExpression(instanceId: string): string {
 export class CloudWatchUtilization implements UtilizationSource {
   readonly name = 'CloudWatch';
 
-  constructor(private readonly ec2: EC2Client, private readonly cloudwatch: CloudWatchClient) {}
+  constructor(
+    private readonly ec2: EC2Client, private readonly cloudwatch: CloudWatchClient, private readonly sagemaker: SageMakerClient,
+    /** GPUs per instance type, to turn SageMaker's summed GPUUtilization into a per-GPU share */
+    private readonly gpusPerInstance: (instanceType: string) => number = () => 1,
+  ) {}
+
+  /** Per production variant: invocations in the week and mean GPU utilization per GPU. */
+  async endpoints(start: string, end: string): Promise<EndpointUsage[]> {
+    const variants = await endpointVariants(this.sagemaker);
+    const dimensions = (v: EndpointVariant) => [{ Name: 'EndpointName', Value: v.endpointName }, { Name: 'VariantName', Value: v.variantName }];
+    const values = await metricValues(this.cloudwatch, variants.flatMap((v, k): MetricDataQuery[] => [
+      { Id: `inv${k}`, MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: dimensions(v) }, Period: HOUR, Stat: 'Sum' }, ReturnData: true },
+      { Id: `gpu${k}`, MetricStat: { Metric: { Namespace: '/aws/sagemaker/Endpoints', MetricName: 'GPUUtilization', Dimensions: dimensions(v) }, Period: HOUR, Stat: 'Average' }, ReturnData: true },
+    ]), start, end);
+    return variants.map((v, k) => {
+      const gpu = values.get(`gpu${k}`) ?? [];
+      // a missing Invocations datapoint is zero calls; a missing GPU datapoint is unknown
+      const invocations = (values.get(`inv${k}`) ?? []).reduce((a, b) => a + b, 0);
+      const gpuAveragePercent = gpu.length ? gpu.reduce((a, b) => a + b, 0) / gpu.length / this.gpusPerInstance(v.instanceType) : null;
+      return { ...v, invocations, gpuAveragePercent };
+    });
+  }
 
   private async instances(): Promise<{ instanceId: string; instanceType: string; name?: string }[]> {
     const found: { instanceId: string; instanceType: string; name?: string }[] = [];
@@ -48,27 +72,32 @@ export class CloudWatchUtilization implements UtilizationSource {
 
   async gpuInstances(start: string, end: string): Promise<GpuInstanceUsage[]> {
     const instances = await this.instances();
-    const values = new Map<string, number[]>();
-    for (let i = 0; i < instances.length; i += QUERIES_PER_REQUEST) {
-      const batch = instances.slice(i, i + QUERIES_PER_REQUEST);
-      const queries: MetricDataQuery[] = batch.map((instance, j) => ({
-        Id: `gpu${i + j}`, Expression: gpuUtilizationExpression(instance.instanceId), Period: HOUR, ReturnData: true,
-      }));
-      let token: string | undefined;
-      do {
-        let page;
-        try {
-          page = await this.cloudwatch.send(new GetMetricDataCommand({
-            MetricDataQueries: queries, StartTime: new Date(`${start}T00:00:00Z`), EndTime: new Date(`${end}T00:00:00Z`), NextToken: token,
-          }));
-        } catch (error) {
-          if ((error as { name?: string }).name === 'AccessDenied') throw new CostSourceError('AWS denied GetMetricData: grant the bot\'s role cloudwatch:GetMetricData');
-          throw error;
-        }
-        for (const result of page.MetricDataResults ?? []) values.set(result.Id!, [...(values.get(result.Id!) ?? []), ...(result.Values ?? [])]);
-        token = page.NextToken || undefined;
-      } while (token);
-    }
+    const values = await metricValues(this.cloudwatch, instances.map((instance, k) => ({
+      Id: `gpu${k}`, Expression: gpuUtilizationExpression(instance.instanceId), Period: HOUR, ReturnData: true,
+    })), start, end);
     return instances.map((instance, k) => ({ ...instance, ...summarizeHourly(values.get(`gpu${k}`) ?? []) }));
   }
+}
+
+/** Runs metric queries in GetMetricData batches of at most 500, following every page: values by query id. */
+export async function metricValues(cloudwatch: CloudWatchClient, queries: MetricDataQuery[], start: string, end: string): Promise<Map<string, number[]>> {
+  const values = new Map<string, number[]>();
+  for (let i = 0; i < queries.length; i += QUERIES_PER_REQUEST) {
+    const batch = queries.slice(i, i + QUERIES_PER_REQUEST);
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await cloudwatch.send(new GetMetricDataCommand({
+          MetricDataQueries: batch, StartTime: new Date(`${start}T00:00:00Z`), EndTime: new Date(`${end}T00:00:00Z`), NextToken: token,
+        }));
+      } catch (error) {
+        if ((error as { name?: string }).name === 'AccessDenied') throw new CostSourceError('AWS denied GetMetricData: grant the bot\'s role cloudwatch:GetMetricData');
+        throw error;
+      }
+      for (const result of page.MetricDataResults ?? []) values.set(result.Id!, [...(values.get(result.Id!) ?? []), ...(result.Values ?? [])]);
+      token = page.NextToken || undefined;
+    } while (token);
+  }
+  return values;
 }

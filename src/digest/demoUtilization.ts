@@ -1,6 +1,6 @@
 // The demo account's GPU instances and how busy their GPUs were: one long training job, a sweep
 // that mostly waited, a shared notebook machine left idle, and one instance without GPU metrics.
-import type { GpuInstanceUsage, UtilizationSource } from './gpuUtilization.ts';
+import type { EndpointUsage, GpuInstanceUsage, UtilizationSource } from './gpuUtilization.ts';
 
 const FLEET: GpuInstanceUsage[] = [
   { instanceId: 'i-0d4e5f60718293a4b', instanceType: 'p4d.24xlarge', name: 'llm-pretrain-a', hours: 168, averagePercent: 71.4, maximumPercent: 100 },
@@ -10,9 +10,18 @@ const FLEET: GpuInstanceUsage[] = [
   { instanceId: 'i-0fedcba9876543210', instanceType: 'g6.xlarge', name: 'batch-embeddings', hours: 72, averagePercent: null, maximumPercent: null },
 ];
 
+/** A churn model nobody calls any more, beside a ranker that serves traffic. */
+const ENDPOINTS: EndpointUsage[] = [
+  { endpointName: 'churn-model-prod', variantName: 'AllTraffic', instanceType: 'ml.g5.xlarge', instanceCount: 1, invocations: 0, gpuAveragePercent: 0 },
+  { endpointName: 'recsys-ranker', variantName: 'blue', instanceType: 'ml.g5.2xlarge', instanceCount: 2, invocations: 1_204_331, gpuAveragePercent: 41.2 },
+];
+
 export const demoUtilization: UtilizationSource = {
   name: 'demo account',
   async gpuInstances() {
     return FLEET.map((instance) => ({ ...instance }));
+  },
+  async endpoints() {
+    return ENDPOINTS.map((endpoint) => ({ ...endpoint }));
   },
 };

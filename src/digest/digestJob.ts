@@ -49,11 +49,13 @@ export async function utilizationSource(env: NodeJS.ProcessEnv): Promise<Utiliza
   if (!hasAwsCredentials(env)) return demoUtilization;
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (!region) return undefined;
-  const [{ EC2Client }, { CloudWatchClient }, { CloudWatchUtilization }] = await Promise.all([
-    import('@aws-sdk/client-ec2'), import('@aws-sdk/client-cloudwatch'), import('./cloudWatchUtilization.ts'),
+  const [{ EC2Client }, { CloudWatchClient }, { SageMakerClient }, { CloudWatchUtilization }] = await Promise.all([
+    import('@aws-sdk/client-ec2'), import('@aws-sdk/client-cloudwatch'), import('@aws-sdk/client-sagemaker'), import('./cloudWatchUtilization.ts'),
   ]);
-  // AWS_ENDPOINT_URL_EC2 and AWS_ENDPOINT_URL_CLOUDWATCH point the clients elsewhere
-  return new CloudWatchUtilization(new EC2Client({ region }), new CloudWatchClient({ region }));
+  const { prices } = bundledCatalogs();
+  const gpusPerInstance = (instanceType: string) => prices.find((p) => p.cloud === 'aws' && p.instance === instanceType.replace(/^ml\./, ''))?.gpuCount ?? 1;
+  // AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL_SAGEMAKER point the clients elsewhere
+  return new CloudWatchUtilization(new EC2Client({ region }), new CloudWatchClient({ region }), new SageMakerClient({ region }), gpusPerInstance);
 }
 
 export async function runDigest(

@@ -84,6 +84,19 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
       notes.push('"no metrics": the instance reports no nvidia_smi_utilization_gpu; install the CloudWatch agent with its nvidia_gpu section');
     }
   }
+  if (d.endpoints?.length) {
+    tables.push({
+      title: 'SageMaker endpoints, least used first',
+      header: ['Endpoint / variant', 'Instances', 'Invocations', 'GPU', 'Week cost', 'Per 1K calls'],
+      rows: d.endpoints.map((e) => [
+        `${e.endpointName} / ${e.variantName}`, `${e.instanceCount} × ${e.instanceType}`, e.invocations.toLocaleString('en-US'),
+        e.gpuAveragePercent === null ? '—' : percent(e.gpuAveragePercent / 100), e.cost === null ? '—' : usd(e.cost),
+        e.perThousandInvocations === null ? (e.invocations === 0 ? 'no calls' : '—') : usd(e.perThousandInvocations),
+      ]),
+    });
+    const idle = d.endpoints.filter((e) => e.invocations === 0);
+    if (idle.length) notes.push(`${idle.length} endpoint variant${idle.length > 1 ? 's' : ''} had no invocations all week (${idle.map((e) => e.endpointName).join(', ')}): candidates for /finops scan`);
+  }
   tables.push({
     title: 'Daily spend',
     header: ['Day', week.isoWeek, '', 'Week before'],

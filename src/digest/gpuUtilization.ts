@@ -13,9 +13,20 @@ export interface GpuInstanceUsage {
   maximumPercent: number | null;
 }
 
+export interface EndpointUsage {
+  endpointName: string;
+  variantName: string;
+  instanceType: string;
+  instanceCount: number;
+  invocations: number;
+  /** mean GPU utilization per GPU, 0–100; null without the metric */
+  gpuAveragePercent: number | null;
+}
+
 export interface UtilizationSource {
   name: string;
   gpuInstances(start: string, end: string): Promise<GpuInstanceUsage[]>;
+  endpoints(start: string, end: string): Promise<EndpointUsage[]>;
 }
 
 /** Summarizes an hourly series of "busiest GPU" percentages. */

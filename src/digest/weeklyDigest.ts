@@ -2,7 +2,7 @@
 // the month-end view. Pure: cost data in, digest out; rendering happens elsewhere.
 import type { InstancePrice } from '../catalogs/hardware.ts';
 import { type CostData, type CostQuery, type CostSource, CostSourceError, type Forecast, type MicroUsd, toMicro } from './costData.ts';
-import type { GpuInstanceUsage, UtilizationSource } from './gpuUtilization.ts';
+import type { EndpointUsage, GpuInstanceUsage, UtilizationSource } from './gpuUtilization.ts';
 import { addDays, type DigestPeriod, isProvisional } from './period.ts';
 
 /** A day is anomalous above its 4-week baseline's mean + 3 standard deviations. */
@@ -47,6 +47,23 @@ export interface WeeklyDigest {
   notes: string[];
   /** GPU instances and how busy they were; absent when no utilization source was asked */
   utilization?: GpuInstanceLine[];
+  /** SageMaker endpoint variants, their traffic and cost */
+  endpoints?: EndpointLine[];
+}
+
+export interface EndpointLine extends EndpointUsage {
+  /** the week's hosting cost: 168 h × instances × the catalog price; null when not listed */
+  cost: MicroUsd | null;
+  perThousandInvocations: MicroUsd | null;
+}
+
+/** Prices each endpoint variant for the week it was up and per 1,000 invocations. */
+export function priceEndpoints(usage: EndpointUsage[], prices: InstancePrice[], weekHours = 168): EndpointLine[] {
+  return usage.map((u) => {
+    const hourly = prices.find((p) => p.instance === u.instanceType)?.onDemandPerHour;
+    const cost = hourly === undefined ? null : toMicro(hourly * u.instanceCount * weekHours);
+    return { ...u, cost, perThousandInvocations: cost === null || u.invocations === 0 ? null : Math.round((cost / u.invocations) * 1000) };
+  }).sort((a, b) => a.invocations - b.invocations || (b.cost ?? 0) - (a.cost ?? 0));
 }
 
 /** Prices each instance's reported hours and the idle share of them. */
@@ -136,15 +153,21 @@ export function digestQuery(period: DigestPeriod, groupBy: string): CostQuery {
 export interface UtilizationInput { source: UtilizationSource; prices: InstancePrice[] }
 
 export async function weeklyDigest(source: CostSource, period: DigestPeriod, groupBy: string, now: Date, utilization?: UtilizationInput): Promise<WeeklyDigest> {
-  const [data, usage] = await Promise.all([
+  const settle = <T>(work: Promise<T> | undefined) => work?.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const { start, end } = period.week;
+  const [data, instances, endpoints] = await Promise.all([
     source.costs(digestQuery(period, groupBy)),
-    utilization ? utilization.source.gpuInstances(period.week.start, period.week.end).then((u) => ({ u }), (error: unknown) => ({ error })) : undefined,
+    settle(utilization?.source.gpuInstances(start, end)),
+    settle(utilization?.source.endpoints(start, end)),
   ]);
   const digest = buildWeeklyDigest(data, period, groupBy, now);
-  if (usage && 'u' in usage) digest.utilization = priceUtilization(usage.u, utilization!.prices);
-  else if (usage) {
-    if (!(usage.error instanceof CostSourceError)) throw usage.error;
-    digest.notes.push(`GPU utilization (${utilization!.source.name}): unavailable (${usage.error.message})`);
-  }
+  const unavailable = (what: string, error: unknown) => {
+    if (!(error instanceof CostSourceError)) throw error;
+    digest.notes.push(`${what} (${utilization!.source.name}): unavailable (${error.message})`);
+  };
+  if (instances && 'value' in instances) digest.utilization = priceUtilization(instances.value, utilization!.prices);
+  else if (instances) unavailable('GPU utilization', instances.error);
+  if (endpoints && 'value' in endpoints) digest.endpoints = priceEndpoints(endpoints.value, utilization!.prices);
+  else if (endpoints) unavailable('SageMaker endpoints', endpoints.error);
   return digest;
 }

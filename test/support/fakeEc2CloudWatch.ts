@@ -7,10 +7,13 @@ import { parse } from 'node:querystring';
 
 export interface FakeInstance { instanceId: string; instanceType: string; name?: string; gpus: number[][] }
 
+export interface FakeEndpoint { name: string; variant: string; instanceType: string; count: number; invocations: number[]; gpu: number[] }
+
 export interface FakeAws {
   url: string;
   ec2Requests: Record<string, string>[];
-  metricRequests: { queries: { Id: string; Expression: string; Period: number }[]; nextToken?: string; target: string }[];
+  metricRequests: { queries: { Id: string; Expression?: string; Period: number; MetricStat?: MetricStat }[]; nextToken?: string; target: string }[];
+  sageMakerTargets: string[];
   close(): Promise<void>;
 }
 
@@ -33,9 +36,35 @@ const xml = (instances: FakeInstance[], nextToken?: string) => `<?xml version="1
   </reservationSet>${nextToken ? `\n  <nextToken>${nextToken}</nextToken>` : ''}
 </DescribeInstancesResponse>`;
 
+interface MetricStat { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Stat: string; Period: number }
+
+/** SageMaker (JSON 1.1): ListEndpoints in pages of one, DescribeEndpoint, DescribeEndpointConfig. */
+function sageMaker(target: string, body: Record<string, string>, endpoints: FakeEndpoint[]): unknown {
+  if (target === 'SageMaker.ListEndpoints') {
+    const offset = Number(body.NextToken ?? 0);
+    return {
+      Endpoints: endpoints.slice(offset, offset + 1).map((e) => ({ EndpointName: e.name, EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${e.name}`, CreationTime: 1.7e9, LastModifiedTime: 1.7e9, EndpointStatus: 'InService' })),
+      ...(offset + 1 < endpoints.length ? { NextToken: String(offset + 1) } : {}),
+    };
+  }
+  if (target === 'SageMaker.DescribeEndpoint') {
+    const e = endpoints.find((x) => x.name === body.EndpointName)!;
+    return {
+      EndpointName: e.name, EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${e.name}`, EndpointConfigName: `${e.name}-config`, EndpointStatus: 'InService',
+      ProductionVariants: [{ VariantName: e.variant, CurrentInstanceCount: e.count, DesiredInstanceCount: e.count, CurrentWeight: 1, DesiredWeight: 1 }],
+      CreationTime: 1.7e9, LastModifiedTime: 1.7e9,
+    };
+  }
+  const e = endpoints.find((x) => `${x.name}-config` === body.EndpointConfigName)!;
+  return {
+    EndpointConfigName: body.EndpointConfigName, EndpointConfigArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${body.EndpointConfigName}`, CreationTime: 1.7e9,
+    ProductionVariants: [{ VariantName: e.variant, ModelName: `${e.name}-model`, InitialInstanceCount: e.count, InstanceType: e.instanceType, InitialVariantWeight: 1 }],
+  };
+}
+
 /** Instances are described two to a page; each metric series comes in two pages. */
-export async function startFakeEc2CloudWatch(instances: FakeInstance[]): Promise<FakeAws> {
-  const fake: FakeAws = { url: '', ec2Requests: [], metricRequests: [], close: async () => {} };
+export async function startFakeEc2CloudWatch(instances: FakeInstance[], endpoints: FakeEndpoint[] = []): Promise<FakeAws> {
+  const fake: FakeAws = { url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], close: async () => {} };
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -50,13 +79,27 @@ export async function startFakeEc2CloudWatch(instances: FakeInstance[]): Promise
         return;
       }
       const body = JSON.parse(raw);
+      if (target.startsWith('SageMaker.')) {
+        fake.sageMakerTargets.push(target);
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(sageMaker(target, body, endpoints)));
+        return;
+      }
       fake.metricRequests.push({ queries: body.MetricDataQueries, nextToken: body.NextToken, target });
       const half = body.NextToken ? 1 : 0;
-      const results = (body.MetricDataQueries as { Id: string; Expression: string }[]).map((q) => {
-        const id = /InstanceId="([^"]+)"/.exec(q.Expression)?.[1];
+      const seriesOf = (q: { Expression?: string; MetricStat?: MetricStat }): number[] => {
+        if (q.MetricStat) {
+          const dim = (name: string) => q.MetricStat!.Metric.Dimensions.find((d) => d.Name === name)?.Value;
+          const e = endpoints.find((x) => x.name === dim('EndpointName') && x.variant === dim('VariantName'));
+          if (!e) return [];
+          return q.MetricStat.Metric.MetricName === 'Invocations' ? e.invocations : e.gpu;
+        }
+        const id = /InstanceId="([^"]+)"/.exec(q.Expression ?? '')?.[1];
         const gpus = instances.find((i) => i.instanceId === id)?.gpus ?? [];
         // MAX over the machine's GPUs at each hour
-        const series = gpus.length ? gpus[0]!.map((_, h) => Math.max(...gpus.map((g) => g[h]!))) : [];
+        return gpus.length ? gpus[0]!.map((_, h) => Math.max(...gpus.map((g) => g[h]!))) : [];
+      };
+      const results = (body.MetricDataQueries as { Id: string; Expression?: string; MetricStat?: MetricStat }[]).map((q) => {
+        const series = seriesOf(q);
         const cut = Math.ceil(series.length / 2);
         const values = half ? series.slice(cut) : series.slice(0, cut);
         const start = Date.parse(body.StartTime ? new Date(body.StartTime * 1000).toISOString() : '2026-11-16T00:00:00Z') / 1000;

@@ -1,0 +1,39 @@
+// The in-service SageMaker real-time endpoints and, per production variant, its instance type and
+// count (DescribeEndpoint for the live count, DescribeEndpointConfig for the type).
+import { DescribeEndpointCommand, DescribeEndpointConfigCommand, paginateListEndpoints, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CostSourceError } from './costData.ts';
+
+export interface EndpointVariant { endpointName: string; variantName: string; instanceType: string; instanceCount: number }
+
+function denied(error: unknown, action: string): never {
+  if ((error as { name?: string }).name === 'AccessDeniedException') throw new CostSourceError(`AWS denied ${action}: grant the bot's role sagemaker:${action}`);
+  throw error;
+}
+
+export async function endpointVariants(client: SageMakerClient): Promise<EndpointVariant[]> {
+  const names: string[] = [];
+  try {
+    for await (const page of paginateListEndpoints({ client }, { StatusEquals: 'InService' })) {
+      for (const endpoint of page.Endpoints ?? []) names.push(endpoint.EndpointName!);
+    }
+  } catch (error) {
+    denied(error, 'ListEndpoints');
+  }
+  const variants = await Promise.all(names.map(async (endpointName) => {
+    let endpoint;
+    let config;
+    try {
+      endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+      config = await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }));
+    } catch (error) {
+      denied(error, 'DescribeEndpoint');
+    }
+    return (endpoint.ProductionVariants ?? []).flatMap((variant) => {
+      const configured = config.ProductionVariants?.find((v) => v.VariantName === variant.VariantName);
+      // serverless variants have no instances to be idle on
+      if (!configured?.InstanceType) return [];
+      return [{ endpointName, variantName: variant.VariantName!, instanceType: configured.InstanceType, instanceCount: variant.CurrentInstanceCount ?? configured.InitialInstanceCount ?? 1 }];
+    });
+  }));
+  return variants.flat();
+}
