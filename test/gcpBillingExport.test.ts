@@ -103,6 +103,14 @@ describe('GCP billing export source', () => {
     await expect(source().costs(query)).rejects.toThrow(/check digest\.gcp_billing_table/);
   });
 
+  it('adds a note on which billing accounts it covers, or why that is unknown', async () => {
+    const bq = new BigQuery({ projectId: 'acme-billing', authClient: authClient() as unknown as BigQueryOptions['authClient'] });
+    const covered = new GcpBillingExportSource(bq, TABLE, async () => 'GCP coverage: billing account "Main" (3 projects) is in this digest');
+    expect((await covered.costs(query)).notes).toEqual(['GCP coverage: billing account "Main" (3 projects) is in this digest']);
+    const unknown = new GcpBillingExportSource(bq, TABLE, async () => { throw new Error('PERMISSION_DENIED: billing.accounts.list'); });
+    expect((await unknown.costs(query)).notes).toEqual(['GCP coverage: unknown (the Cloud Billing API answered: PERMISSION_DENIED: billing.accounts.list)']);
+  });
+
   it('forecasts the month end from the run rate, except on the first day', () => {
     const usage = [{ date: '2026-11-01', service: 's', group: '', cost: toMicro(100) }, { date: '2026-11-02', service: 's', group: '', cost: toMicro(100) }];
     expect(runRateForecast(usage, '2026-11-03')).toEqual({ monthToDate: toMicro(200), monthEnd: toMicro(3000) });

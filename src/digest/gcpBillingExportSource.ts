@@ -42,9 +42,14 @@ export function runRateForecast(usage: DailyCost[], today: string): Forecast {
 export class GcpBillingExportSource implements CostSource {
   readonly name = 'GCP billing export';
 
-  constructor(private readonly bigquery: BigQuery, private readonly table: string) {}
+  constructor(
+    private readonly bigquery: BigQuery, private readonly table: string,
+    /** a note on which billing accounts the digest covers, when the bot may list them */
+    private readonly coverage?: () => Promise<string>,
+  ) {}
 
   async costs(query: CostQuery): Promise<CostData> {
+    const coverage = this.coverage?.().catch((error: unknown) => `GCP coverage: unknown (the Cloud Billing API answered: ${(error as Error).message})`);
     let rows: Row[];
     try {
       [rows] = await this.bigquery.query({
@@ -73,6 +78,7 @@ export class GcpBillingExportSource implements CostSource {
     return {
       account: `GCP billing account ${this.table.split('.')[2]!.replace('gcp_billing_export_v1_', '').replaceAll('_', '-')}`,
       demo: false, usage, adjustments, gpu: [], forecast: runRateForecast(usage, query.today),
+      notes: coverage ? [await coverage] : [],
       requests: 0,
     };
   }
