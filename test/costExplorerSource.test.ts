@@ -32,7 +32,7 @@ afterAll(async () => {
 
 const figures = (d: WeeklyDigest) => ({
   total: d.total, previousTotal: d.previousTotal, credits: d.credits, services: d.services, otherServices: d.otherServices,
-  groups: d.groups, increases: d.increases, decreases: d.decreases, anomalies: d.anomalies, forecast: d.forecast,
+  groups: d.groups, increases: d.increases, decreases: d.decreases, usageTypeMoves: d.usageTypeMoves, anomalies: d.anomalies, forecast: d.forecast,
   gpu: d.gpu.map((g) => ({ ...g, hours: Math.round(g.hours * 10) / 10 })), days: d.days,
 });
 
@@ -68,6 +68,15 @@ describe('Cost Explorer source', () => {
     expect(wire.demo).toBe(false);
     expect(wire.requests).toBe(4);
     expect(fake.requests).toHaveLength(4);
+  });
+
+  it('names the usage types that moved, from the same request as the credits', async () => {
+    const wire = await overTheWire();
+    expect(wire.usageTypeMoves[0]!.name).toBe('USE1-BoxUsage:p4d.24xlarge');
+    expect(wire.usageTypeMoves[0]!.cost).toBeGreaterThan(wire.usageTypeMoves[0]!.previous);
+    const records = fake.requests.find((r) => (r.body.GroupBy as { Key: string }[])[0]!.Key === 'RECORD_TYPE')!;
+    expect(records.body.GroupBy).toEqual([{ Type: 'DIMENSION', Key: 'RECORD_TYPE' }, { Type: 'DIMENSION', Key: 'USAGE_TYPE' }]);
+    expect(wire.requests).toBe(4);
   });
 
   it('asks for usage by service and tag with credits filtered out, signed for ce in us-east-1', async () => {

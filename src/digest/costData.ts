@@ -30,6 +30,13 @@ export interface GpuInstanceCost {
 
 export type Forecast = { monthEnd: MicroUsd; monthToDate: MicroUsd } | { omitted: string };
 
+/** Usage cost of one usage type on one day (Cost Explorer's USAGE_TYPE, e.g. USE1-BoxUsage:p4d.24xlarge). */
+export interface UsageTypeCost {
+  date: string;
+  usageType: string;
+  cost: MicroUsd;
+}
+
 export interface CostData {
   /** who this is: "AWS 123456789012", "demo account" */
   account: string;
@@ -37,6 +44,8 @@ export interface CostData {
   usage: DailyCost[];
   adjustments: Adjustment[];
   gpu: GpuInstanceCost[];
+  /** usage cost by usage type, where the source can say what moved at that level */
+  usageTypes?: UsageTypeCost[];
   forecast: Forecast;
   /** billed API requests made to produce this (Cost Explorer charges $0.01 each) */
   requests: number;

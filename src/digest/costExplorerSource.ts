@@ -1,7 +1,8 @@
 // AWS Cost Explorer as a digest cost source, in at most four billed requests for a typical account
 // (more only when a result runs to several pages, which are all followed):
 //   1. daily usage by SERVICE and the configured tag (RECORD_TYPE = Usage, so credits stay out)
-//   2. daily cost by RECORD_TYPE, for credits, refunds and tax on their own lines
+//   2. daily cost by RECORD_TYPE and USAGE_TYPE: credits, refunds and tax on their own lines, and
+//      the usage types behind what moved
 //   3. daily EC2 cost and usage hours by INSTANCE_TYPE, for GPU and accelerator instances
 //   4. the month-end forecast (omitted with a note when AWS cannot forecast)
 import {
@@ -9,6 +10,7 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import {
   type Adjustment, type CostData, type CostQuery, type CostSource, CostSourceError, type DailyCost, type Forecast, type GpuInstanceCost, type MicroUsd, toMicro,
+  type UsageTypeCost,
 } from './costData.ts';
 import { addDays } from './period.ts';
 
@@ -65,7 +67,10 @@ export class CostExplorerSource implements CostSource {
         TimePeriod: period, Granularity: 'DAILY', Metrics: [this.metric], Filter: usageOnly,
         GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }, { Type: 'TAG', Key: query.groupBy }],
       }, counter),
-      this.pages({ TimePeriod: period, Granularity: 'DAILY', Metrics: [this.metric], GroupBy: [{ Type: 'DIMENSION', Key: 'RECORD_TYPE' }] }, counter),
+      this.pages({
+        TimePeriod: period, Granularity: 'DAILY', Metrics: [this.metric],
+        GroupBy: [{ Type: 'DIMENSION', Key: 'RECORD_TYPE' }, { Type: 'DIMENSION', Key: 'USAGE_TYPE' }],
+      }, counter),
       this.pages({
         TimePeriod: { Start: addDays(query.end, -14), End: query.end }, Granularity: 'DAILY', Metrics: [this.metric, 'UsageQuantity'],
         Filter: { And: [usageOnly, { Dimensions: { Key: 'SERVICE', Values: [EC2_COMPUTE] } }] },
@@ -79,11 +84,20 @@ export class CostExplorerSource implements CostSource {
       // tag group keys come back as "team$research", or "team$" when the resource has no such tag
       return { date: day.TimePeriod!.Start!, service, group: tag.slice(tag.indexOf('$') + 1), cost: amount(g.Metrics, this.metric) };
     })).filter((u) => u.cost !== 0);
-    const adjustments: Adjustment[] = recordPages.flatMap((day) => (day.Groups ?? []).flatMap((g) => {
-      const kind = ADJUSTMENTS[g.Keys?.[0] ?? ''];
-      const cost = amount(g.Metrics, this.metric);
-      return kind && cost !== 0 ? [{ date: day.TimePeriod!.Start!, kind, cost }] : [];
-    }));
+    const adjustments: Adjustment[] = [];
+    const usageTypes: UsageTypeCost[] = [];
+    for (const day of recordPages) {
+      const date = day.TimePeriod!.Start!;
+      const byKind = new Map<Adjustment['kind'], MicroUsd>();
+      for (const g of day.Groups ?? []) {
+        const [recordType = '', usageType = ''] = g.Keys ?? [];
+        const cost = amount(g.Metrics, this.metric);
+        const kind = ADJUSTMENTS[recordType];
+        if (kind) byKind.set(kind, (byKind.get(kind) ?? 0) + cost);
+        else if (recordType === 'Usage' && cost !== 0) usageTypes.push({ date, usageType, cost });
+      }
+      for (const [kind, cost] of byKind) if (cost !== 0) adjustments.push({ date, kind, cost });
+    }
     const gpu: GpuInstanceCost[] = gpuPages.flatMap((day) => (day.Groups ?? []).flatMap((g) => {
       const instanceType = g.Keys?.[0] ?? '';
       if (!GPU_INSTANCE.test(instanceType)) return [];
@@ -98,7 +112,7 @@ export class CostExplorerSource implements CostSource {
     const monthStart = `${query.today.slice(0, 8)}01`;
     const monthToDate = usage.filter((u) => u.date >= monthStart && u.date < query.today).reduce((sum, u) => sum + u.cost, 0);
     return {
-      account: this.account, demo: false, usage, adjustments, gpu,
+      account: this.account, demo: false, usage, adjustments, gpu, usageTypes,
       forecast: 'rest' in forecast ? { monthToDate, monthEnd: monthToDate + forecast.rest } : forecast,
       requests: counter.requests, notes,
     };

@@ -2,18 +2,19 @@
 // CostSource interface the real providers implement. The last full week before "today" carries a
 // visible anomaly: a p4d.24xlarge training job left running all Wednesday.
 import { addDays } from './period.ts';
-import { type CostData, type CostQuery, type CostSource, type DailyCost, type GpuInstanceCost, toMicro } from './costData.ts';
+import { type CostData, type CostQuery, type CostSource, type DailyCost, type GpuInstanceCost, toMicro, type UsageTypeCost } from './costData.ts';
 
 /** service → typical daily USD and how it splits across teams */
-const SERVICES: { service: string; daily: number; teams: Record<string, number> }[] = [
-  { service: 'Amazon Elastic Compute Cloud - Compute', daily: 1450, teams: { research: 0.6, recsys: 0.25, platform: 0.15 } },
-  { service: 'Amazon SageMaker', daily: 620, teams: { recsys: 0.7, research: 0.2, '': 0.1 } },
-  { service: 'Amazon Bedrock', daily: 180, teams: { support: 0.8, '': 0.2 } },
-  { service: 'Amazon Simple Storage Service', daily: 210, teams: { platform: 0.5, research: 0.4, '': 0.1 } },
-  { service: 'Amazon FSx', daily: 140, teams: { research: 1 } },
-  { service: 'AmazonCloudWatch', daily: 45, teams: { platform: 1 } },
-  { service: 'AWS Lambda', daily: 12, teams: { platform: 1 } },
+const SERVICES: { service: string; usageType: string; daily: number; teams: Record<string, number> }[] = [
+  { service: 'Amazon Elastic Compute Cloud - Compute', usageType: 'USE1-BoxUsage:m5.2xlarge', daily: 1450, teams: { research: 0.6, recsys: 0.25, platform: 0.15 } },
+  { service: 'Amazon SageMaker', usageType: 'USE1-Host:ml.g5.2xlarge', daily: 620, teams: { recsys: 0.7, research: 0.2, '': 0.1 } },
+  { service: 'Amazon Bedrock', usageType: 'USE1-InputTokenCount', daily: 180, teams: { support: 0.8, '': 0.2 } },
+  { service: 'Amazon Simple Storage Service', usageType: 'USE1-TimedStorage-ByteHrs', daily: 210, teams: { platform: 0.5, research: 0.4, '': 0.1 } },
+  { service: 'Amazon FSx', usageType: 'USE1-Lustre-Storage', daily: 140, teams: { research: 1 } },
+  { service: 'AmazonCloudWatch', usageType: 'USE1-CW:MetricMonitorUsage', daily: 45, teams: { platform: 1 } },
+  { service: 'AWS Lambda', usageType: 'USE1-Lambda-GB-Second', daily: 12, teams: { platform: 1 } },
 ];
+const CPU_SHARE_OF_EC2 = 180;
 
 /** instance type → $/h and typical hours a day (from the bundled price catalog's rates) */
 const GPU_FLEET: { instanceType: string; hourly: number; hours: number }[] = [
@@ -61,17 +62,21 @@ export const demoAccount: CostSource = {
     const dates = datesBetween(first, query.today > query.end ? query.today : query.end);
     const usage: DailyCost[] = [];
     const gpu: GpuInstanceCost[] = [];
+    const usageTypes: UsageTypeCost[] = [];
     for (const date of dates) {
       const gpuCosts = gpuDay(date, query.today);
       if (date >= query.start && date < query.end) gpu.push(...gpuCosts);
       const weekend = weekday(date) === 0 || weekday(date) === 6;
-      for (const { service, daily, teams } of SERVICES) {
+      for (const { service, usageType, daily, teams } of SERVICES) {
         const isEc2 = service.startsWith('Amazon Elastic Compute Cloud');
         // EC2 is the GPU fleet plus a steady CPU share; the others vary a little day to day
         const usd = isEc2
-          ? gpuCosts.reduce((sum, g) => sum + g.cost, 0) / 1e6 + 180
+          ? gpuCosts.reduce((sum, g) => sum + g.cost, 0) / 1e6 + CPU_SHARE_OF_EC2
           : daily * (weekend ? 0.85 : 1) * (0.92 + 0.16 * noise(`${date}/${service}`));
         for (const [team, share] of Object.entries(teams)) usage.push({ date, service, group: team, cost: toMicro(usd * share) });
+        if (isEc2) {
+          usageTypes.push(...gpuCosts.map((g) => ({ date, usageType: `USE1-BoxUsage:${g.instanceType}`, cost: g.cost })), { date, usageType, cost: toMicro(CPU_SHARE_OF_EC2) });
+        } else usageTypes.push({ date, usageType, cost: toMicro(usd) });
       }
     }
     const inRange = (d: { date: string }) => d.date >= query.start && d.date < query.end;
@@ -83,6 +88,7 @@ export const demoAccount: CostSource = {
     return {
       account: 'demo account', demo: true,
       usage: usage.filter(inRange),
+      usageTypes: usageTypes.filter(inRange),
       adjustments: datesBetween(query.start, query.end).filter((d) => weekday(d) === 1).map((date) => ({ date, kind: 'credit' as const, cost: toMicro(-250) })),
       gpu,
       forecast: { monthToDate, monthEnd: monthToDate + Math.round((lastWeek / 7) * daysLeft) },

@@ -54,6 +54,11 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
       header: ['Service', week.isoWeek, 'Change'],
       rows: [...d.increases, ...d.decreases].map((l) => [l.name, usd(l.cost), change(l.cost, l.previous)]),
     },
+    ...(d.usageTypeMoves.length ? [{
+      title: 'Usage types that moved most',
+      header: ['Usage type', week.isoWeek, 'Change'],
+      rows: d.usageTypeMoves.map((l) => [l.name, usd(l.cost), change(l.cost, l.previous)]),
+    }] : []),
     { title: `By ${d.groupBy}`, header: [d.groupBy, week.isoWeek, 'Change'], rows: lineRows(d.groups, d.otherGroups) },
   ];
   if (d.gpu.length) {

@@ -37,6 +37,8 @@ export interface WeeklyDigest {
   otherServices: Line | null;
   increases: Line[];
   decreases: Line[];
+  /** the usage types that moved most, up and down, when the source reports usage types */
+  usageTypeMoves: Line[];
   groups: Line[];
   otherGroups: Line | null;
   gpu: (Line & { hours: number })[];
@@ -95,6 +97,12 @@ function topAndRest(all: Line[], label: string): { top: Line[]; rest: Line | nul
   return { top, rest: others.length ? { name: `${others.length} other ${label}`, cost: sum(others.map((l) => l.cost)), previous: sum(others.map((l) => l.previous)) } : null };
 }
 
+/** The two largest increases and the largest decrease, by amount moved. */
+function largestMoves(all: Line[]): Line[] {
+  const byDelta = [...all].sort((a, b) => (b.cost - b.previous) - (a.cost - a.previous));
+  return [...byDelta.filter((l) => l.cost > l.previous).slice(0, 2), ...byDelta.filter((l) => l.cost < l.previous).reverse().slice(0, 1)];
+}
+
 function anomalies(data: CostData, period: DigestPeriod): Anomaly[] {
   const daily = new Map<string, MicroUsd>();
   for (const u of data.usage) daily.set(u.date, (daily.get(u.date) ?? 0) + u.cost);
@@ -139,6 +147,7 @@ export function buildWeeklyDigest(data: CostData, period: DigestPeriod, groupBy:
     services: serviceSplit.top, otherServices: serviceSplit.rest,
     increases: moved.filter((l) => l.cost > l.previous).slice(0, 3),
     decreases: moved.filter((l) => l.cost < l.previous).reverse().slice(0, 3),
+    usageTypeMoves: largestMoves(lines((data.usageTypes ?? []).map((u) => ({ key: u.usageType, date: u.date, cost: u.cost })), period)),
     groups: groupSplit.top, otherGroups: groupSplit.rest,
     gpu: [...gpuLines.values()].sort((a, b) => b.cost - a.cost),
     anomalies: anomalies(data, period), forecast: data.forecast, requests: data.requests, notes: data.notes ?? [],

@@ -62,11 +62,11 @@ export async function startFakeCostExplorer(options: FakeCostExplorerOptions): P
         if (groupBy[0] === 'SERVICE') {
           return data.usage.filter((u) => u.date === day).map((u) => ({ Keys: [u.service, `${groupBy[1]}$${u.group}`], Metrics: { [metric]: money(u.cost) } }));
         }
-        if (groupBy[0] === 'RECORD_TYPE') {
-          const usage = data.usage.filter((u) => u.date === day).reduce((s, u) => s + u.cost, 0);
+        if (groupBy[0] === 'RECORD_TYPE' && groupBy[1] === 'USAGE_TYPE') {
+          const usage = (data.usageTypes ?? []).filter((u) => u.date === day).map((u) => ({ Keys: ['Usage', u.usageType], Metrics: { [metric]: money(u.cost) } }));
           const adjustments = data.adjustments.filter((a) => a.date === day)
-            .map((a) => ({ Keys: [{ credit: 'Credit', refund: 'Refund', tax: 'Tax' }[a.kind]], Metrics: { [metric]: money(a.cost) } }));
-          return [{ Keys: ['Usage'], Metrics: { [metric]: money(usage) } }, ...adjustments];
+            .map((a) => ({ Keys: [{ credit: 'Credit', refund: 'Refund', tax: 'Tax' }[a.kind], 'USE1-Credit'], Metrics: { [metric]: money(a.cost) } }));
+          return [...usage, ...adjustments];
         }
         if (groupBy[0] === 'INSTANCE_TYPE' && dimensionFilter(body.Filter, 'SERVICE')?.includes('Amazon Elastic Compute Cloud - Compute')) {
           const gpus = data.gpu.filter((g) => g.date === day)
