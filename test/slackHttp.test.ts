@@ -139,6 +139,22 @@ describe('slash commands over HTTP', () => {
     expect(followUp.headers.authorization).toBe('Bearer xoxb-test');
   });
 
+  it('posts the digest again without its chart where Slack refuses the chart block', async () => {
+    slack.rejectBlockType('data_visualization');
+    try {
+      const before = slack.calls.length;
+      const body = command('/finops', 'digest public');
+      await post(body, signedHeaders(body));
+      const delivered = await slack.waitFor((c) => slack.calls.indexOf(c) >= before && c.path === '/api/chat.postMessage'
+        && /Cloud cost/.test(String(c.body.text)) && !String(c.body.blocks).includes('data_visualization'));
+      expect(String(delivered.body.blocks)).toContain('Daily spend');
+      const attempts = slack.calls.slice(before).filter((c) => c.path === '/api/chat.postMessage' && /Cloud cost/.test(String(c.body.text)));
+      expect(attempts.map((c) => String(c.body.blocks).includes('data_visualization'))).toEqual([true, false]);
+    } finally {
+      slack.rejectBlockType(undefined);
+    }
+  });
+
   it('waits out a 429 from Slack and delivers the message exactly once', async () => {
     slack.rateLimitNext('chat.postMessage', 1, 1);
     const before = slack.calls.filter((c) => /idle-resource scan/.test(String(c.body.text))).length;

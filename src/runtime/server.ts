@@ -6,6 +6,7 @@ import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { LivePrices, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 import { createSlackApp, inProcessLongWork, log } from '../slack/app.ts';
+import { sendWithChartFallback } from '../slack/chartFallback.ts';
 import { SqliteStateStore } from '../state/sqliteStateStore.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { startSchedules } from './scheduler.ts';
@@ -85,7 +86,7 @@ function startDigestSchedule(settings: Settings, state: StateStore, token: strin
   return startSchedules({ expression: digest.schedule, timezone: digest.timezone }, {
     state, digest, env, now: () => new Date(),
     // the WebClient waits out Retry-After on 429 and sends again
-    post: async (channel, message) => { await client.chat.postMessage({ channel, ...message }); },
+    post: (channel, message) => sendWithChartFallback((m) => client.chat.postMessage({ channel, ...m }), message),
     log: (fields) => log('info', fields),
   });
 }

@@ -7,6 +7,7 @@ import { UsageError } from '../../commands/command.ts';
 import { COMMANDS } from '../../commands/index.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { type Block, type SlackMessage, splitMessage } from './blockLimits.ts';
+import { sendWithChartFallback } from './chartFallback.ts';
 import { BLOCK_RENDERERS } from './renderers.ts';
 
 export interface LongWork {
@@ -198,8 +199,9 @@ export function createSlackApp(options: SlackAppOptions): App {
       // to the channel with `public`: the WebClient waits out Retry-After on HTTP 429 and sends
       // again, so no part is ever dropped; otherwise only to the caller, through response_url
       for (const part of parts) {
-        if (isPublic) await client.chat.postMessage({ channel: payload.channel_id, ...part });
-        else await respond({ response_type: 'ephemeral', replace_original: false, ...part });
+        await sendWithChartFallback((message) => (isPublic
+          ? client.chat.postMessage({ channel: payload.channel_id, ...message })
+          : respond({ response_type: 'ephemeral', replace_original: false, ...message })), part);
       }
     });
   });

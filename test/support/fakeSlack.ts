@@ -11,6 +11,8 @@ export interface FakeSlack {
   calls: RecordedCall[];
   /** answers every later call to `method` with this JSON instead of a bare {ok: true} */
   answer(method: string, json: Record<string, unknown>): void;
+  /** answers chat.postMessage with invalid_blocks while its blocks hold this block type */
+  rejectBlockType(type: string | undefined): void;
   /** answers the next N calls to `method` with 429 and this Retry-After */
   rateLimitNext(method: string, times: number, retryAfterSeconds: number): void;
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
@@ -21,6 +23,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: RecordedCall[] = [];
   const limits = new Map<string, { times: number; retryAfter: number }>();
   const answers = new Map<string, Record<string, unknown>>();
+  let rejectedBlockType: string | undefined;
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -37,6 +40,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       calls.push({ path, body, headers: req.headers });
       res.writeHead(200, { 'content-type': 'application/json' });
+      if (method === 'chat.postMessage' && rejectedBlockType && String(body.blocks ?? '').includes(`"type":"${rejectedBlockType}"`)) {
+        res.end(JSON.stringify({ ok: false, error: 'invalid_blocks', errors: [`unsupported type: ${rejectedBlockType} [json-pointer:/blocks/2/type]`] }));
+        return;
+      }
       if (answers.has(method)) res.end(JSON.stringify(answers.get(method)));
       else if (method === 'auth.test') res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }));
       else if (method === 'chat.postMessage') res.end(JSON.stringify({ ok: true, channel: body.channel, ts: '1.0001' }));
@@ -50,6 +57,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     apiUrl: `${url}/api/`,
     calls,
     answer: (method, json) => answers.set(method, json),
+    rejectBlockType: (type) => { rejectedBlockType = type; },
     rateLimitNext: (method, times, retryAfter) => limits.set(method, { times, retryAfter }),
     async waitFor(predicate, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
