@@ -134,7 +134,16 @@ describe('utilization in the digest', () => {
   it('says to set AWS_REGION when it is missing', async () => {
     const { AWS_REGION: _, ...withoutRegion } = process.env;
     const plan = await runDigest(DEFAULT_DIGEST_SETTINGS, new Date('2026-11-23T08:00:00Z'), withoutRegion);
-    expect(plan.assumptions).toContain('GPU utilization not read: set AWS_REGION to the region of your GPU instances');
+    expect(plan.assumptions).toContain('GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances');
+  });
+
+  it('reads every region in digest.regions and labels the rows with it', async () => {
+    fake.ec2Requests.length = 0;
+    const plan = await runDigest({ ...DEFAULT_DIGEST_SETTINGS, regions: ['us-east-1', 'eu-west-1'] }, new Date('2026-11-23T08:00:00Z'), process.env);
+    const names = plan.tables.find((t) => /busiest GPU/.test(t.title))!.rows.map((r) => r[0]);
+    expect(names).toContain('train-a (us-east-1)');
+    expect(names).toContain('train-a (eu-west-1)');
+    expect(fake.ec2Requests.length).toBe(4);
   });
 
   it('the demo fleet has an idle notebook machine and one without metrics', async () => {

@@ -43,6 +43,7 @@ describe('settings', () => {
     expect(loadSettings({ BURNRATE_CONFIG: file('digest:\n  timezone: Pacific/Auckland\n') }).file.digest).toEqual({ timezone: 'Pacific/Auckland', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' });
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  schedule: "every monday"\n') })).toThrow(/digest\.schedule[\s\S]*cron expression/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  channel: "#ml-costs"\n') })).toThrow(/digest\.channel[\s\S]*Slack channel ID/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  regions: [virginia]\n') })).toThrow(/digest\.regions\.0[\s\S]*AWS region such as us-east-1/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  timezone: Berlin\n') })).toThrow(/digest\.timezone[\s\S]*IANA time zone/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  group_by: "team name"\n') })).toThrow(/digest\.group_by[\s\S]*cost-allocation tag key/);
   });

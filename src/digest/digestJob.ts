@@ -8,7 +8,7 @@ import type { CostMetric } from './costExplorerSource.ts';
 import { combinedSource } from './combinedSource.ts';
 import { demoAccount } from './demoAccount.ts';
 import { demoUtilization } from './demoUtilization.ts';
-import type { UtilizationSource } from './gpuUtilization.ts';
+import { regionalUtilization, type UtilizationSource } from './gpuUtilization.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { digestAsPlan } from './digestPresentation.ts';
 import { type DigestPeriod, lastFullWeek } from './period.ts';
@@ -20,6 +20,8 @@ export interface DigestSettings {
   metric: CostMetric;
   /** project.dataset.gcp_billing_export_v1_… : read when GCP credentials are configured */
   gcp_billing_table?: string;
+  /** AWS regions whose GPU instances and endpoints are read for utilization */
+  regions?: string[];
 }
 
 /**
@@ -56,30 +58,32 @@ export async function digestCostSource(settings: DigestSettings, env: NodeJS.Pro
 }
 
 /**
- * GPU utilization: CloudWatch in AWS_REGION (or AWS_DEFAULT_REGION) with AWS credentials, the demo
- * fleet without; none when credentials are there but no region is.
+ * GPU utilization: CloudWatch in each of digest.regions (default AWS_REGION or AWS_DEFAULT_REGION)
+ * with AWS credentials, the demo fleet without; none when credentials are there but no region is.
  */
-export async function utilizationSource(env: NodeJS.ProcessEnv): Promise<UtilizationSource | undefined> {
+export async function utilizationSource(settings: DigestSettings, env: NodeJS.ProcessEnv): Promise<UtilizationSource | undefined> {
   if (!hasAwsCredentials(env)) return demoUtilization;
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  if (!region) return undefined;
+  const fallback = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  const regions = settings.regions?.length ? settings.regions : fallback ? [fallback] : [];
+  if (!regions.length) return undefined;
   const [{ EC2Client }, { CloudWatchClient }, { SageMakerClient }, { CloudWatchUtilization }] = await Promise.all([
     import('@aws-sdk/client-ec2'), import('@aws-sdk/client-cloudwatch'), import('@aws-sdk/client-sagemaker'), import('./cloudWatchUtilization.ts'),
   ]);
   const { prices } = bundledCatalogs();
   const gpusPerInstance = (instanceType: string) => prices.find((p) => p.cloud === 'aws' && p.instance === instanceType.replace(/^ml\./, ''))?.gpuCount ?? 1;
   // AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL_SAGEMAKER point the clients elsewhere
-  return new CloudWatchUtilization(new EC2Client({ region }), new CloudWatchClient({ region }), new SageMakerClient({ region }), gpusPerInstance);
+  return regionalUtilization(regions.map((region) => [region,
+    new CloudWatchUtilization(new EC2Client({ region }), new CloudWatchClient({ region }), new SageMakerClient({ region }), gpusPerInstance)]));
 }
 
 export async function runDigest(
   settings: DigestSettings, now: Date, env: NodeJS.ProcessEnv, period: DigestPeriod = lastFullWeek(now, settings.timezone),
 ): Promise<PlanResult> {
   const source = await digestCostSource(settings, env);
-  const utilization = await utilizationSource(env);
+  const utilization = await utilizationSource(settings, env);
   try {
     const digest = await weeklyDigest(source, period, settings.group_by, now, utilization && { source: utilization, prices: bundledCatalogs().prices });
-    if (!utilization) digest.notes.push('GPU utilization not read: set AWS_REGION to the region of your GPU instances');
+    if (!utilization) digest.notes.push('GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances');
     return digestAsPlan(digest);
   } catch (error) {
     if (!(error instanceof CostSourceError)) throw error;

@@ -3,6 +3,8 @@
 
 export interface GpuInstanceUsage {
   instanceId: string;
+  /** set when several regions are read */
+  region?: string;
   instanceType: string;
   /** the Name tag, when there is one */
   name?: string;
@@ -15,6 +17,8 @@ export interface GpuInstanceUsage {
 
 export interface EndpointUsage {
   endpointName: string;
+  /** set when several regions are read */
+  region?: string;
   variantName: string;
   instanceType: string;
   instanceCount: number;
@@ -33,4 +37,20 @@ export interface UtilizationSource {
 export function summarizeHourly(values: number[]): Pick<GpuInstanceUsage, 'hours' | 'averagePercent' | 'maximumPercent'> {
   if (!values.length) return { hours: 0, averagePercent: null, maximumPercent: null };
   return { hours: values.length, averagePercent: values.reduce((a, b) => a + b, 0) / values.length, maximumPercent: Math.max(...values) };
+}
+
+/** Several regions read as one: each asked at once, each row labelled with its region. */
+export function regionalUtilization(byRegion: [string, UtilizationSource][]): UtilizationSource {
+  if (byRegion.length === 1) return byRegion[0]![1];
+  return {
+    name: byRegion.map(([region]) => region).join(', '),
+    async gpuInstances(start, end) {
+      const all = await Promise.all(byRegion.map(async ([region, source]) => (await source.gpuInstances(start, end)).map((u) => ({ ...u, region }))));
+      return all.flat();
+    },
+    async endpoints(start, end) {
+      const all = await Promise.all(byRegion.map(async ([region, source]) => (await source.endpoints(start, end)).map((e) => ({ ...e, region }))));
+      return all.flat();
+    },
+  };
 }

@@ -18,6 +18,7 @@ const digestSchema = z.object({
   group_by: z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,128}$/, 'a cost-allocation tag key such as team').default('team'),
   metric: z.enum(['UnblendedCost', 'AmortizedCost', 'NetAmortizedCost']).default('UnblendedCost'),
   channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'a Slack channel ID such as C0123456789 (channel details → About)').optional(),
+  regions: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1')).min(1).optional(),
   gcp_billing_table: z.string().regex(BILLING_TABLE, 'the standard billing export table, project.dataset.gcp_billing_export_v1_XXXXXX_XXXXXX_XXXXXX').optional(),
   schedule: z.string().refine(isValidCronExpression, 'a cron expression such as "0 9 * * 1" (Monday 09:00)').default('0 9 * * 1'),
 }).strict();
