@@ -157,12 +157,12 @@ describe('slash commands over HTTP', () => {
 
   it('waits out a 429 from Slack and delivers the message exactly once', async () => {
     slack.rateLimitNext('chat.postMessage', 1, 1);
-    const before = slack.calls.filter((c) => /idle-resource scan/.test(String(c.body.text))).length;
+    const before = slack.calls.filter((c) => /Idle GPUs and endpoints/.test(String(c.body.text))).length;
     const body = command('/finops', 'scan public');
     await post(body, signedHeaders(body));
-    await slack.waitFor((c) => c.path === '/api/chat.postMessage' && /idle-resource scan/.test(String(c.body.text)), 8000);
+    await slack.waitFor((c) => c.path === '/api/chat.postMessage' && /Idle GPUs and endpoints/.test(String(c.body.text)), 8000);
     await new Promise((r) => setTimeout(r, 300));
-    expect(slack.calls.filter((c) => /idle-resource scan/.test(String(c.body.text))).length).toBe(before + 1);
+    expect(slack.calls.filter((c) => /Idle GPUs and endpoints/.test(String(c.body.text))).length).toBe(before + 1);
   });
 });
 

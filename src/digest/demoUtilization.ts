@@ -5,7 +5,7 @@ import type { EndpointUsage, GpuInstanceUsage, UtilizationSource } from './gpuUt
 const FLEET: GpuInstanceUsage[] = [
   { instanceId: 'i-0d4e5f60718293a4b', instanceType: 'p4d.24xlarge', name: 'llm-pretrain-a', hours: 168, averagePercent: 71.4, maximumPercent: 100 },
   { instanceId: 'i-0a1b2c3d4e5f60718', instanceType: 'p4d.24xlarge', name: 'eval-sweep', hours: 62, averagePercent: 12.3, maximumPercent: 97 },
-  { instanceId: 'i-09f8e7d6c5b4a3921', instanceType: 'g5.12xlarge', name: 'notebook-gpu-shared', hours: 168, averagePercent: 2.4, maximumPercent: 18 },
+  { instanceId: 'i-09f8e7d6c5b4a3921', instanceType: 'g5.12xlarge', name: 'notebook-gpu-shared', hours: 168, averagePercent: 0.9, maximumPercent: 3 },
   { instanceId: 'i-0123456789abcdef0', instanceType: 'g5.xlarge', name: 'ranker-dev', hours: 120, averagePercent: 38.0, maximumPercent: 92 },
   { instanceId: 'i-0fedcba9876543210', instanceType: 'g6.xlarge', name: 'batch-embeddings', hours: 72, averagePercent: null, maximumPercent: null },
 ];

@@ -7,10 +7,9 @@ import { type CostSource, CostSourceError } from './costData.ts';
 import type { CostMetric } from './costExplorerSource.ts';
 import { combinedSource } from './combinedSource.ts';
 import { demoAccount } from './demoAccount.ts';
-import { demoUtilization } from './demoUtilization.ts';
-import { regionalUtilization, type UtilizationSource } from './gpuUtilization.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { digestAsPlan } from './digestPresentation.ts';
+import { utilizationSource } from './utilizationSource.ts';
 import { type DigestPeriod, lastFullWeek } from './period.ts';
 import { weeklyDigest } from './weeklyDigest.ts';
 
@@ -55,25 +54,6 @@ export async function digestCostSource(settings: DigestSettings, env: NodeJS.Pro
   }
   if (!sources.length) return demoAccount;
   return sources.length === 1 ? sources[0]! : combinedSource(sources);
-}
-
-/**
- * GPU utilization: CloudWatch in each of digest.regions (default AWS_REGION or AWS_DEFAULT_REGION)
- * with AWS credentials, the demo fleet without; none when credentials are there but no region is.
- */
-export async function utilizationSource(settings: DigestSettings, env: NodeJS.ProcessEnv): Promise<UtilizationSource | undefined> {
-  if (!hasAwsCredentials(env)) return demoUtilization;
-  const fallback = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  const regions = settings.regions?.length ? settings.regions : fallback ? [fallback] : [];
-  if (!regions.length) return undefined;
-  const [{ EC2Client }, { CloudWatchClient }, { SageMakerClient }, { CloudWatchUtilization }] = await Promise.all([
-    import('@aws-sdk/client-ec2'), import('@aws-sdk/client-cloudwatch'), import('@aws-sdk/client-sagemaker'), import('./cloudWatchUtilization.ts'),
-  ]);
-  const { prices } = bundledCatalogs();
-  const gpusPerInstance = (instanceType: string) => prices.find((p) => p.cloud === 'aws' && p.instance === instanceType.replace(/^ml\./, ''))?.gpuCount ?? 1;
-  // AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL_SAGEMAKER point the clients elsewhere
-  return regionalUtilization(regions.map((region) => [region,
-    new CloudWatchUtilization(new EC2Client({ region }), new CloudWatchClient({ region }), new SageMakerClient({ region }), gpusPerInstance)]));
 }
 
 export async function runDigest(

@@ -10,6 +10,7 @@ import { LivePriceError, LivePrices, livePriceSettingsFromEnv } from '../pricing
 import { digestCli } from './digestCli.ts';
 import { renderGpuMemoryText } from './gpuMemoryText.ts';
 import { renderPlanText } from './planText.ts';
+import { scanCli } from './scanCli.ts';
 
 const TEXT_RENDERERS: Record<ResultView, (result: never) => string> = {
   'gpu-memory': (r: GpuMemoryResult) => renderGpuMemoryText(r),
@@ -37,6 +38,7 @@ function overview(): string {
     ...COMMANDS.flatMap((c) => [`  ${c.name.padEnd(12)} ${c.description}`, ...c.examples.slice(0, 2).map((e) => `  ${''.padEnd(12)} e.g. burnrate ${c.name} ${e}`)]),
     '',
     `  ${'digest'.padEnd(12)} the weekly cost digest, printed: burnrate digest --dry-run [--week 2026-W47]`,
+    `  ${'scan'.padEnd(12)} idle GPUs and endpoints, printed: burnrate scan --dry-run`,
     '',
     '`burnrate <command> help` shows a command\'s grammar and examples.',
   ].join('\n');
@@ -57,6 +59,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return 0;
   }
   if (name === 'digest') return digestCli(words, json, io);
+  if (name === 'scan') return scanCli(words, json, io);
   const command = findCommand(name);
   if (!command) {
     io.err(`burnrate: unknown command "${name}"\n\n${overview()}`);

@@ -1,14 +1,8 @@
-// The jobs behind /finops digest and /finops scan. The digest runs for real (on the demo account
-// until a billing source is configured); the idle scan is not in this version yet and says so.
+// The jobs behind /finops digest and /finops scan, on the configured clouds or the demo account.
 import { type DigestSettings, runDigest } from '../digest/digestJob.ts';
 import type { FinopsJobs } from '../slack/app.ts';
-import type { SlackMessage } from '../slack/blockLimits.ts';
+import { runScan } from '../scan/scanJob.ts';
 import { planBlocks } from '../slack/planBlocks.ts';
-
-function notYet(feature: string): SlackMessage {
-  const text = `The ${feature} is not available in this version of burnrate yet.`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-}
 
 export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost' };
 
@@ -16,6 +10,6 @@ export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { timezone: 'UTC', group_
 export function finopsJobs(digest: DigestSettings, env: NodeJS.ProcessEnv, now: () => Date = () => new Date()): FinopsJobs {
   return {
     digest: async () => planBlocks(await runDigest(digest, now(), env)),
-    scan: async () => notYet('idle-resource scan'),
+    scan: async () => planBlocks(await runScan(digest, now(), env)),
   };
 }

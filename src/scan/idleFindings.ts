@@ -1,0 +1,77 @@
+// What is idle, on the right signal: an endpoint variant nobody called for the whole window, an
+// EC2 GPU machine whose busiest GPU never reached the threshold. Each finding carries its evidence,
+// a confidence, its monthly waste at catalog prices, and what stopping it would keep and lose.
+import type { InstancePrice } from '../catalogs/hardware.ts';
+import { HOURS_PER_MONTH } from '../calc/pricing.ts';
+import type { EndpointUsage, GpuInstanceUsage } from '../digest/gpuUtilization.ts';
+
+export interface IdleThresholds {
+  /** an EC2 machine is idle while its busiest GPU stays under this, in percent */
+  gpuPercent: number;
+  windowDays: number;
+}
+
+export const DEFAULT_THRESHOLDS: IdleThresholds = { gpuPercent: 5, windowDays: 7 };
+
+export type FindingKind = 'sagemaker-endpoint' | 'ec2-gpu-instance';
+
+export interface Finding {
+  kind: FindingKind;
+  id: string;
+  name: string;
+  region?: string;
+  instanceType: string;
+  count: number;
+  /** on-demand $/h for all its instances; null when the catalog does not list the type */
+  hourly: number | null;
+  monthlyWaste: number | null;
+  evidence: string;
+  confidence: 'high' | 'medium' | 'low';
+  /** what Stop would do for this kind: what is kept and what is lost */
+  stopEffect: string;
+}
+
+const STOP_EFFECT: Record<FindingKind, string> = {
+  'sagemaker-endpoint': 'deletes the endpoint and keeps its model and endpoint configuration; the endpoint URL stops answering until it is restored',
+  'ec2-gpu-instance': 'stops the instance: EBS volumes, its ID and private IP are kept; instance-store NVMe data is lost; a Spot instance cannot be stopped',
+};
+
+function hourlyOf(prices: InstancePrice[], instanceType: string, count: number): number | null {
+  const price = prices.find((p) => p.cloud === 'aws' && p.instance === instanceType)?.onDemandPerHour;
+  return price === undefined ? null : price * count;
+}
+
+export function idleFindings(
+  usage: { instances: GpuInstanceUsage[]; endpoints: EndpointUsage[] }, prices: InstancePrice[], thresholds: IdleThresholds = DEFAULT_THRESHOLDS,
+): Finding[] {
+  const findings: Finding[] = [];
+  const window = `${thresholds.windowDays} days`;
+  // an endpoint is idle when every variant had no calls; one idle variant beside busy ones is partly idle
+  const byEndpoint = new Map<string, EndpointUsage[]>();
+  for (const e of usage.endpoints) byEndpoint.set(`${e.region ?? ''}/${e.endpointName}`, [...(byEndpoint.get(`${e.region ?? ''}/${e.endpointName}`) ?? []), e]);
+  for (const variants of byEndpoint.values()) {
+    const idle = variants.filter((v) => v.invocations === 0);
+    if (!idle.length) continue;
+    const whole = idle.length === variants.length;
+    for (const v of idle) {
+      const hourly = hourlyOf(prices, v.instanceType, v.instanceCount);
+      findings.push({
+        kind: 'sagemaker-endpoint', id: `${v.endpointName}/${v.variantName}`, name: v.endpointName, ...(v.region ? { region: v.region } : {}),
+        instanceType: v.instanceType, count: v.instanceCount, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
+        evidence: `Invocations summed over ${window}: 0 (variant ${v.variantName}${whole ? '' : `; other variants served ${variants.filter((x) => x.invocations > 0).reduce((s, x) => s + x.invocations, 0).toLocaleString('en-US')} calls`})`,
+        confidence: whole ? 'high' : 'medium', stopEffect: STOP_EFFECT['sagemaker-endpoint'],
+      });
+    }
+  }
+  for (const u of usage.instances) {
+    if (u.maximumPercent === null || u.hours === 0 || u.maximumPercent >= thresholds.gpuPercent) continue;
+    const hourly = hourlyOf(prices, u.instanceType, 1);
+    findings.push({
+      kind: 'ec2-gpu-instance', id: u.instanceId, name: u.name ?? u.instanceId, ...(u.region ? { region: u.region } : {}),
+      instanceType: u.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
+      evidence: `busiest GPU (CWAgent nvidia_smi_utilization_gpu) over ${window}: peak ${u.maximumPercent.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`,
+      confidence: u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', stopEffect: STOP_EFFECT['ec2-gpu-instance'],
+    });
+  }
+  return findings.sort((a, b) => (b.monthlyWaste ?? 0) - (a.monthlyWaste ?? 0));
+}

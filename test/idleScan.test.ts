@@ -1,0 +1,101 @@
+// The idle scan: what counts as idle, the waste on each finding, the report, and the scan over the
+// real EC2, CloudWatch and SageMaker clients against loopback fakes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
+import type { EndpointUsage, GpuInstanceUsage } from '../src/digest/gpuUtilization.ts';
+import { runScan, scanAsPlan } from '../src/scan/scanJob.ts';
+import { idleFindings } from '../src/scan/idleFindings.ts';
+import { scanCli } from '../src/runtime/scanCli.ts';
+import { type FakeAws, startFakeEc2CloudWatch } from './support/fakeEc2CloudWatch.ts';
+
+const prices = bundledCatalogs().prices;
+const NOW = new Date('2026-11-23T08:00:00Z');
+const instance = (over: Partial<GpuInstanceUsage>): GpuInstanceUsage => ({ instanceId: 'i-1', instanceType: 'g5.12xlarge', hours: 168, averagePercent: 1, maximumPercent: 3, ...over });
+const variant = (over: Partial<EndpointUsage>): EndpointUsage => ({ endpointName: 'e', variantName: 'v', instanceType: 'ml.g5.xlarge', instanceCount: 1, invocations: 0, gpuAveragePercent: 0, ...over });
+
+describe('what is idle', () => {
+  it('an EC2 GPU machine whose busiest GPU stayed under 5% all week, priced a month at the catalog rate', () => {
+    const [finding] = idleFindings({ instances: [instance({ name: 'notebook' })], endpoints: [] }, prices);
+    expect(finding).toMatchObject({ kind: 'ec2-gpu-instance', name: 'notebook', confidence: 'high', monthlyWaste: 5.67 * 730 });
+    expect(finding!.evidence).toMatch(/peak 3\.0%, average 1\.0% across 168 hourly datapoints/);
+    expect(finding!.stopEffect).toMatch(/instance-store NVMe data is lost; a Spot instance cannot be stopped/);
+  });
+
+  it('not a machine whose busiest GPU reached the threshold once, nor one without GPU metrics', () => {
+    expect(idleFindings({ instances: [instance({ maximumPercent: 5 }), instance({ maximumPercent: null, averagePercent: null })], endpoints: [] }, prices)).toEqual([]);
+  });
+
+  it('fewer hours of data than the window lowers the confidence', () => {
+    expect(idleFindings({ instances: [instance({ hours: 40 })], endpoints: [] }, prices)[0]!.confidence).toBe('medium');
+  });
+
+  it('an endpoint with no calls on any variant (high), or one idle variant beside busy ones (medium)', () => {
+    const whole = idleFindings({ instances: [], endpoints: [variant({ endpointName: 'churn' })] }, prices);
+    expect(whole[0]).toMatchObject({ kind: 'sagemaker-endpoint', id: 'churn/v', confidence: 'high', monthlyWaste: 1.408 * 730 });
+    const partly = idleFindings({ instances: [], endpoints: [variant({ variantName: 'green' }), variant({ variantName: 'blue', invocations: 5000 })] }, prices);
+    expect(partly).toHaveLength(1);
+    expect(partly[0]).toMatchObject({ id: 'e/green', confidence: 'medium' });
+    expect(partly[0]!.evidence).toMatch(/other variants served 5,000 calls/);
+  });
+
+  it('says when the catalog cannot price a type', () => {
+    expect(idleFindings({ instances: [instance({ instanceType: 'g4ad.xlarge' })], endpoints: [] }, prices)[0]!.monthlyWaste).toBeNull();
+  });
+});
+
+describe('the report', () => {
+  it('leads with the total monthly waste and groups kinds by what they waste', () => {
+    const findings = idleFindings({ instances: [instance({})], endpoints: [variant({})] }, prices);
+    const plan = scanAsPlan(findings, [], { start: '2026-11-16', end: '2026-11-23' }, false);
+    expect(plan.summary).toBe(`Idle GPUs and endpoints: $${Math.round(5.67 * 730 + 1.408 * 730).toLocaleString('en-US')} a month across 2 findings`);
+    expect(plan.tables.map((t) => t.title.split(':')[0])).toEqual(['EC2 GPU instances', 'SageMaker endpoints']);
+  });
+
+  it('the demo account has an idle endpoint and an idle notebook machine', async () => {
+    const plan = await runScan({}, NOW, {});
+    expect(plan.summary).toMatch(/^\[demo data\] Idle GPUs and endpoints: \$5,167 a month across 2 findings$/);
+  });
+});
+
+describe('the scan over AWS', () => {
+  const hours = (n: number, value: number) => Array.from({ length: n }, () => value);
+  const savedEnv = { ...process.env };
+  let fake: FakeAws;
+  beforeAll(async () => {
+    fake = await startFakeEc2CloudWatch(
+      [
+        { instanceId: 'i-0aaaaaaaaaaaaaaa1', instanceType: 'p4d.24xlarge', name: 'busy', gpus: [hours(168, 2), hours(168, 90)] },
+        { instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [hours(168, 1)] },
+      ],
+      [
+        { name: 'old-model', variant: 'AllTraffic', instanceType: 'ml.g5.2xlarge', count: 2, invocations: [], gpu: hours(168, 0) },
+        { name: 'live-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: hours(168, 30), gpu: hours(168, 20) },
+      ],
+    );
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_ENDPOINT_URL_EC2: fake.url, AWS_ENDPOINT_URL_CLOUDWATCH: fake.url, AWS_ENDPOINT_URL_SAGEMAKER: fake.url,
+    });
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    await fake.close();
+  });
+
+  it('finds the forgotten machine (its busiest GPU, not the average of two) and the endpoint nobody calls', async () => {
+    const plan = await runScan({ regions: ['us-east-1'] }, NOW, process.env);
+    const found = plan.tables.flatMap((t) => t.rows.map((r) => r[0]));
+    expect(found.sort()).toEqual(['forgotten', 'old-model']);
+    expect(plan.figures.monthlyWaste!.value).toBeCloseTo(1.01 * 730 + 1.515 * 2 * 730, 6);
+  });
+
+  it('burnrate scan --dry-run prints it; without --dry-run it says what to type', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: { ...process.env, AWS_REGION: 'us-east-1' } };
+    expect(await scanCli(['--dry-run'], false, io, NOW)).toBe(0);
+    expect(out[0]).toMatch(/^Idle GPUs and endpoints: /);
+    expect(await scanCli([], false, io, NOW)).toBe(2);
+    expect(err[0]).toMatch(/prints the scan with --dry-run/);
+  });
+});
