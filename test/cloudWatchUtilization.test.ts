@@ -103,8 +103,8 @@ describe('SageMaker endpoints', () => {
   it('lists every in-service endpoint\'s variants with their invocations and per-GPU utilization', async () => {
     const usage = await source().endpoints('2026-11-16', '2026-11-23');
     expect(usage).toEqual([
-      { endpointName: 'churn-model-prod', variantName: 'AllTraffic', instanceType: 'ml.g5.xlarge', instanceCount: 1, invocations: 0, gpuAveragePercent: 0 },
-      { endpointName: 'ranker', variantName: 'blue', instanceType: 'ml.g5.12xlarge', instanceCount: 2, invocations: 10_000, gpuAveragePercent: 50 },
+      { endpointName: 'churn-model-prod', variantName: 'AllTraffic', instanceType: 'ml.g5.xlarge', instanceCount: 1, tags: {}, invocations: 0, gpuAveragePercent: 0 },
+      { endpointName: 'ranker', variantName: 'blue', instanceType: 'ml.g5.12xlarge', instanceCount: 2, tags: {}, invocations: 10_000, gpuAveragePercent: 50 },
     ]);
     expect(fake.sageMakerTargets.filter((t) => t === 'SageMaker.ListEndpoints')).toHaveLength(2);
   });

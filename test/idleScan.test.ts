@@ -15,38 +15,49 @@ const variant = (over: Partial<EndpointUsage>): EndpointUsage => ({ endpointName
 
 describe('what is idle', () => {
   it('an EC2 GPU machine whose busiest GPU stayed under 5% all week, priced a month at the catalog rate', () => {
-    const [finding] = idleFindings({ instances: [instance({ name: 'notebook' })], endpoints: [] }, prices);
+    const [finding] = idleFindings({ instances: [instance({ name: 'notebook' })], endpoints: [] }, prices).findings;
     expect(finding).toMatchObject({ kind: 'ec2-gpu-instance', name: 'notebook', confidence: 'high', monthlyWaste: 5.67 * 730 });
     expect(finding!.evidence).toMatch(/peak 3\.0%, average 1\.0% across 168 hourly datapoints/);
     expect(finding!.stopEffect).toMatch(/instance-store NVMe data is lost; a Spot instance cannot be stopped/);
   });
 
   it('not a machine whose busiest GPU reached the threshold once, nor one without GPU metrics', () => {
-    expect(idleFindings({ instances: [instance({ maximumPercent: 5 }), instance({ maximumPercent: null, averagePercent: null })], endpoints: [] }, prices)).toEqual([]);
+    expect(idleFindings({ instances: [instance({ maximumPercent: 5 }), instance({ maximumPercent: null, averagePercent: null })], endpoints: [] }, prices).findings).toEqual([]);
   });
 
   it('fewer hours of data than the window lowers the confidence', () => {
-    expect(idleFindings({ instances: [instance({ hours: 40 })], endpoints: [] }, prices)[0]!.confidence).toBe('medium');
+    expect(idleFindings({ instances: [instance({ hours: 40 })], endpoints: [] }, prices).findings[0]!.confidence).toBe('medium');
   });
 
   it('an endpoint with no calls on any variant (high), or one idle variant beside busy ones (medium)', () => {
-    const whole = idleFindings({ instances: [], endpoints: [variant({ endpointName: 'churn' })] }, prices);
+    const whole = idleFindings({ instances: [], endpoints: [variant({ endpointName: 'churn' })] }, prices).findings;
     expect(whole[0]).toMatchObject({ kind: 'sagemaker-endpoint', id: 'churn/v', confidence: 'high', monthlyWaste: 1.408 * 730 });
-    const partly = idleFindings({ instances: [], endpoints: [variant({ variantName: 'green' }), variant({ variantName: 'blue', invocations: 5000 })] }, prices);
+    const partly = idleFindings({ instances: [], endpoints: [variant({ variantName: 'green' }), variant({ variantName: 'blue', invocations: 5000 })] }, prices).findings;
     expect(partly).toHaveLength(1);
     expect(partly[0]).toMatchObject({ id: 'e/green', confidence: 'medium' });
     expect(partly[0]!.evidence).toMatch(/other variants served 5,000 calls/);
   });
 
+  it('leaves out what carries the keep tag or is on the allowlist, and counts it', () => {
+    const usage = {
+      instances: [instance({ instanceId: 'i-keep', tags: { 'burnrate:keep': 'true' } }), instance({ instanceId: 'i-listed', name: 'shared-box' }), instance({ instanceId: 'i-idle' })],
+      endpoints: [variant({ endpointName: 'kept-endpoint', tags: { owner: 'ml', 'burnrate:keep': 'true' } })],
+    };
+    const result = idleFindings(usage, prices, undefined, { keepTag: { key: 'burnrate:keep', value: 'true' }, allow: ['shared-box'] });
+    expect(result.findings.map((f) => f.id)).toEqual(['i-idle']);
+    expect([...result.excluded].sort()).toEqual(['i-keep', 'kept-endpoint', 'shared-box']);
+    const plan = scanAsPlan(result, [], { start: '2026-11-16', end: '2026-11-23' }, false);
+    expect(plan.assumptions).toContain('3 idle resources excluded by the keep tag or scan.allow: kept-endpoint, i-keep, shared-box');
+  });
+
   it('says when the catalog cannot price a type', () => {
-    expect(idleFindings({ instances: [instance({ instanceType: 'g4ad.xlarge' })], endpoints: [] }, prices)[0]!.monthlyWaste).toBeNull();
+    expect(idleFindings({ instances: [instance({ instanceType: 'g4ad.xlarge' })], endpoints: [] }, prices).findings[0]!.monthlyWaste).toBeNull();
   });
 });
 
 describe('the report', () => {
   it('leads with the total monthly waste and groups kinds by what they waste', () => {
-    const findings = idleFindings({ instances: [instance({})], endpoints: [variant({})] }, prices);
-    const plan = scanAsPlan(findings, [], { start: '2026-11-16', end: '2026-11-23' }, false);
+    const plan = scanAsPlan(idleFindings({ instances: [instance({})], endpoints: [variant({})] }, prices), [], { start: '2026-11-16', end: '2026-11-23' }, false);
     expect(plan.summary).toBe(`Idle GPUs and endpoints: $${Math.round(5.67 * 730 + 1.408 * 730).toLocaleString('en-US')} a month across 2 findings`);
     expect(plan.tables.map((t) => t.title.split(':')[0])).toEqual(['EC2 GPU instances', 'SageMaker endpoints']);
   });
@@ -66,10 +77,12 @@ describe('the scan over AWS', () => {
       [
         { instanceId: 'i-0aaaaaaaaaaaaaaa1', instanceType: 'p4d.24xlarge', name: 'busy', gpus: [hours(168, 2), hours(168, 90)] },
         { instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [hours(168, 1)] },
+        { instanceId: 'i-0ccccccccccccccc3', instanceType: 'g5.xlarge', name: 'kept-on-purpose', tags: { 'burnrate:keep': 'true' }, gpus: [hours(168, 0)] },
       ],
       [
         { name: 'old-model', variant: 'AllTraffic', instanceType: 'ml.g5.2xlarge', count: 2, invocations: [], gpu: hours(168, 0) },
         { name: 'live-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: hours(168, 30), gpu: hours(168, 20) },
+        { name: 'standby-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: hours(168, 0), tags: { 'burnrate:keep': 'true' } },
       ],
     );
     Object.assign(process.env, {
@@ -87,6 +100,8 @@ describe('the scan over AWS', () => {
     const found = plan.tables.flatMap((t) => t.rows.map((r) => r[0]));
     expect(found.sort()).toEqual(['forgotten', 'old-model']);
     expect(plan.figures.monthlyWaste!.value).toBeCloseTo(1.01 * 730 + 1.515 * 2 * 730, 6);
+    // read from EC2 tagSet and SageMaker ListTags
+    expect(plan.assumptions).toContain('2 idle resources excluded by the keep tag or scan.allow: standby-model, kept-on-purpose');
   });
 
   it('burnrate scan --dry-run prints it; without --dry-run it says what to type', async () => {

@@ -44,6 +44,7 @@ describe('settings', () => {
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  schedule: "every monday"\n') })).toThrow(/digest\.schedule[\s\S]*cron expression/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  channel: "#ml-costs"\n') })).toThrow(/digest\.channel[\s\S]*Slack channel ID/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  regions: [virginia]\n') })).toThrow(/digest\.regions\.0[\s\S]*AWS region such as us-east-1/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('scan:\n  keep_tag: keep\n') })).toThrow(/scan\.keep_tag[\s\S]*key=value/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  timezone: Berlin\n') })).toThrow(/digest\.timezone[\s\S]*IANA time zone/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  group_by: "team name"\n') })).toThrow(/digest\.group_by[\s\S]*cost-allocation tag key/);
   });
@@ -54,6 +55,6 @@ describe('settings', () => {
 
   it('accepts the documented example file as it is', () => {
     expect(loadSettings({ BURNRATE_CONFIG: join(__dirname, '..', 'config', 'burnrate.example.yaml') }).file)
-      .toEqual({ reply_visibility: 'ephemeral', hub_timeout_ms: 2000, digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' } });
+      .toEqual({ reply_visibility: 'ephemeral', hub_timeout_ms: 2000, digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }, scan: { keep_tag: 'burnrate:keep=true', allow: [] } });
   });
 });

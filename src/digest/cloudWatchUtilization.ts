@@ -45,8 +45,8 @@ export class CloudWatchUtilization implements UtilizationSource {
     });
   }
 
-  private async instances(): Promise<{ instanceId: string; instanceType: string; name?: string }[]> {
-    const found: { instanceId: string; instanceType: string; name?: string }[] = [];
+  private async instances(): Promise<{ instanceId: string; instanceType: string; name?: string; tags: Record<string, string> }[]> {
+    const found: { instanceId: string; instanceType: string; name?: string; tags: Record<string, string> }[] = [];
     const pages = paginateDescribeInstances({ client: this.ec2 }, {
       Filters: [
         { Name: 'instance-type', Values: ['p*', 'g*', 'inf*', 'trn*'] },
@@ -57,8 +57,8 @@ export class CloudWatchUtilization implements UtilizationSource {
       for await (const page of pages) {
         for (const reservation of page.Reservations ?? []) {
           for (const instance of reservation.Instances ?? []) {
-            const name = instance.Tags?.find((t) => t.Key === 'Name')?.Value;
-            found.push({ instanceId: instance.InstanceId!, instanceType: instance.InstanceType!, ...(name ? { name } : {}) });
+            const tags = Object.fromEntries((instance.Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
+            found.push({ instanceId: instance.InstanceId!, instanceType: instance.InstanceType!, ...(tags.Name ? { name: tags.Name } : {}), tags });
           }
         }
       }

@@ -8,6 +8,8 @@ export interface GpuInstanceUsage {
   instanceType: string;
   /** the Name tag, when there is one */
   name?: string;
+  /** the resource's tags (EC2 tags, SageMaker endpoint tags) */
+  tags?: Record<string, string>;
   /** hours in the week with a utilization datapoint (or running, when there are no GPU metrics) */
   hours: number;
   /** mean over the week of each hour's busiest GPU, 0–100; null without GPU metrics */
@@ -22,6 +24,7 @@ export interface EndpointUsage {
   variantName: string;
   instanceType: string;
   instanceCount: number;
+  tags?: Record<string, string>;
   invocations: number;
   /** mean GPU utilization per GPU, 0–100; null without the metric */
   gpuAveragePercent: number | null;

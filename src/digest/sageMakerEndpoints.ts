@@ -1,9 +1,9 @@
 // The in-service SageMaker real-time endpoints and, per production variant, its instance type and
-// count (DescribeEndpoint for the live count, DescribeEndpointConfig for the type).
-import { DescribeEndpointCommand, DescribeEndpointConfigCommand, paginateListEndpoints, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+// count (DescribeEndpoint for the live count, DescribeEndpointConfig for the type), with their tags.
+import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, paginateListEndpoints, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { CostSourceError } from './costData.ts';
 
-export interface EndpointVariant { endpointName: string; variantName: string; instanceType: string; instanceCount: number }
+export interface EndpointVariant { endpointName: string; variantName: string; instanceType: string; instanceCount: number; tags: Record<string, string> }
 
 function denied(error: unknown, action: string): never {
   if ((error as { name?: string }).name === 'AccessDeniedException') throw new CostSourceError(`AWS denied ${action}: grant the bot's role sagemaker:${action}`);
@@ -11,20 +11,22 @@ function denied(error: unknown, action: string): never {
 }
 
 export async function endpointVariants(client: SageMakerClient): Promise<EndpointVariant[]> {
-  const names: string[] = [];
+  const endpoints: { name: string; arn: string }[] = [];
   try {
     for await (const page of paginateListEndpoints({ client }, { StatusEquals: 'InService' })) {
-      for (const endpoint of page.Endpoints ?? []) names.push(endpoint.EndpointName!);
+      for (const endpoint of page.Endpoints ?? []) endpoints.push({ name: endpoint.EndpointName!, arn: endpoint.EndpointArn! });
     }
   } catch (error) {
     denied(error, 'ListEndpoints');
   }
-  const variants = await Promise.all(names.map(async (endpointName) => {
+  const variants = await Promise.all(endpoints.map(async ({ name: endpointName, arn }) => {
     let endpoint;
     let config;
+    let tags: Record<string, string>;
     try {
       endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
       config = await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }));
+      tags = Object.fromEntries(((await client.send(new ListTagsCommand({ ResourceArn: arn }))).Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
     } catch (error) {
       denied(error, 'DescribeEndpoint');
     }
@@ -32,7 +34,7 @@ export async function endpointVariants(client: SageMakerClient): Promise<Endpoin
       const configured = config.ProductionVariants?.find((v) => v.VariantName === variant.VariantName);
       // serverless variants have no instances to be idle on
       if (!configured?.InstanceType) return [];
-      return [{ endpointName, variantName: variant.VariantName!, instanceType: configured.InstanceType, instanceCount: variant.CurrentInstanceCount ?? configured.InitialInstanceCount ?? 1 }];
+      return [{ endpointName, variantName: variant.VariantName!, instanceType: configured.InstanceType, instanceCount: variant.CurrentInstanceCount ?? configured.InitialInstanceCount ?? 1, tags }];
     });
   }));
   return variants.flat();

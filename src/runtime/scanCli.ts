@@ -1,4 +1,5 @@
 // `burnrate scan --dry-run [--json]`: the idle-resource scan printed, not posted.
+import { exclusionsFromSettings } from '../scan/idleFindings.ts';
 import { runScan } from '../scan/scanJob.ts';
 import type { DigestCliIo } from './digestCli.ts';
 import { renderPlanText } from './planText.ts';
@@ -15,13 +16,13 @@ export async function scanCli(args: string[], json: boolean, io: DigestCliIo, no
   }
   let settings;
   try {
-    settings = loadSettings(io.env).file.digest;
+    settings = loadSettings(io.env).file;
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     io.err(`burnrate scan: ${error.message}\n  ${SCAN_USAGE}`);
     return 2;
   }
-  const result = await runScan(settings, now, io.env);
+  const result = await runScan(settings.digest, now, io.env, exclusionsFromSettings(settings.scan));
   io.out(json ? JSON.stringify(result, null, 2) : renderPlanText(result));
   return 0;
 }

@@ -7,6 +7,7 @@ import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { LivePrices, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 import { createSlackApp, inProcessLongWork, log } from '../slack/app.ts';
 import { sendWithChartFallback } from '../slack/chartFallback.ts';
+import { exclusionsFromSettings } from '../scan/idleFindings.ts';
 import { SqliteStateStore } from '../state/sqliteStateStore.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { startSchedules } from './scheduler.ts';
@@ -57,7 +58,7 @@ export async function startBot(
   const shared = {
     state,
     token: transport.token, slackApiUrl: settings.slackApiUrl, context,
-    jobs: finopsJobs(settings.file.digest, env), longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
+    jobs: finopsJobs(settings.file.digest, env, () => new Date(), exclusionsFromSettings(settings.file.scan)), longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
   };
   const stopSchedules = startDigestSchedule(settings, state, transport.token, env);
   const stopAll = async (stopTransport: () => Promise<void>) => {

@@ -23,10 +23,16 @@ const digestSchema = z.object({
   schedule: z.string().refine(isValidCronExpression, 'a cron expression such as "0 9 * * 1" (Monday 09:00)').default('0 9 * * 1'),
 }).strict();
 
+const scanSchema = z.object({
+  keep_tag: z.string().regex(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. burnrate:keep=true').default('burnrate:keep=true'),
+  allow: z.array(z.string().min(1)).default([]),
+}).strict();
+
 const fileSchema = z.object({
   reply_visibility: z.enum(['ephemeral', 'in_channel']).default('ephemeral'),
   hub_timeout_ms: z.number().int().min(100).max(10_000).default(2000),
   digest: digestSchema.default({ timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }),
+  scan: scanSchema.default({ keep_tag: 'burnrate:keep=true', allow: [] }),
 }).strict();
 
 export type FileSettings = z.infer<typeof fileSchema>;

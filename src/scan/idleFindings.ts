@@ -13,6 +13,23 @@ export interface IdleThresholds {
 
 export const DEFAULT_THRESHOLDS: IdleThresholds = { gpuPercent: 5, windowDays: 7 };
 
+/** What the scan leaves alone: resources carrying a tag (key=value), and ids or names listed. */
+export interface Exclusions {
+  keepTag: { key: string; value: string };
+  allow: string[];
+}
+
+export const DEFAULT_EXCLUSIONS: Exclusions = { keepTag: { key: 'burnrate:keep', value: 'true' }, allow: [] };
+
+export function exclusionsFromSettings(scan: { keep_tag: string; allow: string[] }): Exclusions {
+  const [key, value = ''] = scan.keep_tag.split('=');
+  return { keepTag: { key: key!, value }, allow: scan.allow };
+}
+
+export function isExcluded(exclusions: Exclusions, ids: string[], tags: Record<string, string> | undefined): boolean {
+  return tags?.[exclusions.keepTag.key] === exclusions.keepTag.value || ids.some((id) => exclusions.allow.includes(id));
+}
+
 export type FindingKind = 'sagemaker-endpoint' | 'ec2-gpu-instance';
 
 export interface Finding {
@@ -41,10 +58,18 @@ function hourlyOf(prices: InstancePrice[], instanceType: string, count: number):
   return price === undefined ? null : price * count;
 }
 
+export interface ScanResult {
+  findings: Finding[];
+  /** idle resources left out by a keep tag or the allowlist: counted, never silently dropped */
+  excluded: string[];
+}
+
 export function idleFindings(
-  usage: { instances: GpuInstanceUsage[]; endpoints: EndpointUsage[] }, prices: InstancePrice[], thresholds: IdleThresholds = DEFAULT_THRESHOLDS,
-): Finding[] {
+  usage: { instances: GpuInstanceUsage[]; endpoints: EndpointUsage[] }, prices: InstancePrice[],
+  thresholds: IdleThresholds = DEFAULT_THRESHOLDS, exclusions: Exclusions = DEFAULT_EXCLUSIONS,
+): ScanResult {
   const findings: Finding[] = [];
+  const excluded: string[] = [];
   const window = `${thresholds.windowDays} days`;
   // an endpoint is idle when every variant had no calls; one idle variant beside busy ones is partly idle
   const byEndpoint = new Map<string, EndpointUsage[]>();
@@ -54,6 +79,10 @@ export function idleFindings(
     if (!idle.length) continue;
     const whole = idle.length === variants.length;
     for (const v of idle) {
+      if (isExcluded(exclusions, [v.endpointName, `${v.endpointName}/${v.variantName}`], v.tags)) {
+        excluded.push(v.endpointName);
+        continue;
+      }
       const hourly = hourlyOf(prices, v.instanceType, v.instanceCount);
       findings.push({
         kind: 'sagemaker-endpoint', id: `${v.endpointName}/${v.variantName}`, name: v.endpointName, ...(v.region ? { region: v.region } : {}),
@@ -65,6 +94,10 @@ export function idleFindings(
   }
   for (const u of usage.instances) {
     if (u.maximumPercent === null || u.hours === 0 || u.maximumPercent >= thresholds.gpuPercent) continue;
+    if (isExcluded(exclusions, [u.instanceId, ...(u.name ? [u.name] : [])], u.tags)) {
+      excluded.push(u.name ?? u.instanceId);
+      continue;
+    }
     const hourly = hourlyOf(prices, u.instanceType, 1);
     findings.push({
       kind: 'ec2-gpu-instance', id: u.instanceId, name: u.name ?? u.instanceId, ...(u.region ? { region: u.region } : {}),
@@ -73,5 +106,5 @@ export function idleFindings(
       confidence: u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', stopEffect: STOP_EFFECT['ec2-gpu-instance'],
     });
   }
-  return findings.sort((a, b) => (b.monthlyWaste ?? 0) - (a.monthlyWaste ?? 0));
+  return { findings: findings.sort((a, b) => (b.monthlyWaste ?? 0) - (a.monthlyWaste ?? 0)), excluded };
 }

@@ -7,11 +7,11 @@ import type { EndpointUsage, GpuInstanceUsage } from '../digest/gpuUtilization.t
 import { addDays, localDate } from '../digest/period.ts';
 import { utilizationSource } from '../digest/utilizationSource.ts';
 import { money } from '../present/format.ts';
-import { DEFAULT_THRESHOLDS, type Finding, type FindingKind, idleFindings } from './idleFindings.ts';
+import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type FindingKind, idleFindings, type ScanResult } from './idleFindings.ts';
 
 const TITLES: Record<FindingKind, string> = { 'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances' };
 
-export function scanAsPlan(findings: Finding[], notes: string[], window: { start: string; end: string }, demo: boolean): PlanResult {
+export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], window: { start: string; end: string }, demo: boolean): PlanResult {
   const waste = findings.reduce((sum, f) => sum + (f.monthlyWaste ?? 0), 0);
   const summary = findings.length
     ? `${demo ? '[demo data] ' : ''}Idle GPUs and endpoints: ${money(waste)} a month across ${findings.length} finding${findings.length > 1 ? 's' : ''}`
@@ -40,6 +40,7 @@ export function scanAsPlan(findings: Finding[], notes: string[], window: { start
     assumptions: [
       ...stopNotes,
       'An EC2 GPU machine is idle while its busiest GPU stays under 5% (CloudWatch agent metrics); machines without GPU metrics are not judged yet',
+      ...(excluded.length ? [`${excluded.length} idle resource${excluded.length > 1 ? 's' : ''} excluded by the keep tag or scan.allow: ${excluded.join(', ')}`] : []),
       ...notes,
       ...(demo ? ['Demo data: no AWS credentials are configured, so the scan shows the bundled demo account'] : []),
     ],
@@ -47,12 +48,12 @@ export function scanAsPlan(findings: Finding[], notes: string[], window: { start
   };
 }
 
-export async function runScan(settings: { regions?: string[] }, now: Date, env: NodeJS.ProcessEnv): Promise<PlanResult> {
+export async function runScan(settings: { regions?: string[] }, now: Date, env: NodeJS.ProcessEnv, exclusions: Exclusions = DEFAULT_EXCLUSIONS): Promise<PlanResult> {
   const end = localDate(now, 'UTC');
   const window = { start: addDays(end, -DEFAULT_THRESHOLDS.windowDays), end };
   const source = await utilizationSource(settings, env);
   if (!source) {
-    return scanAsPlan([], ['Nothing was read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'], window, false);
+    return scanAsPlan({ findings: [], excluded: [] }, ['Nothing was read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'], window, false);
   }
   const notes: string[] = [];
   const read = async <T>(what: string, work: Promise<T[]>): Promise<T[]> => {
@@ -68,5 +69,5 @@ export async function runScan(settings: { regions?: string[] }, now: Date, env: 
     read<GpuInstanceUsage>('EC2 GPU instances', source.gpuInstances(window.start, window.end)),
     read<EndpointUsage>('SageMaker endpoints', source.endpoints(window.start, window.end)),
   ]);
-  return scanAsPlan(idleFindings({ instances, endpoints }, bundledCatalogs().prices), notes, window, source.name === 'demo account');
+  return scanAsPlan(idleFindings({ instances, endpoints }, bundledCatalogs().prices, DEFAULT_THRESHOLDS, exclusions), notes, window, source.name === 'demo account');
 }

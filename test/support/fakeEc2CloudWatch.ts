@@ -5,9 +5,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'node:querystring';
 
-export interface FakeInstance { instanceId: string; instanceType: string; name?: string; gpus: number[][] }
+export interface FakeInstance { instanceId: string; instanceType: string; name?: string; tags?: Record<string, string>; gpus: number[][] }
 
-export interface FakeEndpoint { name: string; variant: string; instanceType: string; count: number; invocations: number[]; gpu: number[] }
+export interface FakeEndpoint { name: string; variant: string; instanceType: string; count: number; invocations: number[]; gpu: number[]; tags?: Record<string, string> }
 
 export interface FakeAws {
   url: string;
@@ -29,7 +29,7 @@ const xml = (instances: FakeInstance[], nextToken?: string) => `<?xml version="1
           <instanceId>${i.instanceId}</instanceId>
           <instanceType>${i.instanceType}</instanceType>
           <instanceState><code>16</code><name>running</name></instanceState>
-          <tagSet>${i.name ? `<item><key>Name</key><value>${i.name}</value></item>` : ''}</tagSet>
+          <tagSet>${Object.entries({ ...(i.name ? { Name: i.name } : {}), ...i.tags }).map(([k, v]) => `<item><key>${k}</key><value>${v}</value></item>`).join('')}</tagSet>
         </item>
       </instancesSet>
     </item>`).join('')}
@@ -46,6 +46,10 @@ function sageMaker(target: string, body: Record<string, string>, endpoints: Fake
       Endpoints: endpoints.slice(offset, offset + 1).map((e) => ({ EndpointName: e.name, EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${e.name}`, CreationTime: 1.7e9, LastModifiedTime: 1.7e9, EndpointStatus: 'InService' })),
       ...(offset + 1 < endpoints.length ? { NextToken: String(offset + 1) } : {}),
     };
+  }
+  if (target === 'SageMaker.ListTags') {
+    const e = endpoints.find((x) => body.ResourceArn === `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${x.name}`)!;
+    return { Tags: Object.entries(e.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) };
   }
   if (target === 'SageMaker.DescribeEndpoint') {
     const e = endpoints.find((x) => x.name === body.EndpointName)!;
