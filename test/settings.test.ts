@@ -55,6 +55,6 @@ describe('settings', () => {
 
   it('accepts the documented example file as it is', () => {
     expect(loadSettings({ BURNRATE_CONFIG: join(__dirname, '..', 'config', 'burnrate.example.yaml') }).file)
-      .toEqual({ reply_visibility: 'ephemeral', hub_timeout_ms: 2000, digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }, scan: { keep_tag: 'burnrate:keep=true', allow: [] } });
+      .toEqual({ reply_visibility: 'ephemeral', hub_timeout_ms: 2000, digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }, scan: { schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] } });
   });
 });

@@ -1,20 +1,21 @@
-// Long-lived mode's schedules: node-cron fires each job of the registry at its time in the team's
-// zone. The job itself reads the clock when it runs.
+// Long-lived mode's schedules: node-cron fires jobs of the registry at their times in the team's
+// zone. Each job reads the clock itself when it runs.
 import cron from 'node-cron';
-import { SCHEDULED_JOBS, type ScheduledJobContext } from '../schedule/weeklyDigestJob.ts';
+import { SCHEDULED_JOBS, type ScheduledJobName } from '../schedule/jobs.ts';
+import type { ScheduledJobContext } from '../schedule/postOnce.ts';
 
-export interface Schedule { expression: string; timezone: string }
+export interface Schedule { job: ScheduledJobName; expression: string; timezone: string }
 
-export function startSchedules(digest: Schedule, context: ScheduledJobContext): () => Promise<void> {
-  const task = cron.schedule(digest.expression, async () => {
+export function startSchedules(schedules: Schedule[], context: ScheduledJobContext): () => Promise<void> {
+  const tasks = schedules.map(({ job, expression, timezone }) => cron.schedule(expression, async () => {
     try {
-      await SCHEDULED_JOBS['weekly-digest'](context);
+      await SCHEDULED_JOBS[job](context);
     } catch (error) {
-      context.log({ job: 'weekly-digest', error: (error as Error).message });
+      context.log({ job, error: (error as Error).message });
     }
-  }, { timezone: digest.timezone, name: 'weekly-digest', noOverlap: true });
+  }, { timezone, name: job, noOverlap: true }));
   return async () => {
-    await task.destroy();
+    for (const task of tasks) await task.destroy();
   };
 }
 

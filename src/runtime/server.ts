@@ -10,7 +10,7 @@ import { sendWithChartFallback } from '../slack/chartFallback.ts';
 import { exclusionsFromSettings } from '../scan/idleFindings.ts';
 import { SqliteStateStore } from '../state/sqliteStateStore.ts';
 import type { StateStore } from '../state/stateStore.ts';
-import { startSchedules } from './scheduler.ts';
+import { type Schedule, startSchedules } from './scheduler.ts';
 import { startHttpServer } from './httpServer.ts';
 import { finopsJobs } from './finopsJobs.ts';
 import { loadSettings, type Settings, SettingsError } from './settings.ts';
@@ -60,7 +60,7 @@ export async function startBot(
     token: transport.token, slackApiUrl: settings.slackApiUrl, context,
     jobs: finopsJobs(settings.file.digest, env, () => new Date(), exclusionsFromSettings(settings.file.scan)), longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
   };
-  const stopSchedules = startDigestSchedule(settings, state, transport.token, env);
+  const stopSchedules = startReportSchedules(settings, state, transport.token, env);
   const stopAll = async (stopTransport: () => Promise<void>) => {
     await stopSchedules();
     await stopTransport();
@@ -78,14 +78,19 @@ export async function startBot(
   return () => stopAll(() => server.close());
 }
 
-/** The weekly digest on its schedule, when a channel is configured. */
-function startDigestSchedule(settings: Settings, state: StateStore, token: string, env: NodeJS.ProcessEnv): () => Promise<void> {
-  const { digest } = settings.file;
-  if (!digest.channel) return async () => {};
+/** The weekly digest and the daily scan on their schedules, where a channel is configured for them. */
+function startReportSchedules(settings: Settings, state: StateStore, token: string, env: NodeJS.ProcessEnv): () => Promise<void> {
+  const { digest, scan } = settings.file;
+  const schedules: Schedule[] = [
+    ...(digest.channel ? [{ job: 'weekly-digest' as const, expression: digest.schedule, timezone: digest.timezone }] : []),
+    ...(scan.channel ? [{ job: 'daily-scan' as const, expression: scan.schedule, timezone: digest.timezone }] : []),
+  ];
+  if (!schedules.length) return async () => {};
   const client = new WebClient(token, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {});
-  log('info', { schedule: 'weekly-digest', cron: digest.schedule, timezone: digest.timezone, channel: digest.channel });
-  return startSchedules({ expression: digest.schedule, timezone: digest.timezone }, {
+  for (const s of schedules) log('info', { schedule: s.job, cron: s.expression, timezone: s.timezone });
+  return startSchedules(schedules, {
     state, digest, env, now: () => new Date(),
+    scan: { ...(scan.channel ? { channel: scan.channel } : {}), exclusions: exclusionsFromSettings(scan) },
     // the WebClient waits out Retry-After on 429 and sends again
     post: (channel, message) => sendWithChartFallback((m) => client.chat.postMessage({ channel, ...m }), message),
     log: (fields) => log('info', fields),

@@ -24,6 +24,8 @@ const digestSchema = z.object({
 }).strict();
 
 const scanSchema = z.object({
+  channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'a Slack channel ID such as C0123456789 (channel details → About)').optional(),
+  schedule: z.string().refine(isValidCronExpression, 'a cron expression such as "0 8 * * *" (every day at 08:00)').default('0 8 * * *'),
   keep_tag: z.string().regex(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. burnrate:keep=true').default('burnrate:keep=true'),
   allow: z.array(z.string().min(1)).default([]),
 }).strict();
@@ -32,7 +34,7 @@ const fileSchema = z.object({
   reply_visibility: z.enum(['ephemeral', 'in_channel']).default('ephemeral'),
   hub_timeout_ms: z.number().int().min(100).max(10_000).default(2000),
   digest: digestSchema.default({ timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }),
-  scan: scanSchema.default({ keep_tag: 'burnrate:keep=true', allow: [] }),
+  scan: scanSchema.default({ schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] }),
 }).strict();
 
 export type FileSettings = z.infer<typeof fileSchema>;

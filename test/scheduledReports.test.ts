@@ -1,5 +1,6 @@
-// The scheduled digest: one per ISO week per channel under concurrent runs and two runtimes, a
-// failed post tried again, node-cron firing it, and npm start posting it on its schedule.
+// The scheduled reports: one digest per ISO week and one scan per day per channel under concurrent
+// runs and two runtimes, a failed post tried again, node-cron firing them, and npm start posting
+// them on their schedules.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DIGEST_SETTINGS } from '../src/runtime/finopsJobs.ts';
 import { startSchedules } from '../src/runtime/scheduler.ts';
 import { startBot } from '../src/runtime/server.ts';
-import { type ScheduledJobContext, weeklyDigestJob } from '../src/schedule/weeklyDigestJob.ts';
+import { dailyScanJob } from '../src/schedule/dailyScanJob.ts';
+import type { ScheduledJobContext } from '../src/schedule/postOnce.ts';
+import { weeklyDigestJob } from '../src/schedule/weeklyDigestJob.ts';
+import { DEFAULT_EXCLUSIONS } from '../src/scan/idleFindings.ts';
 import type { SlackMessage } from '../src/slack/blockLimits.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
@@ -26,7 +30,7 @@ function context(state: SqliteStateStore, posts: { channel: string; message: Sla
   };
 }
 
-describe('weekly digest job', () => {
+describe('scheduled reports', () => {
   it('posts once per week and channel, whatever runs at once in two runtimes', async () => {
     const path = stateFile();
     const [a, b] = [new SqliteStateStore(path), new SqliteStateStore(path)];
@@ -57,10 +61,23 @@ describe('weekly digest job', () => {
     await state.close();
   });
 
+  it('the daily scan posts once per day and channel', async () => {
+    const state = new SqliteStateStore(':memory:');
+    const posts: { channel: string; message: SlackMessage }[] = [];
+    const scanContext = (now: Date) => context(state, posts, { now: () => now, scan: { channel: 'C0SCAN0001', exclusions: DEFAULT_EXCLUSIONS } });
+    const outcomes = await Promise.all([...Array(4)].map(() => dailyScanJob(scanContext(NOW))));
+    expect(outcomes.filter((o) => o === 'posted')).toHaveLength(1);
+    expect(posts.map((p) => p.channel)).toEqual(['C0SCAN0001']);
+    expect(posts[0]!.message.text).toMatch(/^\[demo data\] Idle GPUs and endpoints/);
+    expect(await dailyScanJob(scanContext(new Date('2026-11-24T08:00:00Z')))).toBe('posted');
+    expect(await dailyScanJob(context(state, posts))).toBe('no-channel');
+    await state.close();
+  });
+
   it('node-cron fires it on schedule; later firings of the same week post nothing', async () => {
     const state = new SqliteStateStore(':memory:');
     const posts: { channel: string; message: SlackMessage }[] = [];
-    const stop = startSchedules({ expression: '* * * * * *', timezone: 'Europe/Berlin' }, context(state, posts));
+    const stop = startSchedules([{ job: 'weekly-digest', expression: '* * * * * *', timezone: 'Europe/Berlin' }], context(state, posts));
     try {
       const until = Date.now() + 4000;
       while (Date.now() < until && posts.length === 0) await new Promise((r) => setTimeout(r, 50));
@@ -75,7 +92,7 @@ describe('weekly digest job', () => {
   });
 });
 
-describe('npm start with a digest channel', () => {
+describe('npm start with report channels', () => {
   let slack: FakeSlack | undefined;
   let stop: (() => Promise<void>) | undefined;
   afterAll(async () => {
@@ -83,10 +100,10 @@ describe('npm start with a digest channel', () => {
     await slack?.close();
   });
 
-  it('posts the digest to the channel on its schedule', async () => {
+  it('posts the digest and the scan to their channels on their schedules', async () => {
     slack = await startFakeSlack();
     const config = join(mkdtempSync(join(tmpdir(), 'burnrate-config-')), 'burnrate.yaml');
-    writeFileSync(config, 'digest:\n  channel: C0DIGEST02\n  schedule: "* * * * * *"\n  timezone: Europe/Berlin\n');
+    writeFileSync(config, 'digest:\n  channel: C0DIGEST02\n  schedule: "* * * * * *"\n  timezone: Europe/Berlin\nscan:\n  channel: C0SCAN0002\n  schedule: "* * * * * *"\n');
     const outcome = await startBot({
       SLACK_BOT_TOKEN: 'xoxb-digest', SLACK_SIGNING_SECRET: 'c'.repeat(32), PORT: String(await freePort()), SLACK_API_URL: slack.apiUrl,
       BURNRATE_CONFIG: config, BURNRATE_STATE_FILE: stateFile(),
@@ -96,5 +113,7 @@ describe('npm start with a digest channel', () => {
     const posted = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0DIGEST02', 5000);
     expect(String(posted.body.text)).toMatch(/^\[demo data\] Cloud cost \d{4}-W\d{2}/);
     expect(posted.headers.authorization).toBe('Bearer xoxb-digest');
+    const scan = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0SCAN0002', 5000);
+    expect(String(scan.body.text)).toMatch(/^\[demo data\] Idle GPUs and endpoints/);
   });
 });
