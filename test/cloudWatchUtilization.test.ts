@@ -89,8 +89,11 @@ describe('CloudWatch GPU utilization', () => {
     try {
       const usage = await source().gpuInstances('2026-11-16', '2026-11-23');
       expect(usage).toHaveLength(503);
-      const firstPages = big.metricRequests.filter((r) => !r.nextToken);
-      expect(firstPages.map((r) => r.queries.length)).toEqual([500, 3]);
+      const gpuFirstPages = big.metricRequests.filter((r) => !r.nextToken && r.queries[0]!.Expression);
+      expect(gpuFirstPages.map((r) => r.queries.length)).toEqual([500, 3]);
+      // none of them has GPU metrics: CPU maximum, NetworkIn and NetworkOut for each, 500 a request
+      const cpuFirstPages = big.metricRequests.filter((r) => !r.nextToken && r.queries[0]!.MetricStat);
+      expect(cpuFirstPages.map((r) => r.queries.length)).toEqual([500, 500, 500, 9]);
     } finally {
       process.env.AWS_ENDPOINT_URL_EC2 = fake.url;
       process.env.AWS_ENDPOINT_URL_CLOUDWATCH = fake.url;

@@ -25,6 +25,14 @@ describe('what is idle', () => {
     expect(idleFindings({ instances: [instance({ maximumPercent: 5 }), instance({ maximumPercent: null, averagePercent: null })], endpoints: [] }, prices).findings).toEqual([]);
   });
 
+  it('without GPU metrics, judges on CPU under 10% and network under 5 MB a day, with low confidence', () => {
+    const blind = (over: Partial<GpuInstanceUsage>) => instance({ averagePercent: null, maximumPercent: null, cpuMaximumPercent: 3, networkBytesPerDay: 1e6, ...over });
+    const [finding] = idleFindings({ instances: [blind({ name: 'quiet' })], endpoints: [] }, prices).findings;
+    expect(finding).toMatchObject({ name: 'quiet', confidence: 'low' });
+    expect(finding!.evidence).toBe('no GPU metrics, so judged on CPU and network over 7 days: CPU peak 3.0%, network 1.00 MB a day');
+    expect(idleFindings({ instances: [blind({ cpuMaximumPercent: 30 }), blind({ networkBytesPerDay: 2e7 })], endpoints: [] }, prices).findings).toEqual([]);
+  });
+
   it('fewer hours of data than the window lowers the confidence', () => {
     expect(idleFindings({ instances: [instance({ hours: 40 })], endpoints: [] }, prices).findings[0]!.confidence).toBe('medium');
   });
@@ -78,6 +86,8 @@ describe('the scan over AWS', () => {
         { instanceId: 'i-0aaaaaaaaaaaaaaa1', instanceType: 'p4d.24xlarge', name: 'busy', gpus: [hours(168, 2), hours(168, 90)] },
         { instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [hours(168, 1)] },
         { instanceId: 'i-0ccccccccccccccc3', instanceType: 'g5.xlarge', name: 'kept-on-purpose', tags: { 'burnrate:keep': 'true' }, gpus: [hours(168, 0)] },
+        // no CloudWatch agent: 2% CPU and 1 KB an hour of traffic
+        { instanceId: 'i-0ddddddddddddddd4', instanceType: 'g6.xlarge', name: 'agentless', gpus: [], cpu: hours(168, 2), networkIn: hours(168, 1000) },
       ],
       [
         { name: 'old-model', variant: 'AllTraffic', instanceType: 'ml.g5.2xlarge', count: 2, invocations: [], gpu: hours(168, 0) },
@@ -98,8 +108,10 @@ describe('the scan over AWS', () => {
   it('finds the forgotten machine (its busiest GPU, not the average of two) and the endpoint nobody calls', async () => {
     const plan = await runScan({ regions: ['us-east-1'] }, NOW, process.env);
     const found = plan.tables.flatMap((t) => t.rows.map((r) => r[0]));
-    expect(found.sort()).toEqual(['forgotten', 'old-model']);
-    expect(plan.figures.monthlyWaste!.value).toBeCloseTo(1.01 * 730 + 1.515 * 2 * 730, 6);
+    expect(found.sort()).toEqual(['agentless', 'forgotten', 'old-model']);
+    expect(plan.figures.monthlyWaste!.value).toBeCloseTo(1.01 * 730 + 1.515 * 2 * 730 + 0.8 * 730, 6);
+    const agentless = plan.tables.flatMap((t) => t.rows).find((r) => r[0] === 'agentless')!;
+    expect(agentless[3]).toBe('low');
     // read from EC2 tagSet and SageMaker ListTags
     expect(plan.assumptions).toContain('2 idle resources excluded by the keep tag or scan.allow: standby-model, kept-on-purpose');
   });

@@ -75,7 +75,30 @@ export class CloudWatchUtilization implements UtilizationSource {
     const values = await metricValues(this.cloudwatch, instances.map((instance, k) => ({
       Id: `gpu${k}`, Expression: gpuUtilizationExpression(instance.instanceId), Period: HOUR, ReturnData: true,
     })), start, end);
-    return instances.map((instance, k) => ({ ...instance, ...summarizeHourly(values.get(`gpu${k}`) ?? []) }));
+    const usage: GpuInstanceUsage[] = instances.map((instance, k) => ({ ...instance, ...summarizeHourly(values.get(`gpu${k}`) ?? []) }));
+    await this.addCpuFallback(usage.filter((u) => u.averagePercent === null), start, end);
+    return usage;
+  }
+
+  /** For machines without GPU metrics: the hourly CPU maximum and the network traffic, the weaker signal. */
+  private async addCpuFallback(blind: GpuInstanceUsage[], start: string, end: string): Promise<void> {
+    if (!blind.length) return;
+    const metric = (k: number, name: string, stat: string, id: string): MetricDataQuery => ({
+      Id: `${id}${k}`, ReturnData: true,
+      MetricStat: { Metric: { Namespace: 'AWS/EC2', MetricName: name, Dimensions: [{ Name: 'InstanceId', Value: blind[k]!.instanceId }] }, Period: HOUR, Stat: stat },
+    });
+    const values = await metricValues(this.cloudwatch, blind.flatMap((_, k) => [
+      metric(k, 'CPUUtilization', 'Maximum', 'cpu'), metric(k, 'NetworkIn', 'Sum', 'in'), metric(k, 'NetworkOut', 'Sum', 'out'),
+    ]), start, end);
+    const days = (Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000;
+    blind.forEach((u, k) => {
+      const cpu = values.get(`cpu${k}`) ?? [];
+      if (!cpu.length) return;
+      const network = [...(values.get(`in${k}`) ?? []), ...(values.get(`out${k}`) ?? [])].reduce((a, b) => a + b, 0);
+      u.hours = cpu.length;
+      u.cpuMaximumPercent = Math.max(...cpu);
+      u.networkBytesPerDay = network / days;
+    });
   }
 }
 

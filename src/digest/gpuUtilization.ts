@@ -15,6 +15,10 @@ export interface GpuInstanceUsage {
   /** mean over the week of each hour's busiest GPU, 0–100; null without GPU metrics */
   averagePercent: number | null;
   maximumPercent: number | null;
+  /** without GPU metrics: the highest hourly CPU utilization (AWS/EC2 CPUUtilization), percent */
+  cpuMaximumPercent?: number;
+  /** without GPU metrics: network in + out per day over the window, bytes */
+  networkBytesPerDay?: number;
 }
 
 export interface EndpointUsage {

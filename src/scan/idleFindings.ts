@@ -8,10 +8,13 @@ import type { EndpointUsage, GpuInstanceUsage } from '../digest/gpuUtilization.t
 export interface IdleThresholds {
   /** an EC2 machine is idle while its busiest GPU stays under this, in percent */
   gpuPercent: number;
+  /** without GPU metrics: idle while CPU stays under this and the network under networkBytesPerDay */
+  cpuPercent: number;
+  networkBytesPerDay: number;
   windowDays: number;
 }
 
-export const DEFAULT_THRESHOLDS: IdleThresholds = { gpuPercent: 5, windowDays: 7 };
+export const DEFAULT_THRESHOLDS: IdleThresholds = { gpuPercent: 5, cpuPercent: 10, networkBytesPerDay: 5e6, windowDays: 7 };
 
 /** What the scan leaves alone: resources carrying a tag (key=value), and ids or names listed. */
 export interface Exclusions {
@@ -93,7 +96,10 @@ export function idleFindings(
     }
   }
   for (const u of usage.instances) {
-    if (u.maximumPercent === null || u.hours === 0 || u.maximumPercent >= thresholds.gpuPercent) continue;
+    const byGpu = u.maximumPercent !== null && u.hours > 0 && u.maximumPercent < thresholds.gpuPercent;
+    const byCpu = u.maximumPercent === null && u.cpuMaximumPercent !== undefined && u.hours > 0
+      && u.cpuMaximumPercent < thresholds.cpuPercent && (u.networkBytesPerDay ?? Infinity) < thresholds.networkBytesPerDay;
+    if (!byGpu && !byCpu) continue;
     if (isExcluded(exclusions, [u.instanceId, ...(u.name ? [u.name] : [])], u.tags)) {
       excluded.push(u.name ?? u.instanceId);
       continue;
@@ -102,8 +108,11 @@ export function idleFindings(
     findings.push({
       kind: 'ec2-gpu-instance', id: u.instanceId, name: u.name ?? u.instanceId, ...(u.region ? { region: u.region } : {}),
       instanceType: u.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
-      evidence: `busiest GPU (CWAgent nvidia_smi_utilization_gpu) over ${window}: peak ${u.maximumPercent.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`,
-      confidence: u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', stopEffect: STOP_EFFECT['ec2-gpu-instance'],
+      evidence: byGpu
+        ? `busiest GPU (CWAgent nvidia_smi_utilization_gpu) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
+        : `no GPU metrics, so judged on CPU and network over ${window}: CPU peak ${u.cpuMaximumPercent!.toFixed(1)}%, network ${(u.networkBytesPerDay! / 1e6).toFixed(2)} MB a day`,
+      // CPU and network say less about a GPU than the GPU does: such a finding is never more than low
+      confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', stopEffect: STOP_EFFECT['ec2-gpu-instance'],
     });
   }
   return { findings: findings.sort((a, b) => (b.monthlyWaste ?? 0) - (a.monthlyWaste ?? 0)), excluded };

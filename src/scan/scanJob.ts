@@ -39,7 +39,7 @@ export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], 
     tables, notesTitle: 'Notes',
     assumptions: [
       ...stopNotes,
-      'An EC2 GPU machine is idle while its busiest GPU stays under 5% (CloudWatch agent metrics); machines without GPU metrics are not judged yet',
+      'An EC2 GPU machine is idle while its busiest GPU stays under 5% (CloudWatch agent metrics); without GPU metrics, while CPU stays under 10% and the network under 5 MB a day (low confidence)',
       ...(excluded.length ? [`${excluded.length} idle resource${excluded.length > 1 ? 's' : ''} excluded by the keep tag or scan.allow: ${excluded.join(', ')}`] : []),
       ...notes,
       ...(demo ? ['Demo data: no AWS credentials are configured, so the scan shows the bundled demo account'] : []),

@@ -5,7 +5,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'node:querystring';
 
-export interface FakeInstance { instanceId: string; instanceType: string; name?: string; tags?: Record<string, string>; gpus: number[][] }
+export interface FakeInstance {
+  instanceId: string; instanceType: string; name?: string; tags?: Record<string, string>; gpus: number[][];
+  /** AWS/EC2 hourly CPUUtilization maxima and NetworkIn bytes, for machines without GPU metrics */
+  cpu?: number[]; networkIn?: number[];
+}
 
 export interface FakeEndpoint { name: string; variant: string; instanceType: string; count: number; invocations: number[]; gpu: number[]; tags?: Record<string, string> }
 
@@ -93,6 +97,11 @@ export async function startFakeEc2CloudWatch(instances: FakeInstance[], endpoint
       const seriesOf = (q: { Expression?: string; MetricStat?: MetricStat }): number[] => {
         if (q.MetricStat) {
           const dim = (name: string) => q.MetricStat!.Metric.Dimensions.find((d) => d.Name === name)?.Value;
+          if (q.MetricStat.Metric.Namespace === 'AWS/EC2') {
+            const i = instances.find((x) => x.instanceId === dim('InstanceId'));
+            const name = q.MetricStat.Metric.MetricName;
+            return (name === 'CPUUtilization' ? i?.cpu : name === 'NetworkIn' ? i?.networkIn : []) ?? [];
+          }
           const e = endpoints.find((x) => x.name === dim('EndpointName') && x.variant === dim('VariantName'));
           if (!e) return [];
           return q.MetricStat.Metric.MetricName === 'Invocations' ? e.invocations : e.gpu;
