@@ -5,6 +5,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchUtilization, gpuUtilizationExpression, QUERIES_PER_REQUEST } from '../src/digest/cloudWatchUtilization.ts';
 import { demoUtilization } from '../src/digest/demoUtilization.ts';
+import { DESCRIBE_CONCURRENCY } from '../src/digest/sageMakerEndpoints.ts';
 import { runDigest } from '../src/digest/digestJob.ts';
 import { priceEndpoints, priceUtilization } from '../src/digest/weeklyDigest.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
@@ -110,6 +111,22 @@ describe('SageMaker endpoints', () => {
       { endpointName: 'ranker', variantName: 'blue', instanceType: 'ml.g5.12xlarge', instanceCount: 2, tags: {}, invocations: 10_000, gpuAveragePercent: 50 },
     ]);
     expect(fake.sageMakerTargets.filter((t) => t === 'SageMaker.ListEndpoints')).toHaveLength(2);
+  });
+
+  it('describes at most 10 endpoints at once, however many there are', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ name: `model-${i}`, variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [] }));
+    const slow = await startFakeEc2CloudWatch([], many, 20);
+    process.env.AWS_ENDPOINT_URL_SAGEMAKER = slow.url;
+    process.env.AWS_ENDPOINT_URL_CLOUDWATCH = slow.url;
+    try {
+      expect(await source().endpoints('2026-11-16', '2026-11-23')).toHaveLength(40);
+      expect(slow.maxSageMakerInFlight).toBeLessThanOrEqual(DESCRIBE_CONCURRENCY);
+      expect(slow.maxSageMakerInFlight).toBeGreaterThan(1);
+    } finally {
+      process.env.AWS_ENDPOINT_URL_SAGEMAKER = fake.url;
+      process.env.AWS_ENDPOINT_URL_CLOUDWATCH = fake.url;
+      await slow.close();
+    }
   });
 
   it('prices a variant for the week and per 1,000 invocations', () => {

@@ -1,6 +1,7 @@
 // The in-service SageMaker real-time endpoints and, per production variant, its instance type and
 // count (DescribeEndpoint for the live count, DescribeEndpointConfig for the type), with their tags.
 import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, paginateListEndpoints, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import pLimit from 'p-limit';
 import { CostSourceError } from './costData.ts';
 
 export interface EndpointVariant { endpointName: string; variantName: string; instanceType: string; instanceCount: number; tags: Record<string, string> }
@@ -10,7 +11,11 @@ function denied(error: unknown, action: string): never {
   throw error;
 }
 
-export async function endpointVariants(client: SageMakerClient): Promise<EndpointVariant[]> {
+/** Describe calls in flight at once per region: thousands of endpoints must not mean thousands of sockets. */
+export const DESCRIBE_CONCURRENCY = 10;
+
+export async function endpointVariants(client: SageMakerClient, concurrency = DESCRIBE_CONCURRENCY): Promise<EndpointVariant[]> {
+  const limit = pLimit(concurrency);
   const endpoints: { name: string; arn: string }[] = [];
   try {
     for await (const page of paginateListEndpoints({ client }, { StatusEquals: 'InService' })) {
@@ -19,7 +24,7 @@ export async function endpointVariants(client: SageMakerClient): Promise<Endpoin
   } catch (error) {
     denied(error, 'ListEndpoints');
   }
-  const variants = await Promise.all(endpoints.map(async ({ name: endpointName, arn }) => {
+  const variants = await Promise.all(endpoints.map(({ name: endpointName, arn }) => limit(async () => {
     let endpoint;
     let config;
     let tags: Record<string, string>;
@@ -36,6 +41,6 @@ export async function endpointVariants(client: SageMakerClient): Promise<Endpoin
       if (!configured?.InstanceType) return [];
       return [{ endpointName, variantName: variant.VariantName!, instanceType: configured.InstanceType, instanceCount: variant.CurrentInstanceCount ?? configured.InitialInstanceCount ?? 1, tags }];
     });
-  }));
+  })));
   return variants.flat();
 }

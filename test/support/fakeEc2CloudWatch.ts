@@ -18,6 +18,8 @@ export interface FakeAws {
   ec2Requests: Record<string, string>[];
   metricRequests: { queries: { Id: string; Expression?: string; Period: number; MetricStat?: MetricStat }[]; nextToken?: string; target: string }[];
   sageMakerTargets: string[];
+  /** the most SageMaker requests the fake held at once */
+  maxSageMakerInFlight: number;
   close(): Promise<void>;
 }
 
@@ -71,8 +73,9 @@ function sageMaker(target: string, body: Record<string, string>, endpoints: Fake
 }
 
 /** Instances are described two to a page; each metric series comes in two pages. */
-export async function startFakeEc2CloudWatch(instances: FakeInstance[], endpoints: FakeEndpoint[] = []): Promise<FakeAws> {
-  const fake: FakeAws = { url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], close: async () => {} };
+export async function startFakeEc2CloudWatch(instances: FakeInstance[], endpoints: FakeEndpoint[] = [], sageMakerDelayMs = 0): Promise<FakeAws> {
+  const fake: FakeAws = { url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], maxSageMakerInFlight: 0, close: async () => {} };
+  let inFlight = 0;
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -89,7 +92,11 @@ export async function startFakeEc2CloudWatch(instances: FakeInstance[], endpoint
       const body = JSON.parse(raw);
       if (target.startsWith('SageMaker.')) {
         fake.sageMakerTargets.push(target);
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(sageMaker(target, body, endpoints)));
+        fake.maxSageMakerInFlight = Math.max(fake.maxSageMakerInFlight, ++inFlight);
+        setTimeout(() => {
+          inFlight--;
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(sageMaker(target, body, endpoints)));
+        }, sageMakerDelayMs);
         return;
       }
       fake.metricRequests.push({ queries: body.MetricDataQueries, nextToken: body.NextToken, target });
