@@ -1,25 +1,16 @@
 // The CLI as a user runs it: a real process from bin/, right after npm ci.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { renderGpuMemoryText } from '../src/runtime/gpuMemoryText.ts';
 import { MAX_BLOCKS, MAX_SECTION_TEXT } from '../src/slack/blockLimits.ts';
 import { gpuMemoryBlocks } from '../src/slack/gpuMemoryBlocks.ts';
 import { offlineContext } from './support/context.ts';
+import { runNode } from './support/runNode.ts';
 
 const BIN = fileURLToPath(new URL('../bin/burnrate.js', import.meta.url));
 
-async function burnrate(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, HF_ENDPOINT: 'http://127.0.0.1:9' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const burnrate = (...args: string[]) => runNode(BIN, args, { ...process.env, HF_ENDPOINT: 'http://127.0.0.1:9' });
 
 describe('burnrate CLI', () => {
   it('answers in text with the one-line answer first', async () => {

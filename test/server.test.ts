@@ -1,14 +1,14 @@
 // `npm start` as a process: the real entry, real env, the Web API faked on loopback.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHUTDOWN_GRACE_MS } from '../src/runtime/server.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { freePort } from './support/freePort.ts';
+import { runNode } from './support/runNode.ts';
 import { signedHeaders, slashCommandBody } from './support/slackRequests.ts';
 
 const BIN = fileURLToPath(new URL('../bin/burnrate-server.js', import.meta.url));
@@ -21,15 +21,7 @@ afterAll(async () => {
 });
 
 
-async function run(env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const run = (env: Record<string, string>) => runNode(BIN, [], { PATH: process.env.PATH ?? '', ...env });
 
 describe('npm start', () => {
   it('with no Slack credentials, says what to set and exits 0', async () => {

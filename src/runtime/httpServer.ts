@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { HTTPReceiver } from '@slack/bolt';
 import getRawBody from 'raw-body';
 import { createSlackApp, log, type SlackAppOptions } from '../slack/app.ts';
-import { verifySlackSignature } from '../slack/requestSignature.ts';
+import { verifySlackRequest } from '../slack/requestSignature.ts';
 
 /** Slack's largest payloads (modal views) stay well under this */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -50,12 +50,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       res.writeHead(status).end();
       return;
     }
-    const check = verifySlackSignature({
-      signingSecret: options.signingSecret,
-      timestamp: header(req, 'x-slack-request-timestamp'),
-      signature: header(req, 'x-slack-signature'),
-      body: body.toString('utf8'),
-    });
+    const check = verifySlackRequest(options.signingSecret, (name) => header(req, name), body);
     if (!check.ok) {
       log('warn', { http: 'rejected', status: 401, reason: check.reason, bytes: body.length });
       res.writeHead(401).end();

@@ -2,7 +2,7 @@
 // and two-sided signature check as the HTTP server. API Gateway HTTP API (v2) and REST (v1) events.
 import { AwsLambdaReceiver } from '@slack/bolt';
 import { createSlackApp, log, type SlackAppOptions } from '../slack/app.ts';
-import { verifySlackSignature } from '../slack/requestSignature.ts';
+import { verifySlackRequest } from '../slack/requestSignature.ts';
 import { MAX_BODY_BYTES } from './httpServer.ts';
 
 export type LambdaOptions = Omit<SlackAppOptions, 'receiver' | 'socketMode'> & {
@@ -30,12 +30,7 @@ export function createLambdaHandler(options: LambdaOptions): SlackLambdaHandler 
       return { statusCode: 413, body: '' };
     }
     const headers = event.headers as Record<string, string | undefined>;
-    const check = verifySlackSignature({
-      signingSecret: options.signingSecret,
-      timestamp: headerOf(headers, 'x-slack-request-timestamp'),
-      signature: headerOf(headers, 'x-slack-signature'),
-      body: body.toString('utf8'),
-    });
+    const check = verifySlackRequest(options.signingSecret, (name) => headerOf(headers, name), body);
     if (!check.ok) {
       log('warn', { lambda: 'rejected', status: 401, reason: check.reason, bytes: body.length });
       return { statusCode: 401, body: '' };
