@@ -1,7 +1,7 @@
 // Values the planning calculators look up in the catalogs, read from their arguments with the
 // same answers when they are wrong.
 import type { Catalogs } from '../src/catalogs/catalogs.ts';
-import type { Cloud, InstancePrice } from '../src/catalogs/hardware.ts';
+import { type Cloud, findGpuFamily, type Gpu, type InstancePrice } from '../src/catalogs/hardware.ts';
 import { findInstance } from '../src/calc/pricing.ts';
 import type { PlanArgs } from './planGrammar.ts';
 
@@ -25,4 +25,13 @@ export function cloudArg(args: PlanArgs): Cloud | undefined {
   const cloud = args.text('cloud')?.toLowerCase();
   if (cloud !== undefined && !CLOUDS.includes(cloud as Cloud)) args.fail(`cloud=${cloud} is not one of: ${CLOUDS.join(', ')}`);
   return cloud as Cloud | undefined;
+}
+
+/** `gpu=`: every variant the name can mean, the exact one first, or a UsageError listing the catalog. */
+export function gpuFamilyArg(args: PlanArgs, catalogs: Catalogs): Gpu[] | undefined {
+  const name = args.text('gpu');
+  if (!name) return undefined;
+  const family = findGpuFamily(catalogs.gpus, name);
+  if (!family.length) args.fail(`gpu=${name} is not in the GPU catalog; known: ${catalogs.gpus.map((g) => g.id).join(', ')}`);
+  return family;
 }

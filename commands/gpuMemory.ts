@@ -6,7 +6,7 @@ import {
   type TrainingPrecision, VLLM_DEFAULT_UTILIZATION,
 } from '../src/calc/gpuMemory.ts';
 import { KV_BYTES, type KvPrecisionId, type PrecisionId, WEIGHT_FORMATS } from '../src/calc/precision.ts';
-import { findGpu, type Gpu } from '../src/catalogs/hardware.ts';
+import { findGpu, type Gpu, runsPyTorch } from '../src/catalogs/hardware.ts';
 import { type Command, type CommandContext, UsageError } from './command.ts';
 import { type ResolvedModel, resolveModel } from './modelResolver.ts';
 import { GPU_MEMORY_KEYS, type GpuMemoryRequest, parseGpuMemoryText } from './gpuMemoryGrammar.ts';
@@ -217,9 +217,9 @@ export async function computeGpuMemory(text: string, context: CommandContext): P
   }).map((row) => ({ ...row, perGpuBytes: row.perGpuBytes * usableShare, headroomBytes: row.usableBytes - row.perGpuBytes * usableShare }));
   const fits = chosenGpu ? [...rows.filter((r) => r.gpuId === chosenGpu.id), ...rows.filter((r) => r.gpuId !== chosenGpu.id)] : rows;
 
-  // the estimate models PyTorch on CUDA/ROCm; TPUs and AWS Neuron chips are listed but need their own stack
-  const runsPyTorch = new Set(gpus.filter((g) => g.vendor === 'nvidia' || g.vendor === 'amd').map((g) => g.id));
-  const candidates = fits.filter((f) => f.count !== null && (chosenGpu ? f.gpuId === chosenGpu.id : runsPyTorch.has(f.gpuId)));
+  // TPUs and AWS Neuron chips are listed but need their own stack
+  const pytorchGpus = new Set(gpus.filter(runsPyTorch).map((g) => g.id));
+  const candidates = fits.filter((f) => f.count !== null && (chosenGpu ? f.gpuId === chosenGpu.id : pytorchGpus.has(f.gpuId)));
   const offers = candidates
     .flatMap((f) => f.offers.map((o) => ({ ...o, gpuName: f.gpuName, gpus: f.count! })));
   const cheapest = offers.reduce<(typeof offers)[number] | null>((best, o) => (!best || o.onDemandPerHour < best.onDemandPerHour ? o : best), null);
@@ -255,7 +255,7 @@ export async function computeGpuMemory(text: string, context: CommandContext): P
     assumptions,
     method: estimate.method,
   };
-  return { summary: summarize(base, chosenGpu ? fits.slice(0, 1) : fits.filter((f) => runsPyTorch.has(f.gpuId))), ...base };
+  return { summary: summarize(base, chosenGpu ? fits.slice(0, 1) : fits.filter((f) => pytorchGpus.has(f.gpuId))), ...base };
 }
 
 function assumptionsFor(request: GpuMemoryRequest, s: MemoryScenario, model: ResolvedModel, e: MemoryEstimate): string[] {

@@ -12,33 +12,40 @@ const GRAMMAR: PlanGrammar = { words: true, keys: { cloud: 'cloud', region: 'reg
 
 const perGpu = (p: InstancePrice, hourly: number | null) => (hourly === null ? null : hourly / p.gpuCount);
 
-interface LiveOutcome { changed: boolean; instances: Set<InstancePrice>; notes: string[]; tables: PlanTable[] }
+interface LiveOutcome {
+  /** the offers, AWS ones at their live price where it was found */
+  offers: InstancePrice[];
+  /** the offers priced live */
+  live: Set<InstancePrice>;
+  notes: string[];
+  tables: PlanTable[];
+}
 
 /**
  * Replaces AWS on-demand prices with the Price List API's, and adds Compute Engine's per-GPU SKU
  * prices, when credentials allow. Failures leave the catalog's prices and say so.
  */
 async function livePrices(offers: InstancePrice[], context: CommandContext, gcpRegion: string | undefined, gpuIds: Set<string>, cloud?: Cloud): Promise<LiveOutcome> {
-  const outcome: LiveOutcome = { changed: false, instances: new Set(), notes: [], tables: [] };
+  const outcome: LiveOutcome = { offers, live: new Set(), notes: [], tables: [] };
   const live = context.livePrices;
   if (!live?.enabled) return outcome;
   if (live.settings.aws && cloud !== 'gcp' && cloud !== 'azure') {
-    const aws = offers.filter((p) => p.cloud === 'aws');
-    const answers = await Promise.allSettled(aws.map((p) => live.awsOnDemand(p.instance, p.region)));
     const failures: string[] = [];
-    answers.forEach((answer, i) => {
-      const offer = aws[i]!;
-      if (answer.status === 'rejected') failures.push(`${offer.instance}: ${(answer.reason as Error).message}`);
-      else if (answer.value.value !== null) {
-        const index = offers.indexOf(offer);
-        const updated = { ...offer, onDemandPerHour: answer.value.value, asOf: answer.value.fetchedAt.slice(0, 10) };
-        offers[index] = updated;
-        outcome.instances.add(updated);
-        outcome.changed = true;
+    outcome.offers = await Promise.all(offers.map(async (offer) => {
+      if (offer.cloud !== 'aws') return offer;
+      try {
+        const price = await live.awsOnDemand(offer.instance, offer.region);
+        if (price.value === null) return offer;
+        const updated = { ...offer, onDemandPerHour: price.value, asOf: price.fetchedAt.slice(0, 10) };
+        outcome.live.add(updated);
+        return updated;
+      } catch (error) {
+        failures.push(`${offer.instance}: ${(error as Error).message}`);
+        return offer;
       }
-    });
-    if (outcome.instances.size) {
-      const fetched = [...outcome.instances].map((p) => p.asOf).sort()[0];
+    }));
+    if (outcome.live.size) {
+      const fetched = [...outcome.live].map((p) => p.asOf).sort()[0];
       outcome.notes.push(`AWS on-demand: AWS Price List API (fetched ${fetched}, cached a day); spot from the catalog.`);
     }
     if (failures.length) outcome.notes.push(`Live AWS prices unavailable (${failures[0]}); catalog prices shown for those instances.`);
@@ -77,16 +84,14 @@ export async function computeGpuPrice(text: string, context: CommandContext): Pr
   }
   const ids = new Set(gpus.map((g) => g.id));
   const key = (p: InstancePrice) => (bySpot ? perGpu(p, p.spotPerHour) ?? Infinity : p.onDemandPerHour / p.gpuCount);
-  const offers = catalogs.prices
-    .filter((p) => ids.has(p.gpuId) && (!cloud || p.cloud === cloud) && (!region || p.region === region))
-    .sort((a, b) => key(a) - key(b) || a.gpuCount - b.gpuCount);
+  const listed = catalogs.prices.filter((p) => ids.has(p.gpuId) && (!cloud || p.cloud === cloud) && (!region || p.region === region));
   const label = asked ? `${asked.instance}'s ${gpus[0]!.name}` : gpus.map((g) => g.name).join(' / ');
-  if (!offers.length) {
+  if (!listed.length) {
     args.fail(`no instance with ${label} is priced in the catalog${cloud ? ` on ${cloud}` : ''}${region ? ` in ${region}` : ''}; drop cloud= or region= to see every offer`);
   }
 
-  const live = await livePrices(offers, context, region ?? offers.find((p) => p.cloud === 'gcp')?.region, ids, cloud);
-  if (live.changed) offers.sort((a, b) => key(a) - key(b) || a.gpuCount - b.gpuCount);
+  const live = await livePrices(listed, context, region ?? listed.find((p) => p.cloud === 'gcp')?.region, ids, cloud);
+  const offers = [...live.offers].sort((a, b) => key(a) - key(b) || a.gpuCount - b.gpuCount);
   const cheapest = offers[0]!;
   // the asked-for instance as priced now (live where available)
   const instance = asked && (offers.find((p) => p.instance === asked.instance && p.region === asked.region) ?? asked);
@@ -104,10 +109,10 @@ export async function computeGpuPrice(text: string, context: CommandContext): Pr
     ? `${instance.instance}: ${hourlyPrice(instance.onDemandPerHour)} on-demand${instance.spotPerHour !== null ? `, ${hourlyPrice(instance.spotPerHour)} spot` : ''} (${instance.gpuCount} × ${gpus[0]!.name}, ${instance.cloud} ${instance.region})`
     : `${label}: from ${hourlyPrice(cheapest.onDemandPerHour / cheapest.gpuCount)} per GPU on-demand (${cheapest.instance}, ${cheapest.cloud})`;
   const spotNote = !instance && cheapestSpot ? ` · spot from ${hourlyPrice(perGpu(cheapestSpot, cheapestSpot.spotPerHour)!)} (${cheapestSpot.instance})` : '';
-  const asOf = [...new Set(offers.filter((p) => !live.instances.has(p)).map((p) => p.asOf))].sort().join(', ');
+  const asOf = [...new Set(offers.filter((p) => !live.live.has(p)).map((p) => p.asOf))].sort().join(', ');
   const pricesNote = [
     ...live.notes,
-    asOf ? `${live.instances.size ? 'Other prices' : 'Prices'}: bundled catalog config/prices.yaml, as of ${asOf}. Verify on the provider's page before committing a budget.` : '',
+    asOf ? `${live.live.size ? 'Other prices' : 'Prices'}: bundled catalog config/prices.yaml, as of ${asOf}. Verify on the provider's page before committing a budget.` : '',
   ].filter(Boolean).join(' ');
   return {
     command: 'gpu-price', input: text, summary: `${lead}${spotNote}`, figures,

@@ -21,6 +21,11 @@ const NOISE_WORD = /^(tokens?|samples?|requests?|reqs?|gpus?|instances?|nodes?)$
 
 interface Value { token: string; text: string }
 
+function positive(key: string, value: number): number {
+  if (!(value > 0)) throw new QuantityError(`${key} must be more than zero`);
+  return value;
+}
+
 export class PlanArgs {
   readonly words: string[] = [];
   private readonly values = new Map<string, Value>();
@@ -116,20 +121,12 @@ export class PlanArgs {
 
   /** a positive count with k/m/b/t suffixes: `tokens=1.5T` */
   count(key: string): number | undefined {
-    return this.read(key, (t) => {
-      const value = parseQuantity(t);
-      if (!(value > 0)) throw new QuantityError(`${key} must be more than zero`);
-      return value;
-    });
+    return this.read(key, (t) => positive(key, parseQuantity(t)));
   }
 
-  /** a plain positive number: `price=3`, `price=$3` */
+  /** a plain positive number, with a dollar sign or "/h" allowed: `price=3`, `price=$3/h` */
   number(key: string): number | undefined {
-    return this.read(key, (t) => {
-      const value = parseQuantity(t.replace(/^\$/, '').replace(/\/(h|hr|hour)$/i, ''));
-      if (!(value > 0)) throw new QuantityError(`${key} must be more than zero`);
-      return value;
-    });
+    return this.read(key, (t) => positive(key, parseQuantity(t.replace(/^\$/, '').replace(/\/(h|hr|hour)$/i, ''))));
   }
 
   measure(key: string, dimension: Dimension, bareUnit: string): number | undefined {

@@ -8,9 +8,9 @@ import {
   DECODE_BANDWIDTH_EFFICIENCY, type DecodeShape, decodeStepSeconds, largestBatch, prefillSeconds, requestsPerSecond, SERVING_MFU,
 } from '../src/calc/serving.ts';
 import type { Catalogs } from '../src/catalogs/catalogs.ts';
-import { findGpuFamily, type InstancePrice } from '../src/catalogs/hardware.ts';
+import { type InstancePrice, runsPyTorch } from '../src/catalogs/hardware.ts';
 import { count, duration, hourlyPrice, money, percent } from '../src/present/format.ts';
-import { cloudArg, instanceArg } from './catalogArgs.ts';
+import { cloudArg, gpuFamilyArg, instanceArg } from './catalogArgs.ts';
 import type { Command, CommandContext } from './command.ts';
 import { servingCapacity } from './gpuMemory.ts';
 import { type ResolvedModel, resolveModel } from './modelResolver.ts';
@@ -43,16 +43,19 @@ interface Candidate {
   monthly: number;
 }
 
-function shapeFor(model: ResolvedModel, capacity: NonNullable<ReturnType<typeof servingCapacity>>, gpuBandwidth: number, gpuFlops: number, gpus: number, averageContext: number): DecodeShape {
-  const breakdown = parameterBreakdown(model.arch);
+function shapeFor(model: ResolvedModel, expertShare: number, capacity: NonNullable<ReturnType<typeof servingCapacity>>, gpuBandwidth: number, gpuFlops: number, gpus: number, averageContext: number): DecodeShape {
   return {
     perGpuWeightBytes: capacity.perGpuWeightBytes,
-    expertShare: breakdown.experts / breakdown.total,
+    expertShare,
     expertsPerToken: model.arch.moe?.topK ?? 0,
     experts: model.arch.moe?.experts ?? 0,
     perGpuKvBytesPerToken: capacity.perGpuKvBytesPerToken,
     averageContext, pipeline: capacity.pipeline, gpuBandwidth, gpuFlops, gpus, activeParams: model.activeParams,
   };
+}
+
+function monthAssumption(monthHours: number): string {
+  return `a month is ${monthHours} h${monthHours === HOURS_PER_MONTH ? ' (365 days × 24 ÷ 12); month=30d for a 30-day month' : ''}`;
 }
 
 function monthlyOf(price: InstancePrice, replicas: number, monthHours: number): number {
@@ -85,7 +88,7 @@ function idleOnly(args: PlanArgs, catalogs: Catalogs, input: string, monthHours:
   }
   return {
     command: 'serve-cost', input, summary, figures, rows, tables: [],
-    assumptions: [`a month is ${monthHours} h${monthHours === HOURS_PER_MONTH ? ' (365 days × 24 ÷ 12); month=30d for a 30-day month' : ''}`, 'on-demand price; an endpoint bills every hour it is up, busy or not'],
+    assumptions: [monthAssumption(monthHours), 'on-demand price; an endpoint bills every hour it is up, busy or not'],
     method, prices: `Prices: config/prices.yaml, as of ${instance.asOf}; Linux, per hour, before tax.`,
   };
 }
@@ -108,26 +111,25 @@ export async function computeServeCost(text: string, context: CommandContext): P
   const latency = args.measure('latency', 'time', 'ms') ?? DEFAULTS.latencySeconds;
   const target = args.fraction('target') ?? DEFAULTS.target;
   const instance = instanceArg(args, catalogs);
-  const gpuName = args.text('gpu');
-  const gpuIds = gpuName ? findGpuFamily(catalogs.gpus, gpuName).map((g) => g.id) : undefined;
-  if (gpuName && !gpuIds!.length) args.fail(`gpu=${gpuName} is not in the GPU catalog; known: ${catalogs.gpus.map((g) => g.id).join(', ')}`);
+  const gpuIds = gpuFamilyArg(args, catalogs)?.map((g) => g.id);
   const cloud = cloudArg(args);
   const region = args.text('region');
   const fixedReplicas = args.integer('instances');
   if (fixedReplicas !== undefined && requestsPerSecondAvg !== undefined) args.fail(`${args.token('instances')} and ${args.token('requests')}: give one; burnrate sizes replicas from requests`);
 
-  // vLLM and the estimate model CUDA and ROCm GPUs; TPUs and Neuron chips need their own stacks
-  const pytorchGpus = new Set(catalogs.gpus.filter((g) => g.vendor === 'nvidia' || g.vendor === 'amd').map((g) => g.id));
+  const pytorchGpus = new Set(catalogs.gpus.filter(runsPyTorch).map((g) => g.id));
   const pool = instance ? [instance] : catalogs.prices.filter((p) => pytorchGpus.has(p.gpuId)
     && (!gpuIds || gpuIds.includes(p.gpuId)) && (!cloud || p.cloud === cloud) && (!region || p.region === region));
   const averageContext = tokensIn + tokensOut / 2;
   const peakRps = requestsPerSecondAvg === undefined ? undefined : requestsPerSecondAvg * peak;
+  const breakdown = parameterBreakdown(model.arch);
+  const expertShare = breakdown.experts / breakdown.total;
 
   const candidates: Candidate[] = pool.flatMap((price) => {
     const gpu = catalogs.gpus.find((g) => g.id === price.gpuId)!;
     const capacity = servingCapacity(model, precision, tokensIn + tokensOut, gpu, price.gpuCount);
     if (!capacity) return [];
-    const shape = shapeFor(model, capacity, gpu.memoryBandwidth, gpu.bf16Flops, price.gpuCount, averageContext);
+    const shape = shapeFor(model, expertShare, capacity, gpu.memoryBandwidth, gpu.bf16Flops, price.gpuCount, averageContext);
     const maxBatch = Math.min(MAX_BATCH, Math.floor(capacity.kvCacheTokens / (tokensIn + tokensOut)));
     const batch = largestBatch(shape, maxBatch, latency);
     const servedBatch = batch ?? 1;
@@ -165,26 +167,28 @@ export async function computeServeCost(text: string, context: CommandContext): P
   const assumptions = [
     `${tokensIn} prompt and ${tokensOut} output tokens per request${args.has('tokens_in') || args.has('tokens_out') ? '' : ' (set tokens_in= tokens_out=)'}`,
     `latency target ${duration(latency)} per output token${args.has('latency') ? '' : ' (set latency=)'}`,
-    `a month is ${monthHours} h${monthHours === HOURS_PER_MONTH ? ' (365 days × 24 ÷ 12); month=30d for a 30-day month' : ''}; on-demand, always on`,
+    `${monthAssumption(monthHours)}; on-demand, always on`,
   ];
   if (model.assumedArchitecture) assumptions.push(model.assumedArchitecture);
   let summary: string;
-  if (peakRps !== undefined && requestsPerSecondAvg !== undefined) {
+  if (requestsPerSecondAvg !== undefined && peakRps !== undefined) {
     const perMonth = requestsPerSecondAvg * monthHours * 3600;
     const utilization = requestsPerSecondAvg / (best.replicas * best.requestsPerSecond);
+    const perThousand = (best.monthly / perMonth) * 1000;
+    const perMillionTokens = (best.monthly / (perMonth * (tokensIn + tokensOut))) * 1e6;
+    const idle = best.monthly * (1 - utilization);
     Object.assign(figures, {
-      requestsPerMonth: { value: perMonth, unit: 'count' }, perThousandRequests: { value: (best.monthly / perMonth) * 1000, unit: 'USD' },
-      perMillionTokens: { value: (best.monthly / (perMonth * (tokensIn + tokensOut))) * 1e6, unit: 'USD' },
-      averageUtilization: { value: utilization * 100, unit: '%' }, idle: { value: best.monthly * (1 - utilization), unit: 'USD' },
+      requestsPerMonth: { value: perMonth, unit: 'count' }, perThousandRequests: { value: perThousand, unit: 'USD' },
+      perMillionTokens: { value: perMillionTokens, unit: 'USD' }, averageUtilization: { value: utilization * 100, unit: '%' }, idle: { value: idle, unit: 'USD' },
     });
     rows.splice(1, 0, ['Traffic', `${count(requestsPerSecondAvg * 86400)} requests/day, peak ${peak}× → ${peakRps.toFixed(2)} req/s at peak`]);
     rows.push(
-      ['Per 1K requests', money((best.monthly / perMonth) * 1000)],
-      ['Per 1M tokens', money((best.monthly / (perMonth * (tokensIn + tokensOut))) * 1e6)],
-      ['Average utilization', `${percent(utilization)} (idle capacity ${money(best.monthly * (1 - utilization))} a month)`],
+      ['Per 1K requests', money(perThousand)],
+      ['Per 1M tokens', money(perMillionTokens)],
+      ['Average utilization', `${percent(utilization)} (idle capacity ${money(idle)} a month)`],
     );
     method.push(`replicas = ⌈peak req/s ÷ (req/s per replica × ${percent(target)} target utilization)⌉ = ⌈${peakRps.toFixed(2)} ÷ (${best.requestsPerSecond.toFixed(2)} × ${percent(target)})⌉ = ${best.replicas}`);
-    summary = `${money(best.monthly)}/month on ${best.replicas} × ${best.price.instance} · ${money((best.monthly / perMonth) * 1000)} per 1K requests`;
+    summary = `${money(best.monthly)}/month on ${best.replicas} × ${best.price.instance} · ${money(perThousand)} per 1K requests`;
   } else {
     const perDay = best.requestsPerSecond * target * 86400 * best.replicas;
     figures.capacityPerDay = { value: perDay, unit: 'requests/day' };

@@ -1,9 +1,10 @@
 // /storage-throughput: can storage keep the GPUs fed? Sustained read from samples or tokens per
 // GPU, prefetch headroom, checkpoint write bandwidth, IOPS, and which storage tiers meet it.
-import { DEFAULT_MFU } from '../src/calc/training.ts';
+import { DEFAULT_MFU, tokensTrained } from '../src/calc/training.ts';
 import { findGpu } from '../src/catalogs/hardware.ts';
 import type { StorageTier } from '../src/catalogs/storage.ts';
 import { bandwidth, bytes as formatBytes, count, duration, percent } from '../src/present/format.ts';
+import { gpuFamilyArg } from './catalogArgs.ts';
 import type { Command, CommandContext } from './command.ts';
 import { type ResolvedModel, resolveModel } from './modelResolver.ts';
 import { PlanArgs, type PlanGrammar } from './planGrammar.ts';
@@ -77,10 +78,9 @@ export async function computeStorageThroughput(text: string, context: CommandCon
     let tokenRate = tokensPerSecond;
     if (tokenRate === undefined) {
       if (!model) args.fail('give samples= and sample=, or tokens= per GPU per second, or a model to derive its training tokens/s');
-      const gpu = findGpu(catalogs.gpus, args.text('gpu') ?? 'h100');
-      if (!gpu) args.fail(`gpu=${args.text('gpu')} is not in the GPU catalog; known: ${catalogs.gpus.map((g) => g.id).join(', ')}`);
+      const gpu = gpuFamilyArg(args, catalogs)?.[0] ?? findGpu(catalogs.gpus, 'h100')!;
       const mfu = args.fraction('mfu') ?? DEFAULT_MFU;
-      tokenRate = (gpu.bf16Flops * mfu) / (6 * model.activeParams);
+      tokenRate = tokensTrained(1, 1, gpu.bf16Flops, mfu, model.activeParams, false);
       method.push(`tokens/s per GPU = peak × MFU ÷ (6 × N) = ${gpu.bf16Flops / 1e12} TFLOP/s × ${percent(mfu)} ÷ (6 × ${count(model.activeParams)}) = ${count(tokenRate)}`);
       if (!args.has('gpu')) assumptions.push('H100 SXM assumed for the training rate; set gpu=');
     }

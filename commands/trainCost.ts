@@ -2,10 +2,10 @@
 // or directly from GPUs × time at a catalog or given price, or from whole instances × time.
 import { type JobOffer, jobOffer, jobOffers } from '../src/calc/pricing.ts';
 import { DEFAULT_MFU, spotRework, tokensTrained, trainingFlops, trainingSeconds } from '../src/calc/training.ts';
-import { type Cloud, findGpu, findGpuFamily, type Gpu } from '../src/catalogs/hardware.ts';
+import { type Cloud, findGpu } from '../src/catalogs/hardware.ts';
 import { count, duration, flops, hourlyPrice, hours as formatHours, money, percent } from '../src/present/format.ts';
 import type { Catalogs } from '../src/catalogs/catalogs.ts';
-import { cloudArg, instanceArg } from './catalogArgs.ts';
+import { cloudArg, gpuFamilyArg, instanceArg } from './catalogArgs.ts';
 import type { Command, CommandContext } from './command.ts';
 import { type ResolvedModel, resolveModel } from './modelResolver.ts';
 import { PlanArgs, type PlanGrammar } from './planGrammar.ts';
@@ -47,15 +47,6 @@ function givenRate(pricePerGpuHour: number, gpus: number): Rate {
   return { what: `${gpus} GPUs at ${hourlyPrice(pricePerGpuHour)} per GPU`, onDemandPerHour: pricePerGpuHour * gpus, spotPerHour: null, oneYearPerHour: null, threeYearPerHour: null };
 }
 
-function gpuOrFail(args: PlanArgs, catalogs: Catalogs): Gpu[] | undefined {
-  const name = args.text('gpu');
-  if (!name) return undefined;
-  const exact = findGpu(catalogs.gpus, name);
-  const family = exact ? [exact, ...findGpuFamily(catalogs.gpus, name).filter((g) => g !== exact)] : findGpuFamily(catalogs.gpus, name);
-  if (!family.length) args.fail(`gpu=${name} is not in the GPU catalog; known: ${catalogs.gpus.map((g) => g.id).join(', ')}`);
-  return family;
-}
-
 function durationHours(args: PlanArgs): number | undefined {
   const given = (['hours', 'days', 'time'] as const).filter((k) => args.has(k));
   if (given.length > 1) args.fail(`${given.map((k) => args.token(k)).join(' and ')}: give the duration once`);
@@ -70,7 +61,7 @@ export async function computeTrainCost(text: string, context: CommandContext): P
   const tokens = args.count('tokens');
   const wallHoursGiven = durationHours(args);
   const instance = instanceArg(args, catalogs);
-  const gpuFamily = gpuOrFail(args, catalogs);
+  const gpuFamily = gpuFamilyArg(args, catalogs);
   const cloud = cloudArg(args);
   const region = args.text('region');
   const price = args.number('price');

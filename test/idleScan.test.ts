@@ -5,7 +5,7 @@ import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import type { EndpointUsage, GpuInstanceUsage } from '../src/digest/gpuUtilization.ts';
 import { runScan, scanAsPlan } from '../src/scan/scanJob.ts';
 import { idleFindings } from '../src/scan/idleFindings.ts';
-import { scanCli } from '../src/runtime/scanCli.ts';
+import { scanCli } from '../src/runtime/reportCli.ts';
 import { type FakeAws, startFakeEc2CloudWatch } from './support/fakeEc2CloudWatch.ts';
 
 const prices = bundledCatalogs().prices;

@@ -7,7 +7,7 @@ import { demoAccount } from '../src/digest/demoAccount.ts';
 import { digestAsPlan } from '../src/digest/digestPresentation.ts';
 import { addDays, lastFullWeek } from '../src/digest/period.ts';
 import { BASELINE_DAYS, buildWeeklyDigest, digestQuery, weeklyDigest } from '../src/digest/weeklyDigest.ts';
-import { digestCli } from '../src/runtime/digestCli.ts';
+import { digestCli } from '../src/runtime/reportCli.ts';
 import { type Block, MAX_BLOCKS, splitMessage } from '../src/slack/blockLimits.ts';
 import { planBlocks } from '../src/slack/planBlocks.ts';
 

@@ -96,13 +96,20 @@ export function findGpu(gpus: Gpu[], name: string): Gpu | undefined {
   return gpus.find((g) => [g.id, g.name, ...g.aliases].some((n) => squash(n) === wanted));
 }
 
-/** Every variant a name can mean: `a100` is the 40 GB and the 80 GB part; `a100-40` only the first. */
+/**
+ * Every variant a name can mean, the one the name or an alias names exactly first: `h100` is the SXM
+ * part first, then PCIe and NVL; `a100` is the 80 GB and the 40 GB part; `a100-40` only the latter.
+ */
 export function findGpuFamily(gpus: Gpu[], name: string): Gpu[] {
   const dashed = (s: string) => s.toLowerCase().replace(/[\s_]+/g, '-');
   const wanted = dashed(name);
   const member = (s: string) => s === wanted || s.startsWith(`${wanted}-`);
-  const family = gpus.filter((g) => member(g.id) || member(dashed(g.name)));
-  if (family.length) return family;
   const exact = findGpu(gpus, name);
-  return exact ? [exact] : [];
+  const family = gpus.filter((g) => g !== exact && (member(g.id) || member(dashed(g.name))));
+  return exact ? [exact, ...family] : family;
+}
+
+/** The accelerators PyTorch and vLLM run on as the estimates model them (CUDA and ROCm); TPUs and Neuron chips need their own stacks. */
+export function runsPyTorch(gpu: Gpu): boolean {
+  return gpu.vendor === 'nvidia' || gpu.vendor === 'amd';
 }

@@ -18,6 +18,7 @@ const ENDPOINTS: EndpointUsage[] = [
 
 export const demoUtilization: UtilizationSource = {
   name: 'demo account',
+  demo: true,
   async gpuInstances() {
     return FLEET.map((instance) => ({ ...instance }));
   },

@@ -62,9 +62,7 @@ export async function runDigest(
   const source = await digestCostSource(settings, env);
   const utilization = await utilizationSource(settings, env);
   try {
-    const digest = await weeklyDigest(source, period, settings.group_by, now, utilization && { source: utilization, prices: bundledCatalogs().prices });
-    if (!utilization) digest.notes.push('GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances');
-    return digestAsPlan(digest);
+    return digestAsPlan(await weeklyDigest(source, period, settings.group_by, now, { source: utilization, prices: bundledCatalogs().prices }));
   } catch (error) {
     if (!(error instanceof CostSourceError)) throw error;
     const summary = `Cloud cost ${period.week.isoWeek}: ${source.name} unavailable (${error.message})`;

@@ -34,7 +34,8 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
   const { week } = d.period;
   const title = `${d.demo ? '[demo data] ' : ''}Cloud cost ${week.isoWeek} (${weekLabel(week.days)})`;
   const summary = `${title}: ${usd(d.total)}, ${change(d.total, d.previousTotal)} vs the week before`;
-  const notes: string[] = [];
+  const notes = d.anomalies.map((a) =>
+    `Anomaly: ${dayLabel(a.date)} cost ${usd(a.cost)}, above its 4-week baseline of ${usd(a.baselineMean)} ± ${usd(a.baselineSd)} by more than 3σ; most of it ${a.topService}`);
   const rows: [string, string][] = [
     [week.isoWeek, usd(d.total)],
     [d.period.previous.isoWeek, usd(d.previousTotal)],
@@ -52,12 +53,12 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
     {
       title: 'What moved',
       header: ['Service', week.isoWeek, 'Change'],
-      rows: [...d.increases, ...d.decreases].map((l) => [l.name, usd(l.cost), change(l.cost, l.previous)]),
+      rows: lineRows([...d.increases, ...d.decreases], null),
     },
     ...(d.usageTypeMoves.length ? [{
       title: 'Usage types that moved most',
       header: ['Usage type', week.isoWeek, 'Change'],
-      rows: d.usageTypeMoves.map((l) => [l.name, usd(l.cost), change(l.cost, l.previous)]),
+      rows: lineRows(d.usageTypeMoves, null),
     }] : []),
     { title: `By ${d.groupBy}`, header: [d.groupBy, week.isoWeek, 'Change'], rows: lineRows(d.groups, d.otherGroups) },
   ];
@@ -110,8 +111,6 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
     ]),
   });
 
-  notes.unshift(...d.anomalies.map((a) =>
-    `Anomaly: ${dayLabel(a.date)} cost ${usd(a.cost)}, above its 4-week baseline of ${usd(a.baselineMean)} ± ${usd(a.baselineSd)} by more than 3σ; most of it ${a.topService}`));
   if (d.days.some((day) => day.provisional)) notes.push('* provisional: billing data for the last 48 hours is still settling');
   if (d.demo) notes.push('Demo data: no AWS credentials are configured, so the digest shows the bundled demo account');
   notes.push(...d.notes);

@@ -1,5 +1,6 @@
 // How much of the GPU time paid for was used: per GPU instance, the hours it reported and its GPU
 // utilization (the busiest GPU of the machine, hour by hour), priced from the catalog.
+import { CostSourceError } from './costData.ts';
 
 export interface GpuInstanceUsage {
   instanceId: string;
@@ -36,8 +37,42 @@ export interface EndpointUsage {
 
 export interface UtilizationSource {
   name: string;
+  /** the bundled demo fleet, not a real account */
+  demo?: boolean;
   gpuInstances(start: string, end: string): Promise<GpuInstanceUsage[]>;
   endpoints(start: string, end: string): Promise<EndpointUsage[]>;
+}
+
+export interface UtilizationReading {
+  instances: GpuInstanceUsage[];
+  endpoints: EndpointUsage[];
+  /** what could not be read, and why */
+  notes: string[];
+  demo: boolean;
+}
+
+/**
+ * Reads instances and endpoints at once. A part the source cannot answer (a CostSourceError) leaves
+ * a note and an empty list; no source at all (credentials but no region) says what to set.
+ */
+export async function readUtilization(source: UtilizationSource | undefined, start: string, end: string): Promise<UtilizationReading> {
+  if (!source) {
+    return { instances: [], endpoints: [], notes: ['GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'], demo: false };
+  }
+  const notes: string[] = [];
+  const read = async <T>(what: string, work: Promise<T[]>): Promise<T[]> => {
+    try {
+      return await work;
+    } catch (error) {
+      if (!(error instanceof CostSourceError)) throw error;
+      notes.push(`${what} (${source.name}): unavailable (${error.message})`);
+      return [];
+    }
+  };
+  const [instances, endpoints] = await Promise.all([
+    read('EC2 GPU instances', source.gpuInstances(start, end)), read('SageMaker endpoints', source.endpoints(start, end)),
+  ]);
+  return { instances, endpoints, notes, demo: source.demo === true };
 }
 
 /** Summarizes an hourly series of "busiest GPU" percentages. */

@@ -1,8 +1,8 @@
 // The weekly digest as figures: totals and change, what moved, by team, GPU spend, anomalies and
 // the month-end view. Pure: cost data in, digest out; rendering happens elsewhere.
 import type { InstancePrice } from '../catalogs/hardware.ts';
-import { type CostData, type CostQuery, type CostSource, CostSourceError, type Forecast, type MicroUsd, toMicro } from './costData.ts';
-import type { EndpointUsage, GpuInstanceUsage, UtilizationSource } from './gpuUtilization.ts';
+import { type CostData, type CostQuery, type CostSource, type Forecast, type MicroUsd, toMicro } from './costData.ts';
+import { type EndpointUsage, type GpuInstanceUsage, readUtilization, type UtilizationSource } from './gpuUtilization.ts';
 import { addDays, type DigestPeriod, isProvisional } from './period.ts';
 
 /** A day is anomalous above its 4-week baseline's mean + 3 standard deviations. */
@@ -97,15 +97,22 @@ function topAndRest(all: Line[], label: string): { top: Line[]; rest: Line | nul
   return { top, rest: others.length ? { name: `${others.length} other ${label}`, cost: sum(others.map((l) => l.cost)), previous: sum(others.map((l) => l.previous)) } : null };
 }
 
-/** The two largest increases and the largest decrease, by amount moved. */
-function largestMoves(all: Line[]): Line[] {
+/** The largest increases and the largest decreases, by amount moved, biggest first. */
+function largestMoves(all: Line[], increases: number, decreases: number): { up: Line[]; down: Line[] } {
   const byDelta = [...all].sort((a, b) => (b.cost - b.previous) - (a.cost - a.previous));
-  return [...byDelta.filter((l) => l.cost > l.previous).slice(0, 2), ...byDelta.filter((l) => l.cost < l.previous).reverse().slice(0, 1)];
+  return {
+    up: byDelta.filter((l) => l.cost > l.previous).slice(0, increases),
+    down: byDelta.filter((l) => l.cost < l.previous).reverse().slice(0, decreases),
+  };
 }
 
-function anomalies(data: CostData, period: DigestPeriod): Anomaly[] {
+function dailyTotals(data: CostData): Map<string, MicroUsd> {
   const daily = new Map<string, MicroUsd>();
   for (const u of data.usage) daily.set(u.date, (daily.get(u.date) ?? 0) + u.cost);
+  return daily;
+}
+
+function anomalies(data: CostData, daily: Map<string, MicroUsd>, period: DigestPeriod): Anomaly[] {
   const found: Anomaly[] = [];
   for (const date of period.week.days) {
     const baseline = Array.from({ length: BASELINE_DAYS }, (_, i) => daily.get(addDays(date, -(i + 1)))).filter((c): c is number => c !== undefined);
@@ -124,8 +131,10 @@ function anomalies(data: CostData, period: DigestPeriod): Anomaly[] {
 export function buildWeeklyDigest(data: CostData, period: DigestPeriod, groupBy: string, now: Date): WeeklyDigest {
   const services = lines(data.usage.map((u) => ({ key: u.service, date: u.date, cost: u.cost })), period);
   const groups = lines(data.usage.map((u) => ({ key: u.group || `(no ${groupBy})`, date: u.date, cost: u.cost })), period);
-  const byDate = (date: string) => sum(data.usage.filter((u) => u.date === date).map((u) => u.cost));
-  const moved = [...services].sort((a, b) => (b.cost - b.previous) - (a.cost - a.previous));
+  const daily = dailyTotals(data);
+  const byDate = (date: string) => daily.get(date) ?? 0;
+  const moved = largestMoves(services, 3, 3);
+  const usageTypeMoves = largestMoves(lines((data.usageTypes ?? []).map((u) => ({ key: u.usageType, date: u.date, cost: u.cost })), period), 2, 1);
   const inWeek = (d: { date: string }) => d.date >= period.week.start && d.date < period.week.end;
   const adjustments = (kind: 'credit' | 'refund' | 'tax') => sum(data.adjustments.filter((a) => a.kind === kind && inWeek(a)).map((a) => a.cost));
   const gpuLines = new Map<string, Line & { hours: number }>();
@@ -145,12 +154,10 @@ export function buildWeeklyDigest(data: CostData, period: DigestPeriod, groupBy:
     credits: adjustments('credit'), refunds: adjustments('refund'), tax: adjustments('tax'),
     days: period.week.days.map((date, i) => ({ date, cost: byDate(date), previous: byDate(period.previous.days[i]!), provisional: isProvisional(date, now) })),
     services: serviceSplit.top, otherServices: serviceSplit.rest,
-    increases: moved.filter((l) => l.cost > l.previous).slice(0, 3),
-    decreases: moved.filter((l) => l.cost < l.previous).reverse().slice(0, 3),
-    usageTypeMoves: largestMoves(lines((data.usageTypes ?? []).map((u) => ({ key: u.usageType, date: u.date, cost: u.cost })), period)),
+    increases: moved.up, decreases: moved.down, usageTypeMoves: [...usageTypeMoves.up, ...usageTypeMoves.down],
     groups: groupSplit.top, otherGroups: groupSplit.rest,
     gpu: [...gpuLines.values()].sort((a, b) => b.cost - a.cost),
-    anomalies: anomalies(data, period), forecast: data.forecast, requests: data.requests, notes: data.notes ?? [],
+    anomalies: anomalies(data, daily, period), forecast: data.forecast, requests: data.requests, notes: data.notes ?? [],
   };
 }
 
@@ -159,24 +166,18 @@ export function digestQuery(period: DigestPeriod, groupBy: string): CostQuery {
   return { start: addDays(period.week.start, -BASELINE_DAYS), end: period.week.end, today: period.today, groupBy };
 }
 
-export interface UtilizationInput { source: UtilizationSource; prices: InstancePrice[] }
+export interface UtilizationInput { source: UtilizationSource | undefined; prices: InstancePrice[] }
 
 export async function weeklyDigest(source: CostSource, period: DigestPeriod, groupBy: string, now: Date, utilization?: UtilizationInput): Promise<WeeklyDigest> {
-  const settle = <T>(work: Promise<T> | undefined) => work?.then((value) => ({ value }), (error: unknown) => ({ error }));
-  const { start, end } = period.week;
-  const [data, instances, endpoints] = await Promise.all([
+  const [data, reading] = await Promise.all([
     source.costs(digestQuery(period, groupBy)),
-    settle(utilization?.source.gpuInstances(start, end)),
-    settle(utilization?.source.endpoints(start, end)),
+    utilization && readUtilization(utilization.source, period.week.start, period.week.end),
   ]);
   const digest = buildWeeklyDigest(data, period, groupBy, now);
-  const unavailable = (what: string, error: unknown) => {
-    if (!(error instanceof CostSourceError)) throw error;
-    digest.notes.push(`${what} (${utilization!.source.name}): unavailable (${error.message})`);
-  };
-  if (instances && 'value' in instances) digest.utilization = priceUtilization(instances.value, utilization!.prices);
-  else if (instances) unavailable('GPU utilization', instances.error);
-  if (endpoints && 'value' in endpoints) digest.endpoints = priceEndpoints(endpoints.value, utilization!.prices);
-  else if (endpoints) unavailable('SageMaker endpoints', endpoints.error);
+  if (reading) {
+    digest.utilization = priceUtilization(reading.instances, utilization!.prices);
+    digest.endpoints = priceEndpoints(reading.endpoints, utilization!.prices);
+    digest.notes.push(...reading.notes);
+  }
   return digest;
 }

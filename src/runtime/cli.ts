@@ -7,10 +7,8 @@ import { COMMANDS, findCommand } from '../../commands/index.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { LivePriceError, LivePrices, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
-import { digestCli } from './digestCli.ts';
 import { renderGpuMemoryText } from './gpuMemoryText.ts';
 import { renderPlanText } from './planText.ts';
-import { scanCli } from './scanCli.ts';
 
 const TEXT_RENDERERS: Record<ResultView, (result: never) => string> = {
   'gpu-memory': (r: GpuMemoryResult) => renderGpuMemoryText(r),
@@ -58,8 +56,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.out(overview());
     return 0;
   }
-  if (name === 'digest') return digestCli(words, json, io);
-  if (name === 'scan') return scanCli(words, json, io);
+  if (name === 'digest' || name === 'scan') {
+    // the reports bring the cloud sources and the scheduler; a calculator's answer never loads them
+    const reports = await import('./reportCli.ts');
+    return (name === 'digest' ? reports.digestCli : reports.scanCli)(words, json, io);
+  }
   const command = findCommand(name);
   if (!command) {
     io.err(`burnrate: unknown command "${name}"\n\n${overview()}`);

@@ -2,8 +2,7 @@
 // it with the total monthly waste first. Used by /finops scan and `burnrate scan --dry-run`.
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
-import { CostSourceError } from '../digest/costData.ts';
-import type { EndpointUsage, GpuInstanceUsage } from '../digest/gpuUtilization.ts';
+import { readUtilization } from '../digest/gpuUtilization.ts';
 import { addDays, localDate } from '../digest/period.ts';
 import { utilizationSource } from '../digest/utilizationSource.ts';
 import { money } from '../present/format.ts';
@@ -51,23 +50,7 @@ export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], 
 export async function runScan(settings: { regions?: string[] }, now: Date, env: NodeJS.ProcessEnv, exclusions: Exclusions = DEFAULT_EXCLUSIONS): Promise<PlanResult> {
   const end = localDate(now, 'UTC');
   const window = { start: addDays(end, -DEFAULT_THRESHOLDS.windowDays), end };
-  const source = await utilizationSource(settings, env);
-  if (!source) {
-    return scanAsPlan({ findings: [], excluded: [] }, ['Nothing was read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'], window, false);
-  }
-  const notes: string[] = [];
-  const read = async <T>(what: string, work: Promise<T[]>): Promise<T[]> => {
-    try {
-      return await work;
-    } catch (error) {
-      if (!(error instanceof CostSourceError)) throw error;
-      notes.push(`${what} (${source.name}): unavailable (${error.message})`);
-      return [];
-    }
-  };
-  const [instances, endpoints] = await Promise.all([
-    read<GpuInstanceUsage>('EC2 GPU instances', source.gpuInstances(window.start, window.end)),
-    read<EndpointUsage>('SageMaker endpoints', source.endpoints(window.start, window.end)),
-  ]);
-  return scanAsPlan(idleFindings({ instances, endpoints }, bundledCatalogs().prices, DEFAULT_THRESHOLDS, exclusions), notes, window, source.name === 'demo account');
+  const reading = await readUtilization(await utilizationSource(settings, env), window.start, window.end);
+  const result = idleFindings({ instances: reading.instances, endpoints: reading.endpoints }, bundledCatalogs().prices, DEFAULT_THRESHOLDS, exclusions);
+  return scanAsPlan(result, reading.notes, window, reading.demo);
 }

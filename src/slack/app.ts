@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { App, type Receiver, type RespondFn, SocketModeReceiver } from '@slack/bolt';
 import type { Command, CommandContext } from '../../commands/command.ts';
 import { UsageError } from '../../commands/command.ts';
-import { COMMANDS } from '../../commands/index.ts';
+import { COMMANDS, findCommand } from '../../commands/index.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { type Block, type SlackMessage, splitMessage } from './blockLimits.ts';
 import { sendWithChartFallback } from './chartFallback.ts';
@@ -174,7 +174,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   app.action(SHARE_ACTION, async ({ action, body, ack, respond }) => {
     await ack();
     const request = parseShareRequest((action as { value?: string }).value);
-    const command = COMMANDS.find((c) => c.name === request?.command);
+    const command = request && findCommand(request.command);
     if (!command || !request) {
       log('warn', { action: SHARE_ACTION, user: body.user.id, unreadable: true });
       return;
@@ -186,7 +186,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     const [verb = 'help', ...rest] = payload.text.trim().split(/\s+/);
     const job = verb === 'digest' || verb === 'scan' ? verb : undefined;
     if (!job) {
-      const sub = COMMANDS.find((c) => c.name === verb);
+      const sub = findCommand(verb);
       const replies = sub ? await answerCommand(sub, rest.join(' '), options.context, payload.user_id, visibility) : [finopsHelp()];
       await deliver(replies, ack, respond);
       return;
