@@ -4,7 +4,7 @@ import { WebClient } from '@slack/web-api';
 import type { CommandContext } from '../../commands/command.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
-import { LivePrices, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
+import { LivePrices } from '../pricing/livePrices.ts';
 import { createSlackApp, inProcessLongWork, log } from '../slack/app.ts';
 import { sendWithChartFallback } from '../slack/chartFallback.ts';
 import { exclusionsFromSettings } from '../scan/idleFindings.ts';
@@ -29,7 +29,7 @@ function commandContext(settings: Settings, env: NodeJS.ProcessEnv): CommandCont
   const hub = hubSettingsFromEnv(env);
   return {
     catalogs: bundledCatalogs(), hub: new HuggingFaceHub({ ...hub, timeoutMs: Math.min(hub.timeoutMs, settings.file.hub_timeout_ms) }),
-    livePrices: new LivePrices(livePriceSettingsFromEnv(env)),
+    livePrices: new LivePrices(settings.livePrices),
   };
 }
 

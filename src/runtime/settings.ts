@@ -7,7 +7,7 @@ import { CatalogError, CONFIG_DIR, readYamlFile } from '../catalogs/yamlFile.ts'
 import { BILLING_TABLE } from '../digest/billingTable.ts';
 import { isValidTimeZone } from '../digest/period.ts';
 import { isValidCronExpression } from './scheduler.ts';
-import { LivePriceError, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
+import { LivePriceError, type LivePriceSettings, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -51,6 +51,8 @@ export interface Settings {
   file: FileSettings;
   /** the embedded SQLite state file (BURNRATE_STATE_FILE) */
   statePath: string;
+  /** live price sources and their timeout (BURNRATE_PRICE_TIMEOUT_MS, GCP_CLOUDBILLING_ENDPOINT) */
+  livePrices: LivePriceSettings;
 }
 
 function envCheck(env: NodeJS.ProcessEnv, name: string, test: (v: string) => boolean, how: string): string | undefined {
@@ -69,8 +71,9 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
     'must be the hex Signing Secret from Slack app settings → Basic Information → App Credentials');
   const slackApiUrl = envCheck(env, 'SLACK_API_URL', (v) => /^https?:\/\/[^\s]+\/$/.test(v),
     'must be an http(s) URL ending in a slash, e.g. https://slack.com/api/');
+  let livePrices: LivePriceSettings;
   try {
-    livePriceSettingsFromEnv(env);
+    livePrices = livePriceSettingsFromEnv(env);
   } catch (error) {
     if (error instanceof LivePriceError) throw new SettingsError(error.message);
     throw error;
@@ -101,5 +104,5 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
   else if (!signingSecret) throw new SettingsError('SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it (Basic Information → App Credentials); or set SLACK_APP_TOKEN for Socket Mode');
   else transport = { kind: 'http', port, token, signingSecret };
   const statePath = env.BURNRATE_STATE_FILE || join(process.cwd(), '.burnrate', 'state.sqlite');
-  return { transport, slackApiUrl, configPath: existsSync(configPath) ? configPath : null, file, statePath };
+  return { transport, slackApiUrl, configPath: existsSync(configPath) ? configPath : null, file, statePath, livePrices };
 }

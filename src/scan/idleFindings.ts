@@ -76,7 +76,10 @@ export function idleFindings(
   const window = `${thresholds.windowDays} days`;
   // an endpoint is idle when every variant had no calls; one idle variant beside busy ones is partly idle
   const byEndpoint = new Map<string, EndpointUsage[]>();
-  for (const e of usage.endpoints) byEndpoint.set(`${e.region ?? ''}/${e.endpointName}`, [...(byEndpoint.get(`${e.region ?? ''}/${e.endpointName}`) ?? []), e]);
+  for (const e of usage.endpoints) {
+    const key = `${e.region ?? ''}/${e.endpointName}`;
+    byEndpoint.set(key, [...(byEndpoint.get(key) ?? []), e]);
+  }
   for (const variants of byEndpoint.values()) {
     const idle = variants.filter((v) => v.invocations === 0);
     if (!idle.length) continue;
