@@ -11,7 +11,7 @@ import { priceEndpoints, priceUtilization } from '../src/digest/weeklyDigest.ts'
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import { DEFAULT_DIGEST_SETTINGS } from '../src/runtime/finopsJobs.ts';
 import { toMicro } from '../src/digest/costData.ts';
-import { type FakeAws, type FakeEndpoint, type FakeInstance, startFakeEc2CloudWatch } from './support/fakeEc2CloudWatch.ts';
+import { type FakeAws, type FakeEndpoint, type FakeInstance, startFakeAws } from './support/fakeAws.ts';
 import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
 import { demoAccount } from '../src/digest/demoAccount.ts';
 import { lastFullWeek } from '../src/digest/period.ts';
@@ -34,7 +34,7 @@ let fake: FakeAws;
 let costExplorer: FakeCostExplorer;
 
 beforeAll(async () => {
-  fake = await startFakeEc2CloudWatch(INSTANCES, ENDPOINTS);
+  fake = await startFakeAws(INSTANCES, ENDPOINTS);
   const NOW = new Date('2026-11-23T08:00:00Z');
   costExplorer = await startFakeCostExplorer({ data: await demoAccount.costs(digestQuery(lastFullWeek(NOW, 'UTC'), 'team')) });
   Object.assign(process.env, {
@@ -60,7 +60,7 @@ describe('CloudWatch GPU utilization', () => {
     expect(usage[0]).toMatchObject({ name: 'train-a', instanceType: 'p4d.24xlarge', hours: 10, averagePercent: (5 * 100 + 5 * 80) / 10, maximumPercent: 100 });
     expect(usage[1]).toMatchObject({ hours: 4, averagePercent: 2, maximumPercent: 2 });
     expect(usage[2]).toMatchObject({ hours: 0, averagePercent: null, maximumPercent: null });
-    expect(fake.ec2Requests.length).toBe(2);
+    expect(fake.ec2Requests.filter((r) => r.Action === 'DescribeInstances')).toHaveLength(2);
   });
 
   it('asks EC2 for GPU and accelerator families only, and CloudWatch for the agent\'s GPU metric, hourly, every page', async () => {
@@ -84,7 +84,7 @@ describe('CloudWatch GPU utilization', () => {
 
   it('asks CloudWatch in batches of at most 500 queries', async () => {
     const many = Array.from({ length: QUERIES_PER_REQUEST + 3 }, (_, i) => ({ instanceId: `i-${String(i).padStart(17, '0')}`, instanceType: 'g5.xlarge', gpus: [] }));
-    const big = await startFakeEc2CloudWatch(many);
+    const big = await startFakeAws(many);
     process.env.AWS_ENDPOINT_URL_EC2 = big.url;
     process.env.AWS_ENDPOINT_URL_CLOUDWATCH = big.url;
     try {
@@ -115,7 +115,7 @@ describe('SageMaker endpoints', () => {
 
   it('describes at most 10 endpoints at once, however many there are', async () => {
     const many = Array.from({ length: 40 }, (_, i) => ({ name: `model-${i}`, variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [] }));
-    const slow = await startFakeEc2CloudWatch([], many, 20);
+    const slow = await startFakeAws([], many, 20);
     process.env.AWS_ENDPOINT_URL_SAGEMAKER = slow.url;
     process.env.AWS_ENDPOINT_URL_CLOUDWATCH = slow.url;
     try {
@@ -163,7 +163,7 @@ describe('utilization in the digest', () => {
     const names = plan.tables.find((t) => /busiest GPU/.test(t.title))!.rows.map((r) => r[0]);
     expect(names).toContain('train-a (us-east-1)');
     expect(names).toContain('train-a (eu-west-1)');
-    expect(fake.ec2Requests.length).toBe(4);
+    expect(fake.ec2Requests.filter((r) => r.Action === 'DescribeInstances')).toHaveLength(4);
   });
 
   it('the demo fleet has an idle notebook machine and one without metrics', async () => {

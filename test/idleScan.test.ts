@@ -1,12 +1,17 @@
 // The idle scan: what counts as idle, the waste on each finding, the report, and the scan over the
 // real EC2, CloudWatch and SageMaker clients against loopback fakes.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import type { EndpointUsage, GpuInstanceUsage } from '../src/digest/gpuUtilization.ts';
 import { runScan, scanAsPlan } from '../src/scan/scanJob.ts';
 import { idleFindings } from '../src/scan/idleFindings.ts';
 import { scanCli } from '../src/runtime/reportCli.ts';
-import { type FakeAws, startFakeEc2CloudWatch } from './support/fakeEc2CloudWatch.ts';
+import { money } from '../src/present/format.ts';
+import { scanMessage } from '../src/slack/findingBlocks.ts';
+import { type FakeAws, startFakeAws } from './support/fakeAws.ts';
 
 const prices = bundledCatalogs().prices;
 const NOW = new Date('2026-11-23T08:00:00Z');
@@ -18,7 +23,7 @@ describe('what is idle', () => {
     const [finding] = idleFindings({ instances: [instance({ name: 'notebook' })], endpoints: [] }, prices).findings;
     expect(finding).toMatchObject({ kind: 'ec2-gpu-instance', name: 'notebook', confidence: 'high', monthlyWaste: 5.67 * 730 });
     expect(finding!.evidence).toMatch(/peak 3\.0%, average 1\.0% across 168 hourly datapoints/);
-    expect(finding!.stopEffect).toMatch(/instance-store NVMe data is lost; a Spot instance cannot be stopped/);
+    expect(finding!.stopEffect).toBe('stops the instance: EBS volumes, its ID and private IP are kept; it has no instance store, so no local data is lost; a GPU type may lack capacity when it is started again');
   });
 
   it('not a machine whose busiest GPU reached the threshold once, nor one without GPU metrics', () => {
@@ -71,8 +76,36 @@ describe('the report', () => {
   });
 
   it('the demo account has an idle endpoint and an idle notebook machine', async () => {
-    const plan = await runScan({}, NOW, {});
+    const { plan } = await runScan({}, NOW, {});
     expect(plan.summary).toMatch(/^\[demo data\] Idle GPUs and endpoints: \$5,167 a month across 2 findings$/);
+  });
+});
+
+describe('the report in Slack', () => {
+  it('groups findings by kind with their buttons, shows at most 18, and counts the rest with the command that lists them', () => {
+    const instances = Array.from({ length: 20 }, (_, k) => instance({ instanceId: `i-${k}`, name: `box-${k}`, instanceType: k % 2 ? 'g5.xlarge' : 'p4d.24xlarge' }));
+    const endpoints = Array.from({ length: 5 }, (_, k) => variant({ endpointName: `model-${k}` }));
+    const result = idleFindings({ instances, endpoints }, prices);
+    const plan = scanAsPlan(result, [], { start: '2026-11-16', end: '2026-11-23' }, false);
+    const message = scanMessage({ plan, findings: result.findings }, () => true);
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    expect(message.blocks.filter((b) => b.type === 'actions')).toHaveLength(18);
+    const titles = message.blocks.flatMap((b) => (b.type === 'section' && /^\*(EC2|SageMaker)[^*]*a month\*$/.test(b.text?.text ?? '') ? [b.text!.text] : []));
+    // the 20 machines waste more than the 5 endpoints: their kind comes first, under one title, and fills the 18
+    const ec2Waste = result.findings.filter((f) => f.kind === 'ec2-gpu-instance').reduce((s, f) => s + f.monthlyWaste!, 0);
+    expect(titles).toEqual([`*EC2 GPU instances: ${money(ec2Waste)} a month*`]);
+    const overflow = message.blocks.find((b) => b.type === 'context' && /more findings/.test(b.elements[0]!.text));
+    const restWaste = result.findings.filter((f) => f.kind === 'ec2-gpu-instance').slice(18).reduce((s, f) => s + f.monthlyWaste!, 0) + 5 * 1.408 * 730;
+    expect(overflow?.type === 'context' && overflow.elements[0]!.text).toBe(`…and 7 more findings (${money(restWaste)} a month). \`npx burnrate scan --dry-run\` lists them all.`);
+  });
+
+  it('offers no Stop on a partly idle endpoint, and only the actions approvals.actions enables', () => {
+    const result = idleFindings({ instances: [instance({})], endpoints: [variant({ variantName: 'green' }), variant({ variantName: 'blue', invocations: 9 })] }, prices);
+    const plan = scanAsPlan(result, [], { start: '2026-11-16', end: '2026-11-23' }, false);
+    const message = scanMessage({ plan, findings: result.findings }, (ref, action) => ref.kind !== 'ec2-gpu-instance' || action !== 'stop');
+    const actions = message.blocks.flatMap((b) => (b.type === 'actions' ? [b.elements.map((e) => e.action_id)] : []));
+    expect(actions).toEqual([['idle_snooze', 'idle_keep'], ['idle_snooze', 'idle_keep']]);
+    expect(JSON.stringify(message.blocks)).toContain('the endpoint\'s other variants still serve, so burnrate offers no Stop');
   });
 });
 
@@ -81,7 +114,7 @@ describe('the scan over AWS', () => {
   const savedEnv = { ...process.env };
   let fake: FakeAws;
   beforeAll(async () => {
-    fake = await startFakeEc2CloudWatch(
+    fake = await startFakeAws(
       [
         { instanceId: 'i-0aaaaaaaaaaaaaaa1', instanceType: 'p4d.24xlarge', name: 'busy', gpus: [hours(168, 2), hours(168, 90)] },
         { instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [hours(168, 1)] },
@@ -106,7 +139,7 @@ describe('the scan over AWS', () => {
   });
 
   it('finds the forgotten machine (its busiest GPU, not the average of two) and the endpoint nobody calls', async () => {
-    const plan = await runScan({ regions: ['us-east-1'] }, NOW, process.env);
+    const { plan } = await runScan({ regions: ['us-east-1'] }, NOW, process.env);
     const found = plan.tables.flatMap((t) => t.rows.map((r) => r[0]));
     expect(found.sort()).toEqual(['agentless', 'forgotten', 'old-model']);
     expect(plan.figures.monthlyWaste!.value).toBeCloseTo(1.01 * 730 + 1.515 * 2 * 730 + 0.8 * 730, 6);
@@ -119,7 +152,7 @@ describe('the scan over AWS', () => {
   it('burnrate scan --dry-run prints it; without --dry-run it says what to type', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: { ...process.env, AWS_REGION: 'us-east-1' } };
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: { ...process.env, AWS_REGION: 'us-east-1', BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-scan-')), 'state.sqlite') } };
     expect(await scanCli(['--dry-run'], false, io, NOW)).toBe(0);
     expect(out[0]).toMatch(/^Idle GPUs and endpoints: /);
     expect(await scanCli([], false, io, NOW)).toBe(2);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSettings } from '../src/runtime/settings.ts';
+import { DEFAULT_APPROVALS, loadSettings } from '../src/runtime/settings.ts';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'a');
 const dir = mkdtempSync(join(tmpdir(), 'burnrate-settings-'));
@@ -55,6 +55,18 @@ describe('settings', () => {
 
   it('accepts the documented example file as it is', () => {
     expect(loadSettings({ BURNRATE_CONFIG: join(__dirname, '..', 'config', 'burnrate.example.yaml') }).file)
-      .toEqual({ reply_visibility: 'ephemeral', hub_timeout_ms: 2000, digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }, scan: { schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] } });
+      .toEqual({ reply_visibility: 'ephemeral', hub_timeout_ms: 2000, digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }, scan: { schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] },
+        approvals: DEFAULT_APPROVALS });
+    expect(DEFAULT_APPROVALS).toEqual({ approvers: [], approver_groups: [], snooze_keep: 'anyone', dry_run: true, max_stops_per_day: 5, production_tag: 'env=production', actions: {}, group_cache_seconds: 300 });
+  });
+
+  it('names a wrong approvals setting and says what it should be', () => {
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  approvers: ["@ada"]\n') })).toThrow(/approvals\.approvers\.0[\s\S]*Slack user ID such as U0123ABCDEF/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  approver_groups: [ml-leads]\n') })).toThrow(/approvals\.approver_groups\.0[\s\S]*user group ID/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  dry_run: maybe\n') })).toThrow(/approvals\.dry_run/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  max_stops_per_day: -1\n') })).toThrow(/approvals\.max_stops_per_day/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  production_tag: production\n') })).toThrow(/approvals\.production_tag[\s\S]*key=value/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  actions:\n    ec2-gpu-instance: [terminate]\n') })).toThrow(/approvals\.actions\.ec2-gpu-instance\.0/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  actions:\n    gce-vm: [stop]\n') })).toThrow(/approvals\.actions[\s\S]*gce-vm/);
   });
 });

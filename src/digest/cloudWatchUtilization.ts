@@ -3,7 +3,7 @@
 // DescribeInstances (p*, g*, inf*, trn*), then nvidia_smi_utilization_gpu from the CloudWatch agent
 // (CWAgent) in GetMetricData batches, taking each hour's maximum over the machine's GPUs.
 import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { CostSourceError } from './costData.ts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type EndpointUsage, type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
@@ -19,6 +19,8 @@ export function gpuUtilizationExpression(instanceId: string): string {
   return `MAX(SEARCH('{CWAgent} MetricName="nvidia_smi_utilization_gpu" InstanceId="${instanceId}"', 'Average', ${HOUR}))`;
 }
 
+type InstanceFacts = Pick<GpuInstanceUsage, 'instanceId' | 'instanceType' | 'name' | 'tags' | 'spot' | 'instanceStoreGb'>;
+
 export class CloudWatchUtilization implements UtilizationSource {
   readonly name = 'CloudWatch';
 
@@ -29,8 +31,8 @@ export class CloudWatchUtilization implements UtilizationSource {
   ) {}
 
   /** Per production variant: invocations in the week and mean GPU utilization per GPU. */
-  async endpoints(start: string, end: string): Promise<EndpointUsage[]> {
-    const variants = await endpointVariants(this.sagemaker);
+  async endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]> {
+    const variants = await endpointVariants(this.sagemaker, undefined, only);
     const dimensions = (v: EndpointVariant) => [{ Name: 'EndpointName', Value: v.endpointName }, { Name: 'VariantName', Value: v.variantName }];
     const values = await metricValues(this.cloudwatch, variants.flatMap((v, k): MetricDataQuery[] => [
       { Id: `inv${k}`, MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: dimensions(v) }, Period: HOUR, Stat: 'Sum' }, ReturnData: true },
@@ -45,9 +47,10 @@ export class CloudWatchUtilization implements UtilizationSource {
     });
   }
 
-  private async instances(): Promise<{ instanceId: string; instanceType: string; name?: string; tags: Record<string, string> }[]> {
-    const found: { instanceId: string; instanceType: string; name?: string; tags: Record<string, string> }[] = [];
+  private async instances(only?: string[]): Promise<InstanceFacts[]> {
+    const found: InstanceFacts[] = [];
     const pages = paginateDescribeInstances({ client: this.ec2 }, {
+      ...(only ? { InstanceIds: only } : {}),
       Filters: [
         { Name: 'instance-type', Values: ['p*', 'g*', 'inf*', 'trn*'] },
         { Name: 'instance-state-name', Values: ['running', 'stopping', 'stopped'] },
@@ -58,20 +61,47 @@ export class CloudWatchUtilization implements UtilizationSource {
         for (const reservation of page.Reservations ?? []) {
           for (const instance of reservation.Instances ?? []) {
             const tags = Object.fromEntries((instance.Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
-            found.push({ instanceId: instance.InstanceId!, instanceType: instance.InstanceType!, ...(tags.Name ? { name: tags.Name } : {}), tags });
+            found.push({
+              instanceId: instance.InstanceId!, instanceType: instance.InstanceType!, ...(tags.Name ? { name: tags.Name } : {}), tags,
+              ...(instance.InstanceLifecycle === 'spot' ? { spot: true } : {}),
+            });
           }
         }
       }
     } catch (error) {
       const code = (error as { name?: string }).name;
       if (code === 'UnauthorizedOperation') throw new CostSourceError('AWS denied DescribeInstances: grant the bot\'s role ec2:DescribeInstances');
+      // a re-check of an instance that has been terminated since
+      if (only && code === 'InvalidInstanceID.NotFound') return [];
       throw error;
     }
+    await this.addInstanceStore(found);
     return found;
   }
 
-  async gpuInstances(start: string, end: string): Promise<GpuInstanceUsage[]> {
-    const instances = await this.instances();
+  /** The local NVMe storage of each type found (one DescribeInstanceTypes per 100 types): stopping wipes it. */
+  private async addInstanceStore(instances: InstanceFacts[]): Promise<void> {
+    const types = [...new Set(instances.map((i) => i.instanceType))];
+    const storeGb = new Map<string, number>();
+    for (let i = 0; i < types.length; i += 100) {
+      try {
+        const page = await this.ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: types.slice(i, i + 100) as _InstanceType[] }));
+        for (const type of page.InstanceTypes ?? []) {
+          if (type.InstanceStorageSupported) storeGb.set(type.InstanceType!, type.InstanceStorageInfo?.TotalSizeInGB ?? 0);
+        }
+      } catch (error) {
+        if ((error as { name?: string }).name === 'UnauthorizedOperation') throw new CostSourceError('AWS denied DescribeInstanceTypes: grant the bot\'s role ec2:DescribeInstanceTypes');
+        throw error;
+      }
+    }
+    for (const instance of instances) {
+      const gb = storeGb.get(instance.instanceType);
+      if (gb !== undefined) instance.instanceStoreGb = gb;
+    }
+  }
+
+  async gpuInstances(start: string, end: string, only?: string[]): Promise<GpuInstanceUsage[]> {
+    const instances = await this.instances(only);
     const values = await metricValues(this.cloudwatch, instances.map((instance, k) => ({
       Id: `gpu${k}`, Expression: gpuUtilizationExpression(instance.instanceId), Period: HOUR, ReturnData: true,
     })), start, end);

@@ -19,10 +19,10 @@ const ENDPOINTS: EndpointUsage[] = [
 export const demoUtilization: UtilizationSource = {
   name: 'demo account',
   demo: true,
-  async gpuInstances() {
-    return FLEET.map((instance) => ({ ...instance }));
+  async gpuInstances(_start, _end, only) {
+    return FLEET.filter((i) => !only || only.includes(i.instanceId)).map((instance) => ({ ...instance }));
   },
-  async endpoints() {
-    return ENDPOINTS.map((endpoint) => ({ ...endpoint }));
+  async endpoints(_start, _end, only) {
+    return ENDPOINTS.filter((e) => !only || only.includes(e.endpointName)).map((endpoint) => ({ ...endpoint }));
   },
 };

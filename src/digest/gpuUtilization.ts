@@ -20,6 +20,10 @@ export interface GpuInstanceUsage {
   cpuMaximumPercent?: number;
   /** without GPU metrics: network in + out per day over the window, bytes */
   networkBytesPerDay?: number;
+  /** a Spot instance: it cannot be stopped, only terminated */
+  spot?: boolean;
+  /** local NVMe instance storage of the type, GB: wiped when the instance stops */
+  instanceStoreGb?: number;
 }
 
 export interface EndpointUsage {
@@ -39,8 +43,10 @@ export interface UtilizationSource {
   name: string;
   /** the bundled demo fleet, not a real account */
   demo?: boolean;
-  gpuInstances(start: string, end: string): Promise<GpuInstanceUsage[]>;
-  endpoints(start: string, end: string): Promise<EndpointUsage[]>;
+  /** every GPU instance, or only those with the given ids (a re-check before acting) */
+  gpuInstances(start: string, end: string, only?: string[]): Promise<GpuInstanceUsage[]>;
+  /** every in-service endpoint's variants, or only the named endpoints' (missing ones are left out) */
+  endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]>;
 }
 
 export interface UtilizationReading {
@@ -86,12 +92,12 @@ export function regionalUtilization(byRegion: [string, UtilizationSource][]): Ut
   if (byRegion.length === 1) return byRegion[0]![1];
   return {
     name: byRegion.map(([region]) => region).join(', '),
-    async gpuInstances(start, end) {
-      const all = await Promise.all(byRegion.map(async ([region, source]) => (await source.gpuInstances(start, end)).map((u) => ({ ...u, region }))));
+    async gpuInstances(start, end, only) {
+      const all = await Promise.all(byRegion.map(async ([region, source]) => (await source.gpuInstances(start, end, only)).map((u) => ({ ...u, region }))));
       return all.flat();
     },
-    async endpoints(start, end) {
-      const all = await Promise.all(byRegion.map(async ([region, source]) => (await source.endpoints(start, end)).map((e) => ({ ...e, region }))));
+    async endpoints(start, end, only) {
+      const all = await Promise.all(byRegion.map(async ([region, source]) => (await source.endpoints(start, end, only)).map((e) => ({ ...e, region }))));
       return all.flat();
     },
   };

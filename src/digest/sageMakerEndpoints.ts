@@ -14,25 +14,37 @@ function denied(error: unknown, action: string): never {
 /** Describe calls in flight at once per region: thousands of endpoints must not mean thousands of sockets. */
 export const DESCRIBE_CONCURRENCY = 10;
 
-export async function endpointVariants(client: SageMakerClient, concurrency = DESCRIBE_CONCURRENCY): Promise<EndpointVariant[]> {
-  const limit = pLimit(concurrency);
-  const endpoints: { name: string; arn: string }[] = [];
+async function inServiceEndpoints(client: SageMakerClient): Promise<string[]> {
+  const names: string[] = [];
   try {
     for await (const page of paginateListEndpoints({ client }, { StatusEquals: 'InService' })) {
-      for (const endpoint of page.Endpoints ?? []) endpoints.push({ name: endpoint.EndpointName!, arn: endpoint.EndpointArn! });
+      for (const endpoint of page.Endpoints ?? []) names.push(endpoint.EndpointName!);
     }
   } catch (error) {
     denied(error, 'ListEndpoints');
   }
-  const variants = await Promise.all(endpoints.map(({ name: endpointName, arn }) => limit(async () => {
+  return names;
+}
+
+/** SageMaker's answer for a name it does not know. */
+export const isMissingEndpoint = (error: unknown) => (error as { name?: string }).name === 'ValidationException'
+  && /could not find/i.test((error as Error).message);
+
+/** The variants of every in-service endpoint, or of the named ones that still exist and are in service. */
+export async function endpointVariants(client: SageMakerClient, concurrency = DESCRIBE_CONCURRENCY, only?: string[]): Promise<EndpointVariant[]> {
+  const limit = pLimit(concurrency);
+  const names = only ?? await inServiceEndpoints(client);
+  const variants = await Promise.all(names.map((endpointName) => limit(async () => {
     let endpoint;
     let config;
     let tags: Record<string, string>;
     try {
       endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+      if (endpoint.EndpointStatus !== 'InService') return [];
       config = await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }));
-      tags = Object.fromEntries(((await client.send(new ListTagsCommand({ ResourceArn: arn }))).Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
+      tags = Object.fromEntries(((await client.send(new ListTagsCommand({ ResourceArn: endpoint.EndpointArn }))).Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
     } catch (error) {
+      if (only && isMissingEndpoint(error)) return [];
       denied(error, 'DescribeEndpoint');
     }
     return (endpoint.ProductionVariants ?? []).flatMap((variant) => {

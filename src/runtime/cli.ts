@@ -37,6 +37,7 @@ function overview(): string {
     '',
     `  ${'digest'.padEnd(12)} the weekly cost digest, printed: burnrate digest --dry-run [--week 2026-W47]`,
     `  ${'scan'.padEnd(12)} idle GPUs and endpoints, printed: burnrate scan --dry-run`,
+    `  ${'audit'.padEnd(12)} who stopped, snoozed or kept what: burnrate audit [--since 7d] [--json]`,
     '',
     '`burnrate <command> help` shows a command\'s grammar and examples.',
   ].join('\n');
@@ -56,10 +57,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.out(overview());
     return 0;
   }
-  if (name === 'digest' || name === 'scan') {
-    // the reports bring the cloud sources and the scheduler; a calculator's answer never loads them
+  if (name === 'digest' || name === 'scan' || name === 'audit') {
+    // the reports bring the cloud sources and the state store; a calculator's answer never loads them
     const reports = await import('./reportCli.ts');
-    return (name === 'digest' ? reports.digestCli : reports.scanCli)(words, json, io);
+    return { digest: reports.digestCli, scan: reports.scanCli, audit: reports.auditCli }[name](words, json, io);
   }
   const command = findCommand(name);
   if (!command) {

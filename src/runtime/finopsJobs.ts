@@ -1,16 +1,26 @@
 // The jobs behind /finops digest and /finops scan, on the configured clouds or the demo account.
+import { actionAllowed } from '../actions/idleActions.ts';
 import { type DigestSettings, runDigest } from '../digest/digestJob.ts';
 import type { FinopsJobs } from '../slack/app.ts';
-import { DEFAULT_EXCLUSIONS, type Exclusions } from '../scan/idleFindings.ts';
-import { runScan } from '../scan/scanJob.ts';
+import { DEFAULT_EXCLUSIONS, exclusionsFromSettings } from '../scan/idleFindings.ts';
+import { runScan, type ScanOptions } from '../scan/scanJob.ts';
+import { scanMessage } from '../slack/findingBlocks.ts';
 import { planBlocks } from '../slack/planBlocks.ts';
+import type { StateStore } from '../state/stateStore.ts';
+import { DEFAULT_APPROVALS, type FileSettings } from './settings.ts';
 
 export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost' };
 
+export function scanOptions(file: Pick<FileSettings, 'scan' | 'approvals'>): ScanOptions {
+  return { exclusions: exclusionsFromSettings(file.scan), approvals: file.approvals };
+}
+
 /** `now` is read when a job runs, never when the jobs are made: a long-lived bot reports the right week. */
-export function finopsJobs(digest: DigestSettings, env: NodeJS.ProcessEnv, now: () => Date = () => new Date(), exclusions: Exclusions = DEFAULT_EXCLUSIONS): FinopsJobs {
+export function finopsJobs(
+  digest: DigestSettings, env: NodeJS.ProcessEnv, now: () => Date = () => new Date(), scan: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS }, state?: StateStore,
+): FinopsJobs {
   return {
     digest: async () => planBlocks(await runDigest(digest, now(), env)),
-    scan: async () => planBlocks(await runScan(digest, now(), env, exclusions)),
+    scan: async () => scanMessage(await runScan(digest, now(), env, scan, state), actionAllowed(scan.approvals ?? DEFAULT_APPROVALS)),
   };
 }

@@ -1,12 +1,15 @@
-// `burnrate digest --dry-run [--week 2026-W47] [--json]` and `burnrate scan --dry-run [--json]`: the
-// bot's reports printed, not posted, from the same settings the bot reads.
+// `burnrate digest --dry-run [--week 2026-W47] [--json]`, `burnrate scan --dry-run [--json]` and
+// `burnrate audit [--since 7d] [--json]`: the bot's reports printed, not posted, and its audit log,
+// from the same settings and state file the bot reads.
 import type { PlanResult } from '../../commands/planResult.ts';
+import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, readAudit } from '../actions/auditLog.ts';
 import { runDigest } from '../digest/digestJob.ts';
 import { namedWeek } from '../digest/period.ts';
-import { exclusionsFromSettings } from '../scan/idleFindings.ts';
 import { runScan } from '../scan/scanJob.ts';
+import { SqliteStateStore } from '../state/sqliteStateStore.ts';
+import { scanOptions } from './finopsJobs.ts';
 import { renderPlanText } from './planText.ts';
-import { type FileSettings, loadSettings, SettingsError } from './settings.ts';
+import { loadSettings, type Settings, SettingsError } from './settings.ts';
 
 export interface ReportCliIo {
   out(text: string): void;
@@ -21,12 +24,12 @@ interface Report {
   postedBy: string;
   takesWeek: boolean;
   /** the report, or a sentence saying what was wrong with the week asked for */
-  run(file: FileSettings, now: Date, env: NodeJS.ProcessEnv, week: string | undefined): Promise<PlanResult | string>;
+  run(settings: Settings, now: Date, env: NodeJS.ProcessEnv, week: string | undefined): Promise<PlanResult | string>;
 }
 
 const DIGEST: Report = {
   name: 'digest', usage: 'burnrate digest --dry-run [--week 2026-W47] [--json]', postedBy: '/finops digest, or the weekly schedule', takesWeek: true,
-  async run(file, now, env, week) {
+  async run({ file }, now, env, week) {
     const period = week === undefined ? undefined : namedWeek(week, now, file.digest.timezone);
     if (week !== undefined && !period) return `--week ${week} is not an ISO week; write it like 2026-W47`;
     return runDigest(file.digest, now, env, period);
@@ -35,8 +38,26 @@ const DIGEST: Report = {
 
 const SCAN: Report = {
   name: 'scan', usage: 'burnrate scan --dry-run [--json]', postedBy: '/finops scan, or the daily schedule', takesWeek: false,
-  run: (file, now, env) => runScan(file.digest, now, env, exclusionsFromSettings(file.scan)),
+  async run(settings, now, env) {
+    // the bot's state file: what was snoozed or kept in Slack stays out of the CLI's scan too
+    const state = new SqliteStateStore(settings.statePath);
+    try {
+      return (await runScan(settings.file.digest, now, env, scanOptions(settings.file), state)).plan;
+    } finally {
+      await state.close();
+    }
+  },
 };
+
+/** The bot's settings, or what is wrong with them. */
+function settingsOrMessage(env: NodeJS.ProcessEnv): Settings | string {
+  try {
+    return loadSettings(env);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.message;
+    throw error;
+  }
+}
 
 /** Returns the exit code: 0 printed, 2 bad input or settings. */
 async function reportCli(report: Report, args: string[], json: boolean, io: ReportCliIo, now: Date): Promise<number> {
@@ -54,14 +75,9 @@ async function reportCli(report: Report, args: string[], json: boolean, io: Repo
     else return fail(`did not understand "${arg}"`);
   }
   if (!dryRun) return fail(`the CLI prints the ${report.name} with --dry-run; the bot posts it (${report.postedBy})`);
-  let file: FileSettings;
-  try {
-    file = loadSettings(io.env).file;
-  } catch (error) {
-    if (error instanceof SettingsError) return fail(error.message);
-    throw error;
-  }
-  const result = await report.run(file, now, io.env, week);
+  const settings = settingsOrMessage(io.env);
+  if (typeof settings === 'string') return fail(settings);
+  const result = await report.run(settings, now, io.env, week);
   if (typeof result === 'string') return fail(result);
   io.out(json ? JSON.stringify(result, null, 2) : renderPlanText(result));
   return 0;
@@ -69,3 +85,31 @@ async function reportCli(report: Report, args: string[], json: boolean, io: Repo
 
 export const digestCli = (args: string[], json: boolean, io: ReportCliIo, now = new Date()) => reportCli(DIGEST, args, json, io, now);
 export const scanCli = (args: string[], json: boolean, io: ReportCliIo, now = new Date()) => reportCli(SCAN, args, json, io, now);
+
+/** `burnrate audit [--since 7d] [--json]`: the audit log of actions on idle resources, newest first. */
+export async function auditCli(args: string[], json: boolean, io: ReportCliIo, now = new Date()): Promise<number> {
+  const usage = 'burnrate audit [--since 7d] [--json]';
+  const fail = (message: string) => {
+    io.err(`burnrate audit: ${message}\n  usage: ${usage}`);
+    return 2;
+  };
+  let since = DEFAULT_AUDIT_WINDOW;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--since') since = args[++i] ?? '';
+    else if (arg.startsWith('--since=')) since = arg.slice('--since='.length);
+    else return fail(`did not understand "${arg}"`);
+  }
+  const windowMs = parseAuditWindow(since);
+  if (windowMs === undefined) return fail(`--since "${since}" is not ${AUDIT_WINDOW_HELP}`);
+  const settings = settingsOrMessage(io.env);
+  if (typeof settings === 'string') return fail(settings);
+  const state = new SqliteStateStore(settings.statePath);
+  try {
+    const entries = await readAudit(state, windowMs, Number.MAX_SAFE_INTEGER, now.getTime());
+    io.out(json ? JSON.stringify(entries, null, 2) : entries.length ? entries.map((e) => auditLine(e)).join('\n') : `Nothing recorded in the last ${since}.`);
+    return 0;
+  } finally {
+    await state.close();
+  }
+}

@@ -7,12 +7,11 @@ import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { LivePrices } from '../pricing/livePrices.ts';
 import { createSlackApp, inProcessLongWork, log } from '../slack/app.ts';
 import { sendWithChartFallback } from '../slack/chartFallback.ts';
-import { exclusionsFromSettings } from '../scan/idleFindings.ts';
 import { SqliteStateStore } from '../state/sqliteStateStore.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { type Schedule, startSchedules } from './scheduler.ts';
 import { startHttpServer } from './httpServer.ts';
-import { finopsJobs } from './finopsJobs.ts';
+import { finopsJobs, scanOptions } from './finopsJobs.ts';
 import { loadSettings, type Settings, SettingsError } from './settings.ts';
 
 export const NO_CREDENTIALS_HELP = `burnrate: no Slack credentials are set, so the bot is not started.
@@ -58,7 +57,8 @@ export async function startBot(
   const shared = {
     state,
     token: transport.token, slackApiUrl: settings.slackApiUrl, context,
-    jobs: finopsJobs(settings.file.digest, env, () => new Date(), exclusionsFromSettings(settings.file.scan)), longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
+    jobs: finopsJobs(settings.file.digest, env, () => new Date(), scanOptions(settings.file), state), longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
+    idle: { approvals: settings.file.approvals, cloud: { env, regions: settings.file.digest.regions, exclusions: scanOptions(settings.file).exclusions } },
   };
   const stopSchedules = startReportSchedules(settings, state, transport.token, env);
   const stopAll = async (stopTransport: () => Promise<void>) => {
@@ -90,7 +90,7 @@ function startReportSchedules(settings: Settings, state: StateStore, token: stri
   for (const s of schedules) log('info', { schedule: s.job, cron: s.expression, timezone: s.timezone });
   return startSchedules(schedules, {
     state, digest, env, now: () => new Date(),
-    scan: { ...(scan.channel ? { channel: scan.channel } : {}), exclusions: exclusionsFromSettings(scan) },
+    scan: { ...(scan.channel ? { channel: scan.channel } : {}), ...scanOptions(settings.file) },
     // the WebClient waits out Retry-After on 429 and sends again
     post: (channel, message) => sendWithChartFallback((m) => client.chat.postMessage({ channel, ...m }), message),
     log: (fields) => log('info', fields),

@@ -30,11 +30,28 @@ const scanSchema = z.object({
   allow: z.array(z.string().min(1)).default([]),
 }).strict();
 
+const ACTIONS = z.enum(['stop', 'snooze', 'keep', 'restore']);
+
+const approvalsSchema = z.object({
+  approvers: z.array(z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'a Slack user ID such as U0123ABCDEF (profile → ⋮ → Copy member ID)')).default([]),
+  approver_groups: z.array(z.string().regex(/^S[A-Z0-9]{8,}$/, 'a Slack user group ID such as S0123ABCDEF (the group\'s page → ⋮ → Copy group ID)')).default([]),
+  snooze_keep: z.enum(['anyone', 'approvers']).default('anyone'),
+  dry_run: z.boolean().default(true),
+  max_stops_per_day: z.number().int().min(0).max(1000).default(5),
+  production_tag: z.string().regex(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. env=production').default('env=production'),
+  actions: z.object({ 'sagemaker-endpoint': z.array(ACTIONS), 'ec2-gpu-instance': z.array(ACTIONS) }).partial().strict().default({}),
+  group_cache_seconds: z.number().int().min(0).max(3600).default(300),
+}).strict();
+
+export type ApprovalSettings = z.infer<typeof approvalsSchema>;
+export const DEFAULT_APPROVALS: ApprovalSettings = approvalsSchema.parse({});
+
 const fileSchema = z.object({
   reply_visibility: z.enum(['ephemeral', 'in_channel']).default('ephemeral'),
   hub_timeout_ms: z.number().int().min(100).max(10_000).default(2000),
   digest: digestSchema.default({ timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }),
   scan: scanSchema.default({ schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] }),
+  approvals: approvalsSchema.default(DEFAULT_APPROVALS),
 }).strict();
 
 export type FileSettings = z.infer<typeof fileSchema>;

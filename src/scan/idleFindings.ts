@@ -47,14 +47,27 @@ export interface Finding {
   monthlyWaste: number | null;
   evidence: string;
   confidence: 'high' | 'medium' | 'low';
-  /** what Stop would do for this kind: what is kept and what is lost */
+  /** what Stop would do to this resource: what is kept and what is lost */
   stopEffect: string;
+  /** a Spot instance: it cannot be stopped, so no Stop is offered */
+  spot?: boolean;
+  /** one idle variant of an endpoint whose other variants serve: no Stop is offered either */
+  partial?: boolean;
+  tags?: Record<string, string>;
 }
 
-const STOP_EFFECT: Record<FindingKind, string> = {
-  'sagemaker-endpoint': 'deletes the endpoint and keeps its model and endpoint configuration; the endpoint URL stops answering until it is restored',
-  'ec2-gpu-instance': 'stops the instance: EBS volumes, its ID and private IP are kept; instance-store NVMe data is lost; a Spot instance cannot be stopped',
-};
+export const ENDPOINT_STOP_EFFECT = 'deletes the endpoint after saving its configuration name, variant weights and counts and its autoscaling; '
+  + 'the model and endpoint configuration are kept; the endpoint URL stops answering until it is restored';
+
+const PARTIAL_STOP_EFFECT = 'nothing: the endpoint\'s other variants still serve, so burnrate offers no Stop; lower this variant\'s weight or instance count instead';
+
+function instanceStopEffect(u: GpuInstanceUsage): string {
+  if (u.spot) return 'nothing: a Spot instance cannot be stopped, only terminated, so burnrate offers no Stop for it';
+  const store = u.instanceStoreGb
+    ? `its ${u.instanceStoreGb.toLocaleString('en-US')} GB of instance-store NVMe is wiped`
+    : 'it has no instance store, so no local data is lost';
+  return `stops the instance: EBS volumes, its ID and private IP are kept; ${store}; a GPU type may lack capacity when it is started again`;
+}
 
 function hourlyOf(prices: InstancePrice[], instanceType: string, count: number): number | null {
   const price = prices.find((p) => p.cloud === 'aws' && p.instance === instanceType)?.onDemandPerHour;
@@ -94,7 +107,8 @@ export function idleFindings(
         kind: 'sagemaker-endpoint', id: `${v.endpointName}/${v.variantName}`, name: v.endpointName, ...(v.region ? { region: v.region } : {}),
         instanceType: v.instanceType, count: v.instanceCount, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
         evidence: `Invocations summed over ${window}: 0 (variant ${v.variantName}${whole ? '' : `; other variants served ${variants.filter((x) => x.invocations > 0).reduce((s, x) => s + x.invocations, 0).toLocaleString('en-US')} calls`})`,
-        confidence: whole ? 'high' : 'medium', stopEffect: STOP_EFFECT['sagemaker-endpoint'],
+        confidence: whole ? 'high' : 'medium', ...(v.tags ? { tags: v.tags } : {}),
+        ...(whole ? { stopEffect: ENDPOINT_STOP_EFFECT } : { stopEffect: PARTIAL_STOP_EFFECT, partial: true }),
       });
     }
   }
@@ -115,7 +129,8 @@ export function idleFindings(
         ? `busiest GPU (CWAgent nvidia_smi_utilization_gpu) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
         : `no GPU metrics, so judged on CPU and network over ${window}: CPU peak ${u.cpuMaximumPercent!.toFixed(1)}%, network ${(u.networkBytesPerDay! / 1e6).toFixed(2)} MB a day`,
       // CPU and network say less about a GPU than the GPU does: such a finding is never more than low
-      confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', stopEffect: STOP_EFFECT['ec2-gpu-instance'],
+      confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', stopEffect: instanceStopEffect(u),
+      ...(u.spot ? { spot: true } : {}), ...(u.tags ? { tags: u.tags } : {}),
     });
   }
   return { findings: findings.sort((a, b) => (b.monthlyWaste ?? 0) - (a.monthlyWaste ?? 0)), excluded };

@@ -1,45 +1,65 @@
-// The idle-resource scan as a job: read the last window's utilization, find what is idle, present
-// it with the total monthly waste first. Used by /finops scan and `burnrate scan --dry-run`.
+// The idle-resource scan as a job: read the last window's utilization, find what is idle, leave
+// out what was snoozed or kept in Slack, and present it with the total monthly waste first. Used
+// by /finops scan, the daily schedule and `burnrate scan --dry-run`.
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
+import { type Decision, decisionsByResource } from '../actions/actionState.ts';
+import { resourceKey } from '../actions/findingRef.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { readUtilization } from '../digest/gpuUtilization.ts';
 import { addDays, localDate } from '../digest/period.ts';
 import { utilizationSource } from '../digest/utilizationSource.ts';
 import { money } from '../present/format.ts';
-import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type FindingKind, idleFindings, type ScanResult } from './idleFindings.ts';
+import type { ApprovalSettings } from '../runtime/settings.ts';
+import type { StateStore } from '../state/stateStore.ts';
+import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type ScanResult } from './idleFindings.ts';
 
-const TITLES: Record<FindingKind, string> = { 'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances' };
+export const KIND_TITLES: Record<FindingKind, string> = { 'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances' };
 
-export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], window: { start: string; end: string }, demo: boolean): PlanResult {
+/** The scan's findings (sorted by waste) and the plan that presents them. */
+export interface ScanReport {
+  plan: PlanResult;
+  findings: Finding[];
+}
+
+/** A finding left out because someone snoozed or kept it in Slack. */
+export interface DecidedFinding { finding: Finding; decision: Decision }
+
+function describeDecision({ finding, decision }: DecidedFinding): string {
+  return decision.type === 'snooze'
+    ? `${finding.name} (snoozed until ${new Date(decision.until).toISOString().slice(0, 10)} by ${decision.by})`
+    : `${finding.name} (kept by ${decision.by}: ${decision.reason})`;
+}
+
+export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], window: { start: string; end: string }, demo: boolean, decided: DecidedFinding[] = []): PlanResult {
   const waste = findings.reduce((sum, f) => sum + (f.monthlyWaste ?? 0), 0);
   const summary = findings.length
     ? `${demo ? '[demo data] ' : ''}Idle GPUs and endpoints: ${money(waste)} a month across ${findings.length} finding${findings.length > 1 ? 's' : ''}`
     : `${demo ? '[demo data] ' : ''}No idle GPUs or endpoints over ${window.start} – ${addDays(window.end, -1)}`;
   const wasteOf = (kind: FindingKind) => findings.filter((f) => f.kind === kind).reduce((s, f) => s + (f.monthlyWaste ?? 0), 0);
   // the kinds in order of what they waste; within a kind the findings come sorted by waste already
-  const kinds = (Object.keys(TITLES) as FindingKind[]).sort((a, b) => wasteOf(b) - wasteOf(a));
+  const kinds = (Object.keys(KIND_TITLES) as FindingKind[]).sort((a, b) => wasteOf(b) - wasteOf(a));
   const tables: PlanTable[] = kinds.flatMap((kind) => {
     const rows = findings.filter((f) => f.kind === kind);
     if (!rows.length) return [];
     return [{
-      title: `${TITLES[kind]}: ${money(wasteOf(kind))} a month`,
-      header: ['Resource', 'Type', 'Waste a month', 'Confidence', 'Evidence'],
+      title: `${KIND_TITLES[kind]}: ${money(wasteOf(kind))} a month`,
+      header: ['Resource', 'Type', 'Waste a month', 'Confidence', 'Evidence', 'Stop'],
       rows: rows.map((f) => [
         `${f.name}${f.region ? ` (${f.region})` : ''}`, `${f.count} × ${f.instanceType}`, f.monthlyWaste === null ? 'not in the price catalog' : money(f.monthlyWaste),
-        f.confidence, f.evidence,
+        f.confidence, f.evidence, f.stopEffect,
       ]),
     }];
   });
-  const stopNotes = [...new Set(findings.map((f) => `Stop on ${TITLES[f.kind]} ${f.stopEffect}.`))];
+  const dedupe = (names: string[]) => [...new Set(names)];
   return {
     command: 'scan', input: `${window.start}..${window.end}`, summary,
     figures: { monthlyWaste: { value: waste, unit: 'USD' }, findings: { value: findings.length, unit: 'count' } },
     rows: [['Window', `${window.start} – ${addDays(window.end, -1)} (${DEFAULT_THRESHOLDS.windowDays} days)`], ['Monthly waste', money(waste)]],
     tables, notesTitle: 'Notes',
     assumptions: [
-      ...stopNotes,
       'An EC2 GPU machine is idle while its busiest GPU stays under 5% (CloudWatch agent metrics); without GPU metrics, while CPU stays under 10% and the network under 5 MB a day (low confidence)',
       ...(excluded.length ? [`${excluded.length} idle resource${excluded.length > 1 ? 's' : ''} excluded by the keep tag or scan.allow: ${excluded.join(', ')}`] : []),
+      ...(decided.length ? [`${decided.length} idle resource${decided.length > 1 ? 's' : ''} snoozed or kept in Slack: ${dedupe(decided.map(describeDecision)).join(', ')}`] : []),
       ...notes,
       ...(demo ? ['Demo data: no AWS credentials are configured, so the scan shows the bundled demo account'] : []),
     ],
@@ -47,10 +67,27 @@ export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], 
   };
 }
 
-export async function runScan(settings: { regions?: string[] }, now: Date, env: NodeJS.ProcessEnv, exclusions: Exclusions = DEFAULT_EXCLUSIONS): Promise<PlanResult> {
+/** What the scan leaves out, and (for its buttons) what approvals allow. */
+export interface ScanOptions {
+  exclusions: Exclusions;
+  approvals?: ApprovalSettings;
+}
+
+/** The scan; with a state store, what was snoozed or kept in Slack is left out and listed in the notes. */
+export async function runScan(
+  settings: { regions?: string[] }, now: Date, env: NodeJS.ProcessEnv, options: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS }, state?: StateStore,
+): Promise<ScanReport> {
+  const { exclusions } = options;
   const end = localDate(now, 'UTC');
   const window = { start: addDays(end, -DEFAULT_THRESHOLDS.windowDays), end };
   const reading = await readUtilization(await utilizationSource(settings, env), window.start, window.end);
   const result = idleFindings({ instances: reading.instances, endpoints: reading.endpoints }, bundledCatalogs().prices, DEFAULT_THRESHOLDS, exclusions);
-  return scanAsPlan(result, reading.notes, window, reading.demo);
+  const decisions = state ? await decisionsByResource(state, now.getTime()) : new Map<string, Decision>();
+  const decided: DecidedFinding[] = [];
+  const findings = result.findings.filter((finding) => {
+    const decision = decisions.get(resourceKey(finding));
+    if (decision) decided.push({ finding, decision });
+    return !decision;
+  });
+  return { plan: scanAsPlan({ ...result, findings }, reading.notes, window, reading.demo, decided), findings };
 }

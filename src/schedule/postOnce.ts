@@ -3,16 +3,15 @@
 // post it exactly once.
 import type { PlanResult } from '../../commands/planResult.ts';
 import type { DigestSettings } from '../digest/digestJob.ts';
-import type { Exclusions } from '../scan/idleFindings.ts';
+import type { ScanOptions } from '../scan/scanJob.ts';
 import { type SlackMessage, splitMessage } from '../slack/blockLimits.ts';
-import { planBlocks } from '../slack/planBlocks.ts';
 import type { StateStore } from '../state/stateStore.ts';
 
 export interface ScheduledJobContext {
   state: StateStore;
   post(channel: string, message: SlackMessage): Promise<void>;
   digest: DigestSettings & { channel?: string };
-  scan?: { channel?: string; exclusions: Exclusions };
+  scan?: ScanOptions & { channel?: string };
   env: NodeJS.ProcessEnv;
   now(): Date;
   log(fields: Record<string, unknown>): void;
@@ -22,7 +21,7 @@ export type JobOutcome = 'posted' | 'already-posted' | 'no-channel';
 
 export async function postOnce(
   context: ScheduledJobContext, job: string, channel: string | undefined, claim: { key: string; ttlSeconds: number; period: string },
-  produce: () => Promise<PlanResult>,
+  produce: () => Promise<{ plan: PlanResult; message: SlackMessage }>,
 ): Promise<JobOutcome> {
   if (!channel) {
     context.log({ job, skipped: 'no channel is configured' });
@@ -33,8 +32,8 @@ export async function postOnce(
     return 'already-posted';
   }
   try {
-    const plan = await produce();
-    for (const part of splitMessage(planBlocks(plan))) await context.post(channel, part);
+    const { plan, message } = await produce();
+    for (const part of splitMessage(message)) await context.post(channel, part);
     context.log({ job, period: claim.period, channel, posted: true, costExplorerRequests: plan.figures.costExplorerRequests?.value ?? 0 });
     return 'posted';
   } catch (error) {

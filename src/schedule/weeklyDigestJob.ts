@@ -1,6 +1,7 @@
 // The scheduled weekly digest: exactly one per ISO week per channel. The week comes from the clock
 // at run time.
 import { runDigest } from '../digest/digestJob.ts';
+import { planBlocks } from '../slack/planBlocks.ts';
 import { lastFullWeek } from '../digest/period.ts';
 import { type JobOutcome, postOnce, type ScheduledJobContext } from './postOnce.ts';
 
@@ -12,5 +13,8 @@ export function weeklyDigestJob(context: ScheduledJobContext): Promise<JobOutcom
   const { week } = lastFullWeek(now, context.digest.timezone);
   const { channel } = context.digest;
   return postOnce(context, 'weekly-digest', channel, { key: `digest#${week.isoWeek}#${channel}`, ttlSeconds: DIGEST_CLAIM_SECONDS, period: week.isoWeek },
-    () => runDigest(context.digest, now, context.env));
+    async () => {
+      const plan = await runDigest(context.digest, now, context.env);
+      return { plan, message: planBlocks(plan) };
+    });
 }

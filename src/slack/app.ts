@@ -6,7 +6,14 @@ import type { Command, CommandContext } from '../../commands/command.ts';
 import { UsageError } from '../../commands/command.ts';
 import { COMMANDS, findCommand } from '../../commands/index.ts';
 import type { StateStore } from '../state/stateStore.ts';
-import { type Block, type SlackMessage, splitMessage } from './blockLimits.ts';
+import { Approvers } from '../actions/approvers.ts';
+import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, readAudit } from '../actions/auditLog.ts';
+import type { CloudActionSettings } from '../actions/cloudActions.ts';
+import { IdleActions } from '../actions/idleActions.ts';
+import { type ApprovalSettings, DEFAULT_APPROVALS } from '../runtime/settings.ts';
+import { DEFAULT_EXCLUSIONS } from '../scan/idleFindings.ts';
+import { type Block, chunkLines, type SlackMessage, splitMessage } from './blockLimits.ts';
+import { registerIdleActionHandlers } from './idleActionHandlers.ts';
 import { sendWithChartFallback } from './chartFallback.ts';
 import { BLOCK_RENDERERS } from './renderers.ts';
 
@@ -122,7 +129,8 @@ export interface FinopsJobs {
 
 export function finopsHelp(): Reply {
   const lines = COMMANDS.map((c) => `• \`/${c.name}\` ${c.description}, e.g. \`/${c.name} ${c.examples[0]}\``);
-  lines.push('• `/finops digest` shows the weekly cost digest now (add `public` to post it to the channel)', '• `/finops scan` runs the idle-resource scan now');
+  lines.push('• `/finops digest` shows the weekly cost digest now (add `public` to post it to the channel)', '• `/finops scan` runs the idle-resource scan now (`public` posts it with its Stop / Snooze / Keep buttons)',
+    '• `/finops audit [7d]` shows the latest clicks, decisions and cloud calls on idle resources');
   return { response_type: 'ephemeral', text: 'burnrate commands', blocks: [section('*burnrate commands*'), section(lines.join('\n'))] };
 }
 
@@ -137,9 +145,27 @@ export interface SlackAppOptions {
   visibility?: Visibility;
   /** Socket Mode instead of a receiver; its connection is opened through slackApiUrl too */
   socketMode?: { appToken: string };
-  /** remembers event ids, so Slack's retries (X-Slack-Retry-Num) are acted on once */
+  /** remembers event ids, so Slack's retries (X-Slack-Retry-Num) are acted on once; holds the actions' records and audit log */
   state: StateStore;
+  /** who may act on idle findings and where the clouds are; without it, no one may Stop and the demo account answers */
+  idle?: { approvals: ApprovalSettings; cloud: CloudActionSettings };
+  now?: () => Date;
 }
+
+/** The audit log's latest entries, for /finops audit [7d]. */
+async function auditReply(state: StateStore, windowText: string, now: Date): Promise<Reply> {
+  const windowMs = parseAuditWindow(windowText || DEFAULT_AUDIT_WINDOW);
+  if (windowMs === undefined) {
+    const text = `:warning: "${windowText}" is not ${AUDIT_WINDOW_HELP}. Usage: \`/finops audit [7d]\``;
+    return { response_type: 'ephemeral', text, blocks: [section(text)] };
+  }
+  const entries = await readAudit(state, windowMs, AUDIT_LINES, now.getTime());
+  const title = `*Audit log, last ${windowText || DEFAULT_AUDIT_WINDOW}*${entries.length === AUDIT_LINES ? ` (latest ${AUDIT_LINES}; \`npx burnrate audit --json\` exports all)` : ''}`;
+  const lines = entries.length ? entries.map((e) => auditLine(e, (u) => `<@${u}>`)) : ['Nothing recorded in this window.'];
+  return { response_type: 'ephemeral', text: 'Audit log', blocks: [section(title), ...chunkLines(lines).map((text) => section(text))] };
+}
+
+const AUDIT_LINES = 40;
 
 /** Slack retries an event for up to about an hour; a claim outlives that. */
 export const EVENT_DEDUPE_SECONDS = 2 * 60 * 60;
@@ -182,8 +208,21 @@ export function createSlackApp(options: SlackAppOptions): App {
     const replies = await answerCommand(command, request.text, options.context, body.user.id, 'in_channel', body.user.id);
     for (const reply of replies) await respond({ ...reply, replace_original: false });
   });
+  const now = options.now ?? (() => new Date());
+  const approvals = options.idle?.approvals ?? DEFAULT_APPROVALS;
+  registerIdleActionHandlers(app, {
+    approvals, state: options.state, longWork: options.longWork,
+    actions: new IdleActions({
+      state: options.state, approvals, now, approvers: new Approvers(approvals, app.client),
+      cloud: options.idle?.cloud ?? { env: {}, exclusions: DEFAULT_EXCLUSIONS },
+    }),
+  });
   app.command('/finops', async ({ command: payload, ack, respond, client }) => {
     const [verb = 'help', ...rest] = payload.text.trim().split(/\s+/);
+    if (verb === 'audit') {
+      await ack(await auditReply(options.state, rest.join(' '), now()));
+      return;
+    }
     const job = verb === 'digest' || verb === 'scan' ? verb : undefined;
     if (!job) {
       const sub = findCommand(verb);

@@ -4,7 +4,7 @@ export const MAX_BLOCKS = 50;
 export const MAX_SECTION_TEXT = 3000;
 export const MAX_FIELDS = 10;
 
-export interface TextObject { type: 'mrkdwn' | 'plain_text'; text: string }
+export interface TextObject { type: 'mrkdwn' | 'plain_text'; text: string; emoji?: boolean }
 /** Slack's data visualization block: at most two a message, titles up to 50 characters, category labels up to 20. */
 export const MAX_CHART_TITLE = 50;
 export const MAX_CHART_LABEL = 20;
@@ -14,14 +14,18 @@ export interface BarChart {
   axis_config: { categories: string[]; x_label?: string; y_label?: string };
 }
 
-export interface ButtonElement { type: 'button'; action_id: string; text: TextObject; value?: string; style?: 'primary' | 'danger' }
-export type Block =
-  | { type: 'section'; text?: TextObject; fields?: TextObject[] }
+/** A button's confirm dialog: title up to 100 characters, text up to 300. */
+export interface ConfirmDialog { title: TextObject; text: TextObject; confirm: TextObject; deny: TextObject; style?: 'primary' | 'danger' }
+/** A button: text up to 75 characters, value up to 2,000. */
+export interface ButtonElement { type: 'button'; action_id: string; text: TextObject; value?: string; style?: 'primary' | 'danger'; confirm?: ConfirmDialog }
+/** block_id: up to 255 characters, unique within a message. */
+export type Block = { block_id?: string } & (
+  | { type: 'section'; text?: TextObject; fields?: TextObject[]; accessory?: ButtonElement }
   | { type: 'context'; elements: TextObject[] }
   | { type: 'header'; text: TextObject }
   | { type: 'actions'; elements: ButtonElement[] }
   | { type: 'data_visualization'; title: string; chart: BarChart }
-  | { type: 'divider' };
+  | { type: 'divider' });
 
 export interface SlackMessage {
   /** plain-text fallback for notifications and screen readers */

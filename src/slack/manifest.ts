@@ -8,7 +8,7 @@ const REQUEST_URL = 'https://burnrate.example.com/slack/events';
 export function buildManifest(): Record<string, unknown> {
   const slashCommands = [
     ...COMMANDS.map((c) => ({ command: `/${c.name}`, url: REQUEST_URL, description: c.description, usage_hint: c.usageHint, should_escape: false })),
-    { command: '/finops', url: REQUEST_URL, description: 'burnrate: help, the weekly digest and the idle scan on demand', usage_hint: 'help | digest [public] | scan [public] | <command> …', should_escape: false },
+    { command: '/finops', url: REQUEST_URL, description: 'burnrate: help, the weekly digest, the idle scan and the audit log on demand', usage_hint: 'help | digest [public] | scan [public] | audit [7d] | <command> …', should_escape: false },
   ];
   return {
     _metadata: { major_version: 1, minor_version: 1 },

@@ -33,3 +33,33 @@ export function blockActionsBody(action: { action_id: string; value?: string }, 
     }),
   });
 }
+
+/** A click on a button of a message the bot posted in a channel: Slack sends the message's blocks along. */
+export function channelClickBody(
+  button: { action_id: string; value?: string }, message: { ts: string; text: string; blocks: unknown[] }, responseUrl: string, userId: string,
+): string {
+  return stringify({
+    payload: JSON.stringify({
+      type: 'block_actions', api_app_id: 'A1', token: 'deprecated', trigger_id: `trigger-${userId}`,
+      user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: 'T1' },
+      team: { id: 'T1', domain: 'acme' },
+      container: { type: 'message', message_ts: message.ts, channel_id: 'C0SCAN0001', is_ephemeral: false },
+      channel: { id: 'C0SCAN0001', name: 'ml-finops' },
+      message: { type: 'message', user: 'UBOT', ts: message.ts, text: message.text, blocks: message.blocks },
+      response_url: responseUrl,
+      actions: [{ ...button, block_id: 'b', type: 'button', action_ts: '1700000001.000300' }],
+    }),
+  });
+}
+
+/** A modal submitted: the view_submission with the values of its inputs. */
+export function viewSubmissionBody(view: { callback_id: string; private_metadata: string }, values: Record<string, Record<string, { type: string; value: string }>>, userId: string): string {
+  return stringify({
+    payload: JSON.stringify({
+      type: 'view_submission', api_app_id: 'A1', token: 'deprecated', trigger_id: `trigger-${userId}`,
+      user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: 'T1' },
+      team: { id: 'T1', domain: 'acme' },
+      view: { id: 'V1', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values }, hash: 'h1' },
+    }),
+  });
+}

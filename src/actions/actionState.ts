@@ -1,0 +1,64 @@
+// What the state store remembers about acting on a resource: where its Stop stands (one record per
+// resource, moved only by conditional writes) and the snooze or keep decided for it.
+import type { StateStore } from '../state/stateStore.ts';
+import type { FindingRef } from './findingRef.ts';
+
+export type ActionStatus =
+  /** a production resource approved once, waiting for a second approver */
+  | 'awaiting-second'
+  | 'stopping' | 'stopped' | 'restoring' | 'restored'
+  /** the re-check, the cap or a decision said no: nothing was changed */
+  | 'not-stopped'
+  | 'dry-run'
+  | 'failed';
+
+export interface ActionRecord {
+  ref: FindingRef;
+  status: ActionStatus;
+  /** who moved it to this status, when (epoch ms) */
+  by: string;
+  at: number;
+  /** approvers so far, for resources that need two */
+  approvals: string[];
+  /** why it was not stopped, or what failed */
+  reason?: string;
+  /** what Restore needs, saved by Stop */
+  saved?: unknown;
+}
+
+/** While a record is in one of these, another Stop click changes nothing. */
+export const BUSY: ActionStatus[] = ['stopping', 'stopped', 'restoring'];
+
+export type Decision =
+  | { type: 'snooze'; ref: FindingRef; by: string; at: number; until: number }
+  | { type: 'keep'; ref: FindingRef; by: string; at: number; reason: string };
+
+export const actionKey = (resource: string) => `action#${resource}`;
+export const decisionKey = (resource: string) => `decision#${resource}`;
+
+export async function decisionsByResource(state: StateStore, nowMs = Date.now()): Promise<Map<string, Decision>> {
+  const listed = await state.list<Decision>('decision#', nowMs);
+  return new Map(listed.map(({ key, record }) => [key.slice('decision#'.length), record.value]));
+}
+
+/** Writes `value` over whatever is under `key`, still atomically against a concurrent writer. */
+export async function overwrite<T>(state: StateStore, key: string, value: T, ttlSeconds?: number): Promise<void> {
+  for (;;) {
+    const current = await state.read<T>(key);
+    if (await state.write(key, value, current?.version ?? 0, ttlSeconds === undefined ? {} : { ttlSeconds })) return;
+  }
+}
+
+/**
+ * Counts one stop against the day's cap; false when the cap is reached. A conditional write, so two
+ * runtimes at once cannot both take the last slot.
+ */
+export async function countStop(state: StateStore, day: string, cap: number): Promise<boolean> {
+  const key = `stops#${day}`;
+  for (;;) {
+    const current = await state.read<number>(key);
+    const count = current?.value ?? 0;
+    if (count >= cap) return false;
+    if (await state.write(key, count + 1, current?.version ?? 0, { ttlSeconds: 3 * 86_400 })) return true;
+  }
+}

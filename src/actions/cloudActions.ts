@@ -1,0 +1,65 @@
+// The cloud side of acting on a finding: the re-check just before acting, on the same signal and
+// thresholds as the scan, and the Stopper for the finding's kind in its region.
+import { bundledCatalogs } from '../catalogs/catalogs.ts';
+import { hasAwsCredentials } from '../cloud/credentials.ts';
+import { addDays, localDate } from '../digest/period.ts';
+import { utilizationSource } from '../digest/utilizationSource.ts';
+import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, idleFindings } from '../scan/idleFindings.ts';
+import type { FindingRef } from './findingRef.ts';
+import type { Stopper } from './stopper.ts';
+
+export interface CloudActionSettings {
+  env: NodeJS.ProcessEnv;
+  /** digest.regions; a finding without a region lives in the only one (or AWS_REGION) */
+  regions?: string[];
+  exclusions: Exclusions;
+  /** how Restore waits for an endpoint to be in service again */
+  wait?: { pollMs: number; timeoutMs: number };
+}
+
+export type Recheck = { idle: true; finding: Finding } | { idle: false; reason: string };
+
+function regionOf(ref: FindingRef, settings: CloudActionSettings): string | undefined {
+  return ref.region ?? settings.regions?.[0] ?? (settings.env.AWS_REGION || settings.env.AWS_DEFAULT_REGION);
+}
+
+/** Is the resource still there, still idle on the same signal over the window ending now, and not excluded? */
+export async function recheck(ref: FindingRef, settings: CloudActionSettings, now: Date): Promise<Recheck> {
+  const region = regionOf(ref, settings);
+  const source = await utilizationSource({ regions: region ? [region] : [] }, settings.env);
+  if (!source) return { idle: false, reason: 'no region to look in: set digest.regions (or AWS_REGION)' };
+  const end = localDate(now, 'UTC');
+  const start = addDays(end, -DEFAULT_THRESHOLDS.windowDays);
+  const usage = ref.kind === 'sagemaker-endpoint'
+    ? { instances: [], endpoints: await source.endpoints(start, end, [ref.name]) }
+    : { instances: await source.gpuInstances(start, end, [ref.id]), endpoints: [] };
+  const found = ref.kind === 'sagemaker-endpoint' ? usage.endpoints.length > 0 : usage.instances.some((u) => u.instanceId === ref.id);
+  if (!found) return { idle: false, reason: ref.kind === 'sagemaker-endpoint' ? 'the endpoint no longer exists or is not in service' : 'the instance no longer exists' };
+  const { findings, excluded } = idleFindings(usage, bundledCatalogs().prices, DEFAULT_THRESHOLDS, settings.exclusions);
+  if (excluded.length) return { idle: false, reason: 'it now carries the keep tag or is on scan.allow' };
+  const finding = findings.find((f) => f.id === ref.id);
+  if (!finding) {
+    const busy = ref.kind === 'sagemaker-endpoint'
+      ? `it served ${usage.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} calls in the last ${DEFAULT_THRESHOLDS.windowDays} days`
+      : `its busiest GPU reached ${usage.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
+    return { idle: false, reason: `it is no longer idle: ${busy}` };
+  }
+  if (finding.partial) return { idle: false, reason: 'another variant of the endpoint serves traffic now' };
+  if (finding.spot) return { idle: false, reason: 'it is a Spot instance, which cannot be stopped' };
+  return { idle: true, finding };
+}
+
+/** The Stopper for the finding's kind and region; none for the demo account (no AWS credentials). */
+export async function stopperFor(ref: FindingRef, settings: CloudActionSettings): Promise<Stopper | undefined> {
+  if (!hasAwsCredentials(settings.env)) return undefined;
+  const region = regionOf(ref, settings);
+  // AWS_ENDPOINT_URL_SAGEMAKER, _APPLICATION_AUTO_SCALING and _EC2 point the clients elsewhere
+  if (ref.kind === 'sagemaker-endpoint') {
+    const [{ SageMakerClient }, { ApplicationAutoScalingClient }, { SageMakerEndpointStopper }] = await Promise.all([
+      import('@aws-sdk/client-sagemaker'), import('@aws-sdk/client-application-auto-scaling'), import('./sageMakerEndpointStopper.ts'),
+    ]);
+    return new SageMakerEndpointStopper(new SageMakerClient({ region }), new ApplicationAutoScalingClient({ region }), settings.wait);
+  }
+  const [{ EC2Client }, { Ec2InstanceStopper }] = await Promise.all([import('@aws-sdk/client-ec2'), import('./ec2InstanceStopper.ts')]);
+  return new Ec2InstanceStopper(new EC2Client({ region }));
+}

@@ -1,0 +1,139 @@
+// The idle report in Slack: each finding with its evidence and its buttons (Stop with a confirm
+// dialog that says what happens, Snooze 7d, Keep), and, once someone acts, a status line in place
+// of the buttons (stopping…, stopped · Restore, failed · Retry…), always rendered from the state
+// store so that every update of the message shows every finding's latest state.
+import type { ActionRecord, Decision } from '../actions/actionState.ts';
+import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
+import { type IdleAction, saves, SNOOZE_DAYS } from '../actions/idleActions.ts';
+import { money } from '../present/format.ts';
+import type { Finding } from '../scan/idleFindings.ts';
+import { KIND_TITLES, type ScanReport } from '../scan/scanJob.ts';
+import { type Block, type ButtonElement, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
+import { planBlocks } from './planBlocks.ts';
+
+export const IDLE_ACTIONS = { stop: 'idle_stop', snooze: 'idle_snooze', keep: 'idle_keep', restore: 'idle_restore' } as const;
+/** Findings shown with buttons in one message; the rest are counted and left to the CLI. */
+export const MAX_FINDINGS_SHOWN = 18;
+
+const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
+const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+const clip = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
+const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+const CONTROL = 'ctl';
+export const controlBlockId = (ref: FindingRef) => clip(`${CONTROL}|${resourceKey(ref)}|${ref.id}`, 255);
+export const resourceOfBlock = (blockId: string | undefined) => (blockId?.startsWith(`${CONTROL}|`) ? blockId.split('|')[1] : undefined);
+
+function button(action: IdleAction, ref: FindingRef, label: string): ButtonElement {
+  const base: ButtonElement = { type: 'button', action_id: IDLE_ACTIONS[action], text: plain(label), value: JSON.stringify(ref) };
+  if (action !== 'stop') return base;
+  return {
+    ...base, style: 'danger' as const,
+    confirm: {
+      title: plain(clip(`Stop ${ref.name}?`, 100)),
+      text: mrkdwn(clip(`Stop ${ref.stopEffect}. It ${saves(ref)}. burnrate checks again that it is idle before acting.`, 300)),
+      confirm: plain('Stop it'), deny: plain('Cancel'), style: 'danger' as const,
+    },
+  };
+}
+
+/** The buttons a finding offers: no Stop for Spot instances or partly idle endpoints, nor where approvals.actions leaves it out. */
+function buttons(ref: FindingRef, allows: (action: IdleAction) => boolean): Block {
+  const offered: ButtonElement[] = [];
+  if (!ref.spot && !ref.partial && allows('stop')) offered.push(button('stop', ref, 'Stop'));
+  if (allows('snooze')) offered.push(button('snooze', ref, `Snooze ${SNOOZE_DAYS}d`));
+  if (allows('keep')) offered.push(button('keep', ref, 'Keep'));
+  if (!offered.length) return { type: 'context', block_id: controlBlockId(ref), elements: [mrkdwn('No actions are enabled for this kind (approvals.actions).')] };
+  return { type: 'actions', block_id: controlBlockId(ref), elements: offered };
+}
+
+function statusLine(ref: FindingRef, text: string, accessory?: ButtonElement): Block {
+  return { type: 'section', block_id: controlBlockId(ref), text: mrkdwn(text), ...(accessory ? { accessory } : {}) };
+}
+
+/** What a finding's control block shows, given what the state store says about its resource. */
+export function controlBlock(ref: FindingRef, allows: (action: IdleAction) => boolean, status: { action?: ActionRecord; decision?: Decision } = {}): Block {
+  const { action, decision } = status;
+  if (decision && (!action || decision.at >= action.at)) {
+    return decision.type === 'snooze'
+      ? statusLine(ref, `:zzz: Snoozed until ${new Date(decision.until).toISOString().slice(0, 10)} by <@${decision.by}>`)
+      : statusLine(ref, `:pushpin: Kept by <@${decision.by}>: ${clip(decision.reason, 500)}`);
+  }
+  if (!action) return buttons(ref, allows);
+  const by = `<@${action.by}>`;
+  switch (action.status) {
+    case 'awaiting-second':
+      return statusLine(ref, `:raised_hand: Production resource: approved by ${action.approvals.map((u) => `<@${u}>`).join(', ')}; a second approver must press Stop`, button('stop', ref, 'Stop (second approval)'));
+    case 'stopping':
+      return statusLine(ref, `:hourglass_flowing_sand: Stopping… approved by ${action.approvals.map((u) => `<@${u}>`).join(', ')}`);
+    case 'stopped':
+      return statusLine(ref, `:white_check_mark: Stopped at ${when(action.at)} by ${by} · ${saves(ref)}${action.reason ? `\n:warning: ${clip(action.reason, 800)}` : ''}`, allows('restore') ? button('restore', ref, 'Restore') : undefined);
+    case 'restoring':
+      return statusLine(ref, `:hourglass_flowing_sand: Restoring… started by ${by}`);
+    case 'restored':
+      return statusLine(ref, `:leftwards_arrow_with_hook: Restored at ${when(action.at)} by ${by}`);
+    case 'not-stopped':
+      return statusLine(ref, `:no_entry_sign: Not stopped (${when(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`);
+    case 'dry-run':
+      return statusLine(ref, `:test_tube: Dry run for ${by}: Stop would have ${ref.stopEffect}. Nothing was changed (${action.reason}).`);
+    case 'failed':
+      return statusLine(ref, `:x: Stop failed (${when(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`, button('stop', ref, 'Retry'));
+  }
+}
+
+function findingSection(f: Finding): Block {
+  const waste = f.monthlyWaste === null ? 'price not in the catalog' : `*${money(f.monthlyWaste)} a month*`;
+  const owner = f.tags?.owner ?? f.tags?.team;
+  const head = `*${f.name}*${f.region ? ` (${f.region})` : ''} · ${f.count} × ${f.instanceType} · ${waste} · ${f.confidence} confidence${owner ? ` · owner ${owner}` : ''}`;
+  return { type: 'section', text: mrkdwn(clip(`${head}\n${f.evidence}${f.spot || f.partial ? `\n_Stop: ${f.stopEffect}_` : ''}`, 3000)) };
+}
+
+/**
+ * The scan as a message: the plan's summary and figures, then each finding with its control block,
+ * then the notes. Beyond MAX_FINDINGS_SHOWN the findings are counted, with the command that lists them.
+ */
+export function scanMessage(report: ScanReport, allows: (ref: FindingRef, action: IdleAction) => boolean): SlackMessage {
+  const base = planBlocks({ ...report.plan, tables: [] });
+  // the findings go after the summary and its figure fields
+  const head = 1 + Math.ceil(report.plan.rows.length / MAX_FIELDS);
+  // kinds in order of what they waste, each kind's findings by waste (as they come)
+  const wasteOf = (kind: string) => report.findings.filter((f) => f.kind === kind).reduce((s, f) => s + (f.monthlyWaste ?? 0), 0);
+  const kinds = [...new Set(report.findings.map((f) => f.kind))].sort((a, b) => wasteOf(b) - wasteOf(a));
+  const grouped = kinds.flatMap((k) => report.findings.filter((f) => f.kind === k));
+  const shown = grouped.slice(0, MAX_FINDINGS_SHOWN);
+  const findingBlocks: Block[] = [];
+  let kind: string | undefined;
+  for (const f of shown) {
+    if (f.kind !== kind) {
+      kind = f.kind;
+      findingBlocks.push({ type: 'section', text: mrkdwn(`*${KIND_TITLES[f.kind]}: ${money(wasteOf(f.kind))} a month*`) });
+    }
+    const ref = findingRef(f);
+    findingBlocks.push(findingSection(f), controlBlock(ref, (action) => allows(ref, action)));
+  }
+  const rest = grouped.slice(MAX_FINDINGS_SHOWN);
+  if (rest.length) {
+    const waste = rest.reduce((s, f) => s + (f.monthlyWaste ?? 0), 0);
+    findingBlocks.push({ type: 'context', elements: [mrkdwn(`…and ${rest.length} more finding${rest.length > 1 ? 's' : ''} (${money(waste)} a month). \`npx burnrate scan --dry-run\` lists them all.`)] });
+  }
+  return { text: base.text, blocks: [...base.blocks.slice(0, head), ...findingBlocks, ...base.blocks.slice(head)] };
+}
+
+/** The message's blocks with every control block rendered again from the state store's status. */
+export function refreshControls(
+  blocks: Block[], status: Map<string, { action?: ActionRecord; decision?: Decision }>, allows: (ref: FindingRef, action: IdleAction) => boolean,
+): Block[] {
+  return blocks.map((block) => {
+    const resource = resourceOfBlock(block.block_id);
+    if (!resource) return block;
+    const known = status.get(resource);
+    const ref = known?.action?.ref ?? known?.decision?.ref ?? refInBlock(block);
+    if (!ref) return block;
+    return controlBlock({ ...ref, id: refInBlock(block)?.id ?? ref.id }, (action) => allows(ref, action), known);
+  });
+}
+
+function refInBlock(block: Block): FindingRef | undefined {
+  const elements: ButtonElement[] = block.type === 'actions' ? block.elements : block.type === 'section' && block.accessory ? [block.accessory] : [];
+  return elements.map((e) => parseFindingRef(e.value)).find((ref) => ref !== undefined);
+}

@@ -1,0 +1,347 @@
+// A loopback AWS for the utilization reads, the idle scan and the Stop/Restore actions, speaking
+// each service's own protocol: EC2 (query protocol, XML; AWS_ENDPOINT_URL_EC2), CloudWatch
+// (JSON 1.0; AWS_ENDPOINT_URL_CLOUDWATCH), SageMaker (JSON 1.1; AWS_ENDPOINT_URL_SAGEMAKER) and
+// Application Auto Scaling (JSON 1.1; AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING). It keeps state:
+// stopping an instance or deleting an endpoint changes what the next call sees.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse } from 'node:querystring';
+
+export interface FakeInstance {
+  instanceId: string; instanceType: string; name?: string; tags?: Record<string, string>; gpus: number[][];
+  /** AWS/EC2 hourly CPUUtilization maxima and NetworkIn bytes, for machines without GPU metrics */
+  cpu?: number[]; networkIn?: number[];
+  spot?: boolean;
+  /** running unless said otherwise; StopInstances and StartInstances move it */
+  state?: 'running' | 'stopping' | 'stopped' | 'pending';
+}
+
+export interface FakeScalingPolicy { PolicyName: string; PolicyType: string; TargetTrackingScalingPolicyConfiguration?: Record<string, unknown>; StepScalingPolicyConfiguration?: Record<string, unknown> }
+
+/** One production variant; several with the same name make a multi-variant endpoint. */
+export interface FakeEndpoint {
+  name: string; variant: string; instanceType: string; count: number; invocations: number[]; gpu: number[]; tags?: Record<string, string>;
+  /** the variant's current weight (default 1) */
+  weight?: number;
+  /** the configuration's initial instance count, when autoscaling has moved `count` away from it */
+  initialCount?: number;
+  autoscaling?: { min: number; max: number; roleArn?: string; policies: FakeScalingPolicy[] };
+}
+
+export interface FakeAws {
+  url: string;
+  /** every EC2 request, its form fields (Action, filters, ids) */
+  ec2Requests: Record<string, string>[];
+  metricRequests: { queries: { Id: string; Expression?: string; Period: number; MetricStat?: MetricStat }[]; nextToken?: string; target: string }[];
+  sageMakerTargets: string[];
+  /** the most SageMaker requests the fake held at once */
+  maxSageMakerInFlight: number;
+  /** every mutating call: EC2 Stop/StartInstances, SageMaker Create/Delete/Update, Auto Scaling Register/Put/Deregister */
+  mutations: { action: string; body: Record<string, unknown> }[];
+  instances: FakeInstance[];
+  endpoints: FakeEndpoint[];
+  /** Application Auto Scaling's current registrations, by resource id (endpoint/NAME/variant/VARIANT) */
+  scalableTargets: Map<string, { MinCapacity: number; MaxCapacity: number; RoleARN?: string; policies: FakeScalingPolicy[] }>;
+  /** answers the next call of `action` (e.g. "DeleteEndpoint", "StopInstances") with this AWS error */
+  failNext(action: string, code: string, message: string): void;
+  close(): Promise<void>;
+}
+
+const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const REQUEST_ID = '8f7e6d5c-1111-2222-3333-444455556666';
+/** local NVMe instance storage of the types the tests use, GB */
+const INSTANCE_STORE_GB: Record<string, number> = { 'g5.xlarge': 250, 'g5.12xlarge': 3800, 'g6.xlarge': 250, 'p4d.24xlarge': 8000, 'p5.48xlarge': 30400 };
+const STATE_CODES: Record<string, number> = { pending: 0, running: 16, stopping: 64, stopped: 80 };
+
+const describeInstancesXml = (instances: FakeInstance[], nextToken?: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<DescribeInstancesResponse xmlns="${EC2_NS}">
+  <requestId>${REQUEST_ID}</requestId>
+  <reservationSet>${instances.map((i) => `
+    <item>
+      <reservationId>r-${i.instanceId.slice(2)}</reservationId>
+      <ownerId>123456789012</ownerId>
+      <instancesSet>
+        <item>
+          <instanceId>${i.instanceId}</instanceId>
+          <instanceType>${i.instanceType}</instanceType>
+          <instanceState><code>${STATE_CODES[i.state ?? 'running']}</code><name>${i.state ?? 'running'}</name></instanceState>${i.spot ? '\n          <instanceLifecycle>spot</instanceLifecycle>' : ''}
+          <tagSet>${Object.entries({ ...(i.name ? { Name: i.name } : {}), ...i.tags }).map(([k, v]) => `<item><key>${k}</key><value>${v}</value></item>`).join('')}</tagSet>
+        </item>
+      </instancesSet>
+    </item>`).join('')}
+  </reservationSet>${nextToken ? `\n  <nextToken>${nextToken}</nextToken>` : ''}
+</DescribeInstancesResponse>`;
+
+const describeInstanceTypesXml = (types: string[]) => `<?xml version="1.0" encoding="UTF-8"?>
+<DescribeInstanceTypesResponse xmlns="${EC2_NS}">
+  <requestId>${REQUEST_ID}</requestId>
+  <instanceTypeSet>${types.map((t) => `
+    <item><instanceType>${t}</instanceType><instanceStorageSupported>${t in INSTANCE_STORE_GB}</instanceStorageSupported>${t in INSTANCE_STORE_GB ? `<instanceStorageInfo><totalSizeInGB>${INSTANCE_STORE_GB[t]}</totalSizeInGB></instanceStorageInfo>` : ''}</item>`).join('')}
+  </instanceTypeSet>
+</DescribeInstanceTypesResponse>`;
+
+const stateChangeXml = (action: string, changes: { id: string; from: string; to: string }[]) => `<?xml version="1.0" encoding="UTF-8"?>
+<${action}Response xmlns="${EC2_NS}">
+  <requestId>${REQUEST_ID}</requestId>
+  <instancesSet>${changes.map((c) => `
+    <item><instanceId>${c.id}</instanceId><currentState><code>${STATE_CODES[c.to]}</code><name>${c.to}</name></currentState><previousState><code>${STATE_CODES[c.from]}</code><name>${c.from}</name></previousState></item>`).join('')}
+  </instancesSet>
+</${action}Response>`;
+
+const ec2ErrorXml = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${REQUEST_ID}</RequestID></Response>`;
+
+interface MetricStat { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Stat: string; Period: number }
+
+class AwsError extends Error {
+  constructor(readonly code: string, message: string) { super(message); }
+}
+
+const formList = (form: Record<string, string>, prefix: string) => Object.keys(form).filter((k) => k.startsWith(`${prefix}.`)).map((k) => form[k]!);
+
+export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEndpoint[] = [], sageMakerDelayMs = 0): Promise<FakeAws> {
+  const scalableTargets: FakeAws['scalableTargets'] = new Map();
+  for (const e of endpoints) {
+    if (e.autoscaling) scalableTargets.set(`endpoint/${e.name}/variant/${e.variant}`, { MinCapacity: e.autoscaling.min, MaxCapacity: e.autoscaling.max, ...(e.autoscaling.roleArn ? { RoleARN: e.autoscaling.roleArn } : {}), policies: e.autoscaling.policies });
+  }
+  const failures = new Map<string, AwsError>();
+  /** endpoint name → status; a name absent here and from `endpoints` does not exist */
+  const status = new Map<string, string>(endpoints.map((e) => [e.name, 'InService']));
+  const created = new Map<string, { config: string; tags: { Key: string; Value: string }[]; describesUntilInService: number }>();
+  const fake: FakeAws = {
+    url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], maxSageMakerInFlight: 0, mutations: [], instances, endpoints, scalableTargets,
+    failNext: (action, code, message) => failures.set(action, new AwsError(code, message)),
+    close: async () => {},
+  };
+  const failIfAsked = (action: string) => {
+    const failure = failures.get(action);
+    if (failure) {
+      failures.delete(action);
+      throw failure;
+    }
+  };
+  const arn = (name: string) => `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${name}`;
+  const variantsOf = (name: string) => endpoints.filter((e) => e.name === name);
+
+  function ec2(form: Record<string, string>): string {
+    failIfAsked(form.Action!);
+    if (form.Action === 'DescribeInstanceTypes') return describeInstanceTypesXml(formList(form, 'InstanceType'));
+    if (form.Action === 'StopInstances' || form.Action === 'StartInstances') {
+      fake.mutations.push({ action: form.Action, body: form });
+      const changes = formList(form, 'InstanceId').map((id) => {
+        const instance = instances.find((i) => i.instanceId === id);
+        if (!instance) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+        const from = instance.state ?? 'running';
+        if (form.Action === 'StopInstances' && instance.spot) throw new AwsError('UnsupportedOperation', `The instance '${id}' is a spot instance and cannot be stopped.`);
+        instance.state = form.Action === 'StopInstances' ? 'stopped' : 'running';
+        return { id, from, to: form.Action === 'StopInstances' ? 'stopping' : 'pending' };
+      });
+      return stateChangeXml(form.Action, changes);
+    }
+    const ids = formList(form, 'InstanceId');
+    if (ids.length) {
+      const missing = ids.find((id) => !instances.some((i) => i.instanceId === id));
+      if (missing) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${missing}' does not exist`);
+      return describeInstancesXml(instances.filter((i) => ids.includes(i.instanceId)));
+    }
+    const offset = Number(form.NextToken ?? 0);
+    return describeInstancesXml(instances.slice(offset, offset + 2), offset + 2 < instances.length ? String(offset + 2) : undefined);
+  }
+
+  function describeEndpoint(name: string) {
+    const state = status.get(name);
+    if (!state) throw new AwsError('ValidationException', `Could not find endpoint "${arn(name)}".`);
+    if (state === 'Creating' && created.get(name)!.describesUntilInService-- <= 0) status.set(name, 'InService');
+    return {
+      EndpointName: name, EndpointArn: arn(name), EndpointConfigName: created.get(name)?.config ?? `${name}-config`, EndpointStatus: status.get(name),
+      ProductionVariants: variantsOf(name).map((e) => ({ VariantName: e.variant, CurrentInstanceCount: e.count, DesiredInstanceCount: e.count, CurrentWeight: e.weight ?? 1, DesiredWeight: e.weight ?? 1 })),
+      CreationTime: 1.7e9, LastModifiedTime: 1.7e9,
+    };
+  }
+
+  /** SageMaker (JSON 1.1): endpoints listed one to a page. */
+  function sageMaker(action: string, body: Record<string, unknown>): unknown {
+    failIfAsked(action);
+    const name = String(body.EndpointName ?? '');
+    switch (action) {
+      case 'ListEndpoints': {
+        const names = [...new Set(endpoints.map((e) => e.name))].filter((n) => status.get(n) === 'InService');
+        const offset = Number(body.NextToken ?? 0);
+        return {
+          Endpoints: names.slice(offset, offset + 1).map((n) => ({ EndpointName: n, EndpointArn: arn(n), CreationTime: 1.7e9, LastModifiedTime: 1.7e9, EndpointStatus: 'InService' })),
+          ...(offset + 1 < names.length ? { NextToken: String(offset + 1) } : {}),
+        };
+      }
+      case 'ListTags': {
+        const e = endpoints.find((x) => body.ResourceArn === arn(x.name))!;
+        return { Tags: Object.entries(e.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) };
+      }
+      case 'DescribeEndpoint':
+        return describeEndpoint(name);
+      case 'DescribeEndpointConfig': {
+        const config = String(body.EndpointConfigName);
+        const variants = endpoints.filter((x) => `${x.name}-config` === config);
+        if (!variants.length) throw new AwsError('ValidationException', `Could not find endpoint configuration "${config}".`);
+        return {
+          EndpointConfigName: config, EndpointConfigArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${config}`, CreationTime: 1.7e9,
+          ProductionVariants: variants.map((e) => ({ VariantName: e.variant, ModelName: `${e.name}-model`, InitialInstanceCount: e.initialCount ?? e.count, InstanceType: e.instanceType, InitialVariantWeight: 1 })),
+        };
+      }
+      case 'DeleteEndpoint': {
+        describeEndpoint(name);
+        fake.mutations.push({ action, body });
+        status.delete(name);
+        // as in AWS, the endpoint's Auto Scaling registration goes with it
+        for (const id of [...scalableTargets.keys()]) if (id.startsWith(`endpoint/${name}/`)) scalableTargets.delete(id);
+        return {};
+      }
+      case 'CreateEndpoint': {
+        if (status.has(name)) throw new AwsError('ValidationException', `Cannot create already existing endpoint "${arn(name)}".`);
+        if (!endpoints.some((e) => `${e.name}-config` === body.EndpointConfigName)) throw new AwsError('ValidationException', `Could not find endpoint configuration "${String(body.EndpointConfigName)}".`);
+        fake.mutations.push({ action, body });
+        status.set(name, 'Creating');
+        created.set(name, { config: String(body.EndpointConfigName), tags: (body.Tags ?? []) as { Key: string; Value: string }[], describesUntilInService: 2 });
+        // a new endpoint starts from its configuration's initial counts and weights
+        for (const e of variantsOf(name)) {
+          e.weight = 1;
+          e.count = e.initialCount ?? e.count;
+        }
+        return { EndpointArn: arn(name) };
+      }
+      case 'UpdateEndpointWeightsAndCapacities': {
+        if (status.get(name) !== 'InService') throw new AwsError('ValidationException', `Cannot update in-progress endpoint "${arn(name)}".`);
+        fake.mutations.push({ action, body });
+        for (const d of body.DesiredWeightsAndCapacities as { VariantName: string; DesiredWeight?: number; DesiredInstanceCount?: number }[]) {
+          const e = variantsOf(name).find((v) => v.variant === d.VariantName)!;
+          if (d.DesiredWeight !== undefined) e.weight = d.DesiredWeight;
+          if (d.DesiredInstanceCount !== undefined) e.count = d.DesiredInstanceCount;
+        }
+        return { EndpointArn: arn(name) };
+      }
+      default:
+        throw new AwsError('UnknownOperationException', `fake SageMaker does not know ${action}`);
+    }
+  }
+
+  /** Application Auto Scaling (JSON 1.1), SageMaker variants only. */
+  function autoScaling(action: string, body: Record<string, unknown>): unknown {
+    failIfAsked(action);
+    const dimension = 'sagemaker:variant:DesiredInstanceCount';
+    const endpointExists = (id: string) => status.get(id.split('/')[1]!) === 'InService';
+    switch (action) {
+      case 'DescribeScalableTargets':
+        return {
+          ScalableTargets: ((body.ResourceIds ?? [...scalableTargets.keys()]) as string[]).filter((id) => scalableTargets.has(id)).map((id) => {
+            const { policies: _, ...target } = scalableTargets.get(id)!;
+            return { ServiceNamespace: 'sagemaker', ResourceId: id, ScalableDimension: dimension, ...target, CreationTime: 1.7e9, SuspendedState: { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false } };
+          }),
+        };
+      case 'DescribeScalingPolicies': {
+        const id = String(body.ResourceId);
+        return {
+          ScalingPolicies: (scalableTargets.get(id)?.policies ?? []).map((p) => ({
+            ...p, PolicyARN: `arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:${p.PolicyName}`, ServiceNamespace: 'sagemaker', ResourceId: id, ScalableDimension: dimension, CreationTime: 1.7e9, Alarms: [],
+          })),
+        };
+      }
+      case 'RegisterScalableTarget': {
+        const id = String(body.ResourceId);
+        if (!endpointExists(id)) throw new AwsError('ValidationException', `The endpoint variant ${id} does not exist or is not in service.`);
+        fake.mutations.push({ action, body });
+        scalableTargets.set(id, { MinCapacity: Number(body.MinCapacity), MaxCapacity: Number(body.MaxCapacity), ...(body.RoleARN ? { RoleARN: String(body.RoleARN) } : {}), policies: scalableTargets.get(id)?.policies ?? [] });
+        return { ScalableTargetARN: `arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/${id}` };
+      }
+      case 'PutScalingPolicy': {
+        const target = scalableTargets.get(String(body.ResourceId));
+        if (!target) throw new AwsError('ObjectNotFoundException', `No scalable target registered for ${String(body.ResourceId)}`);
+        fake.mutations.push({ action, body });
+        const { PolicyName, PolicyType, TargetTrackingScalingPolicyConfiguration, StepScalingPolicyConfiguration } = body as unknown as FakeScalingPolicy;
+        target.policies = [...target.policies.filter((p) => p.PolicyName !== PolicyName),
+          { PolicyName, PolicyType, ...(TargetTrackingScalingPolicyConfiguration ? { TargetTrackingScalingPolicyConfiguration } : {}), ...(StepScalingPolicyConfiguration ? { StepScalingPolicyConfiguration } : {}) }];
+        return { PolicyARN: `arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:${PolicyName}`, Alarms: [] };
+      }
+      default:
+        throw new AwsError('UnknownOperationException', `fake Application Auto Scaling does not know ${action}`);
+    }
+  }
+
+  function cloudWatch(body: Record<string, unknown>, target: string): unknown {
+    fake.metricRequests.push({ queries: body.MetricDataQueries as FakeAws['metricRequests'][0]['queries'], nextToken: body.NextToken as string | undefined, target });
+    const half = body.NextToken ? 1 : 0;
+    const seriesOf = (q: { Expression?: string; MetricStat?: MetricStat }): number[] => {
+      if (q.MetricStat) {
+        const dim = (name: string) => q.MetricStat!.Metric.Dimensions.find((d) => d.Name === name)?.Value;
+        if (q.MetricStat.Metric.Namespace === 'AWS/EC2') {
+          const i = instances.find((x) => x.instanceId === dim('InstanceId'));
+          const name = q.MetricStat.Metric.MetricName;
+          return (name === 'CPUUtilization' ? i?.cpu : name === 'NetworkIn' ? i?.networkIn : []) ?? [];
+        }
+        const e = endpoints.find((x) => x.name === dim('EndpointName') && x.variant === dim('VariantName'));
+        if (!e) return [];
+        return q.MetricStat.Metric.MetricName === 'Invocations' ? e.invocations : e.gpu;
+      }
+      const id = /InstanceId="([^"]+)"/.exec(q.Expression ?? '')?.[1];
+      const gpus = instances.find((i) => i.instanceId === id)?.gpus ?? [];
+      // MAX over the machine's GPUs at each hour
+      return gpus.length ? gpus[0]!.map((_, h) => Math.max(...gpus.map((g) => g[h]!))) : [];
+    };
+    const start = typeof body.StartTime === 'number' ? body.StartTime : Date.parse('2026-11-16T00:00:00Z') / 1000;
+    const results = (body.MetricDataQueries as { Id: string; Expression?: string; MetricStat?: MetricStat }[]).map((q) => {
+      const series = seriesOf(q);
+      const cut = Math.ceil(series.length / 2);
+      const values = half ? series.slice(cut) : series.slice(0, cut);
+      return { Id: q.Id, Label: q.Id, StatusCode: 'Complete', Timestamps: values.map((_, k) => start + 3600 * (k + (half ? cut : 0))), Values: values };
+    });
+    return { MetricDataResults: results, Messages: [], ...(half ? {} : { NextToken: 'second-half' }) };
+  }
+
+  let inFlight = 0;
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (!target) {
+        const form = parse(raw) as Record<string, string>;
+        fake.ec2Requests.push(form);
+        try {
+          const answer = ec2(form);
+          res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' }).end(answer);
+        } catch (error) {
+          if (!(error instanceof AwsError)) throw error;
+          res.writeHead(400, { 'content-type': 'text/xml;charset=UTF-8' }).end(ec2ErrorXml(error.code, error.message));
+        }
+        return;
+      }
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      const [service, action] = target.split('.') as [string, string];
+      const answer = (json: string, contentType: string, statusCode = 200) => res.writeHead(statusCode, { 'content-type': contentType }).end(json);
+      const run = (work: () => unknown, contentType: string) => {
+        try {
+          answer(JSON.stringify(work()), contentType);
+        } catch (error) {
+          if (!(error instanceof AwsError)) throw error;
+          answer(JSON.stringify({ __type: error.code, message: error.message }), contentType, 400);
+        }
+      };
+      if (service === 'SageMaker') {
+        fake.sageMakerTargets.push(target);
+        fake.maxSageMakerInFlight = Math.max(fake.maxSageMakerInFlight, ++inFlight);
+        setTimeout(() => {
+          inFlight--;
+          run(() => sageMaker(action, body), 'application/x-amz-json-1.1');
+        }, sageMakerDelayMs);
+        return;
+      }
+      if (service === 'AnyScaleFrontendService') {
+        run(() => autoScaling(action, body), 'application/x-amz-json-1.1');
+        return;
+      }
+      run(() => cloudWatch(body, target), 'application/x-amz-json-1.0');
+    });
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.close = () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); });
+  return fake;
+}
