@@ -4,7 +4,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_EXCLUSIONS } from '../src/scan/idleFindings.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
 import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
@@ -12,7 +13,10 @@ import { auditCli } from '../src/runtime/reportCli.ts';
 import { type ApprovalSettings, DEFAULT_APPROVALS } from '../src/runtime/settings.ts';
 import { inProcessLongWork } from '../src/slack/app.ts';
 import type { Block, SlackMessage } from '../src/slack/blockLimits.ts';
+import { DynamoStateStore } from '../src/state/dynamoStateStore.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
+import type { StateStore } from '../src/state/stateStore.ts';
+import { startDynalite } from './support/dynalite.ts';
 import { offlineContext } from './support/context.ts';
 import { type FakeAws, type FakeEndpoint, type FakeInstance, startFakeAws } from './support/fakeAws.ts';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from './support/fakeSlack.ts';
@@ -52,7 +56,7 @@ function fleet(): { instances: FakeInstance[]; endpoints: FakeEndpoint[] } {
 interface Bot {
   aws: FakeAws;
   slack: FakeSlack;
-  state: SqliteStateStore;
+  state: StateStore;
   statePath: string;
   eventsUrl: string;
   message: SlackMessage & { ts: string };
@@ -68,12 +72,25 @@ interface Bot {
 
 const savedEnv = { ...process.env };
 const running: Bot[] = [];
+let dynamo: Awaited<ReturnType<typeof startDynalite>> | undefined;
+let tables = 0;
 afterEach(async () => {
   while (running.length) await running.pop()!.close();
   process.env = { ...savedEnv };
 });
+afterAll(async () => {
+  await dynamo?.close();
+});
 
-async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (f: ReturnType<typeof fleet>) => void = () => {}): Promise<Bot> {
+async function openStore(kind: 'sqlite' | 'dynamodb', statePath: string): Promise<StateStore> {
+  if (kind === 'sqlite') return new SqliteStateStore(statePath);
+  dynamo ??= await startDynalite();
+  const store = new DynamoStateStore(new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDBURNRATETEST', secretAccessKey: 'secret' } }), `burnrate-actions-${++tables}`);
+  await store.ensureTable();
+  return store;
+}
+
+async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (f: ReturnType<typeof fleet>) => void = () => {}, storeKind: 'sqlite' | 'dynamodb' = 'sqlite'): Promise<Bot> {
   const { instances, endpoints } = fleet();
   change({ instances, endpoints });
   const aws = await startFakeAws(instances, endpoints);
@@ -86,7 +103,7 @@ async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (f: R
   // the SDK clients read their endpoints from the process environment
   Object.assign(process.env, env);
   const statePath = join(mkdtempSync(join(tmpdir(), 'burnrate-actions-')), 'state.sqlite');
-  const state = new SqliteStateStore(statePath);
+  const state = await openStore(storeKind, statePath);
   const settings: ApprovalSettings = { ...DEFAULT_APPROVALS, approvers: [APPROVER], approver_groups: ['SAPPROVERS1'], dry_run: false, ...approvals };
   const jobs = finopsJobs(DEFAULT_DIGEST_SETTINGS, env, () => NOW, { exclusions: DEFAULT_EXCLUSIONS, approvals: settings }, state);
   const server: RunningServer = await startHttpServer({
@@ -153,8 +170,8 @@ describe('the buttons on the report', () => {
 });
 
 describe('Stop', () => {
-  it('20 concurrent clicks by approvers make one DeleteEndpoint; the others are told who is stopping it', async () => {
-    const bot = await startBot();
+  it.each(['sqlite', 'dynamodb'] as const)('20 concurrent clicks by approvers make one DeleteEndpoint; the others are told who is stopping it (%s state)', async (store) => {
+    const bot = await startBot({}, () => {}, store);
     const urls = await Promise.all(Array.from({ length: 20 }, (_, k) => bot.click('idle_stop', 'quiet-model', k % 2 ? APPROVER : GROUP_MEMBER)));
     const blocks = await bot.waitForUpdate('Stopped at');
     await settle();

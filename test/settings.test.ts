@@ -60,6 +60,13 @@ describe('settings', () => {
     expect(DEFAULT_APPROVALS).toEqual({ approvers: [], approver_groups: [], snooze_keep: 'anyone', dry_run: true, max_stops_per_day: 5, production_tag: 'env=production', actions: {}, group_cache_seconds: 300 });
   });
 
+  it('keeps state in the DynamoDB table BURNRATE_STATE_TABLE names, and says what is wrong with it', () => {
+    expect(loadSettings({ BURNRATE_STATE_TABLE: 'burnrate-state', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 's' }).stateTable).toBe('burnrate-state');
+    expect(loadSettings({}).stateTable).toBeUndefined();
+    expect(() => loadSettings({ BURNRATE_STATE_TABLE: 'my table!', AWS_ACCESS_KEY_ID: 'AKID' })).toThrow('BURNRATE_STATE_TABLE must be a DynamoDB table name: 3 to 255 letters, digits, _ . or -');
+    expect(() => loadSettings({ BURNRATE_STATE_TABLE: 'burnrate-state' })).toThrow(/^BURNRATE_STATE_TABLE is set but no AWS credentials are/);
+  });
+
   it('names a wrong approvals setting and says what it should be', () => {
     expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  approvers: ["@ada"]\n') })).toThrow(/approvals\.approvers\.0[\s\S]*Slack user ID such as U0123ABCDEF/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  approver_groups: [ml-leads]\n') })).toThrow(/approvals\.approver_groups\.0[\s\S]*user group ID/);

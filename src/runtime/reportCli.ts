@@ -6,7 +6,7 @@ import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, r
 import { runDigest } from '../digest/digestJob.ts';
 import { namedWeek } from '../digest/period.ts';
 import { runScan } from '../scan/scanJob.ts';
-import { SqliteStateStore } from '../state/sqliteStateStore.ts';
+import { openStateStore } from '../state/openStateStore.ts';
 import { scanOptions } from './finopsJobs.ts';
 import { renderPlanText } from './planText.ts';
 import { loadSettings, type Settings, SettingsError } from './settings.ts';
@@ -39,8 +39,8 @@ const DIGEST: Report = {
 const SCAN: Report = {
   name: 'scan', usage: 'burnrate scan --dry-run [--json]', postedBy: '/finops scan, or the daily schedule', takesWeek: false,
   async run(settings, now, env) {
-    // the bot's state file: what was snoozed or kept in Slack stays out of the CLI's scan too
-    const state = new SqliteStateStore(settings.statePath);
+    // the bot's state: what was snoozed or kept in Slack stays out of the CLI's scan too
+    const state = await openStateStore(settings);
     try {
       return (await runScan(settings.file.digest, now, env, scanOptions(settings.file), state)).plan;
     } finally {
@@ -104,7 +104,7 @@ export async function auditCli(args: string[], json: boolean, io: ReportCliIo, n
   if (windowMs === undefined) return fail(`--since "${since}" is not ${AUDIT_WINDOW_HELP}`);
   const settings = settingsOrMessage(io.env);
   if (typeof settings === 'string') return fail(settings);
-  const state = new SqliteStateStore(settings.statePath);
+  const state = await openStateStore(settings);
   try {
     const entries = await readAudit(state, windowMs, Number.MAX_SAFE_INTEGER, now.getTime());
     io.out(json ? JSON.stringify(entries, null, 2) : entries.length ? entries.map((e) => auditLine(e)).join('\n') : `Nothing recorded in the last ${since}.`);

@@ -7,7 +7,7 @@ import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { LivePrices } from '../pricing/livePrices.ts';
 import { createSlackApp, inProcessLongWork, log } from '../slack/app.ts';
 import { sendWithChartFallback } from '../slack/chartFallback.ts';
-import { SqliteStateStore } from '../state/sqliteStateStore.ts';
+import { openStateStore } from '../state/openStateStore.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { type Schedule, startSchedules } from './scheduler.ts';
 import { startHttpServer } from './httpServer.ts';
@@ -52,7 +52,7 @@ export async function startBot(
     return 0;
   }
   const started = Date.now();
-  const state = new SqliteStateStore(settings.statePath);
+  const state = await openStateStore(settings);
   const context = commandContext(settings, env);
   const shared = {
     state,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CatalogError, CONFIG_DIR, readYamlFile } from '../catalogs/yamlFile.ts';
 import { BILLING_TABLE } from '../digest/billingTable.ts';
 import { isValidTimeZone } from '../digest/period.ts';
+import { hasAwsCredentials } from '../cloud/credentials.ts';
 import { isValidCronExpression } from './scheduler.ts';
 import { LivePriceError, type LivePriceSettings, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 
@@ -68,6 +69,8 @@ export interface Settings {
   file: FileSettings;
   /** the embedded SQLite state file (BURNRATE_STATE_FILE) */
   statePath: string;
+  /** a DynamoDB table to keep state in instead (BURNRATE_STATE_TABLE), as serverless runs do */
+  stateTable?: string;
   /** live price sources and their timeout (BURNRATE_PRICE_TIMEOUT_MS, GCP_CLOUDBILLING_ENDPOINT) */
   livePrices: LivePriceSettings;
 }
@@ -95,6 +98,11 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
     if (error instanceof LivePriceError) throw new SettingsError(error.message);
     throw error;
   }
+  const stateTable = envCheck(env, 'BURNRATE_STATE_TABLE', (v) => /^[A-Za-z0-9_.-]{3,255}$/.test(v),
+    'must be a DynamoDB table name: 3 to 255 letters, digits, _ . or -');
+  if (stateTable && !hasAwsCredentials(env)) {
+    throw new SettingsError('BURNRATE_STATE_TABLE is set but no AWS credentials are: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or unset BURNRATE_STATE_TABLE to keep state in the local SQLite file');
+  }
   const portText = env.PORT ?? '3000';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new SettingsError(`PORT must be a TCP port between 1 and 65535, got "${portText}"`);
@@ -121,5 +129,5 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
   else if (!signingSecret) throw new SettingsError('SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it (Basic Information → App Credentials); or set SLACK_APP_TOKEN for Socket Mode');
   else transport = { kind: 'http', port, token, signingSecret };
   const statePath = env.BURNRATE_STATE_FILE || join(process.cwd(), '.burnrate', 'state.sqlite');
-  return { transport, slackApiUrl, configPath: existsSync(configPath) ? configPath : null, file, statePath, livePrices };
+  return { transport, slackApiUrl, configPath: existsSync(configPath) ? configPath : null, file, statePath, ...(stateTable ? { stateTable } : {}), livePrices };
 }
