@@ -230,6 +230,14 @@ describe('Stop', () => {
     expect(bot.slack.calls.filter((c) => c.path === '/api/usergroups.users.list')).toHaveLength(1);
   });
 
+  it('says so when Slack will not list an approver group, and changes nothing', async () => {
+    const bot = await startBot();
+    bot.slack.answer('usergroups.users.list', { ok: false, error: 'missing_scope', needed: 'usergroups:read' });
+    expect(await reply(bot, await bot.click('idle_stop', 'quiet-model', OUTSIDER)))
+      .toBe('Could not check who the approvers are (Slack answered missing_scope for user group SAPPROVERS1; add the usergroups:read scope and reinstall the app). Nothing was changed.');
+    expect(bot.aws.mutations).toEqual([]);
+  });
+
   it('does not stop what got busy again since the scan, and says why', async () => {
     const bot = await startBot();
     bot.aws.endpoints.find((e) => e.name === 'quiet-model')!.invocations = hours(3, 40);
@@ -288,6 +296,18 @@ describe('Stop', () => {
     await bot.click('idle_stop', 'prod-ranker', GROUP_MEMBER);
     await bot.waitForUpdate('Stopped at');
     expect(mutations(bot.aws, 'DeleteEndpoint').map((m) => m.body.EndpointName)).toEqual(['prod-ranker']);
+  });
+
+  it('a re-check that cannot read CloudWatch fails truthfully and leaves the finding to Retry, not stuck "stopping"', async () => {
+    const bot = await startBot();
+    bot.aws.failNext('GetMetricData', 'AccessDenied', 'User is not authorized to perform: cloudwatch:GetMetricData');
+    expect(await reply(bot, await bot.click('idle_stop', 'quiet-model', APPROVER)))
+      .toBe('Stop failed: CostSourceError: AWS denied GetMetricData: grant the bot\'s role cloudwatch:GetMetricData. Retry when the cause is fixed.');
+    bot.message.blocks = await bot.waitForUpdate('Stop failed');
+    expect(bot.aws.mutations).toEqual([]);
+    await bot.click('idle_stop', 'quiet-model', APPROVER);
+    await bot.waitForUpdate('Stopped at');
+    expect(mutations(bot.aws, 'DeleteEndpoint')).toHaveLength(1);
   });
 
   it('a cloud error leaves a truthful message and audit, and Retry works', async () => {

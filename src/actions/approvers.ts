@@ -22,7 +22,14 @@ export class Approvers {
   private async members(group: string, nowMs: number): Promise<Set<string>> {
     const cached = this.groups.get(group);
     if (cached && cached.until > nowMs) return cached.members;
-    const answer = await this.client.usergroups.users.list({ usergroup: group });
+    let answer;
+    try {
+      answer = await this.client.usergroups.users.list({ usergroup: group });
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+      const hint = code === 'missing_scope' ? '; add the usergroups:read scope and reinstall the app' : code === 'no_such_subteam' ? '; check approvals.approver_groups' : '';
+      throw new Error(`Slack answered ${code} for user group ${group}${hint}`);
+    }
     const members = new Set(answer.users ?? []);
     this.groups.set(group, { members, until: nowMs + this.settings.group_cache_seconds * 1000 });
     return members;

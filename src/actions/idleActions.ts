@@ -74,7 +74,14 @@ export class IdleActions {
       await this.audit({ actor: user, event: 'decision', resource, outcome: `refused: ${action} is not enabled for ${ref.kind} (approvals.actions)` });
       return `${action} is not enabled for this kind of resource (approvals.actions in the config file).`;
     }
-    if (!(await this.mayAct(user, action))) {
+    let may: boolean;
+    try {
+      may = await this.mayAct(user, action);
+    } catch (error) {
+      await this.audit({ actor: user, event: 'decision', resource, outcome: `refused: approvers unreadable (${(error as Error).message})` });
+      return `Could not check who the approvers are (${(error as Error).message}). Nothing was changed.`;
+    }
+    if (!may) {
       await this.audit({ actor: user, event: 'decision', resource, outcome: `refused: not an approver (${action})` });
       const verb = action === 'stop' ? 'stop resources' : action === 'restore' ? 'restore resources' : `${action} findings`;
       return `Only approvers can ${verb}; approvers: ${this.context.approvers.describe()}. Nothing was changed.`;
@@ -118,40 +125,41 @@ export class IdleActions {
       return `Not stopped: ${reason}.`;
     };
 
-    const check = await recheck(ref, this.context.cloud, this.context.now());
-    await this.audit({ actor: user, event: 'recheck', resource, outcome: check.idle ? `still idle: ${check.finding.evidence}` : check.reason });
-    if (!check.idle) return notStopped(check.reason);
-    const decision = (await state.read<Decision>(decisionKey(resource)))?.value;
-    if (decision) {
-      return notStopped(decision.type === 'snooze'
-        ? `it is snoozed until ${new Date(decision.until).toISOString().slice(0, 10)} by <@${decision.by}>`
-        : `<@${decision.by}> chose to keep it: ${decision.reason}`);
-    }
-    const [tagKey, tagValue = ''] = this.context.approvals.production_tag.split('=');
-    if (check.finding.tags?.[tagKey!] === tagValue && new Set(approvals).size < 2) {
-      await move({ status: 'awaiting-second', by: user });
-      await this.audit({ actor: user, event: 'decision', resource, outcome: `production (${this.context.approvals.production_tag}): waiting for a second approver` });
-      await refresh();
-      return `This resource is tagged ${this.context.approvals.production_tag}: a second approver must press Stop too.`;
-    }
-
-    const stopper = await stopperFor(ref, this.context.cloud);
-    if (this.context.approvals.dry_run || !stopper) {
-      const why = stopper ? 'approvals.dry_run is on' : 'this is the demo account';
-      await move({ status: 'dry-run', by: user, reason: why });
-      await this.audit({ actor: user, event: 'decision', resource, outcome: `dry run (${why}): would have stopped` });
-      await refresh();
-      return `Dry run (${why}): Stop would have ${check.finding.stopEffect}; it ${saves(ref)}. Nothing was changed.`;
-    }
-    const day = this.context.now().toISOString().slice(0, 10);
-    if (!(await countStop(state, day, this.context.approvals.max_stops_per_day))) {
-      return notStopped(`today's cap of ${this.context.approvals.max_stops_per_day} stops is reached (approvals.max_stops_per_day)`);
-    }
-
+    // from here on the claim is held: whatever happens, the record leaves "stopping"
     const calls: CloudCall[] = [];
     try {
+      const check = await recheck(ref, this.context.cloud, this.context.now());
+      await this.audit({ actor: user, event: 'recheck', resource, outcome: check.idle ? `still idle: ${check.finding.evidence}` : check.reason });
+      if (!check.idle) return await notStopped(check.reason);
+      const decision = (await state.read<Decision>(decisionKey(resource)))?.value;
+      if (decision) {
+        return await notStopped(decision.type === 'snooze'
+          ? `it is snoozed until ${new Date(decision.until).toISOString().slice(0, 10)} by <@${decision.by}>`
+          : `<@${decision.by}> chose to keep it: ${decision.reason}`);
+      }
+      const [tagKey, tagValue = ''] = this.context.approvals.production_tag.split('=');
+      if (check.finding.tags?.[tagKey!] === tagValue && new Set(approvals).size < 2) {
+        await move({ status: 'awaiting-second', by: user });
+        await this.audit({ actor: user, event: 'decision', resource, outcome: `production (${this.context.approvals.production_tag}): waiting for a second approver` });
+        await refresh();
+        return `This resource is tagged ${this.context.approvals.production_tag}: a second approver must press Stop too.`;
+      }
+
+      const stopper = await stopperFor(ref, this.context.cloud);
+      if (this.context.approvals.dry_run || !stopper) {
+        const why = stopper ? 'approvals.dry_run is on' : 'this is the demo account';
+        await move({ status: 'dry-run', by: user, reason: why });
+        await this.audit({ actor: user, event: 'decision', resource, outcome: `dry run (${why}): would have stopped` });
+        await refresh();
+        return `Dry run (${why}): Stop would have ${check.finding.stopEffect}; it ${saves(ref)}. Nothing was changed.`;
+      }
+      const day = this.context.now().toISOString().slice(0, 10);
+      if (!(await countStop(state, day, this.context.approvals.max_stops_per_day))) {
+        return await notStopped(`today's cap of ${this.context.approvals.max_stops_per_day} stops is reached (approvals.max_stops_per_day)`);
+      }
+
       const saved = await stopper.stop(ref, calls);
-      await this.auditCalls(user, resource, calls);
+      await this.auditCalls(user, resource, calls.splice(0));
       await move({ status: 'stopped', by: user, saved });
       await this.audit({ actor: user, event: 'stopped', resource, outcome: `stopped; ${saves(ref)}`, detail: { saved } });
       await refresh();

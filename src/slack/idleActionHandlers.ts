@@ -39,9 +39,10 @@ export interface IdleActionWiring {
 export function registerIdleActionHandlers(app: App, wiring: IdleActionWiring): void {
   const { actions, state, longWork } = wiring;
   const allows = actionAllowed(wiring.approvals);
-  // updates of one message happen one after another, each on the blocks the last one sent
+  // updates of one message in this process go one after another, so a late one never overwrites
+  // a newer state; each re-renders every control block from the store, so the blocks of the click
+  // are a sound base whatever changed since
   const chains = new Map<string, Promise<void>>();
-  const latest = new Map<string, Block[]>();
 
   function refresher(client: WebClient, shown: ShownMessage | undefined, ref: FindingRef, respond: RespondFn): () => Promise<void> {
     return () => {
@@ -54,13 +55,14 @@ export function registerIdleActionHandlers(app: App, wiring: IdleActionWiring): 
       }
       const id = `${shown.channel}:${shown.ts}`;
       const next = (chains.get(id) ?? Promise.resolve()).then(async () => {
-        const blocks = latest.get(id) ?? shown.blocks;
-        const resources = [...new Set(blocks.map((b) => resourceOfBlock(b.block_id)).filter((r): r is string => r !== undefined))];
-        const updated = refreshControls(blocks, await actions.statusOf(resources), allows);
-        latest.set(id, updated);
+        const resources = [...new Set(shown.blocks.map((b) => resourceOfBlock(b.block_id)).filter((r): r is string => r !== undefined))];
+        const updated = refreshControls(shown.blocks, await actions.statusOf(resources), allows);
         if (shown.ephemeral || !shown.channel || !shown.ts) await respond({ replace_original: true, text: shown.text, blocks: updated });
         else await client.chat.update({ channel: shown.channel, ts: shown.ts, text: shown.text, blocks: updated });
-      }).catch((error: unknown) => log('error', { update: id, error: (error as Error).message }));
+      }).catch((error: unknown) => log('error', { update: id, error: (error as Error).message }))
+        .finally(() => {
+          if (chains.get(id) === next) chains.delete(id);
+        });
       chains.set(id, next);
       return next;
     };

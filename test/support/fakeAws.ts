@@ -266,6 +266,7 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   }
 
   function cloudWatch(body: Record<string, unknown>, target: string): unknown {
+    failIfAsked(target.split('.')[1]!);
     fake.metricRequests.push({ queries: body.MetricDataQueries as FakeAws['metricRequests'][0]['queries'], nextToken: body.NextToken as string | undefined, target });
     const half = body.NextToken ? 1 : 0;
     const seriesOf = (q: { Expression?: string; MetricStat?: MetricStat }): number[] => {
