@@ -108,14 +108,16 @@ describe('SageMaker endpoints', () => {
     const usage = await source().endpoints('2026-11-16', '2026-11-23');
     expect(usage).toEqual([
       { endpointName: 'churn-model-prod', variantName: 'AllTraffic', instanceType: 'ml.g5.xlarge', instanceCount: 1, tags: {}, invocations: 0, gpuAveragePercent: 0 },
-      { endpointName: 'ranker', variantName: 'blue', instanceType: 'ml.g5.12xlarge', instanceCount: 2, tags: {}, invocations: 10_000, gpuAveragePercent: 50 },
+      { endpointName: 'ranker', variantName: 'blue', instanceType: 'ml.g5.12xlarge', instanceCount: 2, invocations: 10_000, gpuAveragePercent: 50 },
     ]);
     expect(fake.sageMakerTargets.filter((t) => t === 'SageMaker.ListEndpoints')).toHaveLength(2);
+    // tags are read only where a variant served no calls
+    expect(fake.sageMakerTargets.filter((t) => t === 'SageMaker.ListTags')).toHaveLength(1);
   });
 
   it('describes at most 10 endpoints at once, however many there are', async () => {
     const many = Array.from({ length: 40 }, (_, i) => ({ name: `model-${i}`, variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [] }));
-    const slow = await startFakeAws([], many, 20);
+    const slow = await startFakeAws([], many, { delayMs: 20 });
     process.env.AWS_ENDPOINT_URL_SAGEMAKER = slow.url;
     process.env.AWS_ENDPOINT_URL_CLOUDWATCH = slow.url;
     try {

@@ -149,6 +149,17 @@ describe('the scan over AWS', () => {
     expect(plan.assumptions).toContain('2 idle resources excluded by the keep tag or scan.allow: standby-model, kept-on-purpose');
   });
 
+  it('a region that fails is named in the notes with the reason, and the other regions are complete', async () => {
+    fake.failRegion('ap-east-1', 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    const { plan } = await runScan({ regions: ['us-east-1', 'ap-east-1'] }, NOW, process.env);
+    expect(plan.tables.flatMap((t) => t.rows.map((r) => r[0])).sort()).toEqual(['agentless (us-east-1)', 'forgotten (us-east-1)', 'old-model (us-east-1)']);
+    expect(plan.assumptions).toContain('EC2 GPU instances: skipped ap-east-1 (UnrecognizedClientException: The security token included in the request is invalid.); the other regions are complete');
+    expect(plan.assumptions).toContain('SageMaker endpoints: skipped ap-east-1 (UnrecognizedClientException: The security token included in the request is invalid.); the other regions are complete');
+    // every region failing is the source failing: said once per part
+    const { plan: none } = await runScan({ regions: ['ap-east-1', 'ap-east-1'] }, NOW, process.env);
+    expect(none.assumptions.filter((a) => /unavailable \(no region answered/.test(a))).toHaveLength(2);
+  });
+
   it('burnrate scan --dry-run prints it; without --dry-run it says what to type', async () => {
     const out: string[] = [];
     const err: string[] = [];

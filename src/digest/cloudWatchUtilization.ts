@@ -7,7 +7,7 @@ import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, pagin
 import { CostSourceError } from './costData.ts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type EndpointUsage, type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
-import { type EndpointVariant, endpointVariants } from './sageMakerEndpoints.ts';
+import { endpointTags, type EndpointVariant, endpointVariants } from './sageMakerEndpoints.ts';
 
 /** GetMetricData takes at most 500 queries a request. */
 export const QUERIES_PER_REQUEST = 500;
@@ -38,18 +38,28 @@ export class CloudWatchUtilization implements UtilizationSource {
       { Id: `inv${k}`, MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: dimensions(v) }, Period: HOUR, Stat: 'Sum' }, ReturnData: true },
       { Id: `gpu${k}`, MetricStat: { Metric: { Namespace: '/aws/sagemaker/Endpoints', MetricName: 'GPUUtilization', Dimensions: dimensions(v) }, Period: HOUR, Stat: 'Average' }, ReturnData: true },
     ]), start, end);
-    return variants.map((v, k) => {
+    const usage = variants.map(({ endpointArn: _, ...v }, k): EndpointUsage => {
       const gpu = values.get(`gpu${k}`) ?? [];
       // a missing Invocations datapoint is zero calls; a missing GPU datapoint is unknown
       const invocations = (values.get(`inv${k}`) ?? []).reduce((a, b) => a + b, 0);
       const gpuAveragePercent = gpu.length ? gpu.reduce((a, b) => a + b, 0) / gpu.length / this.gpusPerInstance(v.instanceType) : null;
       return { ...v, invocations, gpuAveragePercent };
     });
+    // tags matter only where a variant served no calls (a keep tag, an owner on a finding): one
+    // ListTags per such endpoint instead of one per endpoint
+    const idleArns = [...new Set(variants.filter((_, k) => usage[k]!.invocations === 0).map((v) => v.endpointArn))];
+    const tags = await endpointTags(this.sagemaker, idleArns);
+    variants.forEach((v, k) => {
+      const found = tags.get(v.endpointArn);
+      if (found) usage[k]!.tags = found;
+    });
+    return usage;
   }
 
   private async instances(only?: string[]): Promise<InstanceFacts[]> {
     const found: InstanceFacts[] = [];
-    const pages = paginateDescribeInstances({ client: this.ec2 }, {
+    // MaxResults may not go with InstanceIds
+    const pages = paginateDescribeInstances({ client: this.ec2, ...(only ? {} : { pageSize: 1000 }) }, {
       ...(only ? { InstanceIds: only } : {}),
       Filters: [
         { Name: 'instance-type', Values: ['p*', 'g*', 'inf*', 'trn*'] },

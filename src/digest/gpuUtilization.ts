@@ -33,6 +33,7 @@ export interface EndpointUsage {
   variantName: string;
   instanceType: string;
   instanceCount: number;
+  /** the endpoint's tags, read for endpoints with a variant that served no calls */
   tags?: Record<string, string>;
   invocations: number;
   /** mean GPU utilization per GPU, 0–100; null without the metric */
@@ -43,6 +44,8 @@ export interface UtilizationSource {
   name: string;
   /** the bundled demo fleet, not a real account */
   demo?: boolean;
+  /** the regions this run could not read, with the reason; the others' rows still come */
+  skipped?: string[];
   /** every GPU instance, or only those with the given ids (a re-check before acting) */
   gpuInstances(start: string, end: string, only?: string[]): Promise<GpuInstanceUsage[]>;
   /** every in-service endpoint's variants, or only the named endpoints' (missing ones are left out) */
@@ -78,6 +81,7 @@ export async function readUtilization(source: UtilizationSource | undefined, sta
   const [instances, endpoints] = await Promise.all([
     read('EC2 GPU instances', source.gpuInstances(start, end)), read('SageMaker endpoints', source.endpoints(start, end)),
   ]);
+  notes.push(...(source.skipped ?? []));
   return { instances, endpoints, notes, demo: source.demo === true };
 }
 
@@ -87,18 +91,37 @@ export function summarizeHourly(values: number[]): Pick<GpuInstanceUsage, 'hours
   return { hours: values.length, averagePercent: values.reduce((a, b) => a + b, 0) / values.length, maximumPercent: Math.max(...values) };
 }
 
-/** Several regions read as one: each asked at once, each row labelled with its region. */
+/** Programming errors, as opposed to a region or service that would not answer. */
+const isBug = (error: unknown) => error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError;
+
+/**
+ * Several regions read as one: each asked at once, each row labelled with its region. A region that
+ * fails (access denied, an opt-in region not enabled, throttling after the SDK's retries) is listed
+ * in `skipped` with the reason and the others still answer; only when every region fails does the
+ * read fail.
+ */
 export function regionalUtilization(byRegion: [string, UtilizationSource][]): UtilizationSource {
   if (byRegion.length === 1) return byRegion[0]![1];
+  const skipped: string[] = [];
+  async function acrossRegions<T>(what: string, read: (source: UtilizationSource) => Promise<T[]>): Promise<(T & { region: string })[]> {
+    const failures: string[] = [];
+    const all = await Promise.all(byRegion.map(async ([region, source]) => {
+      try {
+        return (await read(source)).map((row) => ({ ...row, region }));
+      } catch (error) {
+        if (isBug(error)) throw error;
+        failures.push(`${region} (${(error as Error).name === 'CostSourceError' ? '' : `${(error as Error).name}: `}${(error as Error).message})`);
+        return [];
+      }
+    }));
+    if (failures.length === byRegion.length) throw new CostSourceError(`no region answered: ${failures.join('; ')}`);
+    if (failures.length) skipped.push(`${what}: skipped ${failures.join('; ')}; the other regions are complete`);
+    return all.flat();
+  }
   return {
     name: byRegion.map(([region]) => region).join(', '),
-    async gpuInstances(start, end, only) {
-      const all = await Promise.all(byRegion.map(async ([region, source]) => (await source.gpuInstances(start, end, only)).map((u) => ({ ...u, region }))));
-      return all.flat();
-    },
-    async endpoints(start, end, only) {
-      const all = await Promise.all(byRegion.map(async ([region, source]) => (await source.endpoints(start, end, only)).map((e) => ({ ...e, region }))));
-      return all.flat();
-    },
+    skipped,
+    gpuInstances: (start, end, only) => acrossRegions('EC2 GPU instances', (s) => s.gpuInstances(start, end, only)),
+    endpoints: (start, end, only) => acrossRegions('SageMaker endpoints', (s) => s.endpoints(start, end, only)),
   };
 }

@@ -4,7 +4,7 @@ import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand
 import pLimit from 'p-limit';
 import { CostSourceError } from './costData.ts';
 
-export interface EndpointVariant { endpointName: string; variantName: string; instanceType: string; instanceCount: number; tags: Record<string, string> }
+export interface EndpointVariant { endpointName: string; endpointArn: string; variantName: string; instanceType: string; instanceCount: number }
 
 function denied(error: unknown, action: string): never {
   if ((error as { name?: string }).name === 'AccessDeniedException') throw new CostSourceError(`AWS denied ${action}: grant the bot's role sagemaker:${action}`);
@@ -17,7 +17,7 @@ export const DESCRIBE_CONCURRENCY = 10;
 async function inServiceEndpoints(client: SageMakerClient): Promise<string[]> {
   const names: string[] = [];
   try {
-    for await (const page of paginateListEndpoints({ client }, { StatusEquals: 'InService' })) {
+    for await (const page of paginateListEndpoints({ client, pageSize: 100 }, { StatusEquals: 'InService' })) {
       for (const endpoint of page.Endpoints ?? []) names.push(endpoint.EndpointName!);
     }
   } catch (error) {
@@ -37,12 +37,10 @@ export async function endpointVariants(client: SageMakerClient, concurrency = DE
   const variants = await Promise.all(names.map((endpointName) => limit(async () => {
     let endpoint;
     let config;
-    let tags: Record<string, string>;
     try {
       endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
       if (endpoint.EndpointStatus !== 'InService') return [];
       config = await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }));
-      tags = Object.fromEntries(((await client.send(new ListTagsCommand({ ResourceArn: endpoint.EndpointArn }))).Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
     } catch (error) {
       if (only && isMissingEndpoint(error)) return [];
       denied(error, 'DescribeEndpoint');
@@ -51,8 +49,21 @@ export async function endpointVariants(client: SageMakerClient, concurrency = DE
       const configured = config.ProductionVariants?.find((v) => v.VariantName === variant.VariantName);
       // serverless variants have no instances to be idle on
       if (!configured?.InstanceType) return [];
-      return [{ endpointName, variantName: variant.VariantName!, instanceType: configured.InstanceType, instanceCount: variant.CurrentInstanceCount ?? configured.InitialInstanceCount ?? 1, tags }];
+      return [{ endpointName, endpointArn: endpoint.EndpointArn!, variantName: variant.VariantName!, instanceType: configured.InstanceType, instanceCount: variant.CurrentInstanceCount ?? configured.InitialInstanceCount ?? 1 }];
     });
   })));
   return variants.flat();
+}
+
+/** The tags of each endpoint (by ARN), at most `concurrency` ListTags calls at once. */
+export async function endpointTags(client: SageMakerClient, arns: string[], concurrency = DESCRIBE_CONCURRENCY): Promise<Map<string, Record<string, string>>> {
+  const limit = pLimit(concurrency);
+  return new Map(await Promise.all(arns.map((arn) => limit(async () => {
+    try {
+      const { Tags } = await client.send(new ListTagsCommand({ ResourceArn: arn }));
+      return [arn, Object.fromEntries((Tags ?? []).map((t) => [t.Key!, t.Value ?? '']))] as const;
+    } catch (error) {
+      denied(error, 'ListTags');
+    }
+  }))));
 }

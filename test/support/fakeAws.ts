@@ -3,7 +3,7 @@
 // (JSON 1.0; AWS_ENDPOINT_URL_CLOUDWATCH), SageMaker (JSON 1.1; AWS_ENDPOINT_URL_SAGEMAKER) and
 // Application Auto Scaling (JSON 1.1; AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING). It keeps state:
 // stopping an instance or deleting an endpoint changes what the next call sees.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'node:querystring';
 
@@ -44,6 +44,8 @@ export interface FakeAws {
   scalableTargets: Map<string, { MinCapacity: number; MaxCapacity: number; RoleARN?: string; policies: FakeScalingPolicy[] }>;
   /** answers the next call of `action` (e.g. "DeleteEndpoint", "StopInstances") with this AWS error */
   failNext(action: string, code: string, message: string): void;
+  /** answers every call signed for `region` (the SigV4 credential scope) with this AWS error */
+  failRegion(region: string, code: string, message: string): void;
   close(): Promise<void>;
 }
 
@@ -99,18 +101,30 @@ class AwsError extends Error {
 
 const formList = (form: Record<string, string>, prefix: string) => Object.keys(form).filter((k) => k.startsWith(`${prefix}.`)).map((k) => form[k]!);
 
-export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEndpoint[] = [], sageMakerDelayMs = 0): Promise<FakeAws> {
+export interface FakeAwsOptions {
+  /** added to every answer, ms */
+  delayMs?: number;
+  /** most endpoints a ListEndpoints page holds, whatever MaxResults asks (default 1, to exercise paging) */
+  listPageSize?: number;
+  /** most instances a DescribeInstances page holds (default 2) */
+  instancePageSize?: number;
+}
+
+export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEndpoint[] = [], options: FakeAwsOptions = {}): Promise<FakeAws> {
+  const { delayMs = 0, listPageSize = 1, instancePageSize = 2 } = options;
   const scalableTargets: FakeAws['scalableTargets'] = new Map();
   for (const e of endpoints) {
     if (e.autoscaling) scalableTargets.set(`endpoint/${e.name}/variant/${e.variant}`, { MinCapacity: e.autoscaling.min, MaxCapacity: e.autoscaling.max, ...(e.autoscaling.roleArn ? { RoleARN: e.autoscaling.roleArn } : {}), policies: e.autoscaling.policies });
   }
   const failures = new Map<string, AwsError>();
+  const failedRegions = new Map<string, AwsError>();
   /** endpoint name → status; a name absent here and from `endpoints` does not exist */
   const status = new Map<string, string>(endpoints.map((e) => [e.name, 'InService']));
   const created = new Map<string, { config: string; tags: { Key: string; Value: string }[]; describesUntilInService: number }>();
   const fake: FakeAws = {
     url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], maxSageMakerInFlight: 0, mutations: [], instances, endpoints, scalableTargets,
     failNext: (action, code, message) => failures.set(action, new AwsError(code, message)),
+    failRegion: (region, code, message) => failedRegions.set(region, new AwsError(code, message)),
     close: async () => {},
   };
   const failIfAsked = (action: string) => {
@@ -145,7 +159,8 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       return describeInstancesXml(instances.filter((i) => ids.includes(i.instanceId)));
     }
     const offset = Number(form.NextToken ?? 0);
-    return describeInstancesXml(instances.slice(offset, offset + 2), offset + 2 < instances.length ? String(offset + 2) : undefined);
+    const size = Math.min(instancePageSize, Number(form.MaxResults ?? instancePageSize));
+    return describeInstancesXml(instances.slice(offset, offset + size), offset + size < instances.length ? String(offset + size) : undefined);
   }
 
   function describeEndpoint(name: string) {
@@ -167,9 +182,10 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       case 'ListEndpoints': {
         const names = [...new Set(endpoints.map((e) => e.name))].filter((n) => status.get(n) === 'InService');
         const offset = Number(body.NextToken ?? 0);
+        const size = Math.min(listPageSize, Number(body.MaxResults ?? 10));
         return {
-          Endpoints: names.slice(offset, offset + 1).map((n) => ({ EndpointName: n, EndpointArn: arn(n), CreationTime: 1.7e9, LastModifiedTime: 1.7e9, EndpointStatus: 'InService' })),
-          ...(offset + 1 < names.length ? { NextToken: String(offset + 1) } : {}),
+          Endpoints: names.slice(offset, offset + size).map((n) => ({ EndpointName: n, EndpointArn: arn(n), CreationTime: 1.7e9, LastModifiedTime: 1.7e9, EndpointStatus: 'InService' })),
+          ...(offset + size < names.length ? { NextToken: String(offset + size) } : {}),
         };
       }
       case 'ListTags': {
@@ -302,45 +318,46 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     req.on('data', (chunk) => (raw += chunk));
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
-      if (!target) {
-        const form = parse(raw) as Record<string, string>;
-        fake.ec2Requests.push(form);
-        try {
-          const answer = ec2(form);
-          res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' }).end(answer);
-        } catch (error) {
-          if (!(error instanceof AwsError)) throw error;
-          res.writeHead(400, { 'content-type': 'text/xml;charset=UTF-8' }).end(ec2ErrorXml(error.code, error.message));
-        }
-        return;
-      }
-      const body = JSON.parse(raw) as Record<string, unknown>;
-      const [service, action] = target.split('.') as [string, string];
-      const answer = (json: string, contentType: string, statusCode = 200) => res.writeHead(statusCode, { 'content-type': contentType }).end(json);
-      const run = (work: () => unknown, contentType: string) => {
-        try {
-          answer(JSON.stringify(work()), contentType);
-        } catch (error) {
-          if (!(error instanceof AwsError)) throw error;
-          answer(JSON.stringify({ __type: error.code, message: error.message }), contentType, 400);
-        }
-      };
-      if (service === 'SageMaker') {
+      const sageMakerCall = target.startsWith('SageMaker.');
+      if (sageMakerCall) {
         fake.sageMakerTargets.push(target);
         fake.maxSageMakerInFlight = Math.max(fake.maxSageMakerInFlight, ++inFlight);
-        setTimeout(() => {
-          inFlight--;
-          run(() => sageMaker(action, body), 'application/x-amz-json-1.1');
-        }, sageMakerDelayMs);
-        return;
       }
-      if (service === 'AnyScaleFrontendService') {
-        run(() => autoScaling(action, body), 'application/x-amz-json-1.1');
-        return;
-      }
-      run(() => cloudWatch(body, target), 'application/x-amz-json-1.0');
+      setTimeout(() => {
+        if (sageMakerCall) inFlight--;
+        answer(req.headers, target, raw, res);
+      }, delayMs);
     });
   });
+
+  function answer(headers: NodeJS.Dict<string | string[]>, target: string, raw: string, res: ServerResponse): void {
+    const region = /Credential=[^/]+\/\d+\/([a-z0-9-]+)\//.exec(String(headers.authorization ?? ''))?.[1] ?? '';
+    const regionFailure = failedRegions.get(region);
+    if (!target) {
+      const form = parse(raw) as Record<string, string>;
+      fake.ec2Requests.push(form);
+      try {
+        if (regionFailure) throw regionFailure;
+        const xml = ec2(form);
+        res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' }).end(xml);
+      } catch (error) {
+        if (!(error instanceof AwsError)) throw error;
+        res.writeHead(400, { 'content-type': 'text/xml;charset=UTF-8' }).end(ec2ErrorXml(error.code, error.message));
+      }
+      return;
+    }
+    const body = JSON.parse(raw) as Record<string, unknown>;
+    const [service, action] = target.split('.') as [string, string];
+    const contentType = service === 'GraniteServiceVersion20100801' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+    try {
+      if (regionFailure) throw regionFailure;
+      const json = service === 'SageMaker' ? sageMaker(action, body) : service === 'AnyScaleFrontendService' ? autoScaling(action, body) : cloudWatch(body, target);
+      res.writeHead(200, { 'content-type': contentType }).end(JSON.stringify(json));
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      res.writeHead(400, { 'content-type': contentType }).end(JSON.stringify({ __type: error.code, message: error.message }));
+    }
+  }
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.close = () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); });
