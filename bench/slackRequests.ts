@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { startHttpServer } from '../src/runtime/httpServer.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
-import { inProcessLongWork } from '../src/slack/app.ts';
 import { signSlackRequest } from '../src/slack/requestSignature.ts';
 import type { CommandContext } from '../commands/command.ts';
 import { startFakeSlack } from '../test/support/fakeSlack.ts';
@@ -22,7 +21,7 @@ export async function benchSlack(context: CommandContext, requests = 1000): Prom
   const t0 = performance.now();
   const server = await startHttpServer({
     port: 0, host: '127.0.0.1', signingSecret: SECRET, token: 'xoxb-bench', slackApiUrl: slack.apiUrl,
-    context, jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}), longWork: inProcessLongWork, state: new SqliteStateStore(':memory:'),
+    context, jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}), state: new SqliteStateStore(':memory:'),
   });
   const startMs = performance.now() - t0;
   const body = new URLSearchParams({ command: '/gpu-memory', text: '70b fp16', user_id: 'U1', channel_id: 'C1', team_id: 'T1', response_url: `${slack.url}/respond`, trigger_id: '1' }).toString();

@@ -11,7 +11,6 @@ import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.t
 import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
 import { auditCli } from '../src/runtime/reportCli.ts';
 import { type ApprovalSettings, DEFAULT_APPROVALS } from '../src/runtime/settings.ts';
-import { inProcessLongWork } from '../src/slack/app.ts';
 import type { Block, SlackMessage } from '../src/slack/blockLimits.ts';
 import { DynamoStateStore } from '../src/state/dynamoStateStore.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
@@ -108,7 +107,7 @@ async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (f: R
   const jobs = finopsJobs(DEFAULT_DIGEST_SETTINGS, env, () => NOW, { exclusions: DEFAULT_EXCLUSIONS, approvals: settings }, state);
   const server: RunningServer = await startHttpServer({
     port: 0, host: '127.0.0.1', signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-    context: offlineContext(), jobs, longWork: inProcessLongWork, state, now: () => NOW,
+    context: offlineContext(), jobs, state, now: () => NOW,
     idle: { approvals: settings, cloud: { env, regions: ['us-east-1'], exclusions: DEFAULT_EXCLUSIONS, wait: { pollMs: 5, timeoutMs: 5000 } } },
   });
   const message = { ts: '1700000000.000100', ...(await jobs.scan()) };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
-import { type FinopsJobs, inProcessLongWork } from '../src/slack/app.ts';
+import type { FinopsJobs } from '../src/slack/app.ts';
 import type { Block } from '../src/slack/blockLimits.ts';
 import { signSlackRequest } from '../src/slack/requestSignature.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
@@ -21,7 +21,7 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   server = await startHttpServer({
     port: 0, host: '127.0.0.1', signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}, () => new Date('2026-11-23T08:00:00Z')), longWork: inProcessLongWork,
+    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}, () => new Date('2026-11-23T08:00:00Z')),
     state: new SqliteStateStore(join(mkdtempSync(join(tmpdir(), 'burnrate-http-')), 'state.sqlite')),
   });
 });
@@ -174,7 +174,7 @@ describe('long replies', () => {
   beforeAll(async () => {
     longServer = await startHttpServer({
       port: 0, host: '127.0.0.1', signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-      context: offlineContext(), jobs: longJobs, longWork: inProcessLongWork, state: new SqliteStateStore(':memory:'),
+      context: offlineContext(), jobs: longJobs, state: new SqliteStateStore(':memory:'),
     });
   });
   afterAll(() => longServer.close());

@@ -1,8 +1,8 @@
 // The same signed requests through the Lambda handler, as API Gateway HTTP API (v2) events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsEvent, createLambdaHandler, type SlackLambdaHandler } from '../src/runtime/lambda.ts';
+import { createLambdaHandler, type SlackLambdaHandler } from '../src/runtime/lambda.ts';
+import { httpApiEvent } from './support/lambdaEvents.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
-import { inProcessLongWork } from '../src/slack/app.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { offlineContext } from './support/context.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
@@ -15,24 +15,10 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   handler = createLambdaHandler({
     signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}), longWork: inProcessLongWork, state: new SqliteStateStore(':memory:'),
+    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}), state: new SqliteStateStore(':memory:'),
   });
 });
 afterAll(() => slack.close());
-
-function httpApiEvent(body: string, headers: Record<string, string>, base64 = false): AwsEvent {
-  return {
-    version: '2.0', routeKey: 'POST /slack/events', rawPath: '/slack/events', rawQueryString: '',
-    headers: { host: 'abc.execute-api.us-east-1.amazonaws.com', ...headers },
-    requestContext: {
-      accountId: '123456789012', apiId: 'abc', domainName: 'abc.execute-api.us-east-1.amazonaws.com', domainPrefix: 'abc',
-      http: { method: 'POST', path: '/slack/events', protocol: 'HTTP/1.1', sourceIp: '3.3.3.3', userAgent: 'Slackbot 1.0' },
-      requestId: 'r1', routeKey: 'POST /slack/events', stage: '$default', time: '22/Nov/2026:12:00:00 +0000', timeEpoch: Date.now(),
-    },
-    body: base64 ? Buffer.from(body).toString('base64') : body,
-    isBase64Encoded: base64,
-  } as unknown as AwsEvent;
-}
 
 describe('Lambda handler', () => {
   it('answers a slash command in the acknowledgement (base64 body, as API Gateway sends it)', async () => {

@@ -5,10 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { HTTPReceiver } from '@slack/bolt';
 import getRawBody from 'raw-body';
 import { createSlackApp, log, type SlackAppOptions } from '../slack/app.ts';
-import { verifySlackRequest } from '../slack/requestSignature.ts';
-
-/** Slack's largest payloads (modal views) stay well under this */
-export const MAX_BODY_BYTES = 256 * 1024;
+import { MAX_BODY_BYTES, verifySlackRequest } from '../slack/requestSignature.ts';
 
 export type HttpServerOptions = Omit<SlackAppOptions, 'receiver' | 'socketMode'> & {
   port: number;

@@ -2,8 +2,7 @@
 // and two-sided signature check as the HTTP server. API Gateway HTTP API (v2) and REST (v1) events.
 import { AwsLambdaReceiver } from '@slack/bolt';
 import { createSlackApp, log, type SlackAppOptions } from '../slack/app.ts';
-import { verifySlackRequest } from '../slack/requestSignature.ts';
-import { MAX_BODY_BYTES } from './httpServer.ts';
+import { MAX_BODY_BYTES, verifySlackRequest } from '../slack/requestSignature.ts';
 
 export type LambdaOptions = Omit<SlackAppOptions, 'receiver' | 'socketMode'> & {
   signingSecret: string;

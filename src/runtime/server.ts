@@ -1,17 +1,11 @@
 // `npm start`: the long-lived bot. HTTP when SLACK_SIGNING_SECRET is set, Socket Mode when
 // SLACK_APP_TOKEN is; with no Slack credentials it says what to set and exits 0.
-import { WebClient } from '@slack/web-api';
-import type { CommandContext } from '../../commands/command.ts';
-import { bundledCatalogs } from '../catalogs/catalogs.ts';
-import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
-import { LivePrices } from '../pricing/livePrices.ts';
-import { createSlackApp, inProcessLongWork, log } from '../slack/app.ts';
-import { sendWithChartFallback } from '../slack/chartFallback.ts';
+import { createSlackApp, log } from '../slack/app.ts';
 import { openStateStore } from '../state/openStateStore.ts';
 import type { StateStore } from '../state/stateStore.ts';
+import { commandContext, scheduledJobContext, slackAppParts, slackClient } from './botParts.ts';
 import { type Schedule, startSchedules } from './scheduler.ts';
 import { startHttpServer } from './httpServer.ts';
-import { finopsJobs, scanOptions } from './finopsJobs.ts';
 import { loadSettings, type Settings, SettingsError } from './settings.ts';
 
 export const NO_CREDENTIALS_HELP = `burnrate: no Slack credentials are set, so the bot is not started.
@@ -23,14 +17,6 @@ To run it in Slack, create an app from manifest.yaml, install it, then either
 Meanwhile the commands work in a terminal:
   npx burnrate gpu-memory 70b fp16
   npx burnrate help`;
-
-function commandContext(settings: Settings, env: NodeJS.ProcessEnv): CommandContext & { livePrices: LivePrices } {
-  const hub = hubSettingsFromEnv(env);
-  return {
-    catalogs: bundledCatalogs(), hub: new HuggingFaceHub({ ...hub, timeoutMs: Math.min(hub.timeoutMs, settings.file.hub_timeout_ms) }),
-    livePrices: new LivePrices(settings.livePrices),
-  };
-}
 
 /** Returns an exit code when the process should end, or a function that stops the running bot. */
 export async function startBot(
@@ -54,12 +40,7 @@ export async function startBot(
   const started = Date.now();
   const state = await openStateStore(settings);
   const context = commandContext(settings, env);
-  const shared = {
-    state,
-    token: transport.token, slackApiUrl: settings.slackApiUrl, context,
-    jobs: finopsJobs(settings.file.digest, env, () => new Date(), scanOptions(settings.file), state), longWork: inProcessLongWork, visibility: settings.file.reply_visibility,
-    idle: { approvals: settings.file.approvals, cloud: { env, regions: settings.file.digest.regions, exclusions: scanOptions(settings.file).exclusions } },
-  };
+  const shared = { ...slackAppParts(settings, env, state, context), token: transport.token };
   const stopSchedules = startReportSchedules(settings, state, transport.token, env);
   const stopAll = async (stopTransport: () => Promise<void>) => {
     await stopSchedules();
@@ -86,15 +67,8 @@ function startReportSchedules(settings: Settings, state: StateStore, token: stri
     ...(scan.channel ? [{ job: 'daily-scan' as const, expression: scan.schedule, timezone: digest.timezone }] : []),
   ];
   if (!schedules.length) return async () => {};
-  const client = new WebClient(token, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {});
   for (const s of schedules) log('info', { schedule: s.job, cron: s.expression, timezone: s.timezone });
-  return startSchedules(schedules, {
-    state, digest, env, now: () => new Date(),
-    scan: { ...(scan.channel ? { channel: scan.channel } : {}), ...scanOptions(settings.file) },
-    // the WebClient waits out Retry-After on 429 and sends again
-    post: (channel, message) => sendWithChartFallback((m) => client.chat.postMessage({ channel, ...m }), message),
-    log: (fields) => log('info', fields),
-  });
+  return startSchedules(schedules, scheduledJobContext(settings, state, slackClient(settings, token), env));
 }
 
 export async function main(): Promise<void> {

@@ -71,6 +71,8 @@ export interface Settings {
   statePath: string;
   /** a DynamoDB table to keep state in instead (BURNRATE_STATE_TABLE), as serverless runs do */
   stateTable?: string;
+  /** the bot's own ids (SLACK_BOT_ID, SLACK_BOT_USER_ID): given, Bolt skips auth.test at start */
+  slackBot?: { botId: string; botUserId: string };
   /** live price sources and their timeout (BURNRATE_PRICE_TIMEOUT_MS, GCP_CLOUDBILLING_ENDPOINT) */
   livePrices: LivePriceSettings;
 }
@@ -103,6 +105,9 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
   if (stateTable && !hasAwsCredentials(env)) {
     throw new SettingsError('BURNRATE_STATE_TABLE is set but no AWS credentials are: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or unset BURNRATE_STATE_TABLE to keep state in the local SQLite file');
   }
+  const botId = envCheck(env, 'SLACK_BOT_ID', (v) => /^B[A-Z0-9]{6,}$/.test(v), 'must be the bot\'s ID, starting with B (auth.test answers it as bot_id)');
+  const botUserId = envCheck(env, 'SLACK_BOT_USER_ID', (v) => /^[UW][A-Z0-9]{6,}$/.test(v), 'must be the bot user\'s ID, starting with U (auth.test answers it as user_id)');
+  if (Boolean(botId) !== Boolean(botUserId)) throw new SettingsError('set both SLACK_BOT_ID and SLACK_BOT_USER_ID, or neither (auth.test answers both as bot_id and user_id)');
   const portText = env.PORT ?? '3000';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new SettingsError(`PORT must be a TCP port between 1 and 65535, got "${portText}"`);
@@ -129,5 +134,6 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
   else if (!signingSecret) throw new SettingsError('SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it (Basic Information → App Credentials); or set SLACK_APP_TOKEN for Socket Mode');
   else transport = { kind: 'http', port, token, signingSecret };
   const statePath = env.BURNRATE_STATE_FILE || join(process.cwd(), '.burnrate', 'state.sqlite');
-  return { transport, slackApiUrl, configPath: existsSync(configPath) ? configPath : null, file, statePath, ...(stateTable ? { stateTable } : {}), livePrices };
+  return { transport, slackApiUrl, configPath: existsSync(configPath) ? configPath : null, file, statePath, ...(stateTable ? { stateTable } : {}),
+    ...(botId && botUserId ? { slackBot: { botId, botUserId } } : {}), livePrices };
 }

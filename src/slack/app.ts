@@ -2,6 +2,7 @@
 // Knows Slack, not clouds. Calculators answer inside the acknowledgement; long work is handed off.
 import { randomBytes } from 'node:crypto';
 import { App, type Receiver, type RespondFn, SocketModeReceiver } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Command, CommandContext } from '../../commands/command.ts';
 import { UsageError } from '../../commands/command.ts';
 import { COMMANDS, findCommand } from '../../commands/index.ts';
@@ -14,22 +15,10 @@ import { type ApprovalSettings, DEFAULT_APPROVALS } from '../runtime/settings.ts
 import { DEFAULT_EXCLUSIONS } from '../scan/idleFindings.ts';
 import { type Block, chunkLines, type SlackMessage, splitMessage } from './blockLimits.ts';
 import { registerIdleActionHandlers } from './idleActionHandlers.ts';
-import { sendWithChartFallback } from './chartFallback.ts';
+import { type FinopsJobs, inProcessLongWork, type LongWork, longTaskRunner } from './longTasks.ts';
+
+export type { FinopsJobs } from './longTasks.ts';
 import { BLOCK_RENDERERS } from './renderers.ts';
-
-export interface LongWork {
-  /** starts `job` and returns at once; the job posts its own result */
-  start(name: string, job: () => Promise<void>): void;
-}
-
-/** Runs long work in this process, after the acknowledgement has gone out. */
-export const inProcessLongWork: LongWork = {
-  start(name, job) {
-    setImmediate(() => {
-      job().catch((error: unknown) => log('error', { job: name, error: (error as Error).message }));
-    });
-  },
-};
 
 export function log(level: 'info' | 'warn' | 'error', fields: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, ...fields })}\n`);
@@ -121,12 +110,6 @@ async function deliver(replies: Reply[], ack: (reply: Reply) => Promise<void>, r
   for (const reply of rest) await respond({ ...reply, replace_original: false });
 }
 
-/** The jobs behind /finops digest and /finops scan; each returns the message to post. */
-export interface FinopsJobs {
-  digest(): Promise<SlackMessage>;
-  scan(): Promise<SlackMessage>;
-}
-
 export function finopsHelp(): Reply {
   const lines = COMMANDS.map((c) => `• \`/${c.name}\` ${c.description}, e.g. \`/${c.name} ${c.examples[0]}\``);
   lines.push('• `/finops digest` shows the weekly cost digest now (add `public` to post it to the channel)', '• `/finops scan` runs the idle-resource scan now (`public` posts it with its Stop / Snooze / Keep buttons)',
@@ -140,7 +123,8 @@ export interface SlackAppOptions {
   slackApiUrl?: string;
   context: CommandContext;
   jobs: FinopsJobs;
-  longWork: LongWork;
+  /** where long tasks go; by default they run in this process once the acknowledgement is out */
+  longWork?: LongWork;
   /** who sees calculator answers without `public` */
   visibility?: Visibility;
   /** Socket Mode instead of a receiver; its connection is opened through slackApiUrl too */
@@ -150,6 +134,8 @@ export interface SlackAppOptions {
   /** who may act on idle findings and where the clouds are; without it, no one may Stop and the demo account answers */
   idle?: { approvals: ApprovalSettings; cloud: CloudActionSettings };
   now?: () => Date;
+  /** the bot's own ids: with them Bolt does not call auth.test before the first request (cold starts) */
+  bot?: { botId: string; botUserId: string };
 }
 
 /** The audit log's latest entries, for /finops audit [7d]. */
@@ -176,7 +162,10 @@ export function createSlackApp(options: SlackAppOptions): App {
     // Bolt's own socketMode flag opens the connection at slack.com whatever clientOptions say
     ? new SocketModeReceiver({ appToken: options.socketMode.appToken, installerOptions: { clientOptions } })
     : options.receiver;
-  const app = new App({ receiver, token: options.token, clientOptions });
+  const app = new App({
+    receiver, token: options.token, clientOptions,
+    ...(options.bot ? { botId: options.bot.botId, botUserId: options.bot.botUserId, tokenVerificationEnabled: false } : {}),
+  });
   const visibility = options.visibility ?? 'ephemeral';
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
@@ -209,15 +198,10 @@ export function createSlackApp(options: SlackAppOptions): App {
     for (const reply of replies) await respond({ ...reply, replace_original: false });
   });
   const now = options.now ?? (() => new Date());
-  const approvals = options.idle?.approvals ?? DEFAULT_APPROVALS;
-  registerIdleActionHandlers(app, {
-    approvals, state: options.state, longWork: options.longWork,
-    actions: new IdleActions({
-      state: options.state, approvals, now, approvers: new Approvers(approvals, app.client),
-      cloud: options.idle?.cloud ?? { env: {}, exclusions: DEFAULT_EXCLUSIONS },
-    }),
-  });
-  app.command('/finops', async ({ command: payload, ack, respond, client }) => {
+  const { actions, approvals } = idleActions(options, app.client, now);
+  const longWork = options.longWork ?? inProcessLongWork(longTaskRunner({ client: app.client, jobs: options.jobs, actions, approvals, log }), log);
+  registerIdleActionHandlers(app, { actions, state: options.state, longWork, log });
+  app.command('/finops', async ({ command: payload, ack, respond }) => {
     const [verb = 'help', ...rest] = payload.text.trim().split(/\s+/);
     if (verb === 'audit') {
       await ack(await auditReply(options.state, rest.join(' '), now()));
@@ -233,16 +217,19 @@ export function createSlackApp(options: SlackAppOptions): App {
     const { isPublic } = splitPublic(rest.join(' '));
     const what = job === 'digest' ? 'weekly digest' : 'idle scan';
     await ack({ response_type: 'ephemeral', text: `Working on the ${what}${isPublic ? ' for the channel' : ''}…` });
-    options.longWork.start(job, async () => {
-      const parts = splitMessage(await options.jobs[job]());
-      // to the channel with `public`: the WebClient waits out Retry-After on HTTP 429 and sends
-      // again, so no part is ever dropped; otherwise only to the caller, through response_url
-      for (const part of parts) {
-        await sendWithChartFallback((message) => (isPublic
-          ? client.chat.postMessage({ channel: payload.channel_id, ...message })
-          : respond({ response_type: 'ephemeral', replace_original: false, ...message })), part);
-      }
-    });
+    await longWork.start({ type: 'report', job, public: isPublic, channel: payload.channel_id, responseUrl: payload.response_url });
   });
   return app;
+}
+
+/** The idle-finding actions for these options: the approvers are read through `client`. */
+export function idleActions(options: Pick<SlackAppOptions, 'idle' | 'state'>, client: WebClient, now: () => Date): { actions: IdleActions; approvals: ApprovalSettings } {
+  const approvals = options.idle?.approvals ?? DEFAULT_APPROVALS;
+  return {
+    approvals,
+    actions: new IdleActions({
+      state: options.state, approvals, now, approvers: new Approvers(approvals, client),
+      cloud: options.idle?.cloud ?? { env: {}, exclusions: DEFAULT_EXCLUSIONS },
+    }),
+  };
 }

@@ -5,6 +5,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+/** Slack's largest payloads (modal views) stay well under this; anything bigger is refused unread */
+export const MAX_BODY_BYTES = 256 * 1024;
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// `npm run build:lambda`: one self-contained, minified bundle per Lambda function under
+// dist/lambda/<function>/index.mjs, the AWS SDK v3 clients tree-shaken into it. What a function
+// never runs is left out: the slack function answers calculators and hands reports and actions to
+// the worker, so the report and action clients are replaced by a module that says so if reached;
+// the SQLite binary and the Google clients (whose protos are read from disk) are in no bundle.
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const at = (path) => fileURLToPath(new URL(path, import.meta.url));
+const NOT_ON_LAMBDA = ['libsql', '@google-cloud/*', 'google-gax', 'google-auth-library'];
+/** Bolt's other receivers (HTTP server, Express, Socket Mode): a Lambda function uses AwsLambdaReceiver. */
+const OTHER_RECEIVERS = ['express', 'raw-body', '@slack/socket-mode'];
+const WORKER_ONLY = ['@aws-sdk/client-ec2', '@aws-sdk/client-cloudwatch', '@aws-sdk/client-sagemaker', '@aws-sdk/client-application-auto-scaling', '@aws-sdk/client-cost-explorer'];
+
+/**
+ * Resolves the named packages to an inert stand-in: loading it succeeds (Bolt requires all its
+ * receivers' packages up front), and any call or `new` on anything taken from it throws, naming
+ * where that work runs.
+ */
+function leaveOut(packages, where) {
+  const matches = (path) => packages.some((p) => (p.endsWith('/*') ? path.startsWith(p.slice(0, -1)) : path === p || path.startsWith(`${p}/`)));
+  return {
+    name: 'leave-out',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => (matches(args.path) ? { path: args.path, namespace: 'left-out' } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+        loader: 'js',
+        contents: `const fail = () => { throw new Error(${JSON.stringify(`${args.path} is not in this Lambda bundle: ${where}`)}); };
+const stub = new Proxy(fail, { get: (_, key) => (key === '__esModule' || key === 'then' ? undefined : stub), apply: fail, construct: fail });
+module.exports = stub;`,
+      }));
+    },
+  };
+}
+
+export const FUNCTIONS = {
+  slack: {
+    entry: '../src/serverless/slackFunction.ts',
+    leftOut: [[WORKER_ONLY, 'reports and actions on idle findings run on the worker function'], [NOT_ON_LAMBDA, 'not available on Lambda'], [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver']],
+  },
+  worker: {
+    entry: '../src/serverless/workerFunction.ts',
+    leftOut: [[NOT_ON_LAMBDA, 'not available on Lambda (GCP sources run in the long-lived bot)'], [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver']],
+  },
+  scheduler: {
+    entry: '../src/serverless/schedulerFunction.ts',
+    leftOut: [[NOT_ON_LAMBDA, 'not available on Lambda (GCP sources run in the long-lived bot)'], [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver']],
+  },
+};
+
+/** The packages that take the most room in a bundle, for the benchmark's report. */
+function largestPackages(metafile, count) {
+  const byPackage = {};
+  for (const [file, { bytesInOutput }] of Object.entries(Object.values(metafile.outputs)[0].inputs)) {
+    const key = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? 'burnrate';
+    byPackage[key] = (byPackage[key] ?? 0) + bytesInOutput;
+  }
+  return Object.entries(byPackage).sort((a, b) => b[1] - a[1]).slice(0, count);
+}
+
+export async function buildLambdas() {
+  rmSync(at('../dist/lambda'), { recursive: true, force: true });
+  const sizes = {};
+  for (const [name, { entry, leftOut }] of Object.entries(FUNCTIONS)) {
+    const outfile = at(`../dist/lambda/${name}/index.mjs`);
+    mkdirSync(at(`../dist/lambda/${name}`), { recursive: true });
+    const result = await build({
+      entryPoints: [at(entry)], outfile, bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
+      // CommonJS dependencies (Bolt, axios) expect require and __dirname
+      banner: { js: "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';import{dirname as __dn}from'node:path';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);const __dirname=__dn(__filename);" },
+      plugins: leftOut.map(([packages, where]) => leaveOut(packages, where)),
+      metafile: true,
+    });
+    sizes[name] = { bytes: statSync(outfile).size, largest: largestPackages(result.metafile, 6) };
+  }
+  return sizes;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const [name, { bytes, largest }] of Object.entries(await buildLambdas())) {
+    console.log(`dist/lambda/${name}/index.mjs  ${(bytes / 1024 / 1024).toFixed(2)} MB  (largest: ${largest.map(([p, b]) => `${p} ${Math.round(b / 1024)} KB`).join(', ')})`);
+  }
+}

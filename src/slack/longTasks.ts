@@ -1,0 +1,136 @@
+// Work that outlives Slack's three seconds, as plain data: a report to run and post, or an action
+// on an idle finding. The bot acknowledges at once and hands the task off: run in this process
+// (long-lived mode), or sent to a queue whose worker runs the same task with the same runner
+// (serverless). Everything a task needs travels inside it: the response URL, the channel, the
+// message the click came from.
+import type { WebClient } from '@slack/web-api';
+import type { FindingRef } from '../actions/findingRef.ts';
+import { resourceKey } from '../actions/findingRef.ts';
+import { actionAllowed, type IdleActions } from '../actions/idleActions.ts';
+import type { ApprovalSettings } from '../runtime/settings.ts';
+import { SCHEDULED_JOBS, type ScheduledJobName } from '../schedule/jobs.ts';
+import type { ScheduledJobContext } from '../schedule/postOnce.ts';
+import { type Block, type SlackMessage, splitMessage } from './blockLimits.ts';
+import { sendWithChartFallback } from './chartFallback.ts';
+import { controlBlock, refreshControls, resourceOfBlock } from './findingBlocks.ts';
+
+/** The message a button was clicked in: updated in place as the action goes on. */
+export interface ShownMessage { channel?: string; ts?: string; ephemeral: boolean; text: string; blocks: Block[] }
+
+export type LongTask =
+  | { type: 'report'; job: 'digest' | 'scan'; public: boolean; channel: string; responseUrl: string }
+  | { type: 'idle-action'; action: 'stop' | 'restore' | 'snooze'; user: string; ref: FindingRef; shown?: ShownMessage; responseUrl: string }
+  | { type: 'idle-keep'; user: string; ref: FindingRef; reason: string; shown?: ShownMessage; channel?: string }
+  /** a scheduled report (EventBridge Scheduler hands it to the worker); it claims its period first */
+  | { type: 'scheduled'; job: ScheduledJobName };
+
+export interface LongWork {
+  /** hands the task off and returns: the task posts its own result */
+  start(task: LongTask): Promise<void>;
+}
+
+/** The jobs behind /finops digest and /finops scan; each returns the message to post. */
+export interface FinopsJobs {
+  digest(): Promise<SlackMessage>;
+  scan(): Promise<SlackMessage>;
+}
+
+export interface LongTaskDeps {
+  client: WebClient;
+  jobs: FinopsJobs;
+  actions: IdleActions;
+  approvals: ApprovalSettings;
+  /** what scheduled reports need; without it a scheduled task is refused */
+  scheduled?: ScheduledJobContext;
+  log(level: 'info' | 'warn' | 'error', fields: Record<string, unknown>): void;
+}
+
+/** Posts to a response_url as Bolt's respond() does; a refusal throws with Slack's answer. */
+async function postToResponseUrl(url: string, message: Record<string, unknown>): Promise<void> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) });
+  if (!response.ok) {
+    const error = new Error(`response_url answered ${response.status}`) as Error & { response: { data: string } };
+    error.response = { data: await response.text() };
+    throw error;
+  }
+}
+
+export type LongTaskRunner = (task: LongTask) => Promise<void>;
+
+export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
+  const { client, actions, log } = deps;
+  const allows = actionAllowed(deps.approvals);
+  // updates of one message in this process go one after another, so a late one never overwrites
+  // a newer state; each re-renders every control block from the store, so the blocks of the click
+  // are a sound base whatever changed since
+  const chains = new Map<string, Promise<void>>();
+
+  function refresher(shown: ShownMessage | undefined, ref: FindingRef, tell: (text: string) => Promise<void>, responseUrl?: string): () => Promise<void> {
+    if (!shown) {
+      // no message to update (Slack sent none): tell the clicker where things stand instead
+      return async () => {
+        const line = controlBlock(ref, (action) => allows(ref, action), (await actions.statusOf([resourceKey(ref)])).get(resourceKey(ref)));
+        if (line.type === 'section' && line.text) await tell(line.text.text);
+      };
+    }
+    const id = `${shown.channel}:${shown.ts}`;
+    return () => {
+      const next = (chains.get(id) ?? Promise.resolve()).then(async () => {
+        const resources = [...new Set(shown.blocks.map((b) => resourceOfBlock(b.block_id)).filter((r): r is string => r !== undefined))];
+        const blocks = refreshControls(shown.blocks, await actions.statusOf(resources), allows);
+        if (shown.channel && shown.ts && !shown.ephemeral) await client.chat.update({ channel: shown.channel, ts: shown.ts, text: shown.text, blocks });
+        else if (responseUrl) await postToResponseUrl(responseUrl, { replace_original: true, text: shown.text, blocks });
+      }).catch((error: unknown) => log('error', { update: id, error: (error as Error).message }))
+        .finally(() => {
+          if (chains.get(id) === next) chains.delete(id);
+        });
+      chains.set(id, next);
+      return next;
+    };
+  }
+
+  return async (task) => {
+    switch (task.type) {
+      case 'report': {
+        // to the channel with `public`: the WebClient waits out Retry-After on HTTP 429 and sends
+        // again, so no part is ever dropped; otherwise only to the caller, through response_url
+        for (const part of splitMessage(await deps.jobs[task.job]())) {
+          await sendWithChartFallback((message) => (task.public
+            ? client.chat.postMessage({ channel: task.channel, ...message })
+            : postToResponseUrl(task.responseUrl, { response_type: 'ephemeral', replace_original: false, ...message })), part);
+        }
+        return;
+      }
+      case 'idle-action': {
+        const tell = (text: string) => postToResponseUrl(task.responseUrl, { response_type: 'ephemeral', replace_original: false, text });
+        const reply = await actions[task.action](task.user, task.ref, refresher(task.shown, task.ref, tell, task.responseUrl));
+        if (reply) await tell(reply);
+        return;
+      }
+      case 'idle-keep': {
+        const tell = async (text: string) => {
+          await client.chat.postEphemeral({ channel: task.channel ?? task.user, user: task.user, text });
+        };
+        const reply = await actions.keep(task.user, task.ref, task.reason, refresher(task.shown, task.ref, tell));
+        if (reply) await tell(reply);
+        return;
+      }
+      case 'scheduled': {
+        if (!deps.scheduled) throw new Error('scheduled reports are not set up in this runtime');
+        const outcome = await SCHEDULED_JOBS[task.job](deps.scheduled);
+        log('info', { scheduled: task.job, outcome });
+      }
+    }
+  };
+}
+
+/** Runs each task in this process, after the acknowledgement has gone out. */
+export function inProcessLongWork(run: LongTaskRunner, log: LongTaskDeps['log']): LongWork {
+  return {
+    async start(task) {
+      setImmediate(() => {
+        run(task).catch((error: unknown) => log('error', { task: task.type, error: (error as Error).message }));
+      });
+    },
+  };
+}
