@@ -2,5 +2,11 @@
 import { dailyScanJob } from './dailyScanJob.ts';
 import { weeklyDigestJob } from './weeklyDigestJob.ts';
 
-export const SCHEDULED_JOBS = { 'weekly-digest': weeklyDigestJob, 'daily-scan': dailyScanJob } as const;
-export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;
+import type { ScheduledJobName } from './jobNames.ts';
+import type { JobOutcome, ScheduledJobContext } from './postOnce.ts';
+
+export type { ScheduledJobName } from './jobNames.ts';
+
+export const SCHEDULED_JOBS: Record<ScheduledJobName, (context: ScheduledJobContext) => Promise<JobOutcome>> = {
+  'weekly-digest': weeklyDigestJob, 'daily-scan': dailyScanJob,
+};

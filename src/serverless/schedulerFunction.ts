@@ -4,14 +4,12 @@
 // posts, so a duplicate delivery posts nothing. This function reads no cloud and posts nothing:
 // its only permission is to send to the queue.
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SCHEDULED_JOBS, type ScheduledJobName } from '../schedule/jobs.ts';
+import { SCHEDULED_JOB_NAMES, type ScheduledJobName } from '../schedule/jobNames.ts';
 import { sqsLongWork } from './sqsLongWork.ts';
 
 export async function handler(event: { job?: string }): Promise<{ queued: ScheduledJobName }> {
-  const job = event.job as ScheduledJobName;
-  if (!Object.hasOwn(SCHEDULED_JOBS, String(job))) {
-    throw new Error(`unknown job "${String(event.job)}" in the schedule's input; expected one of ${Object.keys(SCHEDULED_JOBS).join(', ')}`);
-  }
+  const job = SCHEDULED_JOB_NAMES.find((name) => name === event.job);
+  if (!job) throw new Error(`unknown job "${String(event.job)}" in the schedule's input; expected one of ${SCHEDULED_JOB_NAMES.join(', ')}`);
   const queueUrl = process.env.BURNRATE_QUEUE_URL;
   if (!queueUrl) throw new Error('the scheduler function queues its job for the worker: set BURNRATE_QUEUE_URL');
   await sqsLongWork(new SQSClient({}), queueUrl).start({ type: 'scheduled', job });
