@@ -1,6 +1,6 @@
 // GPU catalog (config/gpus.yaml) and cloud price catalog (config/prices.yaml).
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CatalogError, CONFIG_DIR, readYamlFile } from './yamlFile.ts';
 
 export interface Gpu {
@@ -32,25 +32,29 @@ export interface InstancePrice {
   asOf: string;
 }
 
-const isoDate = z.union([z.string(), z.date()]).transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d))
-  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'));
+const isoDate = z.pipe(
+  z.pipe(z.union([z.string(), z.date()]), z.transform((d: string | Date) => (d instanceof Date ? d.toISOString().slice(0, 10) : d))),
+  z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')),
+);
+const positive = () => z.number().check(z.positive());
+const positiveInt = () => z.int().check(z.positive());
 
 const gpuSchema = z.object({
   as_of: isoDate,
   gpus: z.array(z.object({
     id: z.string(), name: z.string(), aliases: z.array(z.string()), vendor: z.string(),
-    memory_gb: z.number().positive(), usable_mib: z.number().int().positive(),
-    bf16_tflops: z.number().positive(), bandwidth_gbs: z.number().positive(), trains: z.boolean().default(true), source: z.string().min(1),
+    memory_gb: positive(), usable_mib: positiveInt(),
+    bf16_tflops: positive(), bandwidth_gbs: positive(), trains: z._default(z.boolean(), true), source: z.string().check(z.minLength(1)),
   })),
 });
 
-const share = z.number().min(0).max(1);
+const share = z.number().check(z.gte(0), z.lte(1));
 const termsSchema = z.object({ one_year: share, three_year: share, spot_interruptions_per_hour: share, as_of: isoDate });
 
 const priceSchema = z.object({
   instances: z.array(z.object({
-    cloud: z.enum(['aws', 'gcp', 'azure']), instance: z.string(), gpu: z.string(), count: z.number().int().positive(),
-    region: z.string(), on_demand: z.number().positive(), spot: z.number().positive().nullable(), as_of: isoDate,
+    cloud: z.enum(['aws', 'gcp', 'azure']), instance: z.string(), gpu: z.string(), count: positiveInt(),
+    region: z.string(), on_demand: positive(), spot: z.nullable(positive()), as_of: isoDate,
   })),
   terms: z.object({ aws: termsSchema, gcp: termsSchema, azure: termsSchema }),
 });

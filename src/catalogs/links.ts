@@ -1,6 +1,6 @@
 // Interconnect catalog (config/links.yaml) for /allreduce.
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CONFIG_DIR, readYamlFile } from './yamlFile.ts';
 
 export type LinkScope = 'gpu' | 'port' | 'node';
@@ -16,9 +16,9 @@ export interface Link {
 
 const linkSchema = z.object({
   as_of: z.union([z.string(), z.date()]),
-  links: z.array(z.object({
-    id: z.string().regex(/^[a-z0-9-]+$/), name: z.string(), per: z.enum(['gpu', 'port', 'node']), gbps: z.number().positive(), source: z.string().min(1),
-  }).strict()),
+  links: z.array(z.strictObject({
+    id: z.string().check(z.regex(/^[a-z0-9-]+$/)), name: z.string(), per: z.enum(['gpu', 'port', 'node']), gbps: z.number().check(z.positive()), source: z.string().check(z.minLength(1)),
+  })),
 });
 
 export function loadLinkCatalog(path = join(CONFIG_DIR, 'links.yaml')): Link[] {

@@ -1,42 +1,42 @@
 // Hugging Face config.json -> Architecture. Used for the bundled registry and for configs fetched
 // from the Hub, so both read the same keys the same way.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Architecture } from '../calc/architecture.ts';
 
-const positive = z.number().int().positive();
+const positive = z.int().check(z.positive());
 
 export const hfConfigSchema = z.object({
-  model_type: z.string().optional(),
+  model_type: z.optional(z.string()),
   hidden_size: positive,
   num_hidden_layers: positive,
   num_attention_heads: positive,
-  num_key_value_heads: positive.nullish(),
-  head_dim: positive.nullish(),
+  num_key_value_heads: z.nullish(positive),
+  head_dim: z.nullish(positive),
   intermediate_size: positive,
-  intermediate_size_mlp: positive.optional(),
+  intermediate_size_mlp: z.optional(positive),
   vocab_size: positive,
-  tie_word_embeddings: z.boolean().optional(),
-  attention_bias: z.boolean().optional(),
-  max_position_embeddings: positive.optional(),
-  sliding_window: positive.nullish(),
-  sliding_window_pattern: positive.optional(),
-  use_sliding_window: z.boolean().optional(),
-  layer_types: z.array(z.string()).optional(),
-  attention_chunk_size: positive.nullish(),
-  num_local_experts: positive.optional(),
-  num_experts: positive.optional(),
-  n_routed_experts: positive.optional(),
-  num_experts_per_tok: positive.optional(),
-  moe_intermediate_size: positive.optional(),
-  n_shared_experts: z.number().int().nonnegative().nullish(),
-  shared_expert_intermediate_size: positive.optional(),
-  first_k_dense_replace: z.number().int().nonnegative().optional(),
-  interleave_moe_layer_step: positive.optional(),
-  q_lora_rank: positive.nullish(),
-  kv_lora_rank: positive.optional(),
-  qk_nope_head_dim: positive.optional(),
-  qk_rope_head_dim: positive.optional(),
-  v_head_dim: positive.optional(),
+  tie_word_embeddings: z.optional(z.boolean()),
+  attention_bias: z.optional(z.boolean()),
+  max_position_embeddings: z.optional(positive),
+  sliding_window: z.nullish(positive),
+  sliding_window_pattern: z.optional(positive),
+  use_sliding_window: z.optional(z.boolean()),
+  layer_types: z.optional(z.array(z.string())),
+  attention_chunk_size: z.nullish(positive),
+  num_local_experts: z.optional(positive),
+  num_experts: z.optional(positive),
+  n_routed_experts: z.optional(positive),
+  num_experts_per_tok: z.optional(positive),
+  moe_intermediate_size: z.optional(positive),
+  n_shared_experts: z.nullish(z.int().check(z.nonnegative())),
+  shared_expert_intermediate_size: z.optional(positive),
+  first_k_dense_replace: z.optional(z.int().check(z.nonnegative())),
+  interleave_moe_layer_step: z.optional(positive),
+  q_lora_rank: z.nullish(positive),
+  kv_lora_rank: z.optional(positive),
+  qk_nope_head_dim: z.optional(positive),
+  qk_rope_head_dim: z.optional(positive),
+  v_head_dim: z.optional(positive),
 });
 
 export type HfConfig = z.infer<typeof hfConfigSchema>;

@@ -1,7 +1,7 @@
 // The bundled model registry (config/models.yaml): presets by forgiving name, and the reference
 // architectures assumed for bare sizes.
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Architecture, parameterBreakdown } from '../calc/architecture.ts';
 import { isPrecisionId, type PrecisionId } from '../calc/precision.ts';
 import { architectureFromConfig, hfConfigSchema } from './modelConfig.ts';
@@ -19,15 +19,15 @@ export interface ModelPreset {
 }
 
 const entrySchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lower-case id'),
-  hf: z.string().includes('/'),
-  aliases: z.array(z.string()).default([]),
-  params: z.number().int().positive().optional(),
-  extra_params: z.number().int().nonnegative().default(0),
-  native_precision: z.string().refine(isPrecisionId, 'a known precision').default('bf16'),
-  config: hfConfigSchema.optional(),
-  config_from: z.string().optional(),
-}).refine((e) => Boolean(e.config) !== Boolean(e.config_from), 'exactly one of config or config_from');
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]*$/, 'lower-case id')),
+  hf: z.string().check(z.includes('/')),
+  aliases: z._default(z.array(z.string()), []),
+  params: z.optional(z.int().check(z.positive())),
+  extra_params: z._default(z.int().check(z.nonnegative()), 0),
+  native_precision: z._default(z.string().check(z.refine(isPrecisionId, 'a known precision')), 'bf16'),
+  config: z.optional(hfConfigSchema),
+  config_from: z.optional(z.string()),
+}).check(z.refine((e) => Boolean(e.config) !== Boolean(e.config_from), 'exactly one of config or config_from'));
 
 const registrySchema = z.object({
   models: z.array(entrySchema),

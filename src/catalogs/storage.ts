@@ -1,13 +1,15 @@
 // Storage tier catalog (config/storage.yaml) for /storage-throughput.
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CONFIG_DIR, readYamlFile } from './yamlFile.ts';
 
+const positive = () => z.number().check(z.positive());
+
 const tierSchema = z.discriminatedUnion('scaling', [
-  z.object({ id: z.string(), name: z.string(), scaling: z.literal('per_node'), gbs: z.number().positive(), iops: z.number().positive(), source: z.string() }).strict(),
-  z.object({ id: z.string(), name: z.string(), scaling: z.literal('per_tib'), mbs_per_tib: z.number().positive(), min_tib: z.number().positive(), source: z.string() }).strict(),
-  z.object({ id: z.string(), name: z.string(), scaling: z.literal('fixed'), max_gbs: z.number().positive(), iops: z.number().positive(), source: z.string() }).strict(),
-  z.object({ id: z.string(), name: z.string(), scaling: z.literal('per_stream'), mbs_per_stream: z.number().positive(), requests_per_prefix: z.number().positive(), source: z.string() }).strict(),
+  z.strictObject({ id: z.string(), name: z.string(), scaling: z.literal('per_node'), gbs: positive(), iops: positive(), source: z.string() }),
+  z.strictObject({ id: z.string(), name: z.string(), scaling: z.literal('per_tib'), mbs_per_tib: positive(), min_tib: positive(), source: z.string() }),
+  z.strictObject({ id: z.string(), name: z.string(), scaling: z.literal('fixed'), max_gbs: positive(), iops: positive(), source: z.string() }),
+  z.strictObject({ id: z.string(), name: z.string(), scaling: z.literal('per_stream'), mbs_per_stream: positive(), requests_per_prefix: positive(), source: z.string() }),
 ]);
 
 export type StorageTier = z.infer<typeof tierSchema>;

@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini carries no messages of its own: English ones, for what a user reads
+z.config(en());
 
 /** config/ of the package this module belongs to, whether it runs from src/ or from the CLI bundle in dist/ */
 function findConfigDir(): string {
@@ -22,7 +26,7 @@ export class CatalogError extends Error {
 }
 
 /** Reads a YAML file and validates it; a bad file names the file, the path inside it and the problem. */
-export function readYamlFile<T>(path: string, schema: z.ZodType<T>): T {
+export function readYamlFile<T>(path: string, schema: z.ZodMiniType<T>): T {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -2,7 +2,7 @@
 // start. Anything wrong stops the start with the setting's name and how to set it.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CatalogError, CONFIG_DIR, readYamlFile } from '../catalogs/yamlFile.ts';
 import { BILLING_TABLE } from '../digest/billingTable.ts';
 import { isValidTimeZone } from '../digest/period.ts';
@@ -14,46 +14,52 @@ export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-const digestSchema = z.object({
-  timezone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/Berlin or America/New_York').default('UTC'),
-  group_by: z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,128}$/, 'a cost-allocation tag key such as team').default('team'),
-  metric: z.enum(['UnblendedCost', 'AmortizedCost', 'NetAmortizedCost']).default('UnblendedCost'),
-  channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'a Slack channel ID such as C0123456789 (channel details → About)').optional(),
-  regions: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1')).min(1).optional(),
-  gcp_billing_table: z.string().regex(BILLING_TABLE, 'the standard billing export table, project.dataset.gcp_billing_export_v1_XXXXXX_XXXXXX_XXXXXX').optional(),
-  schedule: z.string().refine(isValidCronExpression, 'a cron expression such as "0 9 * * 1" (Monday 09:00)').default('0 9 * * 1'),
-}).strict();
+/** A string that must match `pattern`; `what` says what it should look like. */
+const matching = (pattern: RegExp, what: string) => z.string().check(z.regex(pattern, what));
+const satisfying = (test: (value: string) => boolean, what: string) => z.string().check(z.refine(test, what));
+const wholeNumber = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
+const CHANNEL = 'a Slack channel ID such as C0123456789 (channel details → About)';
 
-const scanSchema = z.object({
-  channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'a Slack channel ID such as C0123456789 (channel details → About)').optional(),
-  schedule: z.string().refine(isValidCronExpression, 'a cron expression such as "0 8 * * *" (every day at 08:00)').default('0 8 * * *'),
-  keep_tag: z.string().regex(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. burnrate:keep=true').default('burnrate:keep=true'),
-  allow: z.array(z.string().min(1)).default([]),
-}).strict();
+const digestSchema = z.strictObject({
+  timezone: z._default(satisfying(isValidTimeZone, 'an IANA time zone such as Europe/Berlin or America/New_York'), 'UTC'),
+  group_by: z._default(matching(/^[A-Za-z0-9_.:/=+@-]{1,128}$/, 'a cost-allocation tag key such as team'), 'team'),
+  metric: z._default(z.enum(['UnblendedCost', 'AmortizedCost', 'NetAmortizedCost']), 'UnblendedCost'),
+  channel: z.optional(matching(/^[CG][A-Z0-9]{8,}$/, CHANNEL)),
+  regions: z.optional(z.array(matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1')).check(z.minLength(1))),
+  gcp_billing_table: z.optional(matching(BILLING_TABLE, 'the standard billing export table, project.dataset.gcp_billing_export_v1_XXXXXX_XXXXXX_XXXXXX')),
+  schedule: z._default(satisfying(isValidCronExpression, 'a cron expression such as "0 9 * * 1" (Monday 09:00)'), '0 9 * * 1'),
+});
+
+const scanSchema = z.strictObject({
+  channel: z.optional(matching(/^[CG][A-Z0-9]{8,}$/, CHANNEL)),
+  schedule: z._default(satisfying(isValidCronExpression, 'a cron expression such as "0 8 * * *" (every day at 08:00)'), '0 8 * * *'),
+  keep_tag: z._default(matching(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. burnrate:keep=true'), 'burnrate:keep=true'),
+  allow: z._default(z.array(z.string().check(z.minLength(1))), []),
+});
 
 const ACTIONS = z.enum(['stop', 'snooze', 'keep', 'restore']);
 
-const approvalsSchema = z.object({
-  approvers: z.array(z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'a Slack user ID such as U0123ABCDEF (profile → ⋮ → Copy member ID)')).default([]),
-  approver_groups: z.array(z.string().regex(/^S[A-Z0-9]{8,}$/, 'a Slack user group ID such as S0123ABCDEF (the group\'s page → ⋮ → Copy group ID)')).default([]),
-  snooze_keep: z.enum(['anyone', 'approvers']).default('anyone'),
-  dry_run: z.boolean().default(true),
-  max_stops_per_day: z.number().int().min(0).max(1000).default(5),
-  production_tag: z.string().regex(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. env=production').default('env=production'),
-  actions: z.object({ 'sagemaker-endpoint': z.array(ACTIONS), 'ec2-gpu-instance': z.array(ACTIONS) }).partial().strict().default({}),
-  group_cache_seconds: z.number().int().min(0).max(3600).default(300),
-}).strict();
+const approvalsSchema = z.strictObject({
+  approvers: z._default(z.array(matching(/^[UW][A-Z0-9]{8,}$/, 'a Slack user ID such as U0123ABCDEF (profile → ⋮ → Copy member ID)')), []),
+  approver_groups: z._default(z.array(matching(/^S[A-Z0-9]{8,}$/, 'a Slack user group ID such as S0123ABCDEF (the group\'s page → ⋮ → Copy group ID)')), []),
+  snooze_keep: z._default(z.enum(['anyone', 'approvers']), 'anyone'),
+  dry_run: z._default(z.boolean(), true),
+  max_stops_per_day: z._default(wholeNumber(0, 1000), 5),
+  production_tag: z._default(matching(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. env=production'), 'env=production'),
+  actions: z._default(z.partial(z.strictObject({ 'sagemaker-endpoint': z.array(ACTIONS), 'ec2-gpu-instance': z.array(ACTIONS) })), {}),
+  group_cache_seconds: z._default(wholeNumber(0, 3600), 300),
+});
 
 export type ApprovalSettings = z.infer<typeof approvalsSchema>;
 export const DEFAULT_APPROVALS: ApprovalSettings = approvalsSchema.parse({});
 
-const fileSchema = z.object({
-  reply_visibility: z.enum(['ephemeral', 'in_channel']).default('ephemeral'),
-  hub_timeout_ms: z.number().int().min(100).max(10_000).default(2000),
-  digest: digestSchema.default({ timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }),
-  scan: scanSchema.default({ schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] }),
-  approvals: approvalsSchema.default(DEFAULT_APPROVALS),
-}).strict();
+const fileSchema = z.strictObject({
+  reply_visibility: z._default(z.enum(['ephemeral', 'in_channel']), 'ephemeral'),
+  hub_timeout_ms: z._default(wholeNumber(100, 10_000), 2000),
+  digest: z._default(digestSchema, { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }),
+  scan: z._default(scanSchema, { schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] }),
+  approvals: z._default(approvalsSchema, DEFAULT_APPROVALS),
+});
 
 export type FileSettings = z.infer<typeof fileSchema>;
 
