@@ -417,6 +417,9 @@ describe('the audit log', () => {
     const exported = JSON.parse(out[0]!) as { event: string; actor: string; detail?: { call?: string; before?: string; after?: string } }[];
     expect(exported.map((e) => e.event)).toEqual(['stopped', 'cloud-call', 'recheck', 'decision', 'click']);
     expect(exported[1]!.detail).toMatchObject({ call: 'sagemaker:DeleteEndpoint', before: 'InService', after: 'deleted' });
+    const bad = slashCommandBody('/finops', 'audit forever', `${bot.slack.url}/respond/audit`);
+    const refused = await (await fetch(bot.eventsUrl, { method: 'POST', body: bad, headers: signedHeaders(bad) })).json() as { text: string };
+    expect(refused.text).toBe(':warning: "forever" is not a window such as 24h, 7d or 2w. Usage: `/finops audit [7d]`');
     expect(await auditCli(['--since', 'a week'], false, io, NOW)).toBe(2);
     expect(out.at(-1)).toBe('burnrate audit: --since "a week" is not a window such as 24h, 7d or 2w\n  usage: burnrate audit [--since 7d] [--json]');
   });

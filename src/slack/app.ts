@@ -16,9 +16,9 @@ import { DEFAULT_EXCLUSIONS } from '../scan/idleFindings.ts';
 import { type Block, chunkLines, type SlackMessage, splitMessage } from './blockLimits.ts';
 import { registerIdleActionHandlers } from './idleActionHandlers.ts';
 import { type FinopsJobs, inProcessLongWork, type LongWork, longTaskRunner } from './longTasks.ts';
+import { BLOCK_RENDERERS } from './renderers.ts';
 
 export type { FinopsJobs } from './longTasks.ts';
-import { BLOCK_RENDERERS } from './renderers.ts';
 
 export function log(level: 'info' | 'warn' | 'error', fields: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, ...fields })}\n`);
@@ -138,6 +138,8 @@ export interface SlackAppOptions {
   bot?: { botId: string; botUserId: string };
 }
 
+const AUDIT_LINES = 40;
+
 /** The audit log's latest entries, for /finops audit [7d]. */
 async function auditReply(state: StateStore, windowText: string, now: Date): Promise<Reply> {
   const windowMs = parseAuditWindow(windowText || DEFAULT_AUDIT_WINDOW);
@@ -150,8 +152,6 @@ async function auditReply(state: StateStore, windowText: string, now: Date): Pro
   const lines = entries.length ? entries.map((e) => auditLine(e, (u) => `<@${u}>`)) : ['Nothing recorded in this window.'];
   return { response_type: 'ephemeral', text: 'Audit log', blocks: [section(title), ...chunkLines(lines).map((text) => section(text))] };
 }
-
-const AUDIT_LINES = 40;
 
 /** Slack retries an event for up to about an hour; a claim outlives that. */
 export const EVENT_DEDUPE_SECONDS = 2 * 60 * 60;
