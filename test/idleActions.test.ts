@@ -17,7 +17,7 @@ import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import type { StateStore } from '../src/state/stateStore.ts';
 import { startDynalite } from './support/dynalite.ts';
 import { offlineContext } from './support/context.ts';
-import { type FakeAws, type FakeEndpoint, type FakeInstance, startFakeAws } from './support/fakeAws.ts';
+import { type FakeAws, type FakeEndpoint, type FakeInstance, type FakeNotebook, startFakeAws } from './support/fakeAws.ts';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from './support/fakeSlack.ts';
 import { channelClickBody, signedHeaders, SIGNING_SECRET, slashCommandBody, viewSubmissionBody } from './support/slackRequests.ts';
 
@@ -27,8 +27,9 @@ const GROUP_MEMBER = 'UGROUPIE001';
 const OUTSIDER = 'UOUTSIDER01';
 const hours = (n: number, value: number) => Array.from({ length: n }, () => value);
 
-function fleet(): { instances: FakeInstance[]; endpoints: FakeEndpoint[] } {
+function fleet(): { instances: FakeInstance[]; endpoints: FakeEndpoint[]; notebooks: FakeNotebook[] } {
   return {
+    notebooks: [{ name: 'forgotten-notebook', instanceType: 'ml.g5.xlarge', lastModified: '2026-11-10T09:00:00.000Z' }],
     instances: [
       { instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [hours(168, 1)] },
       { instanceId: 'i-0eeeeeeeeeeeeeee5', instanceType: 'g5.xlarge', name: 'spot-box', spot: true, gpus: [hours(168, 0)] },
@@ -90,9 +91,9 @@ async function openStore(kind: 'sqlite' | 'dynamodb', statePath: string): Promis
 }
 
 async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (f: ReturnType<typeof fleet>) => void = () => {}, storeKind: 'sqlite' | 'dynamodb' = 'sqlite'): Promise<Bot> {
-  const { instances, endpoints } = fleet();
-  change({ instances, endpoints });
-  const aws = await startFakeAws(instances, endpoints);
+  const { instances, endpoints, notebooks } = fleet();
+  change({ instances, endpoints, notebooks });
+  const aws = await startFakeAws(instances, endpoints, { notebooks });
   const slack = await startFakeSlack();
   slack.answer('usergroups.users.list', { ok: true, users: [GROUP_MEMBER] });
   const env = {
@@ -359,6 +360,27 @@ describe('Restore', () => {
     expect(bot.aws.instances[0]!.state).toBe('running');
     expect(await reply(bot, await bot.click('idle_restore', 'i-0bbbbbbbbbbbbbbb2', APPROVER))).toBe('burnrate has not stopped this resource, so there is nothing to restore.');
     expect(bot.aws.mutations.map((m) => m.action)).toEqual(['StopInstances', 'StartInstances']);
+  });
+});
+
+describe('notebook instances', () => {
+  it('Stop stops the notebook instance (its storage kept) and Restore starts it again', async () => {
+    const bot = await startBot();
+    expect(bot.buttonsOf('forgotten-notebook')[0]!.confirm!.text.text).toMatch(/^Stop stops the notebook instance: its ML storage volume/);
+    await bot.click('idle_stop', 'forgotten-notebook', APPROVER);
+    bot.message.blocks = await bot.waitForUpdate('Stopped at');
+    expect(bot.aws.notebooks[0]!.status).toBe('Stopped');
+    await bot.click('idle_restore', 'forgotten-notebook', APPROVER);
+    await bot.waitForUpdate('Restored at');
+    expect(bot.aws.notebooks[0]!.status).toBe('InService');
+    expect(bot.aws.mutations.map((m) => [m.action, m.body.NotebookInstanceName])).toEqual([['StopNotebookInstance', 'forgotten-notebook'], ['StartNotebookInstance', 'forgotten-notebook']]);
+  });
+
+  it('does not stop a notebook someone restarted since the scan', async () => {
+    const bot = await startBot();
+    bot.aws.notebooks[0]!.lastModified = '2026-11-23T07:30:00.000Z';
+    expect(await reply(bot, await bot.click('idle_stop', 'forgotten-notebook', APPROVER))).toBe('Not stopped: it is no longer idle: it was started or changed at 2026-11-23 07:30 UTC.');
+    expect(bot.aws.mutations).toEqual([]);
   });
 });
 

@@ -63,6 +63,19 @@ describe('what is idle', () => {
     expect(plan.assumptions).toContain('3 idle resources excluded by the keep tag or scan.allow: kept-endpoint, i-keep, shared-box');
   });
 
+  it('a notebook instance in service a day or more since it was last started, with low confidence and why', () => {
+    const notebook = (name: string, lastModified: string, tags?: Record<string, string>) => ({ notebookName: name, instanceType: 'ml.g5.xlarge', lastModified, ...(tags ? { tags } : {}) });
+    const result = idleFindings({
+      instances: [], endpoints: [],
+      notebooks: [notebook('old', '2026-11-20T06:30:00.000Z'), notebook('fresh', '2026-11-22T20:00:00.000Z'), notebook('kept', '2026-11-01T00:00:00.000Z', { 'burnrate:keep': 'true' })],
+    }, prices, undefined, undefined, NOW);
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]).toMatchObject({ kind: 'sagemaker-notebook', id: 'old', confidence: 'low', monthlyWaste: 1.408 * 730 });
+    expect(result.findings[0]!.evidence).toBe('in service for 3 days 1 h since it was last started or changed (2026-11-20 06:30 UTC); SageMaker records no user activity for notebook instances, so this is the best signal there is');
+    expect(result.findings[0]!.stopEffect).toMatch(/^stops the notebook instance: its ML storage volume \(\/home\/ec2-user\/SageMaker\) is kept/);
+    expect(result.excluded).toEqual(['kept']);
+  });
+
   it('says when the catalog cannot price a type', () => {
     expect(idleFindings({ instances: [instance({ instanceType: 'g4ad.xlarge' })], endpoints: [] }, prices).findings[0]!.monthlyWaste).toBeNull();
   });
@@ -75,9 +88,10 @@ describe('the report', () => {
     expect(plan.tables.map((t) => t.title.split(':')[0])).toEqual(['EC2 GPU instances', 'SageMaker endpoints']);
   });
 
-  it('the demo account has an idle endpoint and an idle notebook machine', async () => {
-    const { plan } = await runScan({}, NOW, {});
-    expect(plan.summary).toMatch(/^\[demo data\] Idle GPUs and endpoints: \$5,167 a month across 2 findings$/);
+  it('the demo account has an idle endpoint, an idle notebook machine and a forgotten notebook instance', async () => {
+    const { plan, findings } = await runScan({}, NOW, {});
+    expect(plan.summary).toBe(`[demo data] Idle GPUs and endpoints: ${money(5.67 * 730 + 1.408 * 730 + 1.408 * 730)} a month across 3 findings`);
+    expect(findings.map((f) => f.kind).sort()).toEqual(['ec2-gpu-instance', 'sagemaker-endpoint', 'sagemaker-notebook']);
   });
 });
 
@@ -157,7 +171,7 @@ describe('the scan over AWS', () => {
     expect(plan.assumptions).toContain('SageMaker endpoints: skipped ap-east-1 (UnrecognizedClientException: The security token included in the request is invalid.); the other regions are complete');
     // every region failing is the source failing: said once per part
     const { plan: none } = await runScan({ regions: ['ap-east-1', 'ap-east-1'] }, NOW, process.env);
-    expect(none.assumptions.filter((a) => /unavailable \(no region answered/.test(a))).toHaveLength(2);
+    expect(none.assumptions.filter((a) => /unavailable \(no region answered/.test(a))).toHaveLength(3);
   });
 
   it('burnrate scan --dry-run prints it; without --dry-run it says what to type', async () => {

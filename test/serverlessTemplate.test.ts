@@ -84,7 +84,8 @@ describe('the packaged deployment', () => {
     for (const role of roles.filter((r) => r !== 'WorkerFunctionRole')) expect(destructiveByRole[role], role).toEqual([]);
     expect(destructiveByRole.WorkerFunctionRole!.sort()).toEqual([
       'application-autoscaling:PutScalingPolicy', 'application-autoscaling:RegisterScalableTarget', 'ec2:StartInstances', 'ec2:StopInstances',
-      'sagemaker:AddTags', 'sagemaker:CreateEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities',
+      'sagemaker:AddTags', 'sagemaker:CreateEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:StartNotebookInstance', 'sagemaker:StopNotebookInstance',
+      'sagemaker:UpdateEndpointWeightsAndCapacities',
     ]);
     for (const s of statements('WorkerFunctionRole').filter((x) => actions(x).some((a) => /^(ec2|sagemaker):/.test(a) && destructive(a)))) {
       expect(s.Condition).toEqual({ StringNotEquals: { 'aws:ResourceTag/burnrate:keep': 'true' } });

@@ -4,7 +4,7 @@ import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
 import { addDays, localDate } from '../digest/period.ts';
 import { utilizationSource } from '../digest/utilizationSource.ts';
-import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, idleFindings } from '../scan/idleFindings.ts';
+import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings } from '../scan/idleFindings.ts';
 import type { FindingRef } from './findingRef.ts';
 import type { Stopper } from './stopper.ts';
 
@@ -16,6 +16,12 @@ export interface CloudActionSettings {
   /** how Restore waits for an endpoint to be in service again */
   wait?: { pollMs: number; timeoutMs: number };
 }
+
+const MISSING: Record<FindingKind, string> = {
+  'sagemaker-endpoint': 'the endpoint no longer exists or is not in service',
+  'ec2-gpu-instance': 'the instance no longer exists',
+  'sagemaker-notebook': 'the notebook instance no longer exists or is not in service',
+};
 
 export type Recheck = { idle: true; finding: Finding } | { idle: false; reason: string };
 
@@ -30,18 +36,23 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
   if (!source) return { idle: false, reason: 'no region to look in: set digest.regions (or AWS_REGION)' };
   const end = localDate(now, 'UTC');
   const start = addDays(end, -DEFAULT_THRESHOLDS.windowDays);
-  const usage = ref.kind === 'sagemaker-endpoint'
-    ? { instances: [], endpoints: await source.endpoints(start, end, [ref.name]) }
-    : { instances: await source.gpuInstances(start, end, [ref.id]), endpoints: [] };
-  const found = ref.kind === 'sagemaker-endpoint' ? usage.endpoints.length > 0 : usage.instances.some((u) => u.instanceId === ref.id);
-  if (!found) return { idle: false, reason: ref.kind === 'sagemaker-endpoint' ? 'the endpoint no longer exists or is not in service' : 'the instance no longer exists' };
-  const { findings, excluded } = idleFindings(usage, bundledCatalogs().prices, DEFAULT_THRESHOLDS, settings.exclusions);
+  const usage = {
+    endpoints: ref.kind === 'sagemaker-endpoint' ? await source.endpoints(start, end, [ref.name]) : [],
+    instances: ref.kind === 'ec2-gpu-instance' ? await source.gpuInstances(start, end, [ref.id]) : [],
+    notebooks: ref.kind === 'sagemaker-notebook' ? await source.notebooks([ref.name]) : [],
+  };
+  if (!usage.endpoints.length && !usage.instances.some((u) => u.instanceId === ref.id) && !usage.notebooks.length) {
+    return { idle: false, reason: MISSING[ref.kind] };
+  }
+  const { findings, excluded } = idleFindings(usage, bundledCatalogs().prices, DEFAULT_THRESHOLDS, settings.exclusions, now);
   if (excluded.length) return { idle: false, reason: 'it now carries the keep tag or is on scan.allow' };
   const finding = findings.find((f) => f.id === ref.id);
   if (!finding) {
     const busy = ref.kind === 'sagemaker-endpoint'
       ? `it served ${usage.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} calls in the last ${DEFAULT_THRESHOLDS.windowDays} days`
-      : `its busiest GPU reached ${usage.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
+      : ref.kind === 'sagemaker-notebook'
+        ? `it was started or changed at ${usage.notebooks[0]!.lastModified.slice(0, 16).replace('T', ' ')} UTC`
+        : `its busiest GPU reached ${usage.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
     return { idle: false, reason: `it is no longer idle: ${busy}` };
   }
   if (finding.partial) return { idle: false, reason: 'another variant of the endpoint serves traffic now' };
@@ -59,6 +70,10 @@ export async function stopperFor(ref: FindingRef, settings: CloudActionSettings)
       import('@aws-sdk/client-sagemaker'), import('@aws-sdk/client-application-auto-scaling'), import('./sageMakerEndpointStopper.ts'),
     ]);
     return new SageMakerEndpointStopper(new SageMakerClient({ region }), new ApplicationAutoScalingClient({ region }), settings.wait);
+  }
+  if (ref.kind === 'sagemaker-notebook') {
+    const [{ SageMakerClient }, { SageMakerNotebookStopper }] = await Promise.all([import('@aws-sdk/client-sagemaker'), import('./sageMakerNotebookStopper.ts')]);
+    return new SageMakerNotebookStopper(new SageMakerClient({ region }));
   }
   const [{ EC2Client }, { Ec2InstanceStopper }] = await Promise.all([import('@aws-sdk/client-ec2'), import('./ec2InstanceStopper.ts')]);
   return new Ec2InstanceStopper(new EC2Client({ region }));

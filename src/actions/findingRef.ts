@@ -1,6 +1,6 @@
 // What a button carries about its finding: enough to name the resource, re-check it and say what
 // stopping it saves. The key names the resource in the state store and in the message's block ids.
-import type { Finding, FindingKind } from '../scan/idleFindings.ts';
+import { FINDING_KINDS, type Finding } from '../scan/idleFindings.ts';
 
 /** id is the instance id, or endpoint/variant; stopEffect feeds the confirm dialog. */
 export type FindingRef = Pick<Finding, 'kind' | 'id' | 'name' | 'region' | 'instanceType' | 'count' | 'monthlyWaste' | 'spot' | 'partial' | 'stopEffect'>;
@@ -18,13 +18,11 @@ export function resourceKey(ref: Pick<FindingRef, 'kind' | 'id' | 'name' | 'regi
   return `${ref.kind}:${ref.region ?? '-'}:${ref.kind === 'sagemaker-endpoint' ? ref.name : ref.id}`;
 }
 
-const KINDS: FindingKind[] = ['sagemaker-endpoint', 'ec2-gpu-instance'];
-
 /** The ref in a button's value, or undefined when the value is not one burnrate wrote. */
 export function parseFindingRef(value: string | undefined): FindingRef | undefined {
   try {
     const ref = JSON.parse(value ?? '') as Partial<FindingRef>;
-    const valid = KINDS.includes(ref.kind as FindingKind) && typeof ref.id === 'string' && typeof ref.name === 'string'
+    const valid = (FINDING_KINDS as readonly string[]).includes(String(ref.kind)) && typeof ref.id === 'string' && typeof ref.name === 'string'
       && typeof ref.instanceType === 'string' && typeof ref.count === 'number' && typeof ref.stopEffect === 'string'
       && (ref.monthlyWaste === null || typeof ref.monthlyWaste === 'number') && (ref.region === undefined || typeof ref.region === 'string');
     return valid ? (ref as FindingRef) : undefined;

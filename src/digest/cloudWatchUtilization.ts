@@ -6,8 +6,8 @@ import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } fro
 import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { CostSourceError } from './costData.ts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { type EndpointUsage, type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
-import { endpointTags, type EndpointVariant, endpointVariants } from './sageMakerEndpoints.ts';
+import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
+import { resourceTags, type EndpointVariant, endpointVariants, notebookInstances } from './sageMakerEndpoints.ts';
 
 /** GetMetricData takes at most 500 queries a request. */
 export const QUERIES_PER_REQUEST = 500;
@@ -48,12 +48,16 @@ export class CloudWatchUtilization implements UtilizationSource {
     // tags matter only where a variant served no calls (a keep tag, an owner on a finding): one
     // ListTags per such endpoint instead of one per endpoint
     const idleArns = [...new Set(variants.filter((_, k) => usage[k]!.invocations === 0).map((v) => v.endpointArn))];
-    const tags = await endpointTags(this.sagemaker, idleArns);
+    const tags = await resourceTags(this.sagemaker, idleArns);
     variants.forEach((v, k) => {
       const found = tags.get(v.endpointArn);
       if (found) usage[k]!.tags = found;
     });
     return usage;
+  }
+
+  notebooks(only?: string[]): Promise<NotebookUsage[]> {
+    return notebookInstances(this.sagemaker, only);
   }
 
   private async instances(only?: string[]): Promise<InstanceFacts[]> {

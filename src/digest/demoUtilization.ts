@@ -1,6 +1,7 @@
 // The demo account's GPU instances and how busy their GPUs were: one long training job, a sweep
-// that mostly waited, a shared notebook machine left idle, and one instance without GPU metrics.
-import type { EndpointUsage, GpuInstanceUsage, UtilizationSource } from './gpuUtilization.ts';
+// that mostly waited, a shared notebook machine left idle, and one instance without GPU metrics;
+// its endpoints, and a SageMaker notebook instance nobody stopped.
+import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, UtilizationSource } from './gpuUtilization.ts';
 
 const FLEET: GpuInstanceUsage[] = [
   { instanceId: 'i-0d4e5f60718293a4b', instanceType: 'p4d.24xlarge', name: 'llm-pretrain-a', hours: 168, averagePercent: 71.4, maximumPercent: 100 },
@@ -16,6 +17,11 @@ const ENDPOINTS: EndpointUsage[] = [
   { endpointName: 'recsys-ranker', variantName: 'blue', instanceType: 'ml.g5.2xlarge', instanceCount: 2, invocations: 1_204_331, gpuAveragePercent: 41.2 },
 ];
 
+/** A GPU notebook left running since the last sprint. */
+const NOTEBOOKS: NotebookUsage[] = [
+  { notebookName: 'research-notebook-gpu', instanceType: 'ml.g5.xlarge', lastModified: '2026-11-09T14:20:00.000Z' },
+];
+
 export const demoUtilization: UtilizationSource = {
   name: 'demo account',
   demo: true,
@@ -24,5 +30,8 @@ export const demoUtilization: UtilizationSource = {
   },
   async endpoints(_start, _end, only) {
     return ENDPOINTS.filter((e) => !only || only.includes(e.endpointName)).map((endpoint) => ({ ...endpoint }));
+  },
+  async notebooks(only) {
+    return NOTEBOOKS.filter((n) => !only || only.includes(n.notebookName)).map((notebook) => ({ ...notebook }));
   },
 };

@@ -40,6 +40,16 @@ export interface EndpointUsage {
   gpuAveragePercent: number | null;
 }
 
+/** An in-service SageMaker notebook instance. */
+export interface NotebookUsage {
+  notebookName: string;
+  region?: string;
+  instanceType: string;
+  /** when it was last started or changed (ISO): SageMaker records no user activity for notebook instances */
+  lastModified: string;
+  tags?: Record<string, string>;
+}
+
 export interface UtilizationSource {
   name: string;
   /** the bundled demo fleet, not a real account */
@@ -50,11 +60,14 @@ export interface UtilizationSource {
   gpuInstances(start: string, end: string, only?: string[]): Promise<GpuInstanceUsage[]>;
   /** every in-service endpoint's variants, or only the named endpoints' (missing ones are left out) */
   endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]>;
+  /** in-service notebook instances, or only the named ones */
+  notebooks(only?: string[]): Promise<NotebookUsage[]>;
 }
 
 export interface UtilizationReading {
   instances: GpuInstanceUsage[];
   endpoints: EndpointUsage[];
+  notebooks: NotebookUsage[];
   /** what could not be read, and why */
   notes: string[];
   demo: boolean;
@@ -66,7 +79,7 @@ export interface UtilizationReading {
  */
 export async function readUtilization(source: UtilizationSource | undefined, start: string, end: string): Promise<UtilizationReading> {
   if (!source) {
-    return { instances: [], endpoints: [], notes: ['GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'], demo: false };
+    return { instances: [], endpoints: [], notebooks: [], notes: ['GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'], demo: false };
   }
   const notes: string[] = [];
   const read = async <T>(what: string, work: Promise<T[]>): Promise<T[]> => {
@@ -78,11 +91,12 @@ export async function readUtilization(source: UtilizationSource | undefined, sta
       return [];
     }
   };
-  const [instances, endpoints] = await Promise.all([
+  const [instances, endpoints, notebooks] = await Promise.all([
     read('EC2 GPU instances', source.gpuInstances(start, end)), read('SageMaker endpoints', source.endpoints(start, end)),
+    read('SageMaker notebook instances', source.notebooks()),
   ]);
   notes.push(...(source.skipped ?? []));
-  return { instances, endpoints, notes, demo: source.demo === true };
+  return { instances, endpoints, notebooks, notes, demo: source.demo === true };
 }
 
 /** Summarizes an hourly series of "busiest GPU" percentages. */
@@ -123,5 +137,6 @@ export function regionalUtilization(byRegion: [string, UtilizationSource][]): Ut
     skipped,
     gpuInstances: (start, end, only) => acrossRegions('EC2 GPU instances', (s) => s.gpuInstances(start, end, only)),
     endpoints: (start, end, only) => acrossRegions('SageMaker endpoints', (s) => s.endpoints(start, end, only)),
+    notebooks: (only) => acrossRegions('SageMaker notebook instances', (s) => s.notebooks(only)),
   };
 }

@@ -1,6 +1,10 @@
 // The in-service SageMaker real-time endpoints and, per production variant, its instance type and
 // count (DescribeEndpoint for the live count, DescribeEndpointConfig for the type), with their tags.
-import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, paginateListEndpoints, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeNotebookInstanceCommand, ListTagsCommand, paginateListEndpoints, paginateListNotebookInstances,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import type { NotebookUsage } from './gpuUtilization.ts';
 import pLimit from 'p-limit';
 import { CostSourceError } from './costData.ts';
 
@@ -28,7 +32,7 @@ async function inServiceEndpoints(client: SageMakerClient): Promise<string[]> {
 
 /** SageMaker's answer for a name it does not know. */
 export const isMissingEndpoint = (error: unknown) => (error as { name?: string }).name === 'ValidationException'
-  && /could not find/i.test((error as Error).message);
+  && /could not find|does not exist|RecordNotFound/i.test((error as Error).message);
 
 /** The variants of every in-service endpoint, or of the named ones that still exist and are in service. */
 export async function endpointVariants(client: SageMakerClient, concurrency = DESCRIBE_CONCURRENCY, only?: string[]): Promise<EndpointVariant[]> {
@@ -55,8 +59,33 @@ export async function endpointVariants(client: SageMakerClient, concurrency = DE
   return variants.flat();
 }
 
-/** The tags of each endpoint (by ARN), at most `concurrency` ListTags calls at once. */
-export async function endpointTags(client: SageMakerClient, arns: string[], concurrency = DESCRIBE_CONCURRENCY): Promise<Map<string, Record<string, string>>> {
+/** In-service notebook instances (or the named ones still in service), with their tags. */
+export async function notebookInstances(client: SageMakerClient, only?: string[]): Promise<NotebookUsage[]> {
+  const found: { name: string; arn: string; instanceType: string; lastModified: Date }[] = [];
+  try {
+    if (only) {
+      for (const name of only) {
+        try {
+          const n = await client.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: name }));
+          if (n.NotebookInstanceStatus === 'InService') found.push({ name, arn: n.NotebookInstanceArn!, instanceType: n.InstanceType!, lastModified: n.LastModifiedTime! });
+        } catch (error) {
+          if (!isMissingEndpoint(error)) throw error;
+        }
+      }
+    } else {
+      for await (const page of paginateListNotebookInstances({ client, pageSize: 100 }, { StatusEquals: 'InService' })) {
+        for (const n of page.NotebookInstances ?? []) found.push({ name: n.NotebookInstanceName!, arn: n.NotebookInstanceArn!, instanceType: n.InstanceType!, lastModified: n.LastModifiedTime! });
+      }
+    }
+  } catch (error) {
+    denied(error, 'ListNotebookInstances');
+  }
+  const tags = await resourceTags(client, found.map((n) => n.arn));
+  return found.map((n) => ({ notebookName: n.name, instanceType: n.instanceType, lastModified: n.lastModified.toISOString(), tags: tags.get(n.arn) ?? {} }));
+}
+
+/** The tags of each SageMaker resource (by ARN), at most `concurrency` ListTags calls at once. */
+export async function resourceTags(client: SageMakerClient, arns: string[], concurrency = DESCRIBE_CONCURRENCY): Promise<Map<string, Record<string, string>>> {
   const limit = pLimit(concurrency);
   return new Map(await Promise.all(arns.map((arn) => limit(async () => {
     try {

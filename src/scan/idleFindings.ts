@@ -1,9 +1,10 @@
 // What is idle, on the right signal: an endpoint variant nobody called for the whole window, an
-// EC2 GPU machine whose busiest GPU never reached the threshold. Each finding carries its evidence,
+// EC2 GPU machine whose busiest GPU never reached the threshold, a notebook instance in service for
+// longer than the notebook threshold since it was last started. Each finding carries its evidence,
 // a confidence, its monthly waste at catalog prices, and what stopping it would keep and lose.
 import type { InstancePrice } from '../catalogs/hardware.ts';
 import { HOURS_PER_MONTH } from '../calc/pricing.ts';
-import type { EndpointUsage, GpuInstanceUsage } from '../digest/gpuUtilization.ts';
+import type { EndpointUsage, GpuInstanceUsage, NotebookUsage } from '../digest/gpuUtilization.ts';
 
 export interface IdleThresholds {
   /** an EC2 machine is idle while its busiest GPU stays under this, in percent */
@@ -12,9 +13,11 @@ export interface IdleThresholds {
   cpuPercent: number;
   networkBytesPerDay: number;
   windowDays: number;
+  /** a notebook instance in service this long since it was last started or changed */
+  notebookHours: number;
 }
 
-export const DEFAULT_THRESHOLDS: IdleThresholds = { gpuPercent: 5, cpuPercent: 10, networkBytesPerDay: 5e6, windowDays: 7 };
+export const DEFAULT_THRESHOLDS: IdleThresholds = { gpuPercent: 5, cpuPercent: 10, networkBytesPerDay: 5e6, windowDays: 7, notebookHours: 24 };
 
 /** What the scan leaves alone: resources carrying a tag (key=value), and ids or names listed. */
 export interface Exclusions {
@@ -33,7 +36,8 @@ export function isExcluded(exclusions: Exclusions, ids: string[], tags: Record<s
   return tags?.[exclusions.keepTag.key] === exclusions.keepTag.value || ids.some((id) => exclusions.allow.includes(id));
 }
 
-export type FindingKind = 'sagemaker-endpoint' | 'ec2-gpu-instance';
+export const FINDING_KINDS = ['sagemaker-endpoint', 'ec2-gpu-instance', 'sagemaker-notebook'] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export interface Finding {
   kind: FindingKind;
@@ -61,6 +65,9 @@ export const ENDPOINT_STOP_EFFECT = 'deletes the endpoint after saving its confi
 
 const PARTIAL_STOP_EFFECT = 'nothing: the endpoint\'s other variants still serve, so burnrate offers no Stop; lower this variant\'s weight or instance count instead';
 
+const NOTEBOOK_STOP_EFFECT = 'stops the notebook instance: its ML storage volume (/home/ec2-user/SageMaker) is kept; running kernels, '
+  + 'anything outside that volume and its public URL session are lost until it is started again';
+
 function instanceStopEffect(u: GpuInstanceUsage): string {
   if (u.spot) return 'nothing: a Spot instance cannot be stopped, only terminated, so burnrate offers no Stop for it';
   const store = u.instanceStoreGb
@@ -81,8 +88,8 @@ export interface ScanResult {
 }
 
 export function idleFindings(
-  usage: { instances: GpuInstanceUsage[]; endpoints: EndpointUsage[] }, prices: InstancePrice[],
-  thresholds: IdleThresholds = DEFAULT_THRESHOLDS, exclusions: Exclusions = DEFAULT_EXCLUSIONS,
+  usage: { instances: GpuInstanceUsage[]; endpoints: EndpointUsage[]; notebooks?: NotebookUsage[] }, prices: InstancePrice[],
+  thresholds: IdleThresholds = DEFAULT_THRESHOLDS, exclusions: Exclusions = DEFAULT_EXCLUSIONS, now: Date = new Date(),
 ): ScanResult {
   const findings: Finding[] = [];
   const excluded: string[] = [];
@@ -131,6 +138,23 @@ export function idleFindings(
       // CPU and network say less about a GPU than the GPU does: such a finding is never more than low
       confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', stopEffect: instanceStopEffect(u),
       ...(u.spot ? { spot: true } : {}), ...(u.tags ? { tags: u.tags } : {}),
+    });
+  }
+  for (const n of usage.notebooks ?? []) {
+    const hours = (now.getTime() - Date.parse(n.lastModified)) / 3_600_000;
+    if (hours < thresholds.notebookHours) continue;
+    if (isExcluded(exclusions, [n.notebookName], n.tags)) {
+      excluded.push(n.notebookName);
+      continue;
+    }
+    const hourly = hourlyOf(prices, n.instanceType, 1);
+    findings.push({
+      kind: 'sagemaker-notebook', id: n.notebookName, name: n.notebookName, ...(n.region ? { region: n.region } : {}),
+      instanceType: n.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
+      evidence: `in service for ${Math.floor(hours / 24)} days ${Math.floor(hours % 24)} h since it was last started or changed (${n.lastModified.slice(0, 16).replace('T', ' ')} UTC); `
+        + 'SageMaker records no user activity for notebook instances, so this is the best signal there is',
+      // time in service says nothing of whether someone works in it: never more than low
+      confidence: 'low', stopEffect: NOTEBOOK_STOP_EFFECT, ...(n.tags ? { tags: n.tags } : {}),
     });
   }
   return { findings: findings.sort((a, b) => (b.monthlyWaste ?? 0) - (a.monthlyWaste ?? 0)), excluded };

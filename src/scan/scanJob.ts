@@ -13,7 +13,9 @@ import type { ApprovalSettings } from '../runtime/settings.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type ScanResult } from './idleFindings.ts';
 
-export const KIND_TITLES: Record<FindingKind, string> = { 'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances' };
+export const KIND_TITLES: Record<FindingKind, string> = {
+  'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances', 'sagemaker-notebook': 'SageMaker notebook instances',
+};
 
 /** The scan's findings (sorted by waste) and the plan that presents them. */
 export interface ScanReport {
@@ -58,6 +60,7 @@ export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], 
     tables, notesTitle: 'Notes',
     assumptions: [
       'An EC2 GPU machine is idle while its busiest GPU stays under 5% (CloudWatch agent metrics); without GPU metrics, while CPU stays under 10% and the network under 5 MB a day (low confidence)',
+      `A notebook instance is reported once it has been in service ${DEFAULT_THRESHOLDS.notebookHours} h since it was last started (low confidence: SageMaker records no user activity for it)`,
       ...(excluded.length ? [`${excluded.length} idle resource${excluded.length > 1 ? 's' : ''} excluded by the keep tag or scan.allow: ${excluded.join(', ')}`] : []),
       ...(decided.length ? [`${decided.length} idle resource${decided.length > 1 ? 's' : ''} snoozed or kept in Slack: ${dedupe(decided.map(describeDecision)).join(', ')}`] : []),
       ...notes,
@@ -81,7 +84,7 @@ export async function runScan(
   const end = localDate(now, 'UTC');
   const window = { start: addDays(end, -DEFAULT_THRESHOLDS.windowDays), end };
   const reading = await readUtilization(await utilizationSource(settings, env), window.start, window.end);
-  const result = idleFindings({ instances: reading.instances, endpoints: reading.endpoints }, bundledCatalogs().prices, DEFAULT_THRESHOLDS, exclusions);
+  const result = idleFindings(reading, bundledCatalogs().prices, DEFAULT_THRESHOLDS, exclusions, now);
   const decisions = state ? await decisionsByResource(state, now.getTime()) : new Map<string, Decision>();
   const decided: DecidedFinding[] = [];
   const findings = result.findings.filter((finding) => {

@@ -28,6 +28,14 @@ export interface FakeEndpoint {
   autoscaling?: { min: number; max: number; roleArn?: string; policies: FakeScalingPolicy[] };
 }
 
+export interface FakeNotebook {
+  name: string; instanceType: string;
+  /** when it was last started or changed, ISO */
+  lastModified: string;
+  status?: 'InService' | 'Stopped';
+  tags?: Record<string, string>;
+}
+
 export interface FakeAws {
   url: string;
   /** every EC2 request, its form fields (Action, filters, ids) */
@@ -40,6 +48,7 @@ export interface FakeAws {
   mutations: { action: string; body: Record<string, unknown> }[];
   instances: FakeInstance[];
   endpoints: FakeEndpoint[];
+  notebooks: FakeNotebook[];
   /** Application Auto Scaling's current registrations, by resource id (endpoint/NAME/variant/VARIANT) */
   scalableTargets: Map<string, { MinCapacity: number; MaxCapacity: number; RoleARN?: string; policies: FakeScalingPolicy[] }>;
   /** answers the next call of `action` (e.g. "DeleteEndpoint", "StopInstances") with this AWS error */
@@ -108,10 +117,11 @@ export interface FakeAwsOptions {
   listPageSize?: number;
   /** most instances a DescribeInstances page holds (default 2) */
   instancePageSize?: number;
+  notebooks?: FakeNotebook[];
 }
 
 export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEndpoint[] = [], options: FakeAwsOptions = {}): Promise<FakeAws> {
-  const { delayMs = 0, listPageSize = 1, instancePageSize = 2 } = options;
+  const { delayMs = 0, listPageSize = 1, instancePageSize = 2, notebooks = [] } = options;
   const scalableTargets: FakeAws['scalableTargets'] = new Map();
   for (const e of endpoints) {
     if (e.autoscaling) scalableTargets.set(`endpoint/${e.name}/variant/${e.variant}`, { MinCapacity: e.autoscaling.min, MaxCapacity: e.autoscaling.max, ...(e.autoscaling.roleArn ? { RoleARN: e.autoscaling.roleArn } : {}), policies: e.autoscaling.policies });
@@ -122,7 +132,7 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   const status = new Map<string, string>(endpoints.map((e) => [e.name, 'InService']));
   const created = new Map<string, { config: string; tags: { Key: string; Value: string }[]; describesUntilInService: number }>();
   const fake: FakeAws = {
-    url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], maxSageMakerInFlight: 0, mutations: [], instances, endpoints, scalableTargets,
+    url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], maxSageMakerInFlight: 0, mutations: [], instances, endpoints, notebooks, scalableTargets,
     failNext: (action, code, message) => failures.set(action, new AwsError(code, message)),
     failRegion: (region, code, message) => failedRegions.set(region, new AwsError(code, message)),
     close: async () => {},
@@ -136,6 +146,12 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   };
   const arn = (name: string) => `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${name}`;
   const variantsOf = (name: string) => endpoints.filter((e) => e.name === name);
+  const notebookArn = (name: string) => `arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/${name}`;
+  const notebookNamed = (name: string) => {
+    const n = notebooks.find((x) => x.name === name);
+    if (!n) throw new AwsError('ValidationException', 'RecordNotFound');
+    return n;
+  };
 
   function ec2(form: Record<string, string>): string {
     failIfAsked(form.Action!);
@@ -189,8 +205,36 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         };
       }
       case 'ListTags': {
-        const e = endpoints.find((x) => body.ResourceArn === arn(x.name))!;
-        return { Tags: Object.entries(e.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) };
+        const tagged = endpoints.find((x) => body.ResourceArn === arn(x.name)) ?? notebooks.find((n) => body.ResourceArn === notebookArn(n.name))!;
+        return { Tags: Object.entries(tagged.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) };
+      }
+      case 'ListNotebookInstances': {
+        const inService = notebooks.filter((n) => (n.status ?? 'InService') === body.StatusEquals || !body.StatusEquals);
+        const offset = Number(body.NextToken ?? 0);
+        const size = Math.min(listPageSize, Number(body.MaxResults ?? 10));
+        return {
+          NotebookInstances: inService.slice(offset, offset + size).map((n) => ({
+            NotebookInstanceName: n.name, NotebookInstanceArn: notebookArn(n.name), NotebookInstanceStatus: n.status ?? 'InService', InstanceType: n.instanceType,
+            CreationTime: 1.7e9, LastModifiedTime: Date.parse(n.lastModified) / 1000,
+          })),
+          ...(offset + size < inService.length ? { NextToken: String(offset + size) } : {}),
+        };
+      }
+      case 'DescribeNotebookInstance': {
+        const n = notebookNamed(String(body.NotebookInstanceName));
+        return {
+          NotebookInstanceName: n.name, NotebookInstanceArn: notebookArn(n.name), NotebookInstanceStatus: n.status ?? 'InService', InstanceType: n.instanceType,
+          CreationTime: 1.7e9, LastModifiedTime: Date.parse(n.lastModified) / 1000,
+        };
+      }
+      case 'StopNotebookInstance':
+      case 'StartNotebookInstance': {
+        const n = notebookNamed(String(body.NotebookInstanceName));
+        const stopping = action === 'StopNotebookInstance';
+        if ((n.status ?? 'InService') !== (stopping ? 'InService' : 'Stopped')) throw new AwsError('ValidationException', `Status (${n.status ?? 'InService'}) not in ([${stopping ? 'InService' : 'Stopped, Failed'}]). Unable to transition to (${stopping ? 'Stopping' : 'Pending'}) for Notebook Instance (${notebookArn(n.name)}).`);
+        fake.mutations.push({ action, body });
+        n.status = stopping ? 'Stopped' : 'InService';
+        return {};
       }
       case 'DescribeEndpoint':
         return describeEndpoint(name);
