@@ -17,7 +17,7 @@ import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import type { StateStore } from '../src/state/stateStore.ts';
 import { startDynalite } from './support/dynalite.ts';
 import { offlineContext } from './support/context.ts';
-import { type FakeAws, type FakeEndpoint, type FakeInstance, type FakeNotebook, startFakeAws } from './support/fakeAws.ts';
+import { type FakeAws, type FakeEndpoint, type FakeInstance, type FakeNotebook, type FakeStudioApp, startFakeAws } from './support/fakeAws.ts';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from './support/fakeSlack.ts';
 import { channelClickBody, signedHeaders, SIGNING_SECRET, slashCommandBody, viewSubmissionBody } from './support/slackRequests.ts';
 
@@ -27,8 +27,12 @@ const GROUP_MEMBER = 'UGROUPIE001';
 const OUTSIDER = 'UOUTSIDER01';
 const hours = (n: number, value: number) => Array.from({ length: n }, () => value);
 
-function fleet(): { instances: FakeInstance[]; endpoints: FakeEndpoint[]; notebooks: FakeNotebook[] } {
+function fleet(): { instances: FakeInstance[]; endpoints: FakeEndpoint[]; notebooks: FakeNotebook[]; studioApps: FakeStudioApp[] } {
   return {
+    studioApps: [
+      // SageMaker's health checks moved LastUserActivityTimestamp, but a user did before: real activity differs
+      { domainId: 'd-abc123', space: 'ranking-team', appType: 'JupyterLab', appName: 'default', instanceType: 'ml.g5.xlarge', createdAt: '2026-11-01T00:00:00.000Z', lastUserActivity: '2026-11-20T17:45:00.000Z', lastHealthCheck: '2026-11-23T07:55:00.000Z' },
+    ],
     notebooks: [{ name: 'forgotten-notebook', instanceType: 'ml.g5.xlarge', lastModified: '2026-11-10T09:00:00.000Z' }],
     instances: [
       { instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [hours(168, 1)] },
@@ -91,9 +95,9 @@ async function openStore(kind: 'sqlite' | 'dynamodb', statePath: string): Promis
 }
 
 async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (f: ReturnType<typeof fleet>) => void = () => {}, storeKind: 'sqlite' | 'dynamodb' = 'sqlite'): Promise<Bot> {
-  const { instances, endpoints, notebooks } = fleet();
-  change({ instances, endpoints, notebooks });
-  const aws = await startFakeAws(instances, endpoints, { notebooks });
+  const { instances, endpoints, notebooks, studioApps } = fleet();
+  change({ instances, endpoints, notebooks, studioApps });
+  const aws = await startFakeAws(instances, endpoints, { notebooks, studioApps });
   const slack = await startFakeSlack();
   slack.answer('usergroups.users.list', { ok: true, users: [GROUP_MEMBER] });
   const env = {
@@ -381,6 +385,24 @@ describe('notebook instances', () => {
     bot.aws.notebooks[0]!.lastModified = '2026-11-23T07:30:00.000Z';
     expect(await reply(bot, await bot.click('idle_stop', 'forgotten-notebook', APPROVER))).toBe('Not stopped: it is no longer idle: it was started or changed at 2026-11-23 07:30 UTC.');
     expect(bot.aws.mutations).toEqual([]);
+  });
+});
+
+describe('Studio apps', () => {
+  it('Stop deletes the app (the space keeps its storage) and Restore creates it again as it was', async () => {
+    const bot = await startBot();
+    const id = 'd-abc123/space:ranking-team/JupyterLab/default';
+    expect(bot.buttonsOf(id)[0]!.confirm!.text.text).toMatch(/^Stop deletes the Studio app: the space's storage \(its home directory\) is kept/);
+    await bot.click('idle_stop', id, APPROVER);
+    bot.message.blocks = await bot.waitForUpdate('Stopped at');
+    expect(bot.aws.studioApps[0]!.status).toBe('Deleted');
+    await bot.click('idle_restore', id, APPROVER);
+    await bot.waitForUpdate('Restored at');
+    expect(bot.aws.studioApps[0]!.status).toBe('InService');
+    expect(bot.aws.mutations.map((m) => [m.action, m.body])).toEqual([
+      ['DeleteApp', { DomainId: 'd-abc123', AppType: 'JupyterLab', AppName: 'default', SpaceName: 'ranking-team' }],
+      ['CreateApp', { DomainId: 'd-abc123', AppType: 'JupyterLab', AppName: 'default', SpaceName: 'ranking-team', ResourceSpec: { InstanceType: 'ml.g5.xlarge' } }],
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
-import type { EndpointUsage, GpuInstanceUsage } from '../src/digest/gpuUtilization.ts';
+import type { EndpointUsage, GpuInstanceUsage, StudioAppUsage } from '../src/digest/gpuUtilization.ts';
 import { runScan, scanAsPlan } from '../src/scan/scanJob.ts';
 import { idleFindings } from '../src/scan/idleFindings.ts';
 import { scanCli } from '../src/runtime/reportCli.ts';
@@ -74,6 +74,22 @@ describe('what is idle', () => {
     expect(result.findings[0]!.evidence).toBe('in service for 3 days 1 h since it was last started or changed (2026-11-20 06:30 UTC); SageMaker records no user activity for notebook instances, so this is the best signal there is');
     expect(result.findings[0]!.stopEffect).toMatch(/^stops the notebook instance: its ML storage volume \(\/home\/ec2-user\/SageMaker\) is kept/);
     expect(result.excluded).toEqual(['kept']);
+  });
+
+  it('a Studio app without user activity for 8 hours: high confidence on real activity, low where only health checks moved it', () => {
+    const app = (appName: string, over: Partial<StudioAppUsage>): StudioAppUsage => ({
+      domainId: 'd-1', owner: { space: 'ml-team' }, appType: 'JupyterLab', appName, instanceType: 'ml.g5.xlarge', createdAt: '2026-11-01T00:00:00.000Z', resourceSpec: {}, ...over,
+    });
+    const { findings } = idleFindings({
+      instances: [], endpoints: [],
+      studioApps: [app('left-open', { lastUserActivity: '2026-11-22T20:00:00.000Z' }), app('in-use', { lastUserActivity: '2026-11-23T07:00:00.000Z' }), app('checks-only', { owner: { userProfile: 'ada' } })],
+    }, prices, undefined, undefined, NOW);
+    expect(findings.map((f) => [f.id, f.name, f.confidence])).toEqual([
+      ['d-1/space:ml-team/JupyterLab/left-open', 'JupyterLab left-open (space ml-team)', 'high'],
+      ['d-1/user:ada/JupyterLab/checks-only', 'JupyterLab checks-only (user ada)', 'low'],
+    ]);
+    expect(findings[0]!.evidence).toBe('no user activity for 0 days 12 h (last at 2026-11-22 20:00 UTC, DescribeApp LastUserActivityTimestamp)');
+    expect(findings[1]!.evidence).toBe('in service for 22 days 8 h since 2026-11-01 00:00 UTC; SageMaker recorded no user activity apart from its health checks');
   });
 
   it('says when the catalog cannot price a type', () => {
@@ -169,9 +185,9 @@ describe('the scan over AWS', () => {
     expect(plan.tables.flatMap((t) => t.rows.map((r) => r[0])).sort()).toEqual(['agentless (us-east-1)', 'forgotten (us-east-1)', 'old-model (us-east-1)']);
     expect(plan.assumptions).toContain('EC2 GPU instances: skipped ap-east-1 (UnrecognizedClientException: The security token included in the request is invalid.); the other regions are complete');
     expect(plan.assumptions).toContain('SageMaker endpoints: skipped ap-east-1 (UnrecognizedClientException: The security token included in the request is invalid.); the other regions are complete');
-    // every region failing is the source failing: said once per part
+    // every region failing is the source failing: said once per part (instances, endpoints, notebooks, Studio apps)
     const { plan: none } = await runScan({ regions: ['ap-east-1', 'ap-east-1'] }, NOW, process.env);
-    expect(none.assumptions.filter((a) => /unavailable \(no region answered/.test(a))).toHaveLength(3);
+    expect(none.assumptions.filter((a) => /unavailable \(no region answered/.test(a))).toHaveLength(4);
   });
 
   it('burnrate scan --dry-run prints it; without --dry-run it says what to type', async () => {

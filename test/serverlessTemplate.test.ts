@@ -84,7 +84,7 @@ describe('the packaged deployment', () => {
     for (const role of roles.filter((r) => r !== 'WorkerFunctionRole')) expect(destructiveByRole[role], role).toEqual([]);
     expect(destructiveByRole.WorkerFunctionRole!.sort()).toEqual([
       'application-autoscaling:PutScalingPolicy', 'application-autoscaling:RegisterScalableTarget', 'ec2:StartInstances', 'ec2:StopInstances',
-      'sagemaker:AddTags', 'sagemaker:CreateEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:StartNotebookInstance', 'sagemaker:StopNotebookInstance',
+      'sagemaker:AddTags', 'sagemaker:CreateApp', 'sagemaker:CreateEndpoint', 'sagemaker:DeleteApp', 'sagemaker:DeleteEndpoint', 'sagemaker:StartNotebookInstance', 'sagemaker:StopNotebookInstance',
       'sagemaker:UpdateEndpointWeightsAndCapacities',
     ]);
     for (const s of statements('WorkerFunctionRole').filter((x) => actions(x).some((a) => /^(ec2|sagemaker):/.test(a) && destructive(a)))) {

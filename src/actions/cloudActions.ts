@@ -21,6 +21,7 @@ const MISSING: Record<FindingKind, string> = {
   'sagemaker-endpoint': 'the endpoint no longer exists or is not in service',
   'ec2-gpu-instance': 'the instance no longer exists',
   'sagemaker-notebook': 'the notebook instance no longer exists or is not in service',
+  'sagemaker-studio-app': 'the Studio app no longer exists or is not in service',
 };
 
 export type Recheck = { idle: true; finding: Finding } | { idle: false; reason: string };
@@ -40,8 +41,9 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
     endpoints: ref.kind === 'sagemaker-endpoint' ? await source.endpoints(start, end, [ref.name]) : [],
     instances: ref.kind === 'ec2-gpu-instance' ? await source.gpuInstances(start, end, [ref.id]) : [],
     notebooks: ref.kind === 'sagemaker-notebook' ? await source.notebooks([ref.name]) : [],
+    studioApps: ref.kind === 'sagemaker-studio-app' ? await source.studioApps([ref.id]) : [],
   };
-  if (!usage.endpoints.length && !usage.instances.some((u) => u.instanceId === ref.id) && !usage.notebooks.length) {
+  if (!usage.endpoints.length && !usage.instances.some((u) => u.instanceId === ref.id) && !usage.notebooks.length && !usage.studioApps.length) {
     return { idle: false, reason: MISSING[ref.kind] };
   }
   const { findings, excluded } = idleFindings(usage, bundledCatalogs().prices, DEFAULT_THRESHOLDS, settings.exclusions, now);
@@ -52,6 +54,8 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
       ? `it served ${usage.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} calls in the last ${DEFAULT_THRESHOLDS.windowDays} days`
       : ref.kind === 'sagemaker-notebook'
         ? `it was started or changed at ${usage.notebooks[0]!.lastModified.slice(0, 16).replace('T', ' ')} UTC`
+        : ref.kind === 'sagemaker-studio-app'
+        ? `someone used it at ${(usage.studioApps[0]!.lastUserActivity ?? usage.studioApps[0]!.createdAt).slice(0, 16).replace('T', ' ')} UTC`
         : `its busiest GPU reached ${usage.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
     return { idle: false, reason: `it is no longer idle: ${busy}` };
   }
@@ -74,6 +78,10 @@ export async function stopperFor(ref: FindingRef, settings: CloudActionSettings)
   if (ref.kind === 'sagemaker-notebook') {
     const [{ SageMakerClient }, { SageMakerNotebookStopper }] = await Promise.all([import('@aws-sdk/client-sagemaker'), import('./sageMakerNotebookStopper.ts')]);
     return new SageMakerNotebookStopper(new SageMakerClient({ region }));
+  }
+  if (ref.kind === 'sagemaker-studio-app') {
+    const [{ SageMakerClient }, { SageMakerStudioAppStopper }] = await Promise.all([import('@aws-sdk/client-sagemaker'), import('./sageMakerStudioAppStopper.ts')]);
+    return new SageMakerStudioAppStopper(new SageMakerClient({ region }));
   }
   const [{ EC2Client }, { Ec2InstanceStopper }] = await Promise.all([import('@aws-sdk/client-ec2'), import('./ec2InstanceStopper.ts')]);
   return new Ec2InstanceStopper(new EC2Client({ region }));

@@ -6,8 +6,8 @@ import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } fro
 import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { CostSourceError } from './costData.ts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
-import { resourceTags, type EndpointVariant, endpointVariants, notebookInstances } from './sageMakerEndpoints.ts';
+import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, type StudioAppUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
+import { resourceTags, type EndpointVariant, endpointVariants, notebookInstances, studioApps } from './sageMakerEndpoints.ts';
 
 /** GetMetricData takes at most 500 queries a request. */
 export const QUERIES_PER_REQUEST = 500;
@@ -58,6 +58,10 @@ export class CloudWatchUtilization implements UtilizationSource {
 
   notebooks(only?: string[]): Promise<NotebookUsage[]> {
     return notebookInstances(this.sagemaker, only);
+  }
+
+  studioApps(only?: string[]): Promise<StudioAppUsage[]> {
+    return studioApps(this.sagemaker, only);
   }
 
   private async instances(only?: string[]): Promise<InstanceFacts[]> {

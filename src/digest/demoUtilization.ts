@@ -34,4 +34,7 @@ export const demoUtilization: UtilizationSource = {
   async notebooks(only) {
     return NOTEBOOKS.filter((n) => !only || only.includes(n.notebookName)).map((notebook) => ({ ...notebook }));
   },
+  async studioApps() {
+    return [];
+  },
 };

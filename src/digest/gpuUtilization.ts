@@ -50,6 +50,27 @@ export interface NotebookUsage {
   tags?: Record<string, string>;
 }
 
+/** An in-service SageMaker Studio app (JupyterLab, KernelGateway, CodeEditor) on an instance. */
+export interface StudioAppUsage {
+  domainId: string;
+  /** the space it runs in, or the user profile for apps outside spaces */
+  owner: { space: string } | { userProfile: string };
+  appType: string;
+  appName: string;
+  region?: string;
+  instanceType: string;
+  /** the last user activity SageMaker recorded, ISO; absent when only health checks touched it */
+  lastUserActivity?: string;
+  createdAt: string;
+  /** for Restore: the app's ResourceSpec as SageMaker described it */
+  resourceSpec: Record<string, unknown>;
+  tags?: Record<string, string>;
+}
+
+/** One key per Studio app: domain/space:NAME or user:NAME/type/name. */
+export const studioAppId = (a: Pick<StudioAppUsage, 'domainId' | 'owner' | 'appType' | 'appName'>) =>
+  `${a.domainId}/${'space' in a.owner ? `space:${a.owner.space}` : `user:${a.owner.userProfile}`}/${a.appType}/${a.appName}`;
+
 export interface UtilizationSource {
   name: string;
   /** the bundled demo fleet, not a real account */
@@ -62,12 +83,15 @@ export interface UtilizationSource {
   endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]>;
   /** in-service notebook instances, or only the named ones */
   notebooks(only?: string[]): Promise<NotebookUsage[]>;
+  /** in-service Studio apps on an instance, or only those with the given ids (studioAppId) */
+  studioApps(only?: string[]): Promise<StudioAppUsage[]>;
 }
 
 export interface UtilizationReading {
   instances: GpuInstanceUsage[];
   endpoints: EndpointUsage[];
   notebooks: NotebookUsage[];
+  studioApps: StudioAppUsage[];
   /** what could not be read, and why */
   notes: string[];
   demo: boolean;
@@ -79,7 +103,7 @@ export interface UtilizationReading {
  */
 export async function readUtilization(source: UtilizationSource | undefined, start: string, end: string): Promise<UtilizationReading> {
   if (!source) {
-    return { instances: [], endpoints: [], notebooks: [], notes: ['GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'], demo: false };
+    return { instances: [], endpoints: [], notebooks: [], studioApps: [], notes: ['GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'], demo: false };
   }
   const notes: string[] = [];
   const read = async <T>(what: string, work: Promise<T[]>): Promise<T[]> => {
@@ -91,12 +115,12 @@ export async function readUtilization(source: UtilizationSource | undefined, sta
       return [];
     }
   };
-  const [instances, endpoints, notebooks] = await Promise.all([
+  const [instances, endpoints, notebooks, studioApps] = await Promise.all([
     read('EC2 GPU instances', source.gpuInstances(start, end)), read('SageMaker endpoints', source.endpoints(start, end)),
-    read('SageMaker notebook instances', source.notebooks()),
+    read('SageMaker notebook instances', source.notebooks()), read('SageMaker Studio apps', source.studioApps()),
   ]);
   notes.push(...(source.skipped ?? []));
-  return { instances, endpoints, notebooks, notes, demo: source.demo === true };
+  return { instances, endpoints, notebooks, studioApps, notes, demo: source.demo === true };
 }
 
 /** Summarizes an hourly series of "busiest GPU" percentages. */
@@ -138,5 +162,6 @@ export function regionalUtilization(byRegion: [string, UtilizationSource][]): Ut
     gpuInstances: (start, end, only) => acrossRegions('EC2 GPU instances', (s) => s.gpuInstances(start, end, only)),
     endpoints: (start, end, only) => acrossRegions('SageMaker endpoints', (s) => s.endpoints(start, end, only)),
     notebooks: (only) => acrossRegions('SageMaker notebook instances', (s) => s.notebooks(only)),
+    studioApps: (only) => acrossRegions('SageMaker Studio apps', (s) => s.studioApps(only)),
   };
 }

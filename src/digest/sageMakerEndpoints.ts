@@ -1,10 +1,10 @@
 // The in-service SageMaker real-time endpoints and, per production variant, its instance type and
 // count (DescribeEndpoint for the live count, DescribeEndpointConfig for the type), with their tags.
 import {
-  DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeNotebookInstanceCommand, ListTagsCommand, paginateListEndpoints, paginateListNotebookInstances,
-  type SageMakerClient,
+  type AppDetails, DescribeAppCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeNotebookInstanceCommand, ListTagsCommand, paginateListApps,
+  paginateListEndpoints, paginateListNotebookInstances, type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import type { NotebookUsage } from './gpuUtilization.ts';
+import { type NotebookUsage, studioAppId, type StudioAppUsage } from './gpuUtilization.ts';
 import pLimit from 'p-limit';
 import { CostSourceError } from './costData.ts';
 
@@ -82,6 +82,44 @@ export async function notebookInstances(client: SageMakerClient, only?: string[]
   }
   const tags = await resourceTags(client, found.map((n) => n.arn));
   return found.map((n) => ({ notebookName: n.name, instanceType: n.instanceType, lastModified: n.lastModified.toISOString(), tags: tags.get(n.arn) ?? {} }));
+}
+
+/**
+ * In-service Studio apps that run on an instance (JupyterLab, KernelGateway, CodeEditor; not the
+ * instance-less JupyterServer), or those with the given ids, described for their last user activity.
+ */
+export async function studioApps(client: SageMakerClient, only?: string[], concurrency = DESCRIBE_CONCURRENCY): Promise<StudioAppUsage[]> {
+  const listed: AppDetails[] = [];
+  try {
+    for await (const page of paginateListApps({ client, pageSize: 100 }, {})) listed.push(...(page.Apps ?? []));
+  } catch (error) {
+    denied(error, 'ListApps');
+  }
+  const candidates = listed.filter((a) => a.Status === 'InService' && a.ResourceSpec?.InstanceType && a.ResourceSpec.InstanceType !== 'system')
+    .map((a) => ({ app: a, owner: a.SpaceName ? { space: a.SpaceName } : { userProfile: a.UserProfileName ?? '' } }))
+    .filter(({ app, owner }) => !only || only.includes(studioAppId({ domainId: app.DomainId!, owner, appType: app.AppType!, appName: app.AppName! })));
+  const limit = pLimit(concurrency);
+  const described = await Promise.all(candidates.map(({ app, owner }) => limit(async () => {
+    try {
+      const d = await client.send(new DescribeAppCommand({
+        DomainId: app.DomainId, AppType: app.AppType, AppName: app.AppName, ...('space' in owner ? { SpaceName: owner.space } : { UserProfileName: owner.userProfile }),
+      }));
+      // SageMaker moves LastUserActivityTimestamp on its health checks too: equal to the last health
+      // check, it says nothing about a user
+      const activity = d.LastUserActivityTimestamp && d.LastUserActivityTimestamp.getTime() !== d.LastHealthCheckTimestamp?.getTime() ? d.LastUserActivityTimestamp : undefined;
+      return {
+        arn: d.AppArn!, usage: {
+          domainId: app.DomainId!, owner, appType: app.AppType!, appName: app.AppName!, instanceType: app.ResourceSpec!.InstanceType!,
+          ...(activity ? { lastUserActivity: activity.toISOString() } : {}), createdAt: (d.CreationTime ?? app.CreationTime!).toISOString(),
+          resourceSpec: { ...(d.ResourceSpec ?? app.ResourceSpec) } as Record<string, unknown>,
+        } satisfies StudioAppUsage,
+      };
+    } catch (error) {
+      denied(error, 'DescribeApp');
+    }
+  })));
+  const tags = await resourceTags(client, described.map((d) => d.arn), concurrency);
+  return described.map((d) => ({ ...d.usage, tags: tags.get(d.arn) ?? {} }));
 }
 
 /** The tags of each SageMaker resource (by ARN), at most `concurrency` ListTags calls at once. */

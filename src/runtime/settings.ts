@@ -46,7 +46,7 @@ const approvalsSchema = z.strictObject({
   dry_run: z._default(z.boolean(), true),
   max_stops_per_day: z._default(wholeNumber(0, 1000), 5),
   production_tag: z._default(matching(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. env=production'), 'env=production'),
-  actions: z._default(z.partial(z.strictObject({ 'sagemaker-endpoint': z.array(ACTIONS), 'ec2-gpu-instance': z.array(ACTIONS), 'sagemaker-notebook': z.array(ACTIONS) })), {}),
+  actions: z._default(z.partial(z.strictObject({ 'sagemaker-endpoint': z.array(ACTIONS), 'ec2-gpu-instance': z.array(ACTIONS), 'sagemaker-notebook': z.array(ACTIONS), 'sagemaker-studio-app': z.array(ACTIONS) })), {}),
   group_cache_seconds: z._default(wholeNumber(0, 3600), 300),
 });
 

@@ -4,7 +4,7 @@
 // a confidence, its monthly waste at catalog prices, and what stopping it would keep and lose.
 import type { InstancePrice } from '../catalogs/hardware.ts';
 import { HOURS_PER_MONTH } from '../calc/pricing.ts';
-import type { EndpointUsage, GpuInstanceUsage, NotebookUsage } from '../digest/gpuUtilization.ts';
+import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, studioAppId, type StudioAppUsage } from '../digest/gpuUtilization.ts';
 
 export interface IdleThresholds {
   /** an EC2 machine is idle while its busiest GPU stays under this, in percent */
@@ -15,9 +15,11 @@ export interface IdleThresholds {
   windowDays: number;
   /** a notebook instance in service this long since it was last started or changed */
   notebookHours: number;
+  /** a Studio app with no user activity for this long */
+  studioHours: number;
 }
 
-export const DEFAULT_THRESHOLDS: IdleThresholds = { gpuPercent: 5, cpuPercent: 10, networkBytesPerDay: 5e6, windowDays: 7, notebookHours: 24 };
+export const DEFAULT_THRESHOLDS: IdleThresholds = { gpuPercent: 5, cpuPercent: 10, networkBytesPerDay: 5e6, windowDays: 7, notebookHours: 24, studioHours: 8 };
 
 /** What the scan leaves alone: resources carrying a tag (key=value), and ids or names listed. */
 export interface Exclusions {
@@ -36,7 +38,7 @@ export function isExcluded(exclusions: Exclusions, ids: string[], tags: Record<s
   return tags?.[exclusions.keepTag.key] === exclusions.keepTag.value || ids.some((id) => exclusions.allow.includes(id));
 }
 
-export const FINDING_KINDS = ['sagemaker-endpoint', 'ec2-gpu-instance', 'sagemaker-notebook'] as const;
+export const FINDING_KINDS = ['sagemaker-endpoint', 'ec2-gpu-instance', 'sagemaker-notebook', 'sagemaker-studio-app'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export interface Finding {
@@ -68,6 +70,13 @@ const PARTIAL_STOP_EFFECT = 'nothing: the endpoint\'s other variants still serve
 const NOTEBOOK_STOP_EFFECT = 'stops the notebook instance: its ML storage volume (/home/ec2-user/SageMaker) is kept; running kernels, '
   + 'anything outside that volume and its public URL session are lost until it is started again';
 
+const STUDIO_STOP_EFFECT = 'deletes the Studio app: the space\'s storage (its home directory) is kept; running kernels and unsaved work in open '
+  + 'notebooks are lost; Restore creates the app again on the same instance type';
+
+const hoursAgo = (now: Date, iso: string) => (now.getTime() - Date.parse(iso)) / 3_600_000;
+const duration = (hours: number) => `${Math.floor(hours / 24)} days ${Math.floor(hours % 24)} h`;
+const minute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
 function instanceStopEffect(u: GpuInstanceUsage): string {
   if (u.spot) return 'nothing: a Spot instance cannot be stopped, only terminated, so burnrate offers no Stop for it';
   const store = u.instanceStoreGb
@@ -88,7 +97,7 @@ export interface ScanResult {
 }
 
 export function idleFindings(
-  usage: { instances: GpuInstanceUsage[]; endpoints: EndpointUsage[]; notebooks?: NotebookUsage[] }, prices: InstancePrice[],
+  usage: { instances: GpuInstanceUsage[]; endpoints: EndpointUsage[]; notebooks?: NotebookUsage[]; studioApps?: StudioAppUsage[] }, prices: InstancePrice[],
   thresholds: IdleThresholds = DEFAULT_THRESHOLDS, exclusions: Exclusions = DEFAULT_EXCLUSIONS, now: Date = new Date(),
 ): ScanResult {
   const findings: Finding[] = [];
@@ -141,7 +150,7 @@ export function idleFindings(
     });
   }
   for (const n of usage.notebooks ?? []) {
-    const hours = (now.getTime() - Date.parse(n.lastModified)) / 3_600_000;
+    const hours = hoursAgo(now, n.lastModified);
     if (hours < thresholds.notebookHours) continue;
     if (isExcluded(exclusions, [n.notebookName], n.tags)) {
       excluded.push(n.notebookName);
@@ -151,10 +160,30 @@ export function idleFindings(
     findings.push({
       kind: 'sagemaker-notebook', id: n.notebookName, name: n.notebookName, ...(n.region ? { region: n.region } : {}),
       instanceType: n.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
-      evidence: `in service for ${Math.floor(hours / 24)} days ${Math.floor(hours % 24)} h since it was last started or changed (${n.lastModified.slice(0, 16).replace('T', ' ')} UTC); `
+      evidence: `in service for ${duration(hours)} since it was last started or changed (${minute(n.lastModified)}); `
         + 'SageMaker records no user activity for notebook instances, so this is the best signal there is',
       // time in service says nothing of whether someone works in it: never more than low
       confidence: 'low', stopEffect: NOTEBOOK_STOP_EFFECT, ...(n.tags ? { tags: n.tags } : {}),
+    });
+  }
+  for (const a of usage.studioApps ?? []) {
+    // without a user activity of its own, the time since it was created is all there is
+    const hours = hoursAgo(now, a.lastUserActivity ?? a.createdAt);
+    if (hours < thresholds.studioHours) continue;
+    const id = studioAppId(a);
+    const owner = 'space' in a.owner ? `space ${a.owner.space}` : `user ${a.owner.userProfile}`;
+    if (isExcluded(exclusions, [id, a.appName], a.tags)) {
+      excluded.push(`${a.appName} (${owner})`);
+      continue;
+    }
+    const hourly = hourlyOf(prices, a.instanceType, 1);
+    findings.push({
+      kind: 'sagemaker-studio-app', id, name: `${a.appType} ${a.appName} (${owner})`, ...(a.region ? { region: a.region } : {}),
+      instanceType: a.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
+      evidence: a.lastUserActivity
+        ? `no user activity for ${duration(hours)} (last at ${minute(a.lastUserActivity)}, DescribeApp LastUserActivityTimestamp)`
+        : `in service for ${duration(hours)} since ${minute(a.createdAt)}; SageMaker recorded no user activity apart from its health checks`,
+      confidence: a.lastUserActivity ? 'high' : 'low', stopEffect: STUDIO_STOP_EFFECT, ...(a.tags ? { tags: a.tags } : {}),
     });
   }
   return { findings: findings.sort((a, b) => (b.monthlyWaste ?? 0) - (a.monthlyWaste ?? 0)), excluded };

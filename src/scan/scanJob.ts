@@ -15,6 +15,7 @@ import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, 
 
 export const KIND_TITLES: Record<FindingKind, string> = {
   'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances', 'sagemaker-notebook': 'SageMaker notebook instances',
+  'sagemaker-studio-app': 'SageMaker Studio apps',
 };
 
 /** The scan's findings (sorted by waste) and the plan that presents them. */
@@ -61,6 +62,7 @@ export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], 
     assumptions: [
       'An EC2 GPU machine is idle while its busiest GPU stays under 5% (CloudWatch agent metrics); without GPU metrics, while CPU stays under 10% and the network under 5 MB a day (low confidence)',
       `A notebook instance is reported once it has been in service ${DEFAULT_THRESHOLDS.notebookHours} h since it was last started (low confidence: SageMaker records no user activity for it)`,
+      `A Studio app on an instance is reported after ${DEFAULT_THRESHOLDS.studioHours} h without user activity (low confidence where SageMaker's only activity is its own health checks)`,
       ...(excluded.length ? [`${excluded.length} idle resource${excluded.length > 1 ? 's' : ''} excluded by the keep tag or scan.allow: ${excluded.join(', ')}`] : []),
       ...(decided.length ? [`${decided.length} idle resource${decided.length > 1 ? 's' : ''} snoozed or kept in Slack: ${dedupe(decided.map(describeDecision)).join(', ')}`] : []),
       ...notes,

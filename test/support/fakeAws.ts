@@ -36,6 +36,13 @@ export interface FakeNotebook {
   tags?: Record<string, string>;
 }
 
+export interface FakeStudioApp {
+  domainId: string; space?: string; userProfile?: string; appType: string; appName: string; instanceType: string;
+  createdAt: string; lastUserActivity?: string; lastHealthCheck?: string;
+  status?: 'InService' | 'Deleted';
+  tags?: Record<string, string>;
+}
+
 export interface FakeAws {
   url: string;
   /** every EC2 request, its form fields (Action, filters, ids) */
@@ -49,6 +56,7 @@ export interface FakeAws {
   instances: FakeInstance[];
   endpoints: FakeEndpoint[];
   notebooks: FakeNotebook[];
+  studioApps: FakeStudioApp[];
   /** Application Auto Scaling's current registrations, by resource id (endpoint/NAME/variant/VARIANT) */
   scalableTargets: Map<string, { MinCapacity: number; MaxCapacity: number; RoleARN?: string; policies: FakeScalingPolicy[] }>;
   /** answers the next call of `action` (e.g. "DeleteEndpoint", "StopInstances") with this AWS error */
@@ -118,10 +126,11 @@ export interface FakeAwsOptions {
   /** most instances a DescribeInstances page holds (default 2) */
   instancePageSize?: number;
   notebooks?: FakeNotebook[];
+  studioApps?: FakeStudioApp[];
 }
 
 export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEndpoint[] = [], options: FakeAwsOptions = {}): Promise<FakeAws> {
-  const { delayMs = 0, listPageSize = 1, instancePageSize = 2, notebooks = [] } = options;
+  const { delayMs = 0, listPageSize = 1, instancePageSize = 2, notebooks = [], studioApps = [] } = options;
   const scalableTargets: FakeAws['scalableTargets'] = new Map();
   for (const e of endpoints) {
     if (e.autoscaling) scalableTargets.set(`endpoint/${e.name}/variant/${e.variant}`, { MinCapacity: e.autoscaling.min, MaxCapacity: e.autoscaling.max, ...(e.autoscaling.roleArn ? { RoleARN: e.autoscaling.roleArn } : {}), policies: e.autoscaling.policies });
@@ -132,7 +141,7 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   const status = new Map<string, string>(endpoints.map((e) => [e.name, 'InService']));
   const created = new Map<string, { config: string; tags: { Key: string; Value: string }[]; describesUntilInService: number }>();
   const fake: FakeAws = {
-    url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], maxSageMakerInFlight: 0, mutations: [], instances, endpoints, notebooks, scalableTargets,
+    url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], maxSageMakerInFlight: 0, mutations: [], instances, endpoints, notebooks, studioApps, scalableTargets,
     failNext: (action, code, message) => failures.set(action, new AwsError(code, message)),
     failRegion: (region, code, message) => failedRegions.set(region, new AwsError(code, message)),
     close: async () => {},
@@ -146,6 +155,13 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   };
   const arn = (name: string) => `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${name}`;
   const variantsOf = (name: string) => endpoints.filter((e) => e.name === name);
+  const appArn = (a: FakeStudioApp) => `arn:aws:sagemaker:us-east-1:123456789012:app/${a.domainId}/${a.space ?? a.userProfile}/${a.appType.toLowerCase()}/${a.appName}`;
+  const appAt = (body: Record<string, unknown>) => {
+    const a = studioApps.find((x) => x.domainId === body.DomainId && x.appName === body.AppName && x.appType === body.AppType
+      && (body.SpaceName ? x.space === body.SpaceName : x.userProfile === body.UserProfileName));
+    if (!a || a.status === 'Deleted') throw new AwsError('ResourceNotFound', `App ${String(body.AppName)} does not exist`);
+    return a;
+  };
   const notebookArn = (name: string) => `arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/${name}`;
   const notebookNamed = (name: string) => {
     const n = notebooks.find((x) => x.name === name);
@@ -205,7 +221,8 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         };
       }
       case 'ListTags': {
-        const tagged = endpoints.find((x) => body.ResourceArn === arn(x.name)) ?? notebooks.find((n) => body.ResourceArn === notebookArn(n.name))!;
+        const tagged = endpoints.find((x) => body.ResourceArn === arn(x.name)) ?? notebooks.find((n) => body.ResourceArn === notebookArn(n.name))
+          ?? studioApps.find((a) => body.ResourceArn === appArn(a))!;
         return { Tags: Object.entries(tagged.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) };
       }
       case 'ListNotebookInstances': {
@@ -226,6 +243,41 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
           NotebookInstanceName: n.name, NotebookInstanceArn: notebookArn(n.name), NotebookInstanceStatus: n.status ?? 'InService', InstanceType: n.instanceType,
           CreationTime: 1.7e9, LastModifiedTime: Date.parse(n.lastModified) / 1000,
         };
+      }
+      case 'ListApps': {
+        const live = studioApps.filter((a) => a.status !== 'Deleted');
+        const offset = Number(body.NextToken ?? 0);
+        const size = Math.min(listPageSize, Number(body.MaxResults ?? 10));
+        return {
+          Apps: live.slice(offset, offset + size).map((a) => ({
+            DomainId: a.domainId, ...(a.space ? { SpaceName: a.space } : { UserProfileName: a.userProfile }), AppType: a.appType, AppName: a.appName,
+            Status: a.status ?? 'InService', CreationTime: Date.parse(a.createdAt) / 1000, ResourceSpec: { InstanceType: a.instanceType },
+          })),
+          ...(offset + size < live.length ? { NextToken: String(offset + size) } : {}),
+        };
+      }
+      case 'DescribeApp': {
+        const a = appAt(body);
+        return {
+          AppArn: appArn(a), DomainId: a.domainId, ...(a.space ? { SpaceName: a.space } : { UserProfileName: a.userProfile }), AppType: a.appType, AppName: a.appName,
+          Status: a.status ?? 'InService', CreationTime: Date.parse(a.createdAt) / 1000, ResourceSpec: { InstanceType: a.instanceType },
+          ...(a.lastUserActivity ? { LastUserActivityTimestamp: Date.parse(a.lastUserActivity) / 1000 } : {}),
+          ...(a.lastHealthCheck ? { LastHealthCheckTimestamp: Date.parse(a.lastHealthCheck) / 1000 } : {}),
+        };
+      }
+      case 'DeleteApp': {
+        const a = appAt(body);
+        fake.mutations.push({ action, body });
+        a.status = 'Deleted';
+        return {};
+      }
+      case 'CreateApp': {
+        const a = studioApps.find((x) => x.domainId === body.DomainId && x.appName === body.AppName && x.appType === body.AppType && (x.space ?? x.userProfile) === (body.SpaceName ?? body.UserProfileName));
+        if (!a || a.status !== 'Deleted') throw new AwsError('ResourceInUse', `App ${String(body.AppName)} already exists`);
+        fake.mutations.push({ action, body });
+        a.status = 'InService';
+        a.instanceType = String((body.ResourceSpec as { InstanceType?: string }).InstanceType);
+        return { AppArn: appArn(a) };
       }
       case 'StopNotebookInstance':
       case 'StartNotebookInstance': {
