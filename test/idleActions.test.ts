@@ -11,6 +11,7 @@ import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.t
 import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
 import { auditCli } from '../src/runtime/reportCli.ts';
 import { type ApprovalSettings, DEFAULT_APPROVALS } from '../src/runtime/settings.ts';
+import type { FindingRef } from '../src/actions/findingRef.ts';
 import type { Block, SlackMessage } from '../src/slack/blockLimits.ts';
 import { DynamoStateStore } from '../src/state/dynamoStateStore.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
@@ -197,6 +198,30 @@ describe('Stop', () => {
     const texts = bot.slack.calls.filter((c) => c.path === '/api/chat.update').map((c) => controlText(JSON.parse(String(c.body.blocks)), 'quiet-model'));
     expect(texts[0]).toBe(`:hourglass_flowing_sand: Stopping… approved by <@${APPROVER}>`);
     expect(texts.at(-1)).toMatch(/^:white_check_mark: Stopped at/);
+  });
+
+  it('a Stop whose run died (still "stopping" after 20 minutes) no longer holds the resource', async () => {
+    const bot = await startBot();
+    const ref = JSON.parse(bot.buttonsOf('quiet-model')[0]!.value) as FindingRef;
+    await bot.state.write('action#sagemaker-endpoint:-:quiet-model', { ref, status: 'stopping', by: GROUP_MEMBER, at: NOW.getTime() - 21 * 60_000, approvals: [GROUP_MEMBER] }, 0);
+    await bot.click('idle_stop', 'quiet-model', APPROVER);
+    await bot.waitForUpdate('Stopped at');
+    expect(mutations(bot.aws, 'DeleteEndpoint')).toHaveLength(1);
+  });
+
+  it('a resource started outside burnrate after its Stop is offered Stop again by the next scan', async () => {
+    const bot = await startBot();
+    await bot.click('idle_stop', 'i-0bbbbbbbbbbbbbbb2', APPROVER);
+    await bot.waitForUpdate('Stopped at');
+    bot.aws.instances[0]!.state = 'running';
+    const next = await bot.scan();
+    const control = next.blocks.find((b) => b.block_id?.includes(':i-0bbbbbbbbbbbbbbb2|'));
+    expect(control?.type).toBe('actions');
+    expect((await bot.state.audit(0, 50)).find((e) => e.event === 'reconcile')?.outcome).toBe('found running again after burnrate stopped it: marked restored');
+    bot.message.blocks = next.blocks;
+    await bot.click('idle_stop', 'i-0bbbbbbbbbbbbbbb2', APPROVER);
+    await bot.slack.waitFor((c) => c.path === '/api/chat.update' && (c.body.blocks as string).includes('Stopped at') && mutations(bot.aws, 'StopInstances').length === 2);
+    expect(mutations(bot.aws, 'StopInstances')).toHaveLength(2);
   });
 
   it('a Slack retry of the same click does nothing more', async () => {

@@ -26,8 +26,35 @@ export interface ActionRecord {
   saved?: unknown;
 }
 
-/** While a record is in one of these, another Stop click changes nothing. */
-export const BUSY: ActionStatus[] = ['stopping', 'stopped', 'restoring'];
+/**
+ * Longer than any Stop or Restore runs (the worker's 15 minutes): a record still "stopping" or
+ * "restoring" after this belongs to a run that died, and no longer holds the resource.
+ */
+export const IN_FLIGHT_MS = 20 * 60 * 1000;
+
+/** Whether the record holds the resource now: stopped, or an action in flight that has not died. */
+export function holds(record: ActionRecord, nowMs: number): boolean {
+  if (record.status === 'stopped') return true;
+  return (record.status === 'stopping' || record.status === 'restoring') && nowMs - record.at < IN_FLIGHT_MS;
+}
+
+/**
+ * A resource burnrate stopped that a scan finds running and idle again was started outside
+ * burnrate: its record says so, so that Stop is offered again instead of "already stopped".
+ */
+export async function reconcileStopped(state: StateStore, resources: string[], nowMs: number): Promise<string[]> {
+  const reopened: string[] = [];
+  for (const resource of resources) {
+    const current = await state.read<ActionRecord>(actionKey(resource), nowMs);
+    if (current?.value.status !== 'stopped') continue;
+    const record: ActionRecord = { ...current.value, status: 'restored', by: 'scan', at: nowMs, reason: 'running again: started outside burnrate' };
+    if (await state.write(actionKey(resource), record, current.version, { nowMs })) {
+      await state.appendAudit({ at: nowMs, actor: 'scan', event: 'reconcile', resource, outcome: 'found running again after burnrate stopped it: marked restored' });
+      reopened.push(resource);
+    }
+  }
+  return reopened;
+}
 
 export type Decision =
   | { type: 'snooze'; ref: FindingRef; by: string; at: number; until: number }

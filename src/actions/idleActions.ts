@@ -5,7 +5,7 @@
 // whatever shows the finding after each change, and the returned text is for the clicker alone.
 import type { ApprovalSettings } from '../runtime/settings.ts';
 import type { AuditEntry, StateStore } from '../state/stateStore.ts';
-import { type ActionRecord, actionKey, BUSY, countStop, type Decision, decisionKey, overwrite } from './actionState.ts';
+import { type ActionRecord, actionKey, countStop, type Decision, decisionKey, holds, overwrite } from './actionState.ts';
 import type { Approvers } from './approvers.ts';
 import { type CloudActionSettings, recheck, stopperFor } from './cloudActions.ts';
 import { type FindingRef, resourceKey } from './findingRef.ts';
@@ -96,7 +96,7 @@ export class IdleActions {
     const { state } = this.context;
     const key = actionKey(resource);
     const current = await state.read<ActionRecord>(key);
-    if (current && BUSY.includes(current.value.status)) {
+    if (current && holds(current.value, this.context.now().getTime())) {
       await this.audit({ actor: user, event: 'decision', resource, outcome: `duplicate: already ${current.value.status} by ${current.value.by}` });
       return describeBusy(current.value);
     }
@@ -181,7 +181,9 @@ export class IdleActions {
     const resource = resourceKey(ref);
     const key = actionKey(resource);
     const current = await this.context.state.read<ActionRecord>(key);
-    if (current?.value.status !== 'stopped') {
+    // a restore that died half-way (no longer held) may be pressed again; it goes on from where it was
+    const restorable = current?.value.status === 'stopped' || (current?.value.status === 'restoring' && !holds(current.value, this.context.now().getTime()));
+    if (!current || !restorable) {
       await this.audit({ actor: user, event: 'decision', resource, outcome: `restore refused: status is ${current?.value.status ?? 'none'}` });
       return current?.value.status === 'restoring' ? `It is already being restored by <@${current.value.by}>.` : 'burnrate has not stopped this resource, so there is nothing to restore.';
     }

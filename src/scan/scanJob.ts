@@ -2,7 +2,7 @@
 // out what was snoozed or kept in Slack, and present it with the total monthly waste first. Used
 // by /finops scan, the daily schedule and `burnrate scan --dry-run`.
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
-import { type Decision, decisionsByResource } from '../actions/actionState.ts';
+import { type Decision, decisionsByResource, reconcileStopped } from '../actions/actionState.ts';
 import { resourceKey } from '../actions/findingRef.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { readUtilization } from '../digest/gpuUtilization.ts';
@@ -88,6 +88,7 @@ export async function runScan(
   const reading = await readUtilization(await utilizationSource(settings, env), window.start, window.end);
   const result = idleFindings(reading, bundledCatalogs().prices, DEFAULT_THRESHOLDS, exclusions, now);
   const decisions = state ? await decisionsByResource(state, now.getTime()) : new Map<string, Decision>();
+  if (state) await reconcileStopped(state, [...new Set(result.findings.map(resourceKey))], now.getTime());
   const decided: DecidedFinding[] = [];
   const findings = result.findings.filter((finding) => {
     const decision = decisions.get(resourceKey(finding));
