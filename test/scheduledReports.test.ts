@@ -26,6 +26,7 @@ function context(state: SqliteStateStore, posts: { channel: string; message: Sla
     state, env: {}, now: () => NOW, log: () => {},
     digest: { ...DEFAULT_DIGEST_SETTINGS, channel: 'C0DIGEST01' },
     post: async (channel, message) => { posts.push({ channel, message }); },
+    update: async () => { throw new Error('no message to update in this test'); },
     ...overrides,
   };
 }
@@ -71,6 +72,42 @@ describe('scheduled reports', () => {
     expect(posts[0]!.message.text).toMatch(/^\[demo data\] Idle GPUs and endpoints/);
     expect(await dailyScanJob(scanContext(new Date('2026-11-24T08:00:00Z')))).toBe('posted');
     expect(await dailyScanJob(context(state, posts))).toBe('no-channel');
+    await state.close();
+  });
+
+  it('a finding posted before and still idle is not posted again: its message is updated, and the day\'s scan points to it', async () => {
+    const state = new SqliteStateStore(':memory:');
+    const posts: { channel: string; message: SlackMessage; ts: string }[] = [];
+    const updates: { channel: string; ts: string; message: SlackMessage }[] = [];
+    const scanContext = (now: Date) => context(state, [], {
+      now: () => now, scan: { channel: 'C0SCAN0001', exclusions: DEFAULT_EXCLUSIONS },
+      post: async (channel, message) => {
+        const ts = `${1_700_000_000 + posts.length}.000100`;
+        posts.push({ channel, message, ts });
+        return { ts };
+      },
+      update: async (channel, ts, message) => { updates.push({ channel, ts, message }); },
+    });
+    const buttons = (message: SlackMessage) => message.blocks.filter((b) => b.type === 'actions').length;
+    expect(await dailyScanJob(scanContext(NOW))).toBe('posted');
+    expect(buttons(posts[0]!.message)).toBe(3);
+    expect(updates).toEqual([]);
+
+    expect(await dailyScanJob(scanContext(new Date('2026-11-24T08:00:00Z')))).toBe('posted');
+    const [update] = updates;
+    expect(update).toMatchObject({ channel: 'C0SCAN0001', ts: posts[0]!.ts });
+    expect(update!.message.blocks.filter((b) => b.type === 'actions')).toHaveLength(3);
+    const note = update!.message.blocks.at(-1)!;
+    expect(note.type === 'context' && note.elements[0]!.text).toBe('Still idle on 2026-11-24 (daily scan): notebook-gpu-shared, churn-model-prod, research-notebook-gpu');
+    const today = posts[1]!.message;
+    expect(buttons(today)).toBe(0);
+    expect(today.text).toMatch(/across 3 findings$/);
+    expect(JSON.stringify(today.blocks)).toContain('3 findings reported earlier are still idle ($6,195 a month), with their buttons in <https://slack.com/archives/C0SCAN0001/p1700000000000100|the report of 2026-11-23>');
+
+    // the third day updates the same message again, replacing the line rather than adding one
+    expect(await dailyScanJob(scanContext(new Date('2026-11-25T08:00:00Z')))).toBe('posted');
+    expect(updates[1]!.message.blocks.filter((b) => b.block_id === 'still-idle')).toHaveLength(1);
+    expect(updates[1]!.ts).toBe(posts[0]!.ts);
     await state.close();
   });
 

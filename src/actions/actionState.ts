@@ -63,6 +63,17 @@ export type Decision =
 export const actionKey = (resource: string) => `action#${resource}`;
 export const decisionKey = (resource: string) => `decision#${resource}`;
 
+export interface ResourceStatus { action?: ActionRecord; decision?: Decision }
+
+/** What the state store says about each resource: its action record and its decision. */
+export async function resourceStatus(state: StateStore, resources: string[]): Promise<Map<string, ResourceStatus>> {
+  const entries = await Promise.all(resources.map(async (resource) => {
+    const [action, decision] = await Promise.all([state.read<ActionRecord>(actionKey(resource)), state.read<Decision>(decisionKey(resource))]);
+    return [resource, { ...(action ? { action: action.value } : {}), ...(decision ? { decision: decision.value } : {}) }] as const;
+  }));
+  return new Map(entries);
+}
+
 export async function decisionsByResource(state: StateStore, nowMs = Date.now()): Promise<Map<string, Decision>> {
   const listed = await state.list<Decision>('decision#', nowMs);
   return new Map(listed.map(({ key, record }) => [key.slice('decision#'.length), record.value]));

@@ -5,7 +5,7 @@
 // whatever shows the finding after each change, and the returned text is for the clicker alone.
 import type { ApprovalSettings } from '../runtime/settings.ts';
 import type { AuditEntry, StateStore } from '../state/stateStore.ts';
-import { type ActionRecord, actionKey, countStop, type Decision, decisionKey, holds, overwrite } from './actionState.ts';
+import { type ActionRecord, actionKey, countStop, type Decision, decisionKey, holds, overwrite, resourceStatus, type ResourceStatus } from './actionState.ts';
 import type { Approvers } from './approvers.ts';
 import { type CloudActionSettings, recheck, stopperFor } from './cloudActions.ts';
 import { type FindingRef, resourceKey } from './findingRef.ts';
@@ -240,14 +240,7 @@ export class IdleActions {
     return overwrite(this.context.state, decisionKey(resourceKey(decision.ref)), decision, ttlSeconds);
   }
 
-  /** What the state store says about each resource: its action record and its decision. */
-  async statusOf(resources: string[]): Promise<Map<string, { action?: ActionRecord; decision?: Decision }>> {
-    const entries = await Promise.all(resources.map(async (resource) => {
-      const [action, decision] = await Promise.all([
-        this.context.state.read<ActionRecord>(actionKey(resource)), this.context.state.read<Decision>(decisionKey(resource)),
-      ]);
-      return [resource, { ...(action ? { action: action.value } : {}), ...(decision ? { decision: decision.value } : {}) }] as const;
-    }));
-    return new Map(entries);
+  statusOf(resources: string[]): Promise<Map<string, ResourceStatus>> {
+    return resourceStatus(this.context.state, resources);
   }
 }

@@ -43,7 +43,14 @@ export function scheduledJobContext(settings: Settings, state: StateStore, clien
     state, digest, env, now: () => new Date(),
     scan: { ...(scan.channel ? { channel: scan.channel } : {}), ...scanOptions(settings.file) },
     // the WebClient waits out Retry-After on 429 and sends again
-    post: (channel, message) => sendWithChartFallback((m) => client.chat.postMessage({ channel, ...m }), message),
+    post: async (channel, message) => {
+      let ts: string | undefined;
+      await sendWithChartFallback(async (m) => { ts = (await client.chat.postMessage({ channel, ...m })).ts; }, message);
+      return ts ? { ts } : undefined;
+    },
+    update: async (channel, ts, message) => {
+      await client.chat.update({ channel, ts, ...message });
+    },
     log: (fields) => log('info', fields),
   };
 }

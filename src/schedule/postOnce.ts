@@ -9,7 +9,10 @@ import type { StateStore } from '../state/stateStore.ts';
 
 export interface ScheduledJobContext {
   state: StateStore;
-  post(channel: string, message: SlackMessage): Promise<void>;
+  /** posts a message; answers its ts where the platform gives one */
+  post(channel: string, message: SlackMessage): Promise<{ ts?: string } | void>;
+  /** replaces a message posted earlier (chat.update) */
+  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   digest: DigestSettings & { channel?: string };
   scan?: ScanOptions & { channel?: string };
   env: NodeJS.ProcessEnv;
@@ -21,7 +24,7 @@ export type JobOutcome = 'posted' | 'already-posted' | 'no-channel';
 
 export async function postOnce(
   context: ScheduledJobContext, job: string, channel: string | undefined, claim: { key: string; ttlSeconds: number; period: string },
-  produce: () => Promise<{ plan: PlanResult; message: SlackMessage }>,
+  produce: () => Promise<{ plan: PlanResult; message: SlackMessage; posted?: (part: SlackMessage, ts: string) => Promise<void> }>,
 ): Promise<JobOutcome> {
   if (!channel) {
     context.log({ job, skipped: 'no channel is configured' });
@@ -32,8 +35,11 @@ export async function postOnce(
     return 'already-posted';
   }
   try {
-    const { plan, message } = await produce();
-    for (const part of splitMessage(message)) await context.post(channel, part);
+    const { plan, message, posted } = await produce();
+    for (const part of splitMessage(message)) {
+      const ts = (await context.post(channel, part))?.ts;
+      if (ts && posted) await posted(part, ts);
+    }
     context.log({ job, period: claim.period, channel, posted: true, costExplorerRequests: plan.figures.costExplorerRequests?.value ?? 0 });
     return 'posted';
   } catch (error) {

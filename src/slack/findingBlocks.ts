@@ -92,7 +92,13 @@ function findingSection(f: Finding): Block {
  * The scan as a message: the plan's summary and figures, then each finding with its control block,
  * then the notes. Beyond MAX_FINDINGS_SHOWN the findings are counted, with the command that lists them.
  */
-export function scanMessage(report: ScanReport, allows: (ref: FindingRef, action: IdleAction) => boolean): SlackMessage {
+/** A Slack link to a message of a channel (the archives URL redirects into the workspace). */
+export const messageLink = (channel: string, ts: string, label: string) => `<https://slack.com/archives/${channel}/p${ts.replace('.', '')}|${label}>`;
+
+/** Findings shown in earlier messages and still idle: counted here, kept up to date there. */
+export interface EarlierFindings { findings: Finding[]; links: string[] }
+
+export function scanMessage(report: ScanReport, allows: (ref: FindingRef, action: IdleAction) => boolean, earlier?: EarlierFindings): SlackMessage {
   const base = planBlocks({ ...report.plan, tables: [] });
   // the findings go after the summary and its figure fields
   const head = 1 + Math.ceil(report.plan.rows.length / MAX_FIELDS);
@@ -110,6 +116,11 @@ export function scanMessage(report: ScanReport, allows: (ref: FindingRef, action
     }
     const ref = findingRef(f);
     findingBlocks.push(findingSection(f), controlBlock(ref, (action) => allows(ref, action)));
+  }
+  if (earlier?.findings.length) {
+    const n = earlier.findings.length;
+    const waste = earlier.findings.reduce((s, f) => s + (f.monthlyWaste ?? 0), 0);
+    findingBlocks.push({ type: 'context', elements: [mrkdwn(`${n} finding${n > 1 ? 's' : ''} reported earlier ${n > 1 ? 'are' : 'is'} still idle (${money(waste)} a month), with ${n > 1 ? 'their' : 'its'} buttons in ${earlier.links.join(', ')}`)] });
   }
   const rest = grouped.slice(MAX_FINDINGS_SHOWN);
   if (rest.length) {

@@ -2,18 +2,17 @@
 // asks for a one-line reason in a modal). Each click is acknowledged at once and handed off as a
 // long task; the Keep modal opens here, because its trigger_id lasts three seconds.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { overwrite } from '../actions/actionState.ts';
 import { parseFindingRef } from '../actions/findingRef.ts';
 import type { IdleActions } from '../actions/idleActions.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import type { Block } from './blockLimits.ts';
 import { IDLE_ACTIONS } from './findingBlocks.ts';
-import type { LongWork, ShownMessage } from './longTasks.ts';
+import type { LongWork } from './longTasks.ts';
+import { rememberedMessage, rememberMessage, type ShownMessage } from './shownMessages.ts';
 
 export const KEEP_MODAL = 'idle_keep_reason';
-/** Where the clicked message is remembered while the Keep modal is open. */
+/** How long the clicked message is remembered while the Keep modal is open. */
 const STASH_SECONDS = 24 * 60 * 60;
-const stashKey = (channel: string, ts: string) => `message#${channel}:${ts}`;
 
 function shownMessage(body: BlockAction): ShownMessage | undefined {
   const message = body.message as { ts?: string; text?: string; blocks?: Block[] } | undefined;
@@ -58,7 +57,7 @@ export function registerIdleActionHandlers(app: App, { actions, state, longWork,
       return;
     }
     const shown = shownMessage(body);
-    if (shown?.channel && shown.ts) await overwrite(state, stashKey(shown.channel, shown.ts), shown, STASH_SECONDS);
+    if (shown?.channel && shown.ts) await rememberMessage(state, { ...shown, channel: shown.channel, ts: shown.ts }, STASH_SECONDS);
     await client.views.open({
       trigger_id: body.trigger_id,
       view: {
@@ -86,7 +85,7 @@ export function registerIdleActionHandlers(app: App, { actions, state, longWork,
     const meta = JSON.parse(view.private_metadata || '{}') as { ref?: unknown; channel?: string; ts?: string };
     const ref = parseFindingRef(JSON.stringify(meta.ref));
     if (!ref) return;
-    const shown = meta.channel && meta.ts ? (await state.read<ShownMessage>(stashKey(meta.channel, meta.ts)))?.value : undefined;
+    const shown = meta.channel && meta.ts ? await rememberedMessage(state, meta.channel, meta.ts) : undefined;
     await longWork.start({ type: 'idle-keep', user: body.user.id, ref, reason, ...(shown ? { shown } : {}), ...(meta.channel ? { channel: meta.channel } : {}) });
   });
 }

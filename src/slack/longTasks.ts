@@ -10,12 +10,11 @@ import { actionAllowed, type IdleActions } from '../actions/idleActions.ts';
 import type { ApprovalSettings } from '../runtime/settings.ts';
 import { SCHEDULED_JOBS, type ScheduledJobName } from '../schedule/jobs.ts';
 import type { ScheduledJobContext } from '../schedule/postOnce.ts';
-import { type Block, type SlackMessage, splitMessage } from './blockLimits.ts';
+import { type SlackMessage, splitMessage } from './blockLimits.ts';
 import { sendWithChartFallback } from './chartFallback.ts';
 import { controlBlock, refreshControls, resourceOfBlock } from './findingBlocks.ts';
+import type { ShownMessage } from './shownMessages.ts';
 
-/** The message a button was clicked in: updated in place as the action goes on. */
-export interface ShownMessage { channel?: string; ts?: string; ephemeral: boolean; text: string; blocks: Block[] }
 
 export type LongTask =
   | { type: 'report'; job: 'digest' | 'scan'; public: boolean; channel: string; responseUrl: string }
