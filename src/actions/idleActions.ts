@@ -22,13 +22,13 @@ export interface IdleActionContext {
 }
 
 export const SNOOZE_DAYS = 7;
+const DAY_MS = 86_400_000;
 
 /** What approvals.actions enables per kind (everything, when a kind is not listed). */
 export const actionAllowed = (approvals: Pick<ApprovalSettings, 'actions'>) => (ref: Pick<FindingRef, 'kind'>, action: IdleAction): boolean => {
   const allowed = approvals.actions[ref.kind];
   return !allowed || allowed.includes(action);
 };
-const DAY_MS = 86_400_000;
 
 export const saves = (ref: FindingRef) => (ref.monthlyWaste === null
   ? 'saves an amount the price catalog cannot say'
