@@ -10,7 +10,7 @@ import { DEFAULT_EXCLUSIONS } from '../src/scan/idleFindings.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
 import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
 import { auditCli } from '../src/runtime/reportCli.ts';
-import { type ApprovalSettings, DEFAULT_APPROVALS } from '../src/runtime/settings.ts';
+import { type AccountSettings, type ApprovalSettings, DEFAULT_APPROVALS } from '../src/runtime/settings.ts';
 import type { FindingRef } from '../src/actions/findingRef.ts';
 import type { Block, SlackMessage } from '../src/slack/blockLimits.ts';
 import { DynamoStateStore } from '../src/state/dynamoStateStore.ts';
@@ -95,26 +95,31 @@ async function openStore(kind: 'sqlite' | 'dynamodb', statePath: string): Promis
   return store;
 }
 
-async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (f: ReturnType<typeof fleet>) => void = () => {}, storeKind: 'sqlite' | 'dynamodb' = 'sqlite'): Promise<Bot> {
+async function startBot(
+  approvals: Partial<ApprovalSettings> = {}, change: (f: ReturnType<typeof fleet>) => void = () => {}, storeKind: 'sqlite' | 'dynamodb' = 'sqlite',
+  accounts?: AccountSettings[], denyRoles: string[] = [],
+): Promise<Bot> {
   const { instances, endpoints, notebooks, studioApps } = fleet();
   change({ instances, endpoints, notebooks, studioApps });
   const aws = await startFakeAws(instances, endpoints, { notebooks, studioApps });
+  for (const role of denyRoles) aws.denyRole(role);
   const slack = await startFakeSlack();
   slack.answer('usergroups.users.list', { ok: true, users: [GROUP_MEMBER] });
   const env = {
     AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_EC2: aws.url, AWS_ENDPOINT_URL_CLOUDWATCH: aws.url, AWS_ENDPOINT_URL_SAGEMAKER: aws.url, AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: aws.url,
+    AWS_ENDPOINT_URL_STS: aws.url,
   };
   // the SDK clients read their endpoints from the process environment
   Object.assign(process.env, env);
   const statePath = join(mkdtempSync(join(tmpdir(), 'burnrate-actions-')), 'state.sqlite');
   const state = await openStore(storeKind, statePath);
   const settings: ApprovalSettings = { ...DEFAULT_APPROVALS, approvers: [APPROVER], approver_groups: ['SAPPROVERS1'], dry_run: false, ...approvals };
-  const jobs = finopsJobs(DEFAULT_DIGEST_SETTINGS, env, () => NOW, { exclusions: DEFAULT_EXCLUSIONS, approvals: settings }, state);
+  const jobs = finopsJobs(DEFAULT_DIGEST_SETTINGS, env, () => NOW, { exclusions: DEFAULT_EXCLUSIONS, approvals: settings, ...(accounts ? { accounts } : {}) }, state);
   const server: RunningServer = await startHttpServer({
     port: 0, host: '127.0.0.1', signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
     context: offlineContext(), jobs, state, now: () => NOW,
-    idle: { approvals: settings, cloud: { env, regions: ['us-east-1'], exclusions: DEFAULT_EXCLUSIONS, wait: { pollMs: 5, timeoutMs: 5000 } } },
+    idle: { approvals: settings, cloud: { env, regions: ['us-east-1'], exclusions: DEFAULT_EXCLUSIONS, wait: { pollMs: 5, timeoutMs: 5000 }, ...(accounts ? { accounts } : {}) } },
   });
   const message = { ts: '1700000000.000100', ...(await jobs.scan()) };
   let clicks = 0;
@@ -389,6 +394,23 @@ describe('Restore', () => {
     expect(bot.aws.instances[0]!.state).toBe('running');
     expect(await reply(bot, await bot.click('idle_restore', 'i-0bbbbbbbbbbbbbbb2', APPROVER))).toBe('burnrate has not stopped this resource, so there is nothing to restore.');
     expect(bot.aws.mutations.map((m) => m.action)).toEqual(['StopInstances', 'StartInstances']);
+  });
+});
+
+describe('several accounts', () => {
+  const PROD = { name: 'prod', role_arn: 'arn:aws:iam::111111111111:role/burnrate-read', stop_role_arn: 'arn:aws:iam::111111111111:role/burnrate-stop' };
+  const RESEARCH = { name: 'research', role_arn: 'arn:aws:iam::222222222222:role/burnrate-read' };
+
+  it('scans each account through its read role, names a denied one in the notes, and stops through the stop role', async () => {
+    const bot = await startBot({}, () => {}, 'sqlite', [PROD, RESEARCH], [RESEARCH.role_arn]);
+    const text = JSON.stringify(bot.message.blocks);
+    expect(text).toContain('*forgotten* (prod/us-east-1)');
+    expect(text).toContain('EC2 GPU instances: skipped research/us-east-1 (AccessDenied: User: arn:aws:iam::123456789012:user/burnrate is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/burnrate-read); the other regions are complete');
+    expect(new Set(bot.aws.assumedRoles)).toEqual(new Set([PROD.role_arn]));
+    await bot.click('idle_stop', 'prod/us-east-1:i-0bbbbbbbbbbbbbbb2', APPROVER);
+    await bot.waitForUpdate('Stopped at');
+    expect(mutations(bot.aws, 'StopInstances').map((m) => m.accessKey)).toEqual(['ASIA111111111111BURNRATESTOP']);
+    expect((await bot.state.read('action#ec2-gpu-instance:prod/us-east-1:i-0bbbbbbbbbbbbbbb2'))?.value).toMatchObject({ status: 'stopped' });
   });
 });
 

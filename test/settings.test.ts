@@ -56,7 +56,7 @@ describe('settings', () => {
   it('accepts the documented example file as it is', () => {
     expect(loadSettings({ BURNRATE_CONFIG: join(__dirname, '..', 'config', 'burnrate.example.yaml') }).file)
       .toEqual({ reply_visibility: 'ephemeral', hub_timeout_ms: 2000, digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }, scan: { schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] },
-        approvals: DEFAULT_APPROVALS });
+        approvals: DEFAULT_APPROVALS, accounts: [] });
     expect(DEFAULT_APPROVALS).toEqual({ approvers: [], approver_groups: [], snooze_keep: 'anyone', dry_run: true, max_stops_per_day: 5, production_tag: 'env=production', actions: {}, group_cache_seconds: 300 });
   });
 
@@ -65,6 +65,13 @@ describe('settings', () => {
     expect(loadSettings({}).stateTable).toBeUndefined();
     expect(() => loadSettings({ BURNRATE_STATE_TABLE: 'my table!', AWS_ACCESS_KEY_ID: 'AKID' })).toThrow('BURNRATE_STATE_TABLE must be a DynamoDB table name: 3 to 255 letters, digits, _ . or -');
     expect(() => loadSettings({ BURNRATE_STATE_TABLE: 'burnrate-state' })).toThrow(/^BURNRATE_STATE_TABLE is set but no AWS credentials are/);
+  });
+
+  it('reads other accounts with their roles, and names a wrong one', () => {
+    expect(loadSettings({ BURNRATE_CONFIG: file('accounts:\n  - name: prod\n    role_arn: arn:aws:iam::111111111111:role/burnrate-read\n') }).file.accounts)
+      .toEqual([{ name: 'prod', role_arn: 'arn:aws:iam::111111111111:role/burnrate-read' }]);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('accounts:\n  - name: prod\n    role_arn: burnrate-read\n') })).toThrow(/accounts\.0\.role_arn[\s\S]*IAM role ARN such as arn:aws:iam::123456789012:role\/burnrate-read/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('accounts:\n  - role_arn: arn:aws:iam::111111111111:role/r\n') })).toThrow(/accounts\.0\.name/);
   });
 
   it('names a wrong approvals setting and says what it should be', () => {

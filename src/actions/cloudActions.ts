@@ -3,13 +3,16 @@
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
 import { addDays, localDate } from '../digest/period.ts';
-import { utilizationSource } from '../digest/utilizationSource.ts';
+import { assumedCredentials, utilizationSource } from '../digest/utilizationSource.ts';
+import type { AccountSettings } from '../runtime/settings.ts';
 import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings } from '../scan/idleFindings.ts';
 import type { FindingRef } from './findingRef.ts';
-import type { Stopper } from './stopper.ts';
+import { ActionRefused, type Stopper } from './stopper.ts';
 
 export interface CloudActionSettings {
   env: NodeJS.ProcessEnv;
+  /** other accounts: a finding there is re-checked through its read role and acted on through its stop role */
+  accounts?: AccountSettings[];
   /** digest.regions; a finding without a region lives in the only one (or AWS_REGION) */
   regions?: string[];
   exclusions: Exclusions;
@@ -33,7 +36,8 @@ function regionOf(ref: FindingRef, settings: CloudActionSettings): string | unde
 /** Is the resource still there, still idle on the same signal over the window ending now, and not excluded? */
 export async function recheck(ref: FindingRef, settings: CloudActionSettings, now: Date): Promise<Recheck> {
   const region = regionOf(ref, settings);
-  const source = await utilizationSource({ regions: region ? [region] : [] }, settings.env);
+  const account = accountOf(ref, settings);
+  const source = await utilizationSource({ regions: region ? [region] : [], ...(account ? { accounts: [account] } : {}) }, settings.env);
   if (!source) return { idle: false, reason: 'no region to look in: set digest.regions (or AWS_REGION)' };
   const end = localDate(now, 'UTC');
   const start = addDays(end, -DEFAULT_THRESHOLDS.windowDays);
@@ -64,25 +68,34 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
   return { idle: true, finding };
 }
 
-/** The Stopper for the finding's kind and region; none for the demo account (no AWS credentials). */
+function accountOf(ref: FindingRef, settings: CloudActionSettings): AccountSettings | undefined {
+  if (!ref.account) return undefined;
+  const account = settings.accounts?.find((a) => a.name === ref.account);
+  if (!account) throw new ActionRefused(`the account "${ref.account}" is no longer in the settings' accounts`);
+  return account;
+}
+
+/** The Stopper for the finding's kind, region and account; none for the demo account (no AWS credentials). */
 export async function stopperFor(ref: FindingRef, settings: CloudActionSettings): Promise<Stopper | undefined> {
   if (!hasAwsCredentials(settings.env)) return undefined;
-  const region = regionOf(ref, settings);
+  const account = accountOf(ref, settings);
+  const region = regionOf(ref, settings) ?? 'us-east-1';
+  const config = { region, ...(account ? { credentials: await assumedCredentials(account.stop_role_arn ?? account.role_arn, region, 'burnrate-stop') } : {}) };
   // AWS_ENDPOINT_URL_SAGEMAKER, _APPLICATION_AUTO_SCALING and _EC2 point the clients elsewhere
   if (ref.kind === 'sagemaker-endpoint') {
     const [{ SageMakerClient }, { ApplicationAutoScalingClient }, { SageMakerEndpointStopper }] = await Promise.all([
       import('@aws-sdk/client-sagemaker'), import('@aws-sdk/client-application-auto-scaling'), import('./sageMakerEndpointStopper.ts'),
     ]);
-    return new SageMakerEndpointStopper(new SageMakerClient({ region }), new ApplicationAutoScalingClient({ region }), settings.wait);
+    return new SageMakerEndpointStopper(new SageMakerClient(config), new ApplicationAutoScalingClient(config), settings.wait);
   }
   if (ref.kind === 'sagemaker-notebook') {
     const [{ SageMakerClient }, { SageMakerNotebookStopper }] = await Promise.all([import('@aws-sdk/client-sagemaker'), import('./sageMakerNotebookStopper.ts')]);
-    return new SageMakerNotebookStopper(new SageMakerClient({ region }));
+    return new SageMakerNotebookStopper(new SageMakerClient(config));
   }
   if (ref.kind === 'sagemaker-studio-app') {
     const [{ SageMakerClient }, { SageMakerStudioAppStopper }] = await Promise.all([import('@aws-sdk/client-sagemaker'), import('./sageMakerStudioAppStopper.ts')]);
-    return new SageMakerStudioAppStopper(new SageMakerClient({ region }));
+    return new SageMakerStudioAppStopper(new SageMakerClient(config));
   }
   const [{ EC2Client }, { Ec2InstanceStopper }] = await Promise.all([import('@aws-sdk/client-ec2'), import('./ec2InstanceStopper.ts')]);
-  return new Ec2InstanceStopper(new EC2Client({ region }));
+  return new Ec2InstanceStopper(new EC2Client(config));
 }

@@ -3,19 +3,19 @@
 import { FINDING_KINDS, type Finding } from '../scan/idleFindings.ts';
 
 /** id is the instance id, or endpoint/variant; stopEffect feeds the confirm dialog. */
-export type FindingRef = Pick<Finding, 'kind' | 'id' | 'name' | 'region' | 'instanceType' | 'count' | 'monthlyWaste' | 'spot' | 'partial' | 'stopEffect'>;
+export type FindingRef = Pick<Finding, 'kind' | 'id' | 'name' | 'account' | 'region' | 'instanceType' | 'count' | 'monthlyWaste' | 'spot' | 'partial' | 'stopEffect'>;
 
 export function findingRef(f: Finding): FindingRef {
   return {
-    kind: f.kind, id: f.id, name: f.name, ...(f.region ? { region: f.region } : {}), instanceType: f.instanceType, count: f.count,
+    kind: f.kind, id: f.id, name: f.name, ...(f.account ? { account: f.account } : {}), ...(f.region ? { region: f.region } : {}), instanceType: f.instanceType, count: f.count,
     monthlyWaste: f.monthlyWaste === null ? null : Math.round(f.monthlyWaste), ...(f.spot ? { spot: true } : {}), ...(f.partial ? { partial: true } : {}),
     stopEffect: f.stopEffect,
   };
 }
 
 /** One key per resource: an endpoint is stopped whole, so its variants share the endpoint's key. */
-export function resourceKey(ref: Pick<FindingRef, 'kind' | 'id' | 'name' | 'region'>): string {
-  return `${ref.kind}:${ref.region ?? '-'}:${ref.kind === 'sagemaker-endpoint' ? ref.name : ref.id}`;
+export function resourceKey(ref: Pick<FindingRef, 'kind' | 'id' | 'name' | 'account' | 'region'>): string {
+  return `${ref.kind}:${ref.account ? `${ref.account}/` : ''}${ref.region ?? '-'}:${ref.kind === 'sagemaker-endpoint' ? ref.name : ref.id}`;
 }
 
 /** The ref in a button's value, or undefined when the value is not one burnrate wrote. */
@@ -24,7 +24,8 @@ export function parseFindingRef(value: string | undefined): FindingRef | undefin
     const ref = JSON.parse(value ?? '') as Partial<FindingRef>;
     const valid = (FINDING_KINDS as readonly string[]).includes(String(ref.kind)) && typeof ref.id === 'string' && typeof ref.name === 'string'
       && typeof ref.instanceType === 'string' && typeof ref.count === 'number' && typeof ref.stopEffect === 'string'
-      && (ref.monthlyWaste === null || typeof ref.monthlyWaste === 'number') && (ref.region === undefined || typeof ref.region === 'string');
+      && (ref.monthlyWaste === null || typeof ref.monthlyWaste === 'number') && (ref.region === undefined || typeof ref.region === 'string')
+      && (ref.account === undefined || typeof ref.account === 'string');
     return valid ? (ref as FindingRef) : undefined;
   } catch {
     return undefined;

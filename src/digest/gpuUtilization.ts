@@ -4,6 +4,8 @@ import { CostSourceError } from './costData.ts';
 
 export interface GpuInstanceUsage {
   instanceId: string;
+  /** set when several accounts are read (their names from settings) */
+  account?: string;
   /** set when several regions are read */
   region?: string;
   instanceType: string;
@@ -28,6 +30,7 @@ export interface GpuInstanceUsage {
 
 export interface EndpointUsage {
   endpointName: string;
+  account?: string;
   /** set when several regions are read */
   region?: string;
   variantName: string;
@@ -43,6 +46,7 @@ export interface EndpointUsage {
 /** An in-service SageMaker notebook instance. */
 export interface NotebookUsage {
   notebookName: string;
+  account?: string;
   region?: string;
   instanceType: string;
   /** when it was last started or changed (ISO): SageMaker records no user activity for notebook instances */
@@ -57,6 +61,7 @@ export interface StudioAppUsage {
   owner: { space: string } | { userProfile: string };
   appType: string;
   appName: string;
+  account?: string;
   region?: string;
   instanceType: string;
   /** the last user activity SageMaker recorded, ISO; absent when only health checks touched it */
@@ -138,17 +143,21 @@ const isBug = (error: unknown) => error instanceof TypeError || error instanceof
  * in `skipped` with the reason and the others still answer; only when every region fails does the
  * read fail.
  */
-export function regionalUtilization(byRegion: [string, UtilizationSource][]): UtilizationSource {
-  if (byRegion.length === 1) return byRegion[0]![1];
+export interface Place { region: string; account?: string }
+
+const placeName = (place: Place) => (place.account ? `${place.account}/${place.region}` : place.region);
+
+export function regionalUtilization(byRegion: [Place, UtilizationSource][]): UtilizationSource {
+  if (byRegion.length === 1 && !byRegion[0]![0].account) return byRegion[0]![1];
   const skipped: string[] = [];
-  async function acrossRegions<T>(what: string, read: (source: UtilizationSource) => Promise<T[]>): Promise<(T & { region: string })[]> {
+  async function acrossRegions<T>(what: string, read: (source: UtilizationSource) => Promise<T[]>): Promise<(T & Place)[]> {
     const failures: string[] = [];
-    const all = await Promise.all(byRegion.map(async ([region, source]) => {
+    const all = await Promise.all(byRegion.map(async ([place, source]) => {
       try {
-        return (await read(source)).map((row) => ({ ...row, region }));
+        return (await read(source)).map((row) => ({ ...row, ...place }));
       } catch (error) {
         if (isBug(error)) throw error;
-        failures.push(`${region} (${(error as Error).name === 'CostSourceError' ? '' : `${(error as Error).name}: `}${(error as Error).message})`);
+        failures.push(`${placeName(place)} (${(error as Error).name === 'CostSourceError' ? '' : `${(error as Error).name}: `}${(error as Error).message})`);
         return [];
       }
     }));
@@ -157,7 +166,7 @@ export function regionalUtilization(byRegion: [string, UtilizationSource][]): Ut
     return all.flat();
   }
   return {
-    name: byRegion.map(([region]) => region).join(', '),
+    name: byRegion.map(([place]) => placeName(place)).join(', '),
     skipped,
     gpuInstances: (start, end, only) => acrossRegions('EC2 GPU instances', (s) => s.gpuInstances(start, end, only)),
     endpoints: (start, end, only) => acrossRegions('SageMaker endpoints', (s) => s.endpoints(start, end, only)),

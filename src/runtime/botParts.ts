@@ -28,7 +28,10 @@ export function slackAppParts(settings: Settings, env: NodeJS.ProcessEnv, state:
   return {
     state, context, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
     jobs: finopsJobs(settings.file.digest, env, () => new Date(), scan, state), visibility: settings.file.reply_visibility,
-    idle: { approvals: settings.file.approvals, cloud: { env, ...(settings.file.digest.regions ? { regions: settings.file.digest.regions } : {}), exclusions: scan.exclusions } },
+    idle: {
+      approvals: settings.file.approvals,
+      cloud: { env, ...(settings.file.digest.regions ? { regions: settings.file.digest.regions } : {}), exclusions: scan.exclusions, ...(scan.accounts ? { accounts: scan.accounts } : {}) },
+    },
   };
 }
 

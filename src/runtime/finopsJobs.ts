@@ -11,8 +11,8 @@ import { DEFAULT_APPROVALS, type FileSettings } from './settings.ts';
 
 export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost' };
 
-export function scanOptions(file: Pick<FileSettings, 'scan' | 'approvals'>): ScanOptions {
-  return { exclusions: exclusionsFromSettings(file.scan), approvals: file.approvals };
+export function scanOptions(file: Pick<FileSettings, 'scan' | 'approvals' | 'accounts'>): ScanOptions {
+  return { exclusions: exclusionsFromSettings(file.scan), approvals: file.approvals, ...(file.accounts.length ? { accounts: file.accounts } : {}) };
 }
 
 /** `now` is read when a job runs, never when the jobs are made: a long-lived bot reports the right week. */

@@ -53,12 +53,26 @@ const approvalsSchema = z.strictObject({
 export type ApprovalSettings = z.infer<typeof approvalsSchema>;
 export const DEFAULT_APPROVALS: ApprovalSettings = approvalsSchema.parse({});
 
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const accountSchema = z.strictObject({
+  /** how findings and notes name the account */
+  name: matching(/^[\w.-]{1,64}$/, 'a short name for the account such as prod or ml-research'),
+  /** the read-only role the bot assumes to scan the account */
+  role_arn: matching(ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/burnrate-read'),
+  /** the role the bot assumes to stop and restore there (default: role_arn) */
+  stop_role_arn: z.optional(matching(ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/burnrate-stop')),
+});
+
+export type AccountSettings = z.infer<typeof accountSchema>;
+
 const fileSchema = z.strictObject({
   reply_visibility: z._default(z.enum(['ephemeral', 'in_channel']), 'ephemeral'),
   hub_timeout_ms: z._default(wholeNumber(100, 10_000), 2000),
   digest: z._default(digestSchema, { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }),
   scan: z._default(scanSchema, { schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] }),
   approvals: z._default(approvalsSchema, DEFAULT_APPROVALS),
+  /** other AWS accounts to read (and act in) through sts:AssumeRole; without them, the bot's own account */
+  accounts: z._default(z.array(accountSchema), []),
 });
 
 export type FileSettings = z.infer<typeof fileSchema>;

@@ -45,6 +45,8 @@ export interface Finding {
   kind: FindingKind;
   id: string;
   name: string;
+  /** the account's name from settings, when several accounts are read */
+  account?: string;
   region?: string;
   instanceType: string;
   count: number;
@@ -96,6 +98,12 @@ export interface ScanResult {
   excluded: string[];
 }
 
+/** Where a finding lives, as " (account/region)", or "" when only one place is read. */
+export function placeOf(f: Pick<Finding, 'account' | 'region'>): string {
+  const place = [f.account, f.region].filter(Boolean).join('/');
+  return place ? ` (${place})` : '';
+}
+
 export function idleFindings(
   usage: { instances: GpuInstanceUsage[]; endpoints: EndpointUsage[]; notebooks?: NotebookUsage[]; studioApps?: StudioAppUsage[] }, prices: InstancePrice[],
   thresholds: IdleThresholds = DEFAULT_THRESHOLDS, exclusions: Exclusions = DEFAULT_EXCLUSIONS, now: Date = new Date(),
@@ -106,7 +114,7 @@ export function idleFindings(
   // an endpoint is idle when every variant had no calls; one idle variant beside busy ones is partly idle
   const byEndpoint = new Map<string, EndpointUsage[]>();
   for (const e of usage.endpoints) {
-    const key = `${e.region ?? ''}/${e.endpointName}`;
+    const key = `${e.account ?? ''}/${e.region ?? ''}/${e.endpointName}`;
     byEndpoint.set(key, [...(byEndpoint.get(key) ?? []), e]);
   }
   for (const variants of byEndpoint.values()) {
@@ -120,7 +128,7 @@ export function idleFindings(
       }
       const hourly = hourlyOf(prices, v.instanceType, v.instanceCount);
       findings.push({
-        kind: 'sagemaker-endpoint', id: `${v.endpointName}/${v.variantName}`, name: v.endpointName, ...(v.region ? { region: v.region } : {}),
+        kind: 'sagemaker-endpoint', id: `${v.endpointName}/${v.variantName}`, name: v.endpointName, ...(v.account ? { account: v.account } : {}), ...(v.region ? { region: v.region } : {}),
         instanceType: v.instanceType, count: v.instanceCount, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
         evidence: `Invocations summed over ${window}: 0 (variant ${v.variantName}${whole ? '' : `; other variants served ${variants.filter((x) => x.invocations > 0).reduce((s, x) => s + x.invocations, 0).toLocaleString('en-US')} calls`})`,
         confidence: whole ? 'high' : 'medium', ...(v.tags ? { tags: v.tags } : {}),
@@ -139,7 +147,7 @@ export function idleFindings(
     }
     const hourly = hourlyOf(prices, u.instanceType, 1);
     findings.push({
-      kind: 'ec2-gpu-instance', id: u.instanceId, name: u.name ?? u.instanceId, ...(u.region ? { region: u.region } : {}),
+      kind: 'ec2-gpu-instance', id: u.instanceId, name: u.name ?? u.instanceId, ...(u.account ? { account: u.account } : {}), ...(u.region ? { region: u.region } : {}),
       instanceType: u.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
       evidence: byGpu
         ? `busiest GPU (CWAgent nvidia_smi_utilization_gpu) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
@@ -158,7 +166,7 @@ export function idleFindings(
     }
     const hourly = hourlyOf(prices, n.instanceType, 1);
     findings.push({
-      kind: 'sagemaker-notebook', id: n.notebookName, name: n.notebookName, ...(n.region ? { region: n.region } : {}),
+      kind: 'sagemaker-notebook', id: n.notebookName, name: n.notebookName, ...(n.account ? { account: n.account } : {}), ...(n.region ? { region: n.region } : {}),
       instanceType: n.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
       evidence: `in service for ${duration(hours)} since it was last started or changed (${minute(n.lastModified)}); `
         + 'SageMaker records no user activity for notebook instances, so this is the best signal there is',
@@ -178,7 +186,7 @@ export function idleFindings(
     }
     const hourly = hourlyOf(prices, a.instanceType, 1);
     findings.push({
-      kind: 'sagemaker-studio-app', id, name: `${a.appType} ${a.appName} (${owner})`, ...(a.region ? { region: a.region } : {}),
+      kind: 'sagemaker-studio-app', id, name: `${a.appType} ${a.appName} (${owner})`, ...(a.account ? { account: a.account } : {}), ...(a.region ? { region: a.region } : {}),
       instanceType: a.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
       evidence: a.lastUserActivity
         ? `no user activity for ${duration(hours)} (last at ${minute(a.lastUserActivity)}, DescribeApp LastUserActivityTimestamp)`

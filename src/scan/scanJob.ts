@@ -9,9 +9,9 @@ import { readUtilization } from '../digest/gpuUtilization.ts';
 import { addDays, localDate } from '../digest/period.ts';
 import { utilizationSource } from '../digest/utilizationSource.ts';
 import { money } from '../present/format.ts';
-import type { ApprovalSettings } from '../runtime/settings.ts';
+import type { AccountSettings, ApprovalSettings } from '../runtime/settings.ts';
 import type { StateStore } from '../state/stateStore.ts';
-import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type ScanResult } from './idleFindings.ts';
+import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, placeOf, type ScanResult } from './idleFindings.ts';
 
 export const KIND_TITLES: Record<FindingKind, string> = {
   'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances', 'sagemaker-notebook': 'SageMaker notebook instances',
@@ -48,7 +48,7 @@ export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], 
       title: `${KIND_TITLES[kind]}: ${money(wasteOf(kind))} a month`,
       header: ['Resource', 'Type', 'Waste a month', 'Confidence', 'Evidence', 'Stop'],
       rows: rows.map((f) => [
-        `${f.name}${f.region ? ` (${f.region})` : ''}`, `${f.count} × ${f.instanceType}`, f.monthlyWaste === null ? 'not in the price catalog' : money(f.monthlyWaste),
+        `${f.name}${placeOf(f)}`, `${f.count} × ${f.instanceType}`, f.monthlyWaste === null ? 'not in the price catalog' : money(f.monthlyWaste),
         f.confidence, f.evidence, f.stopEffect,
       ]),
     }];
@@ -76,6 +76,8 @@ export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], 
 export interface ScanOptions {
   exclusions: Exclusions;
   approvals?: ApprovalSettings;
+  /** other AWS accounts to scan through their read roles */
+  accounts?: AccountSettings[];
 }
 
 /** The scan; with a state store, what was snoozed or kept in Slack is left out and listed in the notes. */
@@ -85,7 +87,7 @@ export async function runScan(
   const { exclusions } = options;
   const end = localDate(now, 'UTC');
   const window = { start: addDays(end, -DEFAULT_THRESHOLDS.windowDays), end };
-  const reading = await readUtilization(await utilizationSource(settings, env), window.start, window.end);
+  const reading = await readUtilization(await utilizationSource({ ...settings, ...(options.accounts ? { accounts: options.accounts } : {}) }, env), window.start, window.end);
   const result = idleFindings(reading, bundledCatalogs().prices, DEFAULT_THRESHOLDS, exclusions, now);
   const decisions = state ? await decisionsByResource(state, now.getTime()) : new Map<string, Decision>();
   if (state) await reconcileStopped(state, [...new Set(result.findings.map(resourceKey))], now.getTime());

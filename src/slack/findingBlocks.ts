@@ -6,7 +6,7 @@ import type { ActionRecord, Decision } from '../actions/actionState.ts';
 import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
 import { type IdleAction, saves, SNOOZE_DAYS } from '../actions/idleActions.ts';
 import { money } from '../present/format.ts';
-import type { Finding } from '../scan/idleFindings.ts';
+import { type Finding, placeOf } from '../scan/idleFindings.ts';
 import { KIND_TITLES, type ScanReport } from '../scan/scanJob.ts';
 import { type Block, type ButtonElement, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 import { planBlocks } from './planBlocks.ts';
@@ -84,7 +84,7 @@ export function controlBlock(ref: FindingRef, allows: (action: IdleAction) => bo
 function findingSection(f: Finding): Block {
   const waste = f.monthlyWaste === null ? 'price not in the catalog' : `*${money(f.monthlyWaste)} a month*`;
   const owner = f.tags?.owner ?? f.tags?.team;
-  const head = `*${f.name}*${f.region ? ` (${f.region})` : ''} · ${f.count} × ${f.instanceType} · ${waste} · ${f.confidence} confidence${owner ? ` · owner ${owner}` : ''}`;
+  const head = `*${f.name}*${placeOf(f)} · ${f.count} × ${f.instanceType} · ${waste} · ${f.confidence} confidence${owner ? ` · owner ${owner}` : ''}`;
   return { type: 'section', text: mrkdwn(clip(`${head}\n${f.evidence}${f.spot || f.partial ? `\n_Stop: ${f.stopEffect}_` : ''}`, 3000)) };
 }
 

@@ -52,7 +52,8 @@ export interface FakeAws {
   /** the most SageMaker requests the fake held at once */
   maxSageMakerInFlight: number;
   /** every mutating call: EC2 Stop/StartInstances, SageMaker Create/Delete/Update, Auto Scaling Register/Put/Deregister */
-  mutations: { action: string; body: Record<string, unknown> }[];
+  /** every mutating call, with the access key that signed it (an assumed role's key is ASIA<account><ROLE>) */
+  mutations: { action: string; body: Record<string, unknown>; accessKey?: string }[];
   instances: FakeInstance[];
   endpoints: FakeEndpoint[];
   notebooks: FakeNotebook[];
@@ -63,6 +64,10 @@ export interface FakeAws {
   failNext(action: string, code: string, message: string): void;
   /** answers every call signed for `region` (the SigV4 credential scope) with this AWS error */
   failRegion(region: string, code: string, message: string): void;
+  /** STS AssumeRole (query protocol; AWS_ENDPOINT_URL_STS): the roles assumed, in order */
+  assumedRoles: string[];
+  /** answers AssumeRole for this role ARN with AccessDenied */
+  denyRole(roleArn: string): void;
   close(): Promise<void>;
 }
 
@@ -137,6 +142,8 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   }
   const failures = new Map<string, AwsError>();
   const failedRegions = new Map<string, AwsError>();
+  const deniedRoles = new Set<string>();
+  let signedBy: string | undefined;
   /** endpoint name → status; a name absent here and from `endpoints` does not exist */
   const status = new Map<string, string>(endpoints.map((e) => [e.name, 'InService']));
   const created = new Map<string, { config: string; tags: { Key: string; Value: string }[]; describesUntilInService: number }>();
@@ -144,6 +151,8 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], maxSageMakerInFlight: 0, mutations: [], instances, endpoints, notebooks, studioApps, scalableTargets,
     failNext: (action, code, message) => failures.set(action, new AwsError(code, message)),
     failRegion: (region, code, message) => failedRegions.set(region, new AwsError(code, message)),
+    assumedRoles: [],
+    denyRole: (roleArn) => deniedRoles.add(roleArn),
     close: async () => {},
   };
   const failIfAsked = (action: string) => {
@@ -169,11 +178,27 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     return n;
   };
 
+  /** the access key an assumed role signs with: ASIA + account + role name */
+  const keyOf = (roleArn: string) => `ASIA${/::(\d{12}):role\/(.*)$/.exec(roleArn)!.slice(1).join('').toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
+
+  function sts(form: Record<string, string>): string {
+    const role = form.RoleArn!;
+    if (deniedRoles.has(role)) throw new AwsError('AccessDenied', `User: arn:aws:iam::123456789012:user/burnrate is not authorized to perform: sts:AssumeRole on resource: ${role}`);
+    fake.assumedRoles.push(role);
+    return `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <AssumedRoleUser><AssumedRoleId>AROAFAKE:${form.RoleSessionName}</AssumedRoleId><Arn>${role.replace(':iam:', ':sts:').replace(':role/', ':assumed-role/')}/${form.RoleSessionName}</Arn></AssumedRoleUser>
+    <Credentials><AccessKeyId>${keyOf(role)}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>${new Date(Date.now() + 3_600_000).toISOString()}</Expiration></Credentials>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>${REQUEST_ID}</RequestId></ResponseMetadata>
+</AssumeRoleResponse>`;
+  }
+
   function ec2(form: Record<string, string>): string {
     failIfAsked(form.Action!);
     if (form.Action === 'DescribeInstanceTypes') return describeInstanceTypesXml(formList(form, 'InstanceType'));
     if (form.Action === 'StopInstances' || form.Action === 'StartInstances') {
-      fake.mutations.push({ action: form.Action, body: form });
+      fake.mutations.push({ action: form.Action, body: form, ...(signedBy ? { accessKey: signedBy } : {}) });
       const changes = formList(form, 'InstanceId').map((id) => {
         const instance = instances.find((i) => i.instanceId === id);
         if (!instance) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
@@ -267,14 +292,14 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       }
       case 'DeleteApp': {
         const a = appAt(body);
-        fake.mutations.push({ action, body });
+        fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         a.status = 'Deleted';
         return {};
       }
       case 'CreateApp': {
         const a = studioApps.find((x) => x.domainId === body.DomainId && x.appName === body.AppName && x.appType === body.AppType && (x.space ?? x.userProfile) === (body.SpaceName ?? body.UserProfileName));
         if (!a || a.status !== 'Deleted') throw new AwsError('ResourceInUse', `App ${String(body.AppName)} already exists`);
-        fake.mutations.push({ action, body });
+        fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         a.status = 'InService';
         a.instanceType = String((body.ResourceSpec as { InstanceType?: string }).InstanceType);
         return { AppArn: appArn(a) };
@@ -284,7 +309,7 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         const n = notebookNamed(String(body.NotebookInstanceName));
         const stopping = action === 'StopNotebookInstance';
         if ((n.status ?? 'InService') !== (stopping ? 'InService' : 'Stopped')) throw new AwsError('ValidationException', `Status (${n.status ?? 'InService'}) not in ([${stopping ? 'InService' : 'Stopped, Failed'}]). Unable to transition to (${stopping ? 'Stopping' : 'Pending'}) for Notebook Instance (${notebookArn(n.name)}).`);
-        fake.mutations.push({ action, body });
+        fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         n.status = stopping ? 'Stopped' : 'InService';
         return {};
       }
@@ -301,7 +326,7 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       }
       case 'DeleteEndpoint': {
         describeEndpoint(name);
-        fake.mutations.push({ action, body });
+        fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         status.delete(name);
         // as in AWS, the endpoint's Auto Scaling registration goes with it
         for (const id of [...scalableTargets.keys()]) if (id.startsWith(`endpoint/${name}/`)) scalableTargets.delete(id);
@@ -310,7 +335,7 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       case 'CreateEndpoint': {
         if (status.has(name)) throw new AwsError('ValidationException', `Cannot create already existing endpoint "${arn(name)}".`);
         if (!endpoints.some((e) => `${e.name}-config` === body.EndpointConfigName)) throw new AwsError('ValidationException', `Could not find endpoint configuration "${String(body.EndpointConfigName)}".`);
-        fake.mutations.push({ action, body });
+        fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         status.set(name, 'Creating');
         created.set(name, { config: String(body.EndpointConfigName), tags: (body.Tags ?? []) as { Key: string; Value: string }[], describesUntilInService: 2 });
         // a new endpoint starts from its configuration's initial counts and weights
@@ -322,7 +347,7 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       }
       case 'UpdateEndpointWeightsAndCapacities': {
         if (status.get(name) !== 'InService') throw new AwsError('ValidationException', `Cannot update in-progress endpoint "${arn(name)}".`);
-        fake.mutations.push({ action, body });
+        fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         for (const d of body.DesiredWeightsAndCapacities as { VariantName: string; DesiredWeight?: number; DesiredInstanceCount?: number }[]) {
           const e = variantsOf(name).find((v) => v.variant === d.VariantName)!;
           if (d.DesiredWeight !== undefined) e.weight = d.DesiredWeight;
@@ -359,14 +384,14 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       case 'RegisterScalableTarget': {
         const id = String(body.ResourceId);
         if (!endpointExists(id)) throw new AwsError('ValidationException', `The endpoint variant ${id} does not exist or is not in service.`);
-        fake.mutations.push({ action, body });
+        fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         scalableTargets.set(id, { MinCapacity: Number(body.MinCapacity), MaxCapacity: Number(body.MaxCapacity), ...(body.RoleARN ? { RoleARN: String(body.RoleARN) } : {}), policies: scalableTargets.get(id)?.policies ?? [] });
         return { ScalableTargetARN: `arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/${id}` };
       }
       case 'PutScalingPolicy': {
         const target = scalableTargets.get(String(body.ResourceId));
         if (!target) throw new AwsError('ObjectNotFoundException', `No scalable target registered for ${String(body.ResourceId)}`);
-        fake.mutations.push({ action, body });
+        fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         const { PolicyName, PolicyType, TargetTrackingScalingPolicyConfiguration, StepScalingPolicyConfiguration } = body as unknown as FakeScalingPolicy;
         target.policies = [...target.policies.filter((p) => p.PolicyName !== PolicyName),
           { PolicyName, PolicyType, ...(TargetTrackingScalingPolicyConfiguration ? { TargetTrackingScalingPolicyConfiguration } : {}), ...(StepScalingPolicyConfiguration ? { StepScalingPolicyConfiguration } : {}) }];
@@ -429,8 +454,19 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   function answer(headers: NodeJS.Dict<string | string[]>, target: string, raw: string, res: ServerResponse): void {
     const region = /Credential=[^/]+\/\d+\/([a-z0-9-]+)\//.exec(String(headers.authorization ?? ''))?.[1] ?? '';
     const regionFailure = failedRegions.get(region);
+    signedBy = /Credential=([^/]+)\//.exec(String(headers.authorization ?? ''))?.[1];
     if (!target) {
       const form = parse(raw) as Record<string, string>;
+      if (form.Action === 'AssumeRole') {
+        try {
+          const xml = sts(form);
+          res.writeHead(200, { 'content-type': 'text/xml' }).end(xml);
+        } catch (error) {
+          if (!(error instanceof AwsError)) throw error;
+          res.writeHead(403, { 'content-type': 'text/xml' }).end(`<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${error.code}</Code><Message>${error.message}</Message></Error><RequestId>${REQUEST_ID}</RequestId></ErrorResponse>`);
+        }
+        return;
+      }
       fake.ec2Requests.push(form);
       try {
         if (regionFailure) throw regionFailure;
