@@ -168,6 +168,15 @@ describe('utilization in the digest', () => {
     expect(fake.ec2Requests.filter((r) => r.Action === 'DescribeInstances')).toHaveLength(4);
   });
 
+  it('reads other accounts through their roles and labels the rows with account and region', async () => {
+    const role = 'arn:aws:iam::111111111111:role/burnrate-read';
+    process.env.AWS_ENDPOINT_URL_STS = fake.url;
+    const plan = await runDigest({ ...DEFAULT_DIGEST_SETTINGS, regions: ['us-east-1'], accounts: [{ name: 'prod', role_arn: role }] }, new Date('2026-11-23T08:00:00Z'), process.env);
+    const names = plan.tables.find((t) => /busiest GPU/.test(t.title))!.rows.map((r) => r[0]);
+    expect(names).toContain('train-a (prod/us-east-1)');
+    expect(fake.assumedRoles).toContain(role);
+  });
+
   it('the demo fleet has an idle notebook machine and one without metrics', async () => {
     const fleet = await demoUtilization.gpuInstances('2026-11-16', '2026-11-23');
     expect(fleet.some((u) => (u.averagePercent ?? 100) < 5)).toBe(true);

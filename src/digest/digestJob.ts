@@ -9,6 +9,7 @@ import { combinedSource } from './combinedSource.ts';
 import { demoAccount } from './demoAccount.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { digestAsPlan } from './digestPresentation.ts';
+import type { AccountSettings } from '../runtime/settings.ts';
 import { utilizationSource } from './utilizationSource.ts';
 import { type DigestPeriod, lastFullWeek } from './period.ts';
 import { weeklyDigest } from './weeklyDigest.ts';
@@ -21,6 +22,8 @@ export interface DigestSettings {
   gcp_billing_table?: string;
   /** AWS regions whose GPU instances and endpoints are read for utilization */
   regions?: string[];
+  /** other AWS accounts whose utilization is read through their roles (the config's `accounts`) */
+  accounts?: AccountSettings[];
 }
 
 /**

@@ -1,7 +1,7 @@
 // The weekly digest in the shape every renderer takes (PlanResult): the headline first, then the
 // figures, the tables (services, movers, teams, GPU spend, the daily chart) and the notes.
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
-import { money, percent } from '../present/format.ts';
+import { money, percent, placeOf } from '../present/format.ts';
 import { fromMicro, type MicroUsd } from './costData.ts';
 import type { Line, WeeklyDigest } from './weeklyDigest.ts';
 
@@ -81,7 +81,7 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
       title: 'GPU instances: busiest GPU per hour',
       header: ['Instance', 'Type', 'Hours', 'Average', 'Peak', 'Cost', 'Idle share'],
       rows: d.utilization.map((u) => [
-        `${u.name ?? u.instanceId}${u.region ? ` (${u.region})` : ''}`, u.instanceType, u.hours.toFixed(0),
+        `${u.name ?? u.instanceId}${placeOf(u)}`, u.instanceType, u.hours.toFixed(0),
         u.averagePercent === null ? 'no metrics' : percent(u.averagePercent / 100), u.maximumPercent === null ? '—' : percent(u.maximumPercent / 100),
         u.cost === null ? '—' : usd(u.cost), u.idleCost === null ? '—' : usd(u.idleCost),
       ]),
@@ -95,7 +95,7 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
       title: 'SageMaker endpoints, least used first',
       header: ['Endpoint / variant', 'Instances', 'Invocations', 'GPU', 'Week cost', 'Per 1K calls'],
       rows: d.endpoints.map((e) => [
-        `${e.endpointName} / ${e.variantName}${e.region ? ` (${e.region})` : ''}`, `${e.instanceCount} × ${e.instanceType}`, e.invocations.toLocaleString('en-US'),
+        `${e.endpointName} / ${e.variantName}${placeOf(e)}`, `${e.instanceCount} × ${e.instanceType}`, e.invocations.toLocaleString('en-US'),
         e.gpuAveragePercent === null ? '—' : percent(e.gpuAveragePercent / 100), e.cost === null ? '—' : usd(e.cost),
         e.perThousandInvocations === null ? (e.invocations === 0 ? 'no calls' : '—') : usd(e.perThousandInvocations),
       ]),

@@ -57,3 +57,9 @@ export function flops(n: number): string {
   const exponent = Math.floor(Math.log10(n));
   return `${(n / 10 ** exponent).toFixed(2)}e${exponent} FLOP`;
 }
+
+/** Where a resource lives, as " (account/region)", or "" when only one place is read. */
+export function placeOf(resource: { account?: string; region?: string }): string {
+  const place = [resource.account, resource.region].filter(Boolean).join('/');
+  return place ? ` (${place})` : '';
+}

@@ -11,7 +11,7 @@ import { log, type SlackAppOptions } from '../slack/app.ts';
 import { sendWithChartFallback } from '../slack/chartFallback.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { finopsJobs, scanOptions } from './finopsJobs.ts';
-import type { Settings } from './settings.ts';
+import { digestSettings, type Settings } from './settings.ts';
 
 export function commandContext(settings: Settings, env: NodeJS.ProcessEnv): CommandContext & { livePrices: LivePrices } {
   const hub = hubSettingsFromEnv(env);
@@ -27,7 +27,7 @@ export function slackAppParts(settings: Settings, env: NodeJS.ProcessEnv, state:
   const scan = scanOptions(settings.file);
   return {
     state, context, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
-    jobs: finopsJobs(settings.file.digest, env, () => new Date(), scan, state), visibility: settings.file.reply_visibility,
+    jobs: finopsJobs(digestSettings(settings.file), env, () => new Date(), scan, state), visibility: settings.file.reply_visibility,
     idle: {
       approvals: settings.file.approvals,
       cloud: { env, ...(settings.file.digest.regions ? { regions: settings.file.digest.regions } : {}), exclusions: scan.exclusions, ...(scan.accounts ? { accounts: scan.accounts } : {}) },
@@ -41,9 +41,9 @@ export function slackClient(settings: Settings, token: string): WebClient {
 
 /** What the scheduled reports need, whichever scheduler fires them (node-cron or EventBridge Scheduler). */
 export function scheduledJobContext(settings: Settings, state: StateStore, client: WebClient, env: NodeJS.ProcessEnv): ScheduledJobContext {
-  const { digest, scan } = settings.file;
+  const { scan } = settings.file;
   return {
-    state, digest, env, now: () => new Date(),
+    state, digest: digestSettings(settings.file), env, now: () => new Date(),
     scan: { ...(scan.channel ? { channel: scan.channel } : {}), ...scanOptions(settings.file) },
     // the WebClient waits out Retry-After on 429 and sends again
     post: async (channel, message) => {

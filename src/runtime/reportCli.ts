@@ -9,7 +9,7 @@ import { runScan } from '../scan/scanJob.ts';
 import { openStateStore } from '../state/openStateStore.ts';
 import { scanOptions } from './finopsJobs.ts';
 import { renderPlanText } from './planText.ts';
-import { loadSettings, type Settings, SettingsError } from './settings.ts';
+import { digestSettings, loadSettings, type Settings, SettingsError } from './settings.ts';
 
 export interface ReportCliIo {
   out(text: string): void;
@@ -32,7 +32,7 @@ const DIGEST: Report = {
   async run({ file }, now, env, week) {
     const period = week === undefined ? undefined : namedWeek(week, now, file.digest.timezone);
     if (week !== undefined && !period) return `--week ${week} is not an ISO week; write it like 2026-W47`;
-    return runDigest(file.digest, now, env, period);
+    return runDigest(digestSettings(file), now, env, period);
   },
 };
 

@@ -77,6 +77,9 @@ const fileSchema = z.strictObject({
 
 export type FileSettings = z.infer<typeof fileSchema>;
 
+/** The digest's settings with the accounts whose utilization it reads. */
+export const digestSettings = (file: FileSettings) => ({ ...file.digest, ...(file.accounts.length ? { accounts: file.accounts } : {}) });
+
 export type Transport =
   | { kind: 'none' }
   | { kind: 'http'; port: number; token: string; signingSecret: string }

@@ -98,12 +98,6 @@ export interface ScanResult {
   excluded: string[];
 }
 
-/** Where a finding lives, as " (account/region)", or "" when only one place is read. */
-export function placeOf(f: Pick<Finding, 'account' | 'region'>): string {
-  const place = [f.account, f.region].filter(Boolean).join('/');
-  return place ? ` (${place})` : '';
-}
-
 export function idleFindings(
   usage: { instances: GpuInstanceUsage[]; endpoints: EndpointUsage[]; notebooks?: NotebookUsage[]; studioApps?: StudioAppUsage[] }, prices: InstancePrice[],
   thresholds: IdleThresholds = DEFAULT_THRESHOLDS, exclusions: Exclusions = DEFAULT_EXCLUSIONS, now: Date = new Date(),

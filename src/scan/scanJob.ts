@@ -8,10 +8,10 @@ import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { readUtilization } from '../digest/gpuUtilization.ts';
 import { addDays, localDate } from '../digest/period.ts';
 import { utilizationSource } from '../digest/utilizationSource.ts';
-import { money } from '../present/format.ts';
+import { money, placeOf } from '../present/format.ts';
 import type { AccountSettings, ApprovalSettings } from '../runtime/settings.ts';
 import type { StateStore } from '../state/stateStore.ts';
-import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, placeOf, type ScanResult } from './idleFindings.ts';
+import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type ScanResult } from './idleFindings.ts';
 
 export const KIND_TITLES: Record<FindingKind, string> = {
   'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances', 'sagemaker-notebook': 'SageMaker notebook instances',

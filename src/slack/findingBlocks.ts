@@ -5,8 +5,8 @@
 import type { ActionRecord, Decision } from '../actions/actionState.ts';
 import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
 import { type IdleAction, saves, SNOOZE_DAYS } from '../actions/idleActions.ts';
-import { money } from '../present/format.ts';
-import { type Finding, placeOf } from '../scan/idleFindings.ts';
+import { money, placeOf } from '../present/format.ts';
+import type { Finding } from '../scan/idleFindings.ts';
 import { KIND_TITLES, type ScanReport } from '../scan/scanJob.ts';
 import { type Block, type ButtonElement, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 import { planBlocks } from './planBlocks.ts';
