@@ -11,7 +11,9 @@ import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.t
 import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
 import { auditCli } from '../src/runtime/reportCli.ts';
 import { type AccountSettings, type ApprovalSettings, DEFAULT_APPROVALS } from '../src/runtime/settings.ts';
+import type { ActionRecord } from '../src/actions/actionState.ts';
 import type { FindingRef } from '../src/actions/findingRef.ts';
+import { refreshControls } from '../src/slack/findingBlocks.ts';
 import type { Block, SlackMessage } from '../src/slack/blockLimits.ts';
 import { DynamoStateStore } from '../src/state/dynamoStateStore.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
@@ -223,6 +225,9 @@ describe('Stop', () => {
     const control = next.blocks.find((b) => b.block_id?.includes(':i-0bbbbbbbbbbbbbbb2|'));
     expect(control?.type).toBe('actions');
     expect((await bot.state.audit(0, 50)).find((e) => e.event === 'reconcile')?.outcome).toBe('found running again after burnrate stopped it: marked restored');
+    const status = await bot.state.read<ActionRecord>('action#ec2-gpu-instance:-:i-0bbbbbbbbbbbbbbb2');
+    expect(controlText(refreshControls(bot.message.blocks, new Map([['ec2-gpu-instance:-:i-0bbbbbbbbbbbbbbb2', { action: status!.value }]]), () => true), 'i-0bbbbbbbbbbbbbbb2'))
+      .toBe(':leftwards_arrow_with_hook: Restored at 2026-11-23 08:00 UTC by the scan (running again: started outside burnrate)');
     bot.message.blocks = next.blocks;
     await bot.click('idle_stop', 'i-0bbbbbbbbbbbbbbb2', APPROVER);
     await bot.slack.waitFor((c) => c.path === '/api/chat.update' && (c.body.blocks as string).includes('Stopped at') && mutations(bot.aws, 'StopInstances').length === 2);

@@ -60,7 +60,8 @@ export function controlBlock(ref: FindingRef, allows: (action: IdleAction) => bo
       : statusLine(ref, `:pushpin: Kept by <@${decision.by}>: ${clip(decision.reason, 500)}`);
   }
   if (!action) return buttons(ref, allows);
-  const by = `<@${action.by}>`;
+  // a person is mentioned; burnrate's own moves (the scan's reconciling) are named as they are
+  const by = /^[UW][A-Z0-9]+$/.test(action.by) ? `<@${action.by}>` : `the ${action.by}`;
   switch (action.status) {
     case 'awaiting-second':
       return statusLine(ref, `:raised_hand: Production resource: approved by ${action.approvals.map((u) => `<@${u}>`).join(', ')}; a second approver must press Stop`, button('stop', ref, 'Stop (second approval)'));
@@ -71,7 +72,7 @@ export function controlBlock(ref: FindingRef, allows: (action: IdleAction) => bo
     case 'restoring':
       return statusLine(ref, `:hourglass_flowing_sand: Restoring… started by ${by}`);
     case 'restored':
-      return statusLine(ref, `:leftwards_arrow_with_hook: Restored at ${when(action.at)} by ${by}`);
+      return statusLine(ref, `:leftwards_arrow_with_hook: Restored at ${when(action.at)} by ${by}${action.reason ? ` (${action.reason})` : ''}`);
     case 'not-stopped':
       return statusLine(ref, `:no_entry_sign: Not stopped (${when(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`);
     case 'dry-run':
@@ -88,16 +89,16 @@ function findingSection(f: Finding): Block {
   return { type: 'section', text: mrkdwn(clip(`${head}\n${f.evidence}${f.spot || f.partial ? `\n_Stop: ${f.stopEffect}_` : ''}`, 3000)) };
 }
 
-/**
- * The scan as a message: the plan's summary and figures, then each finding with its control block,
- * then the notes. Beyond MAX_FINDINGS_SHOWN the findings are counted, with the command that lists them.
- */
 /** A Slack link to a message of a channel (the archives URL redirects into the workspace). */
 export const messageLink = (channel: string, ts: string, label: string) => `<https://slack.com/archives/${channel}/p${ts.replace('.', '')}|${label}>`;
 
 /** Findings shown in earlier messages and still idle: counted here, kept up to date there. */
 export interface EarlierFindings { findings: Finding[]; links: string[] }
 
+/**
+ * The scan as a message: the plan's summary and figures, then each finding with its control block,
+ * then the notes. Beyond MAX_FINDINGS_SHOWN the findings are counted, with the command that lists them.
+ */
 export function scanMessage(report: ScanReport, allows: (ref: FindingRef, action: IdleAction) => boolean, earlier?: EarlierFindings): SlackMessage {
   const base = planBlocks({ ...report.plan, tables: [] });
   // the findings go after the summary and its figure fields
