@@ -5,7 +5,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchUtilization, gpuUtilizationExpression, QUERIES_PER_REQUEST } from '../src/digest/cloudWatchUtilization.ts';
 import { demoUtilization } from '../src/digest/demoUtilization.ts';
-import { DESCRIBE_CONCURRENCY } from '../src/digest/sageMakerEndpoints.ts';
+import { DESCRIBE_CONCURRENCY } from '../src/digest/sageMakerResources.ts';
 import { runDigest } from '../src/digest/digestJob.ts';
 import { priceEndpoints, priceUtilization } from '../src/digest/weeklyDigest.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';

@@ -3,11 +3,15 @@
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
 import { addDays, localDate } from '../digest/period.ts';
+import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage } from '../digest/gpuUtilization.ts';
 import { assumedCredentials, utilizationSource } from '../digest/utilizationSource.ts';
+import { utcMinute } from '../present/format.ts';
 import type { AccountSettings } from '../runtime/settings.ts';
 import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings } from '../scan/idleFindings.ts';
 import type { FindingRef } from './findingRef.ts';
 import { ActionRefused, type Stopper } from './stopper.ts';
+
+interface ResourceUsage { endpoints: EndpointUsage[]; instances: GpuInstanceUsage[]; notebooks: NotebookUsage[]; studioApps: StudioAppUsage[] }
 
 export interface CloudActionSettings {
   env: NodeJS.ProcessEnv;
@@ -27,6 +31,16 @@ const MISSING: Record<FindingKind, string> = {
   'sagemaker-studio-app': 'the Studio app no longer exists or is not in service',
 };
 
+const WINDOW = `in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
+
+/** What the resource did that makes it no longer idle, from what the re-check read of it. */
+const BUSY: Record<FindingKind, (usage: ResourceUsage) => string> = {
+  'sagemaker-endpoint': (u) => `it served ${u.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} calls ${WINDOW}`,
+  'ec2-gpu-instance': (u) => `its busiest GPU reached ${u.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% ${WINDOW}`,
+  'sagemaker-notebook': (u) => `it was started or changed at ${utcMinute(u.notebooks[0]!.lastModified)}`,
+  'sagemaker-studio-app': (u) => `someone used it at ${utcMinute(u.studioApps[0]!.lastUserActivity ?? u.studioApps[0]!.createdAt)}`,
+};
+
 export type Recheck = { idle: true; finding: Finding } | { idle: false; reason: string };
 
 function regionOf(ref: FindingRef, settings: CloudActionSettings): string | undefined {
@@ -41,7 +55,7 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
   if (!source) return { idle: false, reason: 'no region to look in: set digest.regions (or AWS_REGION)' };
   const end = localDate(now, 'UTC');
   const start = addDays(end, -DEFAULT_THRESHOLDS.windowDays);
-  const usage = {
+  const usage: ResourceUsage = {
     endpoints: ref.kind === 'sagemaker-endpoint' ? await source.endpoints(start, end, [ref.name]) : [],
     instances: ref.kind === 'ec2-gpu-instance' ? await source.gpuInstances(start, end, [ref.id]) : [],
     notebooks: ref.kind === 'sagemaker-notebook' ? await source.notebooks([ref.name]) : [],
@@ -53,16 +67,7 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
   const { findings, excluded } = idleFindings(usage, bundledCatalogs().prices, DEFAULT_THRESHOLDS, settings.exclusions, now);
   if (excluded.length) return { idle: false, reason: 'it now carries the keep tag or is on scan.allow' };
   const finding = findings.find((f) => f.id === ref.id);
-  if (!finding) {
-    const busy = ref.kind === 'sagemaker-endpoint'
-      ? `it served ${usage.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} calls in the last ${DEFAULT_THRESHOLDS.windowDays} days`
-      : ref.kind === 'sagemaker-notebook'
-        ? `it was started or changed at ${usage.notebooks[0]!.lastModified.slice(0, 16).replace('T', ' ')} UTC`
-        : ref.kind === 'sagemaker-studio-app'
-        ? `someone used it at ${(usage.studioApps[0]!.lastUserActivity ?? usage.studioApps[0]!.createdAt).slice(0, 16).replace('T', ' ')} UTC`
-        : `its busiest GPU reached ${usage.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
-    return { idle: false, reason: `it is no longer idle: ${busy}` };
-  }
+  if (!finding) return { idle: false, reason: `it is no longer idle: ${BUSY[ref.kind](usage)}` };
   if (finding.partial) return { idle: false, reason: 'another variant of the endpoint serves traffic now' };
   if (finding.spot) return { idle: false, reason: 'it is a Spot instance, which cannot be stopped' };
   return { idle: true, finding };

@@ -3,6 +3,7 @@
 // a re-check just before acting; a daily cap, dry-run and a second approver for production; every
 // step in the audit log. Knows the state store and the clouds, not Slack: `refresh` re-renders
 // whatever shows the finding after each change, and the returned text is for the clicker alone.
+import { utcDay, utcMinute } from '../present/format.ts';
 import type { ApprovalSettings } from '../runtime/settings.ts';
 import type { AuditEntry, StateStore } from '../state/stateStore.ts';
 import { type ActionRecord, actionKey, countStop, type Decision, decisionKey, holds, overwrite, resourceStatus, type ResourceStatus } from './actionState.ts';
@@ -35,10 +36,9 @@ export const saves = (ref: FindingRef) => (ref.monthlyWaste === null
   : `saves ~$${Math.round(ref.monthlyWaste).toLocaleString('en-US')}/month`);
 
 function describeBusy(record: ActionRecord): string {
-  const when = new Date(record.at).toISOString().slice(0, 16).replace('T', ' ');
   if (record.status === 'stopping') return `It is already being stopped by <@${record.by}>.`;
   if (record.status === 'restoring') return `It is being restored by <@${record.by}>.`;
-  return `It was already stopped at ${when} UTC by <@${record.by}>.`;
+  return `It was already stopped at ${utcMinute(record.at)} by <@${record.by}>.`;
 }
 
 export class IdleActions {
@@ -134,7 +134,7 @@ export class IdleActions {
       const decision = (await state.read<Decision>(decisionKey(resource)))?.value;
       if (decision) {
         return await notStopped(decision.type === 'snooze'
-          ? `it is snoozed until ${new Date(decision.until).toISOString().slice(0, 10)} by <@${decision.by}>`
+          ? `it is snoozed until ${utcDay(decision.until)} by <@${decision.by}>`
           : `<@${decision.by}> chose to keep it: ${decision.reason}`);
       }
       const [tagKey, tagValue = ''] = this.context.approvals.production_tag.split('=');
@@ -220,7 +220,7 @@ export class IdleActions {
     const at = this.context.now().getTime();
     const until = at + SNOOZE_DAYS * DAY_MS;
     await this.decide({ type: 'snooze', ref, by: user, at, until }, SNOOZE_DAYS * 86_400);
-    await this.audit({ actor: user, event: 'snooze', resource: resourceKey(ref), outcome: `snoozed until ${new Date(until).toISOString().slice(0, 10)}` });
+    await this.audit({ actor: user, event: 'snooze', resource: resourceKey(ref), outcome: `snoozed until ${utcDay(until)}` });
     await refresh();
     return undefined;
   }

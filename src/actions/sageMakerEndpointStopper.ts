@@ -11,7 +11,7 @@ import {
   CreateEndpointCommand, DeleteEndpointCommand, DescribeEndpointCommand, type DescribeEndpointCommandOutput, ListTagsCommand,
   type SageMakerClient, UpdateEndpointWeightsAndCapacitiesCommand,
 } from '@aws-sdk/client-sagemaker';
-import { isMissingEndpoint } from '../digest/sageMakerEndpoints.ts';
+import { isMissingResource } from '../digest/sageMakerResources.ts';
 import type { FindingRef } from './findingRef.ts';
 import { ActionRefused, type CloudCall, type Stopper } from './stopper.ts';
 
@@ -102,7 +102,7 @@ export class SageMakerEndpointStopper implements Stopper {
       await this.sagemaker.send(new DescribeEndpointCommand({ EndpointName: name }));
       return true;
     } catch (error) {
-      if (isMissingEndpoint(error)) return false;
+      if (isMissingResource(error)) return false;
       throw error;
     }
   }

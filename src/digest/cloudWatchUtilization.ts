@@ -7,7 +7,7 @@ import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, pagin
 import { CostSourceError } from './costData.ts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, type StudioAppUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
-import { resourceTags, type EndpointVariant, endpointVariants, notebookInstances, studioApps } from './sageMakerEndpoints.ts';
+import { resourceTags, type EndpointVariant, endpointVariants, notebookInstances, studioApps } from './sageMakerResources.ts';
 
 /** GetMetricData takes at most 500 queries a request. */
 export const QUERIES_PER_REQUEST = 500;

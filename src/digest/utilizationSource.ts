@@ -43,11 +43,39 @@ export async function utilizationSource(settings: SourceSettings, env: NodeJS.Pr
   const places: Place[] = settings.accounts?.length
     ? settings.accounts.flatMap((account) => regions.map((region) => ({ account: account.name, region })))
     : regions.map((region) => ({ region }));
+  // one role session per account, shared by the clients of all its regions
+  const credentials = new Map(await Promise.all((settings.accounts ?? []).map(async (account) => [
+    account.name, sharedSession(await assumedCredentials(account.role_arn, regions[0]!, 'burnrate-read')),
+  ] as const)));
   // AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL_SAGEMAKER point the clients elsewhere
-  return regionalUtilization(await Promise.all(places.map(async (place): Promise<[Place, UtilizationSource]> => {
-    const account = settings.accounts?.find((a) => a.name === place.account);
-    const credentials = account ? { credentials: await assumedCredentials(account.role_arn, place.region, 'burnrate-read') } : {};
-    const config = { region: place.region, ...credentials };
+  return regionalUtilization(places.map((place): [Place, UtilizationSource] => {
+    const session = place.account ? credentials.get(place.account) : undefined;
+    const config = { region: place.region, ...(session ? { credentials: session } : {}) };
     return [place, new CloudWatchUtilization(new EC2Client(config), new CloudWatchClient(config), new SageMakerClient(config), gpusPerInstance)];
-  })));
+  }));
+}
+
+type CredentialProvider = Awaited<ReturnType<typeof assumedCredentials>>;
+type Credentials = Awaited<ReturnType<CredentialProvider>>;
+
+/**
+ * A provider that every client of an account shares: one AssumeRole answer serves them all until
+ * five minutes before it expires (each SDK client would otherwise assume the role for itself).
+ */
+function sharedSession(provider: CredentialProvider): () => Promise<Credentials> {
+  let session: Promise<Credentials> | undefined;
+  let renewAt = Infinity;
+  return () => {
+    if (!session || Date.now() >= renewAt) {
+      renewAt = Infinity;
+      session = provider().then((c) => {
+        renewAt = (c.expiration?.getTime() ?? Infinity) - 5 * 60_000;
+        return c;
+      }, (error: unknown) => {
+        session = undefined;
+        throw error;
+      });
+    }
+    return session;
+  };
 }

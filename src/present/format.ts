@@ -63,3 +63,13 @@ export function placeOf(resource: { account?: string; region?: string }): string
   const place = [resource.account, resource.region].filter(Boolean).join('/');
   return place ? ` (${place})` : '';
 }
+
+/** A moment as "2026-11-23 08:00 UTC" (epoch ms or ISO). */
+export function utcMinute(at: number | string): string {
+  return `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** A moment's UTC day, "2026-11-23" (epoch ms or ISO). */
+export function utcDay(at: number | string): string {
+  return new Date(at).toISOString().slice(0, 10);
+}

@@ -4,6 +4,7 @@
 // a confidence, its monthly waste at catalog prices, and what stopping it would keep and lose.
 import type { InstancePrice } from '../catalogs/hardware.ts';
 import { HOURS_PER_MONTH } from '../calc/pricing.ts';
+import { utcMinute } from '../present/format.ts';
 import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, studioAppId, type StudioAppUsage } from '../digest/gpuUtilization.ts';
 
 export interface IdleThresholds {
@@ -77,7 +78,6 @@ const STUDIO_STOP_EFFECT = 'deletes the Studio app: the space\'s storage (its ho
 
 const hoursAgo = (now: Date, iso: string) => (now.getTime() - Date.parse(iso)) / 3_600_000;
 const duration = (hours: number) => `${Math.floor(hours / 24)} days ${Math.floor(hours % 24)} h`;
-const minute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 function instanceStopEffect(u: GpuInstanceUsage): string {
   if (u.spot) return 'nothing: a Spot instance cannot be stopped, only terminated, so burnrate offers no Stop for it';
@@ -162,7 +162,7 @@ export function idleFindings(
     findings.push({
       kind: 'sagemaker-notebook', id: n.notebookName, name: n.notebookName, ...(n.account ? { account: n.account } : {}), ...(n.region ? { region: n.region } : {}),
       instanceType: n.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
-      evidence: `in service for ${duration(hours)} since it was last started or changed (${minute(n.lastModified)}); `
+      evidence: `in service for ${duration(hours)} since it was last started or changed (${utcMinute(n.lastModified)}); `
         + 'SageMaker records no user activity for notebook instances, so this is the best signal there is',
       // time in service says nothing of whether someone works in it: never more than low
       confidence: 'low', stopEffect: NOTEBOOK_STOP_EFFECT, ...(n.tags ? { tags: n.tags } : {}),
@@ -183,8 +183,8 @@ export function idleFindings(
       kind: 'sagemaker-studio-app', id, name: `${a.appType} ${a.appName} (${owner})`, ...(a.account ? { account: a.account } : {}), ...(a.region ? { region: a.region } : {}),
       instanceType: a.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
       evidence: a.lastUserActivity
-        ? `no user activity for ${duration(hours)} (last at ${minute(a.lastUserActivity)}, DescribeApp LastUserActivityTimestamp)`
-        : `in service for ${duration(hours)} since ${minute(a.createdAt)}; SageMaker recorded no user activity apart from its health checks`,
+        ? `no user activity for ${duration(hours)} (last at ${utcMinute(a.lastUserActivity)}, DescribeApp LastUserActivityTimestamp)`
+        : `in service for ${duration(hours)} since ${utcMinute(a.createdAt)}; SageMaker recorded no user activity apart from its health checks`,
       confidence: a.lastUserActivity ? 'high' : 'low', stopEffect: STUDIO_STOP_EFFECT, ...(a.tags ? { tags: a.tags } : {}),
     });
   }

@@ -8,7 +8,7 @@ import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { readUtilization } from '../digest/gpuUtilization.ts';
 import { addDays, localDate } from '../digest/period.ts';
 import { utilizationSource } from '../digest/utilizationSource.ts';
-import { money, placeOf } from '../present/format.ts';
+import { money, placeOf, utcDay } from '../present/format.ts';
 import type { AccountSettings, ApprovalSettings } from '../runtime/settings.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type ScanResult } from './idleFindings.ts';
@@ -29,7 +29,7 @@ export interface DecidedFinding { finding: Finding; decision: Decision }
 
 function describeDecision({ finding, decision }: DecidedFinding): string {
   return decision.type === 'snooze'
-    ? `${finding.name} (snoozed until ${new Date(decision.until).toISOString().slice(0, 10)} by ${decision.by})`
+    ? `${finding.name} (snoozed until ${utcDay(decision.until)} by ${decision.by})`
     : `${finding.name} (kept by ${decision.by}: ${decision.reason})`;
 }
 

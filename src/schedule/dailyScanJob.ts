@@ -10,14 +10,13 @@ import type { Finding } from '../scan/idleFindings.ts';
 import { markReported, REPORTED_SECONDS, reportedIn } from '../scan/reportedFindings.ts';
 import { runScan } from '../scan/scanJob.ts';
 import type { Block } from '../slack/blockLimits.ts';
-import { messageLink, refreshControls, resourceOfBlock, scanMessage } from '../slack/findingBlocks.ts';
+import { messageLink, rerenderControls, resourcesIn, scanMessage } from '../slack/findingBlocks.ts';
 import { rememberedMessage, rememberMessage } from '../slack/shownMessages.ts';
 import { type JobOutcome, postOnce, type ScheduledJobContext } from './postOnce.ts';
 
 export const SCAN_CLAIM_SECONDS = 3 * 24 * 60 * 60;
 const STILL_IDLE = 'still-idle';
 
-const resourcesIn = (blocks: Block[]) => [...new Set(blocks.map((b) => resourceOfBlock(b.block_id)).filter((r): r is string => r !== undefined))];
 
 export function dailyScanJob(context: ScheduledJobContext): Promise<JobOutcome> {
   const now = context.now();
@@ -39,7 +38,7 @@ export function dailyScanJob(context: ScheduledJobContext): Promise<JobOutcome> 
       const shown = await rememberedMessage(context.state, channel!, ts);
       if (!shown) continue;
       const note: Block = { type: 'context', block_id: STILL_IDLE, elements: [{ type: 'mrkdwn', text: `Still idle on ${day} (daily scan): ${findings.map((f) => f.name).join(', ')}` }] };
-      const blocks = [...refreshControls(shown.blocks.filter((b) => b.block_id !== STILL_IDLE), await resourceStatus(context.state, resourcesIn(shown.blocks)), allows), note];
+      const blocks = [...await rerenderControls(shown.blocks.filter((b) => b.block_id !== STILL_IDLE), (resources) => resourceStatus(context.state, resources), allows), note];
       await context.update(channel!, ts, { text: shown.text, blocks });
       await rememberMessage(context.state, { ...shown, channel: channel!, ts, blocks }, REPORTED_SECONDS);
       updated.add(ts);

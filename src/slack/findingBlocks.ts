@@ -2,10 +2,10 @@
 // dialog that says what happens, Snooze 7d, Keep), and, once someone acts, a status line in place
 // of the buttons (stopping…, stopped · Restore, failed · Retry…), always rendered from the state
 // store so that every update of the message shows every finding's latest state.
-import type { ActionRecord, Decision } from '../actions/actionState.ts';
+import type { ResourceStatus } from '../actions/actionState.ts';
 import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
 import { type IdleAction, saves, SNOOZE_DAYS } from '../actions/idleActions.ts';
-import { money, placeOf } from '../present/format.ts';
+import { money, placeOf, utcDay, utcMinute } from '../present/format.ts';
 import type { Finding } from '../scan/idleFindings.ts';
 import { KIND_TITLES, type ScanReport } from '../scan/scanJob.ts';
 import { type Block, type ButtonElement, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
@@ -18,7 +18,6 @@ export const MAX_FINDINGS_SHOWN = 18;
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 const clip = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
-const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 const CONTROL = 'ctl';
 export const controlBlockId = (ref: FindingRef) => clip(`${CONTROL}|${resourceKey(ref)}|${ref.id}`, 255);
@@ -52,11 +51,11 @@ function statusLine(ref: FindingRef, text: string, accessory?: ButtonElement): B
 }
 
 /** What a finding's control block shows, given what the state store says about its resource. */
-export function controlBlock(ref: FindingRef, allows: (action: IdleAction) => boolean, status: { action?: ActionRecord; decision?: Decision } = {}): Block {
+export function controlBlock(ref: FindingRef, allows: (action: IdleAction) => boolean, status: ResourceStatus = {}): Block {
   const { action, decision } = status;
   if (decision && (!action || decision.at >= action.at)) {
     return decision.type === 'snooze'
-      ? statusLine(ref, `:zzz: Snoozed until ${new Date(decision.until).toISOString().slice(0, 10)} by <@${decision.by}>`)
+      ? statusLine(ref, `:zzz: Snoozed until ${utcDay(decision.until)} by <@${decision.by}>`)
       : statusLine(ref, `:pushpin: Kept by <@${decision.by}>: ${clip(decision.reason, 500)}`);
   }
   if (!action) return buttons(ref, allows);
@@ -68,17 +67,17 @@ export function controlBlock(ref: FindingRef, allows: (action: IdleAction) => bo
     case 'stopping':
       return statusLine(ref, `:hourglass_flowing_sand: Stopping… approved by ${action.approvals.map((u) => `<@${u}>`).join(', ')}`);
     case 'stopped':
-      return statusLine(ref, `:white_check_mark: Stopped at ${when(action.at)} by ${by} · ${saves(ref)}${action.reason ? `\n:warning: ${clip(action.reason, 800)}` : ''}`, allows('restore') ? button('restore', ref, 'Restore') : undefined);
+      return statusLine(ref, `:white_check_mark: Stopped at ${utcMinute(action.at)} by ${by} · ${saves(ref)}${action.reason ? `\n:warning: ${clip(action.reason, 800)}` : ''}`, allows('restore') ? button('restore', ref, 'Restore') : undefined);
     case 'restoring':
       return statusLine(ref, `:hourglass_flowing_sand: Restoring… started by ${by}`);
     case 'restored':
-      return statusLine(ref, `:leftwards_arrow_with_hook: Restored at ${when(action.at)} by ${by}${action.reason ? ` (${action.reason})` : ''}`);
+      return statusLine(ref, `:leftwards_arrow_with_hook: Restored at ${utcMinute(action.at)} by ${by}${action.reason ? ` (${action.reason})` : ''}`);
     case 'not-stopped':
-      return statusLine(ref, `:no_entry_sign: Not stopped (${when(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`);
+      return statusLine(ref, `:no_entry_sign: Not stopped (${utcMinute(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`);
     case 'dry-run':
       return statusLine(ref, `:test_tube: Dry run for ${by}: Stop would have ${ref.stopEffect}. Nothing was changed (${action.reason}).`);
     case 'failed':
-      return statusLine(ref, `:x: Stop failed (${when(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`, button('stop', ref, 'Retry'));
+      return statusLine(ref, `:x: Stop failed (${utcMinute(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`, button('stop', ref, 'Retry'));
   }
 }
 
@@ -131,10 +130,18 @@ export function scanMessage(report: ScanReport, allows: (ref: FindingRef, action
   return { text: base.text, blocks: [...base.blocks.slice(0, head), ...findingBlocks, ...base.blocks.slice(head)] };
 }
 
-/** The message's blocks with every control block rendered again from the state store's status. */
-export function refreshControls(
-  blocks: Block[], status: Map<string, { action?: ActionRecord; decision?: Decision }>, allows: (ref: FindingRef, action: IdleAction) => boolean,
-): Block[] {
+/** The resources a message's control blocks are about. */
+export const resourcesIn = (blocks: Block[]): string[] => [...new Set(blocks.map((b) => resourceOfBlock(b.block_id)).filter((r): r is string => r !== undefined))];
+
+/** The message's blocks with every control block rendered again from the state store's status of its resources. */
+export async function rerenderControls(
+  blocks: Block[], statusOf: (resources: string[]) => Promise<Map<string, ResourceStatus>>, allows: (ref: FindingRef, action: IdleAction) => boolean,
+): Promise<Block[]> {
+  return refreshControls(blocks, await statusOf(resourcesIn(blocks)), allows);
+}
+
+/** The message's blocks with every control block rendered again from the given status. */
+export function refreshControls(blocks: Block[], status: Map<string, ResourceStatus>, allows: (ref: FindingRef, action: IdleAction) => boolean): Block[] {
   return blocks.map((block) => {
     const resource = resourceOfBlock(block.block_id);
     if (!resource) return block;

@@ -12,7 +12,7 @@ import { SCHEDULED_JOBS, type ScheduledJobName } from '../schedule/jobs.ts';
 import type { ScheduledJobContext } from '../schedule/postOnce.ts';
 import { type SlackMessage, splitMessage } from './blockLimits.ts';
 import { sendWithChartFallback } from './chartFallback.ts';
-import { controlBlock, refreshControls, resourceOfBlock } from './findingBlocks.ts';
+import { controlBlock, rerenderControls } from './findingBlocks.ts';
 import type { ShownMessage } from './shownMessages.ts';
 
 
@@ -75,8 +75,7 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
     const id = `${shown.channel}:${shown.ts}`;
     return () => {
       const next = (chains.get(id) ?? Promise.resolve()).then(async () => {
-        const resources = [...new Set(shown.blocks.map((b) => resourceOfBlock(b.block_id)).filter((r): r is string => r !== undefined))];
-        const blocks = refreshControls(shown.blocks, await actions.statusOf(resources), allows);
+        const blocks = await rerenderControls(shown.blocks, (resources) => actions.statusOf(resources), allows);
         if (shown.channel && shown.ts && !shown.ephemeral) await client.chat.update({ channel: shown.channel, ts: shown.ts, text: shown.text, blocks });
         else if (responseUrl) await postToResponseUrl(responseUrl, { replace_original: true, text: shown.text, blocks });
       }).catch((error: unknown) => log('error', { update: id, error: (error as Error).message }))

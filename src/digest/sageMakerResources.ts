@@ -1,5 +1,6 @@
-// The in-service SageMaker real-time endpoints and, per production variant, its instance type and
-// count (DescribeEndpoint for the live count, DescribeEndpointConfig for the type), with their tags.
+// The SageMaker resources that can sit idle: in-service real-time endpoints per production variant
+// (DescribeEndpoint for the live count, DescribeEndpointConfig for the type), notebook instances and
+// Studio apps on an instance, with their tags.
 import {
   type AppDetails, DescribeAppCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeNotebookInstanceCommand, ListTagsCommand, paginateListApps,
   paginateListEndpoints, paginateListNotebookInstances, type SageMakerClient,
@@ -31,7 +32,7 @@ async function inServiceEndpoints(client: SageMakerClient): Promise<string[]> {
 }
 
 /** SageMaker's answer for a name it does not know. */
-export const isMissingEndpoint = (error: unknown) => (error as { name?: string }).name === 'ValidationException'
+export const isMissingResource = (error: unknown) => (error as { name?: string }).name === 'ValidationException'
   && /could not find|does not exist|RecordNotFound/i.test((error as Error).message);
 
 /** The variants of every in-service endpoint, or of the named ones that still exist and are in service. */
@@ -46,7 +47,7 @@ export async function endpointVariants(client: SageMakerClient, concurrency = DE
       if (endpoint.EndpointStatus !== 'InService') return [];
       config = await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }));
     } catch (error) {
-      if (only && isMissingEndpoint(error)) return [];
+      if (only && isMissingResource(error)) return [];
       denied(error, 'DescribeEndpoint');
     }
     return (endpoint.ProductionVariants ?? []).flatMap((variant) => {
@@ -69,7 +70,7 @@ export async function notebookInstances(client: SageMakerClient, only?: string[]
           const n = await client.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: name }));
           if (n.NotebookInstanceStatus === 'InService') found.push({ name, arn: n.NotebookInstanceArn!, instanceType: n.InstanceType!, lastModified: n.LastModifiedTime! });
         } catch (error) {
-          if (!isMissingEndpoint(error)) throw error;
+          if (!isMissingResource(error)) throw error;
         }
       }
     } else {
