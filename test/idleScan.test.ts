@@ -12,6 +12,10 @@ import { scanCli } from '../src/runtime/reportCli.ts';
 import { money } from '../src/present/format.ts';
 import { scanMessage } from '../src/slack/findingBlocks.ts';
 import { type FakeAws, startFakeAws } from './support/fakeAws.ts';
+import { DemoStopper } from '../src/actions/demoStopper.ts';
+import { findingRef } from '../src/actions/findingRef.ts';
+import { ActionRefused, type CloudCall } from '../src/actions/stopper.ts';
+import { DemoControlPlane, demoSource } from '../src/digest/demoUtilization.ts';
 
 const prices = bundledCatalogs().prices;
 const NOW = new Date('2026-11-23T08:00:00Z');
@@ -108,6 +112,30 @@ describe('the report', () => {
     const { plan, findings } = await runScan({}, NOW, {});
     expect(plan.summary).toBe(`[demo data] Idle GPUs and endpoints: ${money(5.67 * 730 + 1.408 * 730 + 1.408 * 730)} a month across 3 findings`);
     expect(findings.map((f) => f.kind).sort()).toEqual(['ec2-gpu-instance', 'sagemaker-endpoint', 'sagemaker-notebook']);
+  });
+});
+
+describe('the demo account\'s control plane', () => {
+  it('Stop takes a resource out of what the demo account lists, Restore brings it back, and neither acts twice', async () => {
+    const plane = new DemoControlPlane();
+    const source = demoSource(plane);
+    const { findings } = idleFindings({ instances: await source.gpuInstances('', ''), endpoints: await source.endpoints('', ''), notebooks: await source.notebooks() }, prices);
+    const stopper = new DemoStopper(plane);
+    const calls: CloudCall[] = [];
+    for (const finding of findings) await stopper.stop(findingRef(finding), calls);
+    expect(calls.map((c) => `${c.call} ${c.before}→${c.after}`)).toEqual(expect.arrayContaining([
+      'demo:StopInstances running→stopping', 'demo:DeleteEndpoint InService→Deleting', 'demo:StopNotebookInstance InService→Stopping',
+    ]));
+    expect(calls.every((c) => /^demo-[0-9a-f-]{36}$/.test(c.requestId))).toBe(true);
+    expect((await source.endpoints('', '')).map((e) => e.endpointName)).toEqual(['recsys-ranker']);
+    expect((await source.notebooks()).map((n) => n.notebookName)).toEqual([]);
+    expect((await source.gpuInstances('', '')).map((i) => i.name)).not.toContain('notebook-gpu-shared');
+    const endpoint = findingRef(findings.find((f) => f.kind === 'sagemaker-endpoint')!);
+    await expect(stopper.stop(endpoint, [])).rejects.toThrow(new ActionRefused('it is stopped already'));
+    await stopper.restore(endpoint, undefined, calls);
+    expect(calls.at(-1)).toMatchObject({ call: 'demo:CreateEndpoint', before: 'none', after: 'InService' });
+    expect((await source.endpoints('', '', ['churn-model-prod'])).map((e) => e.endpointName)).toEqual(['churn-model-prod']);
+    await expect(stopper.restore(endpoint, undefined, [])).rejects.toThrow(new ActionRefused('it is running already'));
   });
 });
 

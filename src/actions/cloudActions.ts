@@ -80,9 +80,12 @@ function accountOf(ref: FindingRef, settings: CloudActionSettings): AccountSetti
   return account;
 }
 
-/** The Stopper for the finding's kind, region and account; none for the demo account (no AWS credentials). */
-export async function stopperFor(ref: FindingRef, settings: CloudActionSettings): Promise<Stopper | undefined> {
-  if (!hasAwsCredentials(settings.env)) return undefined;
+/** The Stopper for the finding's kind, region and account; the demo account's control plane without AWS credentials. */
+export async function stopperFor(ref: FindingRef, settings: CloudActionSettings): Promise<Stopper> {
+  if (!hasAwsCredentials(settings.env)) {
+    const [{ DemoStopper }, { demoControlPlane }] = await Promise.all([import('./demoStopper.ts'), import('../digest/demoUtilization.ts')]);
+    return new DemoStopper(demoControlPlane);
+  }
   const account = accountOf(ref, settings);
   const region = regionOf(ref, settings) ?? 'us-east-1';
   const config = { region, ...(account ? { credentials: await assumedCredentials(account.stop_role_arn ?? account.role_arn, region, 'burnrate-stop') } : {}) };

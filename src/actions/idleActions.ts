@@ -145,14 +145,14 @@ export class IdleActions {
         return `This resource is tagged ${this.context.approvals.production_tag}: a second approver must press Stop too.`;
       }
 
-      const stopper = await stopperFor(ref, this.context.cloud);
-      if (this.context.approvals.dry_run || !stopper) {
-        const why = stopper ? 'approvals.dry_run is on' : 'this is the demo account';
+      if (this.context.approvals.dry_run) {
+        const why = 'approvals.dry_run is on';
         await move({ status: 'dry-run', by: user, reason: why });
         await this.audit({ actor: user, event: 'decision', resource, outcome: `dry run (${why}): would have stopped` });
         await refresh();
         return `Dry run (${why}): Stop would have ${check.finding.stopEffect}; it ${saves(ref)}. Nothing was changed.`;
       }
+      const stopper = await stopperFor(ref, this.context.cloud);
       const day = this.context.now().toISOString().slice(0, 10);
       if (!(await countStop(state, day, this.context.approvals.max_stops_per_day))) {
         return await notStopped(`today's cap of ${this.context.approvals.max_stops_per_day} stops is reached (approvals.max_stops_per_day)`);
@@ -197,7 +197,6 @@ export class IdleActions {
     let outcome: { record: ActionRecord; reply?: string };
     try {
       const stopper = await stopperFor(ref, this.context.cloud);
-      if (!stopper) throw new Error('no AWS credentials are configured');
       await stopper.restore(ref, stoppedRecord.saved, calls);
       await this.auditCalls(user, resource, calls);
       outcome = { record: { ...stoppedRecord, status: 'restored', by: user, at: this.context.now().getTime() } };

@@ -22,19 +22,52 @@ const NOTEBOOKS: NotebookUsage[] = [
   { notebookName: 'research-notebook-gpu', instanceType: 'ml.g5.xlarge', lastModified: '2026-11-09T14:20:00.000Z' },
 ];
 
-export const demoUtilization: UtilizationSource = {
-  name: 'demo account',
-  demo: true,
-  async gpuInstances(_start, _end, only) {
-    return FLEET.filter((i) => !only || only.includes(i.instanceId)).map((instance) => ({ ...instance }));
-  },
-  async endpoints(_start, _end, only) {
-    return ENDPOINTS.filter((e) => !only || only.includes(e.endpointName)).map((endpoint) => ({ ...endpoint }));
-  },
-  async notebooks(only) {
-    return NOTEBOOKS.filter((n) => !only || only.includes(n.notebookName)).map((notebook) => ({ ...notebook }));
-  },
-  async studioApps() {
-    return [];
-  },
-};
+/**
+ * The demo account's control plane, for this process: which of its resources are stopped. Stop
+ * and Restore on the demo account change it (see demoStopper.ts), and the demo source leaves a
+ * stopped resource out as AWS does (a deleted endpoint, a stopped instance or notebook).
+ */
+export class DemoControlPlane {
+  private readonly stopped = new Set<string>();
+
+  isRunning(resource: string): boolean {
+    return !this.stopped.has(resource);
+  }
+
+  /** false when it was stopped already */
+  stop(resource: string): boolean {
+    if (this.stopped.has(resource)) return false;
+    this.stopped.add(resource);
+    return true;
+  }
+
+  /** false when it was running already */
+  start(resource: string): boolean {
+    return this.stopped.delete(resource);
+  }
+}
+
+export const demoControlPlane = new DemoControlPlane();
+
+/** The demo fleet as a utilization source, as its control plane has it now. */
+export function demoSource(plane: DemoControlPlane): UtilizationSource {
+  const wanted = (name: string, only: string[] | undefined) => plane.isRunning(name) && (!only || only.includes(name));
+  return {
+    name: 'demo account',
+    demo: true,
+    async gpuInstances(_start, _end, only) {
+      return FLEET.filter((i) => wanted(i.instanceId, only)).map((instance) => ({ ...instance }));
+    },
+    async endpoints(_start, _end, only) {
+      return ENDPOINTS.filter((e) => wanted(e.endpointName, only)).map((endpoint) => ({ ...endpoint }));
+    },
+    async notebooks(only) {
+      return NOTEBOOKS.filter((n) => wanted(n.notebookName, only)).map((notebook) => ({ ...notebook }));
+    },
+    async studioApps() {
+      return [];
+    },
+  };
+}
+
+export const demoUtilization: UtilizationSource = demoSource(demoControlPlane);
