@@ -1,7 +1,8 @@
 // `npm start` as a process: the real entry, real env, the Web API faked on loopback.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { type AddressInfo, createServer } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,10 +25,44 @@ afterAll(async () => {
 const run = (env: Record<string, string>) => runNode(BIN, [], { PATH: process.env.PATH ?? '', ...env });
 
 describe('npm start', () => {
-  it('with no Slack credentials, says what to set and exits 0', async () => {
-    const { code, stdout } = await run({});
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/no Slack credentials[\s\S]*SLACK_BOT_TOKEN[\s\S]*npx burnrate gpu-memory/);
+  it('with no Slack credentials, serves the playground on PORT, loopback only, and says so; stops on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN], {
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-server-')), 'state.sqlite') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stdout = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    const until = Date.now() + 15_000;
+    while (Date.now() < until && !stdout.includes('burnrate playground:')) await new Promise((r) => setTimeout(r, 50));
+    expect(stdout).toContain(`burnrate playground: http://localhost:${port}`);
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>burnrate playground</title>');
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const script = await fetch(`http://127.0.0.1:${port}/playground.js`);
+    expect(script.headers.get('content-type')).toContain('javascript');
+    expect(await script.text()).toContain('confirmDialog');
+    // the page acts as any user, approvers included: nothing but this machine may reach it
+    const outward = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (outward) await expect(fetch(`http://${outward.address}:${port}/`)).rejects.toThrow();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('with its port taken, says so and exits 2', async () => {
+    const holder = createServer();
+    await new Promise<void>((ready) => holder.listen(0, '127.0.0.1', () => ready()));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const { code, stderr } = await run({ PORT: String(port), BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-server-')), 'state.sqlite') });
+      expect(code).toBe(2);
+      expect(stderr).toContain(`burnrate: cannot start: port ${port} is in use (EADDRINUSE): stop what holds it, or set PORT to a free port`);
+    } finally {
+      holder.close();
+    }
   });
 
   it('with a wrong setting, names it on stderr and exits 2', async () => {

@@ -15,7 +15,7 @@ const file = (text: string) => {
 
 describe('settings', () => {
   it('runs without credentials in the no-Slack mode', () => {
-    expect(loadSettings({}).transport).toEqual({ kind: 'none' });
+    expect(loadSettings({}).transport).toEqual({ kind: 'local', port: 3000 });
   });
 
   it('chooses HTTP with a signing secret and Socket Mode with an app token', () => {

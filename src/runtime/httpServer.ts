@@ -1,6 +1,6 @@
 // Long-lived HTTP runtime: POST /slack/events (commands, interactivity, events) and GET /healthz.
 // Every Slack request is size-capped and signature-checked before Bolt sees it.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTPReceiver } from '@slack/bolt';
 import getRawBody from 'raw-body';
@@ -11,7 +11,19 @@ export type HttpServerOptions = Omit<SlackAppOptions, 'receiver' | 'socketMode'>
   port: number;
   host?: string;
   signingSecret: string;
+  /** other pages this server serves (the local playground); true when it answered the request */
+  routes?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 };
+
+/** The port cannot be listened on: another process holds it, or it needs privileges. */
+export class PortUnavailable extends Error {
+  override name = 'PortUnavailable';
+  constructor(port: number, code: string) {
+    super(code === 'EADDRINUSE'
+      ? `port ${port} is in use (EADDRINUSE): stop what holds it, or set PORT to a free port`
+      : `port ${port} needs privileges this process lacks (EACCES): set PORT to 1024 or above`);
+  }
+}
 
 export interface RunningServer {
   server: Server;
@@ -35,7 +47,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     if (req.method !== 'POST' || path !== '/slack/events') {
-      res.writeHead(404).end();
+      if (!(await options.routes?.(req, res))) res.writeHead(404).end();
       return;
     }
     let body: Buffer;
@@ -56,7 +68,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     (req as IncomingMessage & { rawBody: Buffer }).rawBody = body;
     receiver.requestListener(req, res);
   });
-  await new Promise<void>((ready) => server.listen(options.port, options.host ?? '0.0.0.0', () => ready()));
+  await new Promise<void>((ready, fail) => {
+    server.once('error', (error: NodeJS.ErrnoException) => fail(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortUnavailable(options.port, error.code) : error));
+    server.listen(options.port, options.host ?? '0.0.0.0', () => ready());
+  });
   const { port } = server.address() as AddressInfo;
   return {
     server,

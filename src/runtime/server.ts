@@ -1,22 +1,12 @@
 // `npm start`: the long-lived bot. HTTP when SLACK_SIGNING_SECRET is set, Socket Mode when
-// SLACK_APP_TOKEN is; with no Slack credentials it says what to set and exits 0.
+// SLACK_APP_TOKEN is; with no Slack credentials, the local playground on PORT.
 import { createSlackApp, log } from '../slack/app.ts';
 import { openStateStore } from '../state/openStateStore.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { commandContext, scheduledJobContext, slackAppParts, slackClient } from './botParts.ts';
 import { type Schedule, startSchedules } from './scheduler.ts';
-import { startHttpServer } from './httpServer.ts';
+import { PortUnavailable, startHttpServer } from './httpServer.ts';
 import { loadSettings, type Settings, SettingsError } from './settings.ts';
-
-export const NO_CREDENTIALS_HELP = `burnrate: no Slack credentials are set, so the bot is not started.
-
-To run it in Slack, create an app from manifest.yaml, install it, then either
-  HTTP:        SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… npm start   (serves POST /slack/events on PORT, default 3000)
-  Socket Mode: SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… npm start
-
-Meanwhile the commands work in a terminal:
-  npx burnrate gpu-memory 70b fp16
-  npx burnrate help`;
 
 /** Returns an exit code when the process should end, or a function that stops the running bot. */
 export async function startBot(
@@ -33,9 +23,14 @@ export async function startBot(
     throw error;
   }
   const { transport } = settings;
-  if (transport.kind === 'none') {
-    out(NO_CREDENTIALS_HELP);
-    return 0;
+  const portUnavailable = (error: unknown) => {
+    if (!(error instanceof PortUnavailable)) throw error;
+    err(`burnrate: cannot start: ${error.message}`);
+    return 2;
+  };
+  if (transport.kind === 'local') {
+    const { startPlayground } = await import('../local/playground.ts');
+    return startPlayground(settings, transport.port, env, out).catch(portUnavailable);
   }
   const started = Date.now();
   const state = await openStateStore(settings);
@@ -54,7 +49,13 @@ export async function startBot(
     log('info', { started: 'socket-mode', ms: Date.now() - started });
     return () => stopAll(async () => { await app.stop(); });
   }
-  const server = await startHttpServer({ ...shared, port: transport.port, signingSecret: transport.signingSecret });
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    server = await startHttpServer({ ...shared, port: transport.port, signingSecret: transport.signingSecret });
+  } catch (error) {
+    await stopAll(async () => {});
+    return portUnavailable(error);
+  }
   log('info', { started: 'http', port: transport.port, ms: Date.now() - started });
   return () => stopAll(() => server.close());
 }

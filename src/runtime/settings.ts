@@ -81,7 +81,8 @@ export type FileSettings = z.infer<typeof fileSchema>;
 export const digestSettings = (file: FileSettings) => ({ ...file.digest, ...(file.accounts.length ? { accounts: file.accounts } : {}) });
 
 export type Transport =
-  | { kind: 'none' }
+  /** no Slack credentials: the local playground on PORT */
+  | { kind: 'local'; port: number }
   | { kind: 'http'; port: number; token: string; signingSecret: string }
   | { kind: 'socket'; token: string; appToken: string };
 
@@ -151,7 +152,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
   }
 
   let transport: Transport;
-  if (!token && !appToken && !signingSecret) transport = { kind: 'none' };
+  if (!token && !appToken && !signingSecret) transport = { kind: 'local', port };
   else if (!token) throw new SettingsError('SLACK_BOT_TOKEN is not set: the bot needs its xoxb- token to answer (OAuth & Permissions → Bot User OAuth Token)');
   else if (appToken) transport = { kind: 'socket', token, appToken };
   else if (!signingSecret) throw new SettingsError('SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it (Basic Information → App Credentials); or set SLACK_APP_TOKEN for Socket Mode');
