@@ -228,6 +228,11 @@ describe('Stop', () => {
     const status = await bot.state.read<ActionRecord>('action#ec2-gpu-instance:-:i-0bbbbbbbbbbbbbbb2');
     expect(controlText(refreshControls(bot.message.blocks, new Map([['ec2-gpu-instance:-:i-0bbbbbbbbbbbbbbb2', { action: status!.value }]]), () => true), 'i-0bbbbbbbbbbbbbbb2'))
       .toBe(':leftwards_arrow_with_hook: Restored at 2026-11-23 08:00 UTC by the scan (running again: started outside burnrate)');
+    // a message posted after it was restored shows the buttons, however often it is updated, as a fresh scan does
+    const restored = new Map([['ec2-gpu-instance:-:i-0bbbbbbbbbbbbbbb2', { action: status!.value }]]);
+    const postedAfter = (status!.value.at / 1000 + 60).toFixed(6);
+    expect(refreshControls(next.blocks, restored, () => true, postedAfter).find((b) => b.block_id?.includes(':i-0bbbbbbbbbbbbbbb2|'))?.type).toBe('actions');
+    expect(controlText(refreshControls(next.blocks, restored, () => true, (status!.value.at / 1000 - 60).toFixed(6)), 'i-0bbbbbbbbbbbbbbb2')).toMatch(/^:leftwards_arrow_with_hook: Restored at/);
     bot.message.blocks = next.blocks;
     await bot.click('idle_stop', 'i-0bbbbbbbbbbbbbbb2', APPROVER);
     await bot.slack.waitFor((c) => c.path === '/api/chat.update' && (c.body.blocks as string).includes('Stopped at') && mutations(bot.aws, 'StopInstances').length === 2);

@@ -38,7 +38,7 @@ export function dailyScanJob(context: ScheduledJobContext): Promise<JobOutcome> 
       const shown = await rememberedMessage(context.state, channel!, ts);
       if (!shown) continue;
       const note: Block = { type: 'context', block_id: STILL_IDLE, elements: [{ type: 'mrkdwn', text: `Still idle on ${day} (daily scan): ${findings.map((f) => f.name).join(', ')}` }] };
-      const blocks = [...await rerenderControls(shown.blocks.filter((b) => b.block_id !== STILL_IDLE), (resources) => resourceStatus(context.state, resources), allows), note];
+      const blocks = [...await rerenderControls(shown.blocks.filter((b) => b.block_id !== STILL_IDLE), (resources) => resourceStatus(context.state, resources), allows, ts), note];
       await context.update(channel!, ts, { text: shown.text, blocks });
       await rememberMessage(context.state, { ...shown, channel: channel!, ts, blocks }, REPORTED_SECONDS);
       updated.add(ts);

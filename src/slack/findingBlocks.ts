@@ -2,7 +2,7 @@
 // dialog that says what happens, Snooze 7d, Keep), and, once someone acts, a status line in place
 // of the buttons (stopping…, stopped · Restore, failed · Retry…), always rendered from the state
 // store so that every update of the message shows every finding's latest state.
-import type { ResourceStatus } from '../actions/actionState.ts';
+import type { ActionStatus, ResourceStatus } from '../actions/actionState.ts';
 import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
 import { type IdleAction, saves, SNOOZE_DAYS } from '../actions/idleActions.ts';
 import { money, placeOf, utcDay, utcMinute } from '../present/format.ts';
@@ -136,16 +136,33 @@ export const resourcesIn = (blocks: Block[]): string[] => [...new Set(blocks.map
 /** The message's blocks with every control block rendered again from the state store's status of its resources. */
 export async function rerenderControls(
   blocks: Block[], statusOf: (resources: string[]) => Promise<Map<string, ResourceStatus>>, allows: (ref: FindingRef, action: IdleAction) => boolean,
+  postedTs?: string,
 ): Promise<Block[]> {
-  return refreshControls(blocks, await statusOf(resourcesIn(blocks)), allows);
+  return refreshControls(blocks, await statusOf(resourcesIn(blocks)), allows, postedTs);
+}
+
+/** Outcomes that left the resource running and idle: Stop may be pressed again. */
+const SETTLED: ReadonlySet<ActionStatus> = new Set(['restored', 'not-stopped', 'dry-run']);
+
+/**
+ * What the state store says about a resource, as a message posted at `postedTs` (Slack's ts, epoch
+ * seconds) shows it: an outcome that left the resource running and idle belongs to the messages
+ * before it; a later message offers the buttons, as a fresh scan does.
+ */
+function asOf(status: ResourceStatus | undefined, postedTs: string | undefined): ResourceStatus | undefined {
+  const { action, decision } = status ?? {};
+  if (!action || !postedTs || !SETTLED.has(action.status) || action.at >= Number(postedTs) * 1000) return status;
+  return decision ? { decision } : undefined;
 }
 
 /** The message's blocks with every control block rendered again from the given status. */
-export function refreshControls(blocks: Block[], status: Map<string, ResourceStatus>, allows: (ref: FindingRef, action: IdleAction) => boolean): Block[] {
+export function refreshControls(
+  blocks: Block[], status: Map<string, ResourceStatus>, allows: (ref: FindingRef, action: IdleAction) => boolean, postedTs?: string,
+): Block[] {
   return blocks.map((block) => {
     const resource = resourceOfBlock(block.block_id);
     if (!resource) return block;
-    const known = status.get(resource);
+    const known = asOf(status.get(resource), postedTs);
     const ref = known?.action?.ref ?? known?.decision?.ref ?? refInBlock(block);
     if (!ref) return block;
     return controlBlock({ ...ref, id: refInBlock(block)?.id ?? ref.id }, (action) => allows(ref, action), known);

@@ -75,7 +75,7 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
     const id = `${shown.channel}:${shown.ts}`;
     return () => {
       const next = (chains.get(id) ?? Promise.resolve()).then(async () => {
-        const blocks = await rerenderControls(shown.blocks, (resources) => actions.statusOf(resources), allows);
+        const blocks = await rerenderControls(shown.blocks, (resources) => actions.statusOf(resources), allows, shown.ts);
         if (shown.channel && shown.ts && !shown.ephemeral) await client.chat.update({ channel: shown.channel, ts: shown.ts, text: shown.text, blocks });
         else if (responseUrl) await postToResponseUrl(responseUrl, { replace_original: true, text: shown.text, blocks });
       }).catch((error: unknown) => log('error', { update: id, error: (error as Error).message }))
