@@ -105,7 +105,8 @@ describe('the playground', () => {
       .toMatchObject({ ok: false, error: 'invalid_blocks' });
     expect(await api('files.upload', {})).toEqual({ ok: false, error: 'unknown_method' });
     expect(await api('chat.postMessage', { channel: 'C0PLAYGRND', text: 'x', blocks: '[{' })).toMatchObject({ ok: false, error: 'invalid_arguments' });
-    expect((await post('/playground/response/0123456789abcdef01234567', { text: 'late' })).status).toBe(404);
+    const unknown = await post('/playground/response/0123456789abcdef01234567', { text: 'late' });
+    expect([unknown.status, await unknown.text()]).toEqual([404, 'expired_url']);
   });
 
   it('checks the signature of every request to the app, as in production', async () => {

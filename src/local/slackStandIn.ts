@@ -33,10 +33,13 @@ export interface ChannelMessage {
 export interface OpenView { id: string; user: string; view: Record<string, unknown>; errors?: Record<string, string> }
 
 /** Where a response_url posts: to whom and, for a click, which message replace_original replaces. */
-interface ResponseTarget { user: string; sourceTs?: string }
+interface ResponseTarget { user: string; sourceTs?: string; at: number; uses: number }
 
 /** A trigger_id lasts three seconds in Slack; views.open refuses an older one. */
 const TRIGGER_MS = 3000;
+/** Slack takes up to five posts to a response_url within 30 minutes. */
+const RESPONSE_URL_MS = 30 * 60_000;
+const RESPONSE_URL_USES = 5;
 /** Slack's limit of blocks in a message. */
 const MAX_BLOCKS = 50;
 
@@ -49,7 +52,7 @@ export class SlackStandIn {
   private readonly triggers = new Map<string, { user: string; at: number }>();
   private readonly listeners = new Set<() => void>();
   private readonly commands: Set<string>;
-  private seq = 0;
+  private lastMicros = 0;
 
   /** `baseUrl` is where this process serves; the app's events go to baseUrl + /slack/events. */
   constructor(private readonly baseUrl: string, private readonly signingSecret: string) {
@@ -79,9 +82,10 @@ export class SlackStandIn {
     for (const listener of this.listeners) listener();
   }
 
+  /** Slack's ts: epoch seconds with six decimals, unique and increasing within the channel. */
   private nextTs(): string {
-    this.seq++;
-    return `${Math.floor(Date.now() / 1000)}.${String(this.seq).padStart(6, '0')}`;
+    this.lastMicros = Math.max(Date.now() * 1000, this.lastMicros + 1);
+    return `${Math.floor(this.lastMicros / 1e6)}.${String(this.lastMicros % 1e6).padStart(6, '0')}`;
   }
 
   private add(message: Omit<ChannelMessage, 'ts'>): ChannelMessage {
@@ -91,15 +95,19 @@ export class SlackStandIn {
     return added;
   }
 
-  private responseUrl(target: ResponseTarget): string {
+  private responseUrl(target: Omit<ResponseTarget, 'at' | 'uses'>): string {
+    const now = Date.now();
+    for (const [token, old] of this.responseUrls) if (now - old.at > RESPONSE_URL_MS) this.responseUrls.delete(token);
     const token = randomBytes(12).toString('hex');
-    this.responseUrls.set(token, target);
+    this.responseUrls.set(token, { ...target, at: now, uses: 0 });
     return `${this.baseUrl}/playground/response/${token}`;
   }
 
   private trigger(user: string): string {
-    const id = `${Date.now()}.${randomBytes(6).toString('hex')}`;
-    this.triggers.set(id, { user, at: Date.now() });
+    const now = Date.now();
+    for (const [id, old] of this.triggers) if (now - old.at > TRIGGER_MS) this.triggers.delete(id);
+    const id = `${now}.${randomBytes(6).toString('hex')}`;
+    this.triggers.set(id, { user, at: now });
     return id;
   }
 
@@ -227,7 +235,9 @@ export class SlackStandIn {
   /** A POST to a response_url. */
   respond(token: string, body: Record<string, unknown>): { status: number; body: string } {
     const target = this.responseUrls.get(token);
-    if (!target) return { status: 404, body: 'no_such_response_url' };
+    if (!target || Date.now() - target.at > RESPONSE_URL_MS) return { status: 404, body: 'expired_url' };
+    if (target.uses >= RESPONSE_URL_USES) return { status: 404, body: 'used_url' };
+    target.uses++;
     const blocks = blocksOf(body.blocks);
     if (blocks && blocks.length > MAX_BLOCKS) return { status: 400, body: 'invalid_blocks' };
     this.post(target.user, { ...body, ...(blocks ? { blocks } : {}) } as Parameters<SlackStandIn['post']>[1], target.sourceTs);

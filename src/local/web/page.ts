@@ -75,8 +75,10 @@ function refresh(): Promise<void> {
 }
 
 async function redraw(): Promise<void> {
-  const state = (await call(`/playground/state?user=${encodeURIComponent(me)}`)) as State;
+  const user = me;
+  const state = (await call(`/playground/state?user=${encodeURIComponent(user)}`)) as State;
   const serialized = JSON.stringify(state);
+  document.body.dataset.user = user;
   if (serialized === lastState) return;
   lastState = serialized;
   const list = $('#messages');
