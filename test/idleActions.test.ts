@@ -415,7 +415,7 @@ describe('several accounts', () => {
     const bot = await startBot({}, () => {}, 'sqlite', [PROD, RESEARCH], [RESEARCH.role_arn]);
     const text = JSON.stringify(bot.message.blocks);
     expect(text).toContain('*forgotten* (prod/us-east-1)');
-    expect(text).toContain('EC2 GPU instances: skipped research/us-east-1 (AccessDenied: User: arn:aws:iam::123456789012:user/burnrate is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/burnrate-read); the other regions are complete');
+    expect(text).toContain('GPU instances: skipped research/us-east-1 (AccessDenied: User: arn:aws:iam::123456789012:user/burnrate is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/burnrate-read); the other regions are complete');
     expect(new Set(bot.aws.assumedRoles)).toEqual(new Set([PROD.role_arn]));
     // one session for the account's three clients
     expect(bot.aws.assumedRoles.filter((r) => r === PROD.role_arn)).toHaveLength(1);

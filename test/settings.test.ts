@@ -39,6 +39,8 @@ describe('settings', () => {
     expect(loadSettings({ BURNRATE_CONFIG: file('reply_visibility: in_channel\n') }).file.reply_visibility).toBe('in_channel');
     expect(() => loadSettings({ BURNRATE_CONFIG: file('reply_visibilty: in_channel\n') })).toThrow(/reply_visibilty[\s\S]*burnrate\.example\.yaml/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('hub_timeout_ms: 50\n') })).toThrow(/hub_timeout_ms/);
+    expect(loadSettings({ BURNRATE_CONFIG: file('digest:\n  gcp_projects: [ml-prod-123456]\n') }).file.digest.gcp_projects).toEqual(['ml-prod-123456']);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  gcp_projects: [ML_Prod]\n') })).toThrow(/digest\.gcp_projects[\s\S]*a GCP project ID such as ml-prod-123456/);
     expect(() => loadSettings({ BURNRATE_CONFIG: missingConfig })).toThrow(/BURNRATE_CONFIG names .*absent\.yaml, which does not exist/);
     expect(loadSettings({ BURNRATE_CONFIG: file('digest:\n  timezone: Pacific/Auckland\n') }).file.digest).toEqual({ timezone: 'Pacific/Auckland', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' });
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  schedule: "every monday"\n') })).toThrow(/digest\.schedule[\s\S]*cron expression/);

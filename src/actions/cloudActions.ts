@@ -4,7 +4,8 @@ import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
 import { addDays, localDate } from '../digest/period.ts';
 import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage } from '../digest/gpuUtilization.ts';
-import { assumedCredentials, utilizationSource } from '../digest/utilizationSource.ts';
+import type { UtilizationSource } from '../digest/gpuUtilization.ts';
+import { assumedCredentials, gceSources, utilizationSource } from '../digest/utilizationSource.ts';
 import { utcMinute } from '../present/format.ts';
 import type { AccountSettings } from '../runtime/settings.ts';
 import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings } from '../scan/idleFindings.ts';
@@ -19,6 +20,8 @@ export interface CloudActionSettings {
   accounts?: AccountSettings[];
   /** digest.regions; a finding without a region lives in the only one (or AWS_REGION) */
   regions?: string[];
+  /** digest.gcp_projects: a GCE finding's project must still be one of them */
+  gcpProjects?: string[];
   exclusions: Exclusions;
   /** how Restore waits for an endpoint to be in service again */
   wait?: { pollMs: number; timeoutMs: number };
@@ -29,6 +32,7 @@ const MISSING: Record<FindingKind, string> = {
   'ec2-gpu-instance': 'the instance no longer exists',
   'sagemaker-notebook': 'the notebook instance no longer exists or is not in service',
   'sagemaker-studio-app': 'the Studio app no longer exists or is not in service',
+  'gce-gpu-instance': 'the VM no longer exists or is not running',
 };
 
 const WINDOW = `in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
@@ -37,6 +41,7 @@ const WINDOW = `in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
 const BUSY: Record<FindingKind, (usage: ResourceUsage) => string> = {
   'sagemaker-endpoint': (u) => `it served ${u.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} calls ${WINDOW}`,
   'ec2-gpu-instance': (u) => `its busiest GPU reached ${u.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% ${WINDOW}`,
+  'gce-gpu-instance': (u) => `its busiest GPU reached ${u.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% ${WINDOW}`,
   'sagemaker-notebook': (u) => `it was started or changed at ${utcMinute(u.notebooks[0]!.lastModified)}`,
   'sagemaker-studio-app': (u) => `someone used it at ${utcMinute(u.studioApps[0]!.lastUserActivity ?? u.studioApps[0]!.createdAt)}`,
 };
@@ -49,15 +54,17 @@ function regionOf(ref: FindingRef, settings: CloudActionSettings): string | unde
 
 /** Is the resource still there, still idle on the same signal over the window ending now, and not excluded? */
 export async function recheck(ref: FindingRef, settings: CloudActionSettings, now: Date): Promise<Recheck> {
-  const region = regionOf(ref, settings);
-  const account = accountOf(ref, settings);
-  const source = await utilizationSource({ regions: region ? [region] : [], ...(account ? { accounts: [account] } : {}) }, settings.env);
-  if (!source) return { idle: false, reason: 'no region to look in: set digest.regions (or AWS_REGION)' };
+  const source = await sourceFor(ref, settings);
+  if (!source) {
+    return { idle: false, reason: ref.kind === 'gce-gpu-instance' ? 'no GCP credentials: set GOOGLE_APPLICATION_CREDENTIALS' : 'no region to look in: set digest.regions (or AWS_REGION)' };
+  }
   const end = localDate(now, 'UTC');
   const start = addDays(end, -DEFAULT_THRESHOLDS.windowDays);
+  const machine = ref.kind === 'ec2-gpu-instance' || ref.kind === 'gce-gpu-instance';
   const usage: ResourceUsage = {
     endpoints: ref.kind === 'sagemaker-endpoint' ? await source.endpoints(start, end, [ref.name]) : [],
-    instances: ref.kind === 'ec2-gpu-instance' ? await source.gpuInstances(start, end, [ref.id]) : [],
+    // a VM's name is unique in its zone only
+    instances: machine ? (await source.gpuInstances(start, end, [ref.id])).filter((u) => ref.kind !== 'gce-gpu-instance' || u.region === ref.region) : [],
     notebooks: ref.kind === 'sagemaker-notebook' ? await source.notebooks([ref.name]) : [],
     studioApps: ref.kind === 'sagemaker-studio-app' ? await source.studioApps([ref.id]) : [],
   };
@@ -73,6 +80,19 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
   return { idle: true, finding };
 }
 
+/** Where the re-check reads: the finding's GCP project, or its AWS region in its account. */
+async function sourceFor(ref: FindingRef, settings: CloudActionSettings): Promise<UtilizationSource | undefined> {
+  if (ref.kind === 'gce-gpu-instance') return (await gceSources({ gcp_projects: [projectOf(ref, settings)] }, settings.env))[0]?.[1];
+  const region = regionOf(ref, settings);
+  const account = accountOf(ref, settings);
+  return utilizationSource({ regions: region ? [region] : [], ...(account ? { accounts: [account] } : {}) }, settings.env);
+}
+
+function projectOf(ref: FindingRef, settings: CloudActionSettings): string {
+  if (!ref.account || !settings.gcpProjects?.includes(ref.account)) throw new ActionRefused(`the GCP project "${ref.account}" is no longer in digest.gcp_projects`);
+  return ref.account;
+}
+
 function accountOf(ref: FindingRef, settings: CloudActionSettings): AccountSettings | undefined {
   if (!ref.account) return undefined;
   const account = settings.accounts?.find((a) => a.name === ref.account);
@@ -82,6 +102,13 @@ function accountOf(ref: FindingRef, settings: CloudActionSettings): AccountSetti
 
 /** The Stopper for the finding's kind, region and account; the demo account's control plane without AWS credentials. */
 export async function stopperFor(ref: FindingRef, settings: CloudActionSettings): Promise<Stopper> {
+  if (ref.kind === 'gce-gpu-instance') {
+    projectOf(ref, settings);
+    if (!settings.env.GOOGLE_APPLICATION_CREDENTIALS) throw new ActionRefused('no GCP credentials are set (GOOGLE_APPLICATION_CREDENTIALS)');
+    const [{ computeClients }, { GceInstanceStopper }] = await Promise.all([import('../cloud/gceClients.ts'), import('./gceInstanceStopper.ts')]);
+    const { instances, operations } = computeClients(settings.env);
+    return new GceInstanceStopper(instances, operations);
+  }
   if (!hasAwsCredentials(settings.env)) {
     const [{ DemoStopper }, { demoControlPlane }] = await Promise.all([import('./demoStopper.ts'), import('../digest/demoUtilization.ts')]);
     return new DemoStopper(demoControlPlane);

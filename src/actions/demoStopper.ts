@@ -24,6 +24,10 @@ const CALLS: Record<FindingKind, { stop: CloudCall; restore: CloudCall }> = {
     stop: { call: 'demo:DeleteApp', requestId: '', before: 'InService', after: 'Deleting' },
     restore: { call: 'demo:CreateApp', requestId: '', before: 'none', after: 'InService' },
   },
+  'gce-gpu-instance': {
+    stop: { call: 'demo:compute.instances.stop', requestId: '', before: 'RUNNING', after: 'TERMINATED' },
+    restore: { call: 'demo:compute.instances.start', requestId: '', before: 'TERMINATED', after: 'RUNNING' },
+  },
 };
 
 /** The name the demo control plane knows the resource by: the endpoint's name, or the id. */

@@ -3,10 +3,13 @@
 import { CostSourceError } from './costData.ts';
 
 export interface GpuInstanceUsage {
+  /** the EC2 instance id, or the GCE VM's name (unique in its project and zone) */
   instanceId: string;
-  /** set when several accounts are read (their names from settings) */
+  /** a Compute Engine VM; absent for EC2 */
+  cloud?: 'gcp';
+  /** set when several accounts are read (their names from settings); a GCE VM's project */
   account?: string;
-  /** set when several regions are read */
+  /** set when several regions are read; a GCE VM's zone */
   region?: string;
   instanceType: string;
   /** the Name tag, when there is one */
@@ -24,7 +27,7 @@ export interface GpuInstanceUsage {
   networkBytesPerDay?: number;
   /** a Spot instance: it cannot be stopped, only terminated */
   spot?: boolean;
-  /** local NVMe instance storage of the type, GB: wiped when the instance stops */
+  /** local NVMe instance storage of the type (a GCE VM's local SSDs), GB: wiped when the instance stops */
   instanceStoreGb?: number;
 }
 
@@ -121,7 +124,7 @@ export async function readUtilization(source: UtilizationSource | undefined, sta
     }
   };
   const [instances, endpoints, notebooks, studioApps] = await Promise.all([
-    read('EC2 GPU instances', source.gpuInstances(start, end)), read('SageMaker endpoints', source.endpoints(start, end)),
+    read('GPU instances', source.gpuInstances(start, end)), read('SageMaker endpoints', source.endpoints(start, end)),
     read('SageMaker notebook instances', source.notebooks()), read('SageMaker Studio apps', source.studioApps()),
   ]);
   notes.push(...(source.skipped ?? []));
@@ -154,7 +157,8 @@ export function regionalUtilization(byRegion: [Place, UtilizationSource][]): Uti
     const failures: string[] = [];
     const all = await Promise.all(byRegion.map(async ([place, source]) => {
       try {
-        return (await read(source)).map((row) => ({ ...row, ...place }));
+        // a row that knows its own place (a GCE VM's project and zone) keeps it
+        return (await read(source)).map((row) => ({ ...place, ...row }));
       } catch (error) {
         if (isBug(error)) throw error;
         failures.push(`${placeName(place)} (${(error as Error).name === 'CostSourceError' ? '' : `${(error as Error).name}: `}${(error as Error).message})`);
@@ -168,7 +172,7 @@ export function regionalUtilization(byRegion: [Place, UtilizationSource][]): Uti
   return {
     name: byRegion.map(([place]) => placeName(place)).join(', '),
     skipped,
-    gpuInstances: (start, end, only) => acrossRegions('EC2 GPU instances', (s) => s.gpuInstances(start, end, only)),
+    gpuInstances: (start, end, only) => acrossRegions('GPU instances', (s) => s.gpuInstances(start, end, only)),
     endpoints: (start, end, only) => acrossRegions('SageMaker endpoints', (s) => s.endpoints(start, end, only)),
     notebooks: (only) => acrossRegions('SageMaker notebook instances', (s) => s.notebooks(only)),
     studioApps: (only) => acrossRegions('SageMaker Studio apps', (s) => s.studioApps(only)),

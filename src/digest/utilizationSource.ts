@@ -5,6 +5,7 @@
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
 import type { AccountSettings } from '../runtime/settings.ts';
+import { googleRestOptions } from '../cloud/googleClientOptions.ts';
 import { demoUtilization } from './demoUtilization.ts';
 import { type Place, regionalUtilization, type UtilizationSource } from './gpuUtilization.ts';
 
@@ -12,6 +13,8 @@ export interface SourceSettings {
   regions?: string[];
   /** other accounts, read through their roles; none: the bot's own account */
   accounts?: AccountSettings[];
+  /** GCP projects whose Compute Engine GPU VMs are read, with GOOGLE_APPLICATION_CREDENTIALS */
+  gcp_projects?: string[];
 }
 
 /** The regions to read: digest.regions, or AWS_REGION / AWS_DEFAULT_REGION. */
@@ -28,13 +31,31 @@ export async function assumedCredentials(roleArn: string, region: string, sessio
 }
 
 /**
- * GPU utilization: CloudWatch in each region (and account) with AWS credentials, the demo fleet
- * without; none when credentials are there but no region is.
+ * GPU utilization: CloudWatch in each region (and account) with AWS credentials, Cloud Monitoring in
+ * each of gcp_projects with GCP credentials, the demo fleet with neither; none when AWS credentials
+ * are there but no region is (and no GCP project is read).
  */
 export async function utilizationSource(settings: SourceSettings, env: NodeJS.ProcessEnv): Promise<UtilizationSource | undefined> {
-  if (!hasAwsCredentials(env)) return demoUtilization;
+  const gcp = await gceSources(settings, env);
+  const aws = hasAwsCredentials(env) ? await awsSources(settings, env) : [];
+  if (!aws.length && !gcp.length) return hasAwsCredentials(env) ? undefined : demoUtilization;
+  return regionalUtilization([...aws, ...gcp]);
+}
+
+/** Each configured project's GCE VMs, where GCP credentials are set; GCP_COMPUTE_ENDPOINT and GCP_MONITORING_ENDPOINT point the clients elsewhere. */
+export async function gceSources(settings: Pick<SourceSettings, 'gcp_projects'>, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
+  if (!settings.gcp_projects?.length || !env.GOOGLE_APPLICATION_CREDENTIALS) return [];
+  const [{ GceUtilization }, { computeClients }, { MetricServiceClient }] = await Promise.all([
+    import('./gceUtilization.ts'), import('../cloud/gceClients.ts'), import('@google-cloud/monitoring'),
+  ]);
+  const { instances } = computeClients(env);
+  const monitoring = new MetricServiceClient(googleRestOptions(env.GCP_MONITORING_ENDPOINT));
+  return settings.gcp_projects.map((project) => [{ account: project, region: 'all zones' }, new GceUtilization(instances, monitoring, project)]);
+}
+
+async function awsSources(settings: SourceSettings, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
   const regions = regionsToRead(settings, env);
-  if (!regions.length) return undefined;
+  if (!regions.length) return [];
   const [{ EC2Client }, { CloudWatchClient }, { SageMakerClient }, { CloudWatchUtilization }] = await Promise.all([
     import('@aws-sdk/client-ec2'), import('@aws-sdk/client-cloudwatch'), import('@aws-sdk/client-sagemaker'), import('./cloudWatchUtilization.ts'),
   ]);
@@ -48,11 +69,11 @@ export async function utilizationSource(settings: SourceSettings, env: NodeJS.Pr
     account.name, sharedSession(await assumedCredentials(account.role_arn, regions[0]!, 'burnrate-read')),
   ] as const)));
   // AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL_SAGEMAKER point the clients elsewhere
-  return regionalUtilization(places.map((place): [Place, UtilizationSource] => {
+  return places.map((place): [Place, UtilizationSource] => {
     const session = place.account ? credentials.get(place.account) : undefined;
     const config = { region: place.region, ...(session ? { credentials: session } : {}) };
     return [place, new CloudWatchUtilization(new EC2Client(config), new CloudWatchClient(config), new SageMakerClient(config), gpusPerInstance)];
-  }));
+  });
 }
 
 type CredentialProvider = Awaited<ReturnType<typeof assumedCredentials>>;

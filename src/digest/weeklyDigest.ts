@@ -71,7 +71,7 @@ export function priceEndpoints(usage: EndpointUsage[], prices: InstancePrice[], 
 /** Prices each instance's reported hours and the idle share of them. */
 export function priceUtilization(usage: GpuInstanceUsage[], prices: InstancePrice[]): GpuInstanceLine[] {
   return usage.map((u) => {
-    const hourly = prices.find((p) => p.cloud === 'aws' && p.instance === u.instanceType)?.onDemandPerHour;
+    const hourly = prices.find((p) => p.cloud === (u.cloud ?? 'aws') && p.instance === u.instanceType)?.onDemandPerHour;
     const cost = hourly === undefined ? null : toMicro(hourly * u.hours);
     const idleCost = cost === null || u.averagePercent === null ? null : Math.round(cost * (1 - u.averagePercent / 100));
     return { ...u, cost, idleCost };

@@ -30,7 +30,10 @@ export function slackAppParts(settings: Settings, env: NodeJS.ProcessEnv, state:
     jobs: finopsJobs(digestSettings(settings.file), env, () => new Date(), scan, state), visibility: settings.file.reply_visibility,
     idle: {
       approvals: settings.file.approvals,
-      cloud: { env, ...(settings.file.digest.regions ? { regions: settings.file.digest.regions } : {}), exclusions: scan.exclusions, ...(scan.accounts ? { accounts: scan.accounts } : {}) },
+      cloud: {
+        env, ...(settings.file.digest.regions ? { regions: settings.file.digest.regions } : {}), exclusions: scan.exclusions, ...(scan.accounts ? { accounts: scan.accounts } : {}),
+        ...(settings.file.digest.gcp_projects ? { gcpProjects: settings.file.digest.gcp_projects } : {}),
+      },
     },
   };
 }

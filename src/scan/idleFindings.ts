@@ -5,6 +5,7 @@
 import type { InstancePrice } from '../catalogs/hardware.ts';
 import { HOURS_PER_MONTH } from '../calc/pricing.ts';
 import { utcMinute } from '../present/format.ts';
+import { GPU_METRIC } from '../digest/gceMetrics.ts';
 import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, studioAppId, type StudioAppUsage } from '../digest/gpuUtilization.ts';
 
 export interface IdleThresholds {
@@ -35,11 +36,15 @@ export function exclusionsFromSettings(scan: { keep_tag: string; allow: string[]
   return { keepTag: { key: key!, value }, allow: scan.allow };
 }
 
+/** A GCP label key may hold only lowercase letters, digits, _ and -: burnrate:keep is labelled burnrate-keep. */
+const labelKey = (key: string) => key.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+
 export function isExcluded(exclusions: Exclusions, ids: string[], tags: Record<string, string> | undefined): boolean {
-  return tags?.[exclusions.keepTag.key] === exclusions.keepTag.value || ids.some((id) => exclusions.allow.includes(id));
+  const { key, value } = exclusions.keepTag;
+  return tags?.[key] === value || tags?.[labelKey(key)] === value || ids.some((id) => exclusions.allow.includes(id));
 }
 
-export const FINDING_KINDS = ['sagemaker-endpoint', 'ec2-gpu-instance', 'sagemaker-notebook', 'sagemaker-studio-app'] as const;
+export const FINDING_KINDS = ['sagemaker-endpoint', 'ec2-gpu-instance', 'sagemaker-notebook', 'sagemaker-studio-app', 'gce-gpu-instance'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export interface Finding {
@@ -80,6 +85,12 @@ const hoursAgo = (now: Date, iso: string) => (now.getTime() - Date.parse(iso)) /
 const duration = (hours: number) => `${Math.floor(hours / 24)} days ${Math.floor(hours % 24)} h`;
 
 function instanceStopEffect(u: GpuInstanceUsage): string {
+  if (u.cloud === 'gcp') {
+    const ssd = u.instanceStoreGb
+      ? `its ${u.instanceStoreGb.toLocaleString('en-US')} GB of local SSD is wiped (discardLocalSsd)`
+      : 'it has no local SSD, so no local data is lost';
+    return `stops the VM: its boot and persistent disks, name and internal IP are kept; ${ssd}; a GPU type may lack capacity in the zone when it is started again`;
+  }
   if (u.spot) return 'nothing: a Spot instance cannot be stopped, only terminated, so burnrate offers no Stop for it';
   const store = u.instanceStoreGb
     ? `its ${u.instanceStoreGb.toLocaleString('en-US')} GB of instance-store NVMe is wiped`
@@ -87,8 +98,8 @@ function instanceStopEffect(u: GpuInstanceUsage): string {
   return `stops the instance: EBS volumes, its ID and private IP are kept; ${store}; a GPU type may lack capacity when it is started again`;
 }
 
-function hourlyOf(prices: InstancePrice[], instanceType: string, count: number): number | null {
-  const price = prices.find((p) => p.cloud === 'aws' && p.instance === instanceType)?.onDemandPerHour;
+function hourlyOf(prices: InstancePrice[], instanceType: string, count: number, cloud: 'aws' | 'gcp' = 'aws'): number | null {
+  const price = prices.find((p) => p.cloud === cloud && p.instance === instanceType)?.onDemandPerHour;
   return price === undefined ? null : price * count;
 }
 
@@ -139,12 +150,13 @@ export function idleFindings(
       excluded.push(u.name ?? u.instanceId);
       continue;
     }
-    const hourly = hourlyOf(prices, u.instanceType, 1);
+    const gcp = u.cloud === 'gcp';
+    const hourly = hourlyOf(prices, u.instanceType, 1, gcp ? 'gcp' : 'aws');
     findings.push({
-      kind: 'ec2-gpu-instance', id: u.instanceId, name: u.name ?? u.instanceId, ...(u.account ? { account: u.account } : {}), ...(u.region ? { region: u.region } : {}),
+      kind: gcp ? 'gce-gpu-instance' : 'ec2-gpu-instance', id: u.instanceId, name: u.name ?? u.instanceId, ...(u.account ? { account: u.account } : {}), ...(u.region ? { region: u.region } : {}),
       instanceType: u.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
       evidence: byGpu
-        ? `busiest GPU (CWAgent nvidia_smi_utilization_gpu) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
+        ? `busiest GPU (${gcp ? `Ops Agent ${GPU_METRIC}` : 'CWAgent nvidia_smi_utilization_gpu'}) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
         : `no GPU metrics, so judged on CPU and network over ${window}: CPU peak ${u.cpuMaximumPercent!.toFixed(1)}%, network ${(u.networkBytesPerDay! / 1e6).toFixed(2)} MB a day`,
       // CPU and network say less about a GPU than the GPU does: such a finding is never more than low
       confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', stopEffect: instanceStopEffect(u),

@@ -7,14 +7,14 @@ import { resourceKey } from '../actions/findingRef.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { readUtilization } from '../digest/gpuUtilization.ts';
 import { addDays, localDate } from '../digest/period.ts';
-import { utilizationSource } from '../digest/utilizationSource.ts';
+import { type SourceSettings, utilizationSource } from '../digest/utilizationSource.ts';
 import { money, placeOf, utcDay } from '../present/format.ts';
 import type { AccountSettings, ApprovalSettings } from '../runtime/settings.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type ScanResult } from './idleFindings.ts';
 
 export const KIND_TITLES: Record<FindingKind, string> = {
-  'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances', 'sagemaker-notebook': 'SageMaker notebook instances',
+  'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances', 'gce-gpu-instance': 'GCE GPU VMs', 'sagemaker-notebook': 'SageMaker notebook instances',
   'sagemaker-studio-app': 'SageMaker Studio apps',
 };
 
@@ -60,7 +60,7 @@ export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], 
     rows: [['Window', `${window.start} – ${addDays(window.end, -1)} (${DEFAULT_THRESHOLDS.windowDays} days)`], ['Monthly waste', money(waste)]],
     tables, notesTitle: 'Notes',
     assumptions: [
-      'An EC2 GPU machine is idle while its busiest GPU stays under 5% (CloudWatch agent metrics); without GPU metrics, while CPU stays under 10% and the network under 5 MB a day (low confidence)',
+      'A GPU machine (EC2 or GCE) is idle while its busiest GPU stays under 5% (CloudWatch agent or Ops Agent metrics); without GPU metrics, while CPU stays under 10% and the network under 5 MB a day (low confidence)',
       `A notebook instance is reported once it has been in service ${DEFAULT_THRESHOLDS.notebookHours} h since it was last started (low confidence: SageMaker records no user activity for it)`,
       `A Studio app on an instance is reported after ${DEFAULT_THRESHOLDS.studioHours} h without user activity (low confidence where SageMaker's only activity is its own health checks)`,
       ...(excluded.length ? [`${excluded.length} idle resource${excluded.length > 1 ? 's' : ''} excluded by the keep tag or scan.allow: ${excluded.join(', ')}`] : []),
@@ -82,7 +82,7 @@ export interface ScanOptions {
 
 /** The scan; with a state store, what was snoozed or kept in Slack is left out and listed in the notes. */
 export async function runScan(
-  settings: { regions?: string[] }, now: Date, env: NodeJS.ProcessEnv, options: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS }, state?: StateStore,
+  settings: Pick<SourceSettings, 'regions' | 'gcp_projects'>, now: Date, env: NodeJS.ProcessEnv, options: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS }, state?: StateStore,
 ): Promise<ScanReport> {
   const { exclusions } = options;
   const end = localDate(now, 'UTC');

@@ -1,0 +1,161 @@
+// GCE GPU VMs: found idle through the real Compute Engine and Cloud Monitoring clients (REST)
+// against a loopback GCP, priced from the catalog, re-checked, stopped and restored.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recheck, stopperFor, type CloudActionSettings } from '../src/actions/cloudActions.ts';
+import { findingRef } from '../src/actions/findingRef.ts';
+import { ActionRefused, type CloudCall } from '../src/actions/stopper.ts';
+import { HOURS_PER_MONTH } from '../src/calc/pricing.ts';
+import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
+import { toMicro } from '../src/digest/costData.ts';
+import { readUtilization } from '../src/digest/gpuUtilization.ts';
+import { priceUtilization } from '../src/digest/weeklyDigest.ts';
+import { utilizationSource } from '../src/digest/utilizationSource.ts';
+import { loadSettings, SettingsError } from '../src/runtime/settings.ts';
+import { DEFAULT_EXCLUSIONS } from '../src/scan/idleFindings.ts';
+import { runScan } from '../src/scan/scanJob.ts';
+import { scanMessage } from '../src/slack/findingBlocks.ts';
+import { type FakeGcp, type FakeVm, startFakeGcp } from './support/fakeGcp.ts';
+
+const NOW = new Date('2026-11-23T08:00:00Z');
+const PROD = 'ml-prod-123456';
+const RESEARCH = 'ml-research-654321';
+const BROKEN = 'ml-broken-000000';
+const WEEK = 168;
+const flat = (value: number, hours = WEEK) => Array.from({ length: hours }, () => value);
+
+let gcp: FakeGcp;
+const savedCredentials = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+
+function fleet(): FakeVm[] {
+  const vm = (over: Partial<FakeVm> & Pick<FakeVm, 'name' | 'id' | 'machineType'>): FakeVm => ({ project: PROD, zone: 'us-central1-a', status: 'RUNNING', ...over });
+  return [
+    // idle: its busiest of 8 GPUs peaked at 4%; two local SSDs
+    vm({ name: 'llm-finetune-idle', id: '1001', machineType: 'a2-ultragpu-8g', gpus: { type: 'nvidia-a100-80gb', count: 8 }, localSsds: 2, labels: { team: 'llm' },
+      gpuHourly: [flat(4), ...Array.from({ length: 7 }, () => flat(0.5))] }),
+    // not idle: one GPU of eight worked for an hour; the average over GPUs would hide it
+    vm({ name: 'eval-a100', id: '1002', machineType: 'a2-ultragpu-8g', gpus: { type: 'nvidia-a100-80gb', count: 8 },
+      gpuHourly: [[...flat(1, 167), 60], ...Array.from({ length: 7 }, () => flat(1))] }),
+    // an N1 with an attached T4, idle, in another zone: priced as n1-standard-4+t4
+    vm({ name: 'notebook-t4', id: '1003', zone: 'europe-west4-b', machineType: 'n1-standard-4', gpus: { type: 'nvidia-tesla-t4', count: 1 }, gpuHourly: [flat(0)] }),
+    // no Ops Agent: judged on CPU (3%) and network (1 MB a day each way), low confidence
+    vm({ name: 'batch-l4', id: '1004', machineType: 'g2-standard-4', gpus: { type: 'nvidia-l4', count: 1 }, cpuHourly: flat(0.03), networkHourly: flat(1e6 / 24) }),
+    // left alone: no GPU, stopped, kept by label
+    vm({ name: 'web-frontend', id: '1005', machineType: 'e2-standard-4', gpuHourly: [flat(0)] }),
+    vm({ name: 'old-a100', id: '1006', machineType: 'a2-highgpu-1g', status: 'TERMINATED', gpus: { type: 'nvidia-tesla-a100', count: 1 }, gpuHourly: [flat(0)] }),
+    vm({ name: 'standby-l4', id: '1007', machineType: 'g2-standard-4', gpus: { type: 'nvidia-l4', count: 1 }, labels: { 'burnrate-keep': 'true' }, gpuHourly: [flat(0)] }),
+    vm({ project: RESEARCH, name: 'research-l4', id: '2001', machineType: 'g2-standard-4', gpus: { type: 'nvidia-l4', count: 1 }, gpuHourly: [flat(2)] }),
+  ];
+}
+
+beforeAll(async () => {
+  // two VMs and two series a page: the clients must follow nextPageToken
+  gcp = await startFakeGcp({ pageSize: 2, seriesPageSize: 2 });
+  gcp.deny(BROKEN, 'compute');
+  // google-auth reads the key file from the process's environment
+  process.env.GOOGLE_APPLICATION_CREDENTIALS = gcp.keyFile;
+});
+beforeEach(() => {
+  gcp.vms.splice(0, gcp.vms.length, ...fleet());
+  gcp.requests.length = 0;
+  gcp.mutations.length = 0;
+});
+afterAll(async () => {
+  process.env.GOOGLE_APPLICATION_CREDENTIALS = savedCredentials;
+  await gcp.close();
+});
+
+const price = (instance: string) => ({ 'a2-ultragpu-8g': 40.55, 'n1-standard-4+t4': 0.54, 'g2-standard-4': 0.71 })[instance]!;
+
+describe('idle GCE GPU VMs', () => {
+  it('finds them in every zone of every configured project, on the busiest GPU, with their price, labels and local SSD', async () => {
+    const { findings, plan } = await runScan({ gcp_projects: [PROD, RESEARCH] }, NOW, gcp.env());
+    expect(findings.map((f) => [f.kind, f.account, f.region, f.id, f.instanceType, f.confidence])).toEqual([
+      ['gce-gpu-instance', PROD, 'us-central1-a', 'llm-finetune-idle', 'a2-ultragpu-8g', 'high'],
+      ['gce-gpu-instance', PROD, 'us-central1-a', 'batch-l4', 'g2-standard-4', 'low'],
+      ['gce-gpu-instance', RESEARCH, 'us-central1-a', 'research-l4', 'g2-standard-4', 'high'],
+      ['gce-gpu-instance', PROD, 'europe-west4-b', 'notebook-t4', 'n1-standard-4+t4', 'high'],
+    ]);
+    for (const f of findings) expect(f.monthlyWaste).toBeCloseTo(price(f.instanceType) * HOURS_PER_MONTH, 6);
+    const [idle, blind] = findings;
+    expect(idle!.evidence).toBe('busiest GPU (Ops Agent agent.googleapis.com/gpu/utilization) over 7 days: peak 4.0%, average 4.0% across 168 hourly datapoints');
+    expect(idle!.tags).toEqual({ team: 'llm' });
+    expect(idle!.stopEffect).toBe('stops the VM: its boot and persistent disks, name and internal IP are kept; its 750 GB of local SSD is wiped (discardLocalSsd); a GPU type may lack capacity in the zone when it is started again');
+    expect(blind!.evidence).toBe('no GPU metrics, so judged on CPU and network over 7 days: CPU peak 3.0%, network 2.00 MB a day');
+    expect(findings[3]!.stopEffect).toContain('it has no local SSD, so no local data is lost');
+    expect(plan.assumptions.join('\n')).not.toMatch(/skipped/);
+    // the kept VM is counted, not dropped
+    expect(plan.assumptions).toContain('1 idle resource excluded by the keep tag or scan.allow: standby-l4');
+  });
+
+  it('follows every page of the aggregated list and of the time series, one Monitoring query a metric per project', async () => {
+    await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
+    const lists = gcp.requests.filter((r) => r === `GET /compute/v1/projects/${PROD}/aggregated/instances`);
+    // 6 running VMs in PROD, two a page
+    expect(lists).toHaveLength(3);
+    // GPU: 6 series → 3 pages; the one blind VM's CPU, received and sent bytes: a page each
+    expect(gcp.requests.filter((r) => r === `GET /v3/projects/${PROD}/timeSeries`)).toHaveLength(3 + 3);
+  });
+
+  it('gives the weekly digest their GPU hours used and the idle share of their cost, at GCP prices', async () => {
+    const reading = await readUtilization(await utilizationSource({ gcp_projects: [RESEARCH] }, gcp.env()), '2026-11-16', '2026-11-23');
+    const [line] = priceUtilization(reading.instances, bundledCatalogs().prices);
+    expect(line).toMatchObject({ instanceId: 'research-l4', cloud: 'gcp', hours: WEEK, averagePercent: 2, cost: toMicro(0.71 * WEEK) });
+    expect(line!.idleCost).toBe(Math.round(toMicro(0.71 * WEEK) * 0.98));
+  });
+
+  it('reports a project it may not read with the role to grant, and reads the others', async () => {
+    const reading = await readUtilization(await utilizationSource({ gcp_projects: [BROKEN, RESEARCH] }, gcp.env()), '2026-11-16', '2026-11-23');
+    expect(reading.instances.map((i) => i.instanceId)).toEqual(['research-l4']);
+    expect(reading.notes).toEqual([
+      `GPU instances: skipped ${BROKEN}/all zones (GCP denied compute.instances.list in project ${BROKEN}: grant the bot's service account roles/compute.viewer); the other regions are complete`,
+    ]);
+  });
+
+  it('shows them in Slack under their own title, placed in their project and zone', async () => {
+    const report = await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
+    const text = JSON.stringify(scanMessage(report, () => true).blocks);
+    expect(text).toContain('*GCE GPU VMs: ');
+    expect(text).toContain(`*llm-finetune-idle* (${PROD}/us-central1-a)`);
+  });
+});
+
+describe('stopping a GCE VM', () => {
+  const cloud = (): CloudActionSettings => ({ env: gcp.env(), exclusions: DEFAULT_EXCLUSIONS, gcpProjects: [PROD] });
+
+  it('re-checks it, stops it discarding its local SSD, finds it gone, and starts it again', async () => {
+    const { findings } = await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
+    const ref = findingRef(findings.find((f) => f.id === 'llm-finetune-idle')!);
+    const check = await recheck(ref, cloud(), NOW);
+    expect(check.idle).toBe(true);
+    const calls: CloudCall[] = [];
+    const stopper = await stopperFor(ref, cloud());
+    expect(await stopper.stop(ref, calls)).toEqual({ project: PROD, zone: 'us-central1-a', instance: 'llm-finetune-idle' });
+    expect(gcp.mutations).toEqual([{ call: 'stop', vm: 'llm-finetune-idle', discardLocalSsd: 'true' }]);
+    expect(calls).toEqual([{ call: 'compute.instances.stop', requestId: 'operation-1', before: 'RUNNING', after: 'TERMINATED (local SSD discarded)' }]);
+    expect(gcp.requests).toContain(`POST /compute/v1/projects/${PROD}/zones/us-central1-a/operations/operation-1/wait`);
+    expect(await recheck(ref, cloud(), NOW)).toEqual({ idle: false, reason: 'the VM no longer exists or is not running' });
+    await expect(stopper.stop(ref, [])).rejects.toThrow(new ActionRefused('the VM is TERMINATED, not RUNNING'));
+
+    await stopper.restore(ref, undefined, calls);
+    expect(gcp.mutations.at(-1)).toEqual({ call: 'start', vm: 'llm-finetune-idle' });
+    expect(calls.at(-1)).toEqual({ call: 'compute.instances.start', requestId: 'operation-2', before: 'TERMINATED', after: 'RUNNING' });
+    expect((await recheck(ref, cloud(), NOW)).idle).toBe(true);
+  });
+
+  it('does not stop a VM that is busy again, nor one whose project left the settings', async () => {
+    const { findings } = await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
+    const ref = findingRef(findings.find((f) => f.id === 'notebook-t4')!);
+    gcp.vms.find((v) => v.name === 'notebook-t4')!.gpuHourly = [[...flat(0, 167), 35]];
+    expect(await recheck(ref, cloud(), NOW)).toEqual({ idle: false, reason: 'it is no longer idle: its busiest GPU reached 35.0% in the last 7 days' });
+    await expect(recheck(ref, { ...cloud(), gcpProjects: [RESEARCH] }, NOW)).rejects.toThrow(new ActionRefused(`the GCP project "${PROD}" is no longer in digest.gcp_projects`));
+    await expect(stopperFor(ref, { ...cloud(), gcpProjects: [] })).rejects.toThrow(ActionRefused);
+    expect(gcp.mutations).toEqual([]);
+  });
+});
+
+describe('GCP settings', () => {
+  it('names a project ID or an endpoint that cannot be right', () => {
+    expect(() => loadSettings({ GCP_COMPUTE_ENDPOINT: 'compute.local' })).toThrow(new SettingsError('GCP_COMPUTE_ENDPOINT must be a base URL like https://compute.googleapis.com or http://127.0.0.1:8086; got "compute.local"'));
+    expect(() => loadSettings({ GCP_MONITORING_ENDPOINT: 'ftp://x' })).toThrow(/GCP_MONITORING_ENDPOINT must be a base URL/);
+  });
+});

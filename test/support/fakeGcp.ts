@@ -1,0 +1,169 @@
+// A loopback Compute Engine and Cloud Monitoring, over REST as the @google-cloud clients speak it
+// (reached through GCP_COMPUTE_ENDPOINT and GCP_MONITORING_ENDPOINT): VMs in zones with their GPUs
+// and local SSDs, the aggregated list with paging, get, stop and start with their zone operations,
+// and timeSeries.list with the alignment and cross-series reduction the request asks for.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface FakeVm {
+  project: string;
+  zone: string;
+  name: string;
+  id: string;
+  machineType: string;
+  status: 'RUNNING' | 'TERMINATED';
+  gpus?: { type: string; count: number };
+  localSsds?: number;
+  labels?: Record<string, string>;
+  /** hourly series per GPU (the Ops Agent's gpu/utilization), percent; absent: no agent */
+  gpuHourly?: number[][];
+  /** hourly CPU utilization, a fraction; hourly bytes received, and as many sent */
+  cpuHourly?: number[];
+  networkHourly?: number[];
+}
+
+export interface FakeGcp {
+  url: string;
+  /** a service account key file for GOOGLE_APPLICATION_CREDENTIALS */
+  keyFile: string;
+  vms: FakeVm[];
+  requests: string[];
+  mutations: { call: string; vm: string; discardLocalSsd?: string }[];
+  /** answers this project's calls to compute or monitoring with 403 PERMISSION_DENIED */
+  deny(project: string, api: 'compute' | 'monitoring'): void;
+  env(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+// google.monitoring.v3.Aggregation's enums as the client sends them (enum-encoding=int)
+const ALIGNERS: Record<string, string> = { 10: 'ALIGN_MIN', 11: 'ALIGN_MAX', 12: 'ALIGN_MEAN', 14: 'ALIGN_SUM' };
+const REDUCERS: Record<string, string> = { 3: 'REDUCE_MAX', 4: 'REDUCE_SUM' };
+const HOUR_MS = 3_600_000;
+
+export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?: number } = {}): Promise<FakeGcp> {
+  const vms: FakeVm[] = [];
+  const requests: string[] = [];
+  const mutations: FakeGcp['mutations'] = [];
+  const denied = new Set<string>();
+  let operations = 0;
+
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const path = url.pathname;
+      requests.push(`${req.method} ${path}`);
+      const reply = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+      const fail = (status: number, reason: string, message: string) => reply(status, { error: { code: status, message, status: reason, errors: [{ message, reason }] } });
+      const projectOf = /^\/(?:compute\/v1|v3)\/projects\/([^/]+)/.exec(path)?.[1];
+      const api = path.startsWith('/compute/') ? 'compute' : 'monitoring';
+      if (projectOf && denied.has(`${projectOf}/${api}`)) return fail(403, 'PERMISSION_DENIED', `Required '${api === 'compute' ? 'compute.instances.list' : 'monitoring.timeSeries.list'}' permission for 'projects/${projectOf}'`);
+
+      const aggregated = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/instances$/.exec(path);
+      if (aggregated && req.method === 'GET') {
+        const filter = url.searchParams.get('filter');
+        if (filter && filter !== 'status = RUNNING') return fail(400, 'INVALID_ARGUMENT', `the fake understands only the filter "status = RUNNING", got ${filter}`);
+        const all = vms.filter((vm) => vm.project === aggregated[1] && (!filter || vm.status === 'RUNNING'));
+        const size = Math.min(Number(url.searchParams.get('maxResults') ?? 500), options.pageSize ?? 500);
+        const offset = Number(url.searchParams.get('pageToken') || 0);
+        const page = all.slice(offset, offset + size);
+        const items: Record<string, { instances: unknown[] }> = {};
+        for (const vm of page) (items[`zones/${vm.zone}`] ??= { instances: [] }).instances.push(resource(vm));
+        return reply(200, { kind: 'compute#instanceAggregatedList', items, ...(offset + size < all.length ? { nextPageToken: String(offset + size) } : {}) });
+      }
+      const instance = /^\/compute\/v1\/projects\/([^/]+)\/zones\/([^/]+)\/instances\/([^/]+?)(?:\/(stop|start))?$/.exec(path);
+      if (instance) {
+        const [, project, zone, name, verb] = instance;
+        const vm = vms.find((v) => v.project === project && v.zone === zone && v.name === name);
+        if (!vm) return fail(404, 'NOT_FOUND', `The resource 'projects/${project}/zones/${zone}/instances/${name}' was not found`);
+        if (!verb && req.method === 'GET') return reply(200, resource(vm));
+        if (verb === 'stop' && req.method === 'POST') {
+          const discard = url.searchParams.get('discardLocalSsd') ?? undefined;
+          if (vm.localSsds && discard === undefined) return fail(400, 'INVALID_ARGUMENT', 'VM has a Local SSD attached but an undefined value for `discard-local-ssd`');
+          vm.status = 'TERMINATED';
+          mutations.push({ call: 'stop', vm: name!, ...(discard !== undefined ? { discardLocalSsd: discard } : {}) });
+        } else if (verb === 'start' && req.method === 'POST') {
+          vm.status = 'RUNNING';
+          mutations.push({ call: 'start', vm: name! });
+        } else {
+          return fail(405, 'METHOD_NOT_ALLOWED', `${req.method} ${path}`);
+        }
+        return reply(200, { kind: 'compute#operation', name: `operation-${++operations}`, zone: `https://www.googleapis.com/compute/v1/projects/${project}/zones/${zone}`, operationType: verb, status: 'RUNNING' });
+      }
+      const wait = /^\/compute\/v1\/projects\/([^/]+)\/zones\/([^/]+)\/operations\/([^/]+)\/wait$/.exec(path);
+      if (wait && req.method === 'POST') return reply(200, { kind: 'compute#operation', name: wait[3], status: 'DONE', progress: 100 });
+
+      const series = /^\/v3\/projects\/([^/]+)\/timeSeries$/.exec(path);
+      if (series && req.method === 'GET') {
+        try {
+          return reply(200, timeSeries(series[1]!, url.searchParams));
+        } catch (error) {
+          return fail(400, 'INVALID_ARGUMENT', (error as Error).message);
+        }
+      }
+      return fail(404, 'NOT_FOUND', `the fake has no ${req.method} ${path}`);
+    });
+  });
+
+  function resource(vm: FakeVm) {
+    const zoneUrl = `https://www.googleapis.com/compute/v1/projects/${vm.project}/zones/${vm.zone}`;
+    return {
+      kind: 'compute#instance', id: vm.id, name: vm.name, status: vm.status, zone: zoneUrl, machineType: `${zoneUrl}/machineTypes/${vm.machineType}`,
+      ...(vm.labels ? { labels: vm.labels } : {}),
+      ...(vm.gpus ? { guestAccelerators: [{ acceleratorType: `${zoneUrl}/acceleratorTypes/${vm.gpus.type}`, acceleratorCount: vm.gpus.count }] } : {}),
+      disks: [
+        { type: 'PERSISTENT', boot: true, diskSizeGb: '100' },
+        ...Array.from({ length: vm.localSsds ?? 0 }, () => ({ type: 'SCRATCH', interface: 'NVME', diskSizeGb: '375' })),
+      ],
+    };
+  }
+
+  function timeSeries(project: string, query: URLSearchParams) {
+    const filter = query.get('filter') ?? '';
+    const metric = /metric\.type = "([^"]+)"/.exec(filter)?.[1];
+    if (!metric || !filter.includes('resource.type = "gce_instance"')) throw new Error(`unexpected filter ${filter}`);
+    if (query.get('aggregation.alignmentPeriod') !== '3600s') throw new Error(`expected hourly alignment, got ${query.get('aggregation.alignmentPeriod')}`);
+    if (query.get('aggregation.groupByFields') !== 'resource.label.instance_id') throw new Error('expected one series per VM (groupByFields resource.label.instance_id)');
+    const aligner = ALIGNERS[query.get('aggregation.perSeriesAligner') ?? ''];
+    const reducer = REDUCERS[query.get('aggregation.crossSeriesReducer') ?? ''];
+    if (!aligner || !reducer) throw new Error(`unexpected aggregation ${query.toString()}`);
+    const start = Date.parse(query.get('interval.startTime')!);
+    const perVm = vms.filter((vm) => vm.project === project).flatMap((vm) => {
+      const raw = metric.endsWith('gpu/utilization') ? vm.gpuHourly : metric.endsWith('cpu/utilization') ? (vm.cpuHourly ? [vm.cpuHourly] : undefined)
+        : vm.networkHourly ? [vm.networkHourly] : undefined;
+      if (!raw?.length) return [];
+      // each series is hourly already, so any aligner leaves it as it is; the reducer merges a VM's series hour by hour
+      const hours = Math.max(...raw.map((s) => s.length));
+      const points = Array.from({ length: hours }, (_, h) => {
+        const values = raw.map((s) => s[h]).filter((v): v is number => v !== undefined);
+        const value = reducer === 'REDUCE_MAX' ? Math.max(...values) : values.reduce((a, b) => a + b, 0);
+        const end = new Date(start + (h + 1) * HOUR_MS).toISOString();
+        return { interval: { startTime: new Date(start + h * HOUR_MS).toISOString(), endTime: end }, value: metric.includes('bytes') ? { int64Value: String(Math.round(value)) } : { doubleValue: value } };
+      }).reverse();
+      return [{ metric: { type: metric }, resource: { type: 'gce_instance', labels: { project_id: project, instance_id: vm.id, zone: vm.zone } }, metricKind: 'GAUGE', points }];
+    });
+    const size = Math.min(Number(query.get('pageSize') || 100_000), options.seriesPageSize ?? 100_000);
+    const offset = Number(query.get('pageToken') || 0);
+    return { timeSeries: perVm.slice(offset, offset + size), ...(offset + size < perVm.length ? { nextPageToken: String(offset + size) } : {}) };
+  }
+
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'burnrate-gcp-')), 'key.json');
+  writeFileSync(keyFile, JSON.stringify({
+    type: 'service_account', project_id: 'ml-prod-123456', private_key_id: 'k1', client_email: 'burnrate@ml-prod-123456.iam.gserviceaccount.com',
+    client_id: '1', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }), token_uri: `${url}/token`,
+  }));
+  return {
+    url, keyFile, vms, requests, mutations,
+    deny: (project, api) => denied.add(`${project}/${api}`),
+    env: () => ({ GOOGLE_APPLICATION_CREDENTIALS: keyFile, GCP_COMPUTE_ENDPOINT: url, GCP_MONITORING_ENDPOINT: url }),
+    close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+  };
+}
