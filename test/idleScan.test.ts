@@ -212,7 +212,7 @@ describe('the scan over AWS', () => {
     const { plan } = await runScan({ regions: ['us-east-1', 'ap-east-1'] }, NOW, process.env);
     expect(plan.tables.flatMap((t) => t.rows.map((r) => r[0])).sort()).toEqual(['agentless (us-east-1)', 'forgotten (us-east-1)', 'old-model (us-east-1)']);
     expect(plan.assumptions).toContain('GPU instances: skipped ap-east-1 (UnrecognizedClientException: The security token included in the request is invalid.); the other regions are complete');
-    expect(plan.assumptions).toContain('SageMaker endpoints: skipped ap-east-1 (UnrecognizedClientException: The security token included in the request is invalid.); the other regions are complete');
+    expect(plan.assumptions).toContain('Endpoints (SageMaker, Vertex AI): skipped ap-east-1 (UnrecognizedClientException: The security token included in the request is invalid.); the other regions are complete');
     // every region failing is the source failing: said once per part (instances, endpoints, notebooks, Studio apps)
     const { plan: none } = await runScan({ regions: ['ap-east-1', 'ap-east-1'] }, NOW, process.env);
     expect(none.assumptions.filter((a) => /unavailable \(no region answered/.test(a))).toHaveLength(4);

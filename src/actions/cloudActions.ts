@@ -5,7 +5,7 @@ import { hasAwsCredentials } from '../cloud/credentials.ts';
 import { addDays, localDate } from '../digest/period.ts';
 import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage } from '../digest/gpuUtilization.ts';
 import type { UtilizationSource } from '../digest/gpuUtilization.ts';
-import { assumedCredentials, gceSources, utilizationSource } from '../digest/utilizationSource.ts';
+import { assumedCredentials, gcpSources, utilizationSource } from '../digest/utilizationSource.ts';
 import { utcMinute } from '../present/format.ts';
 import type { AccountSettings } from '../runtime/settings.ts';
 import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings } from '../scan/idleFindings.ts';
@@ -33,6 +33,7 @@ const MISSING: Record<FindingKind, string> = {
   'sagemaker-notebook': 'the notebook instance no longer exists or is not in service',
   'sagemaker-studio-app': 'the Studio app no longer exists or is not in service',
   'gce-gpu-instance': 'the VM no longer exists or is not running',
+  'vertex-endpoint': 'the endpoint no longer exists or has no models deployed on dedicated machines',
 };
 
 const WINDOW = `in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
@@ -40,6 +41,7 @@ const WINDOW = `in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
 /** What the resource did that makes it no longer idle, from what the re-check read of it. */
 const BUSY: Record<FindingKind, (usage: ResourceUsage) => string> = {
   'sagemaker-endpoint': (u) => `it served ${u.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} calls ${WINDOW}`,
+  'vertex-endpoint': (u) => `it served ${u.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} predictions ${WINDOW}`,
   'ec2-gpu-instance': (u) => `its busiest GPU reached ${u.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% ${WINDOW}`,
   'gce-gpu-instance': (u) => `its busiest GPU reached ${u.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% ${WINDOW}`,
   'sagemaker-notebook': (u) => `it was started or changed at ${utcMinute(u.notebooks[0]!.lastModified)}`,
@@ -56,13 +58,14 @@ function regionOf(ref: FindingRef, settings: CloudActionSettings): string | unde
 export async function recheck(ref: FindingRef, settings: CloudActionSettings, now: Date): Promise<Recheck> {
   const source = await sourceFor(ref, settings);
   if (!source) {
-    return { idle: false, reason: ref.kind === 'gce-gpu-instance' ? 'no GCP credentials: set GOOGLE_APPLICATION_CREDENTIALS' : 'no region to look in: set digest.regions (or AWS_REGION)' };
+    return { idle: false, reason: onGcp(ref) ? 'no GCP credentials: set GOOGLE_APPLICATION_CREDENTIALS' : 'no region to look in: set digest.regions (or AWS_REGION)' };
   }
   const end = localDate(now, 'UTC');
   const start = addDays(end, -DEFAULT_THRESHOLDS.windowDays);
   const machine = ref.kind === 'ec2-gpu-instance' || ref.kind === 'gce-gpu-instance';
   const usage: ResourceUsage = {
-    endpoints: ref.kind === 'sagemaker-endpoint' ? await source.endpoints(start, end, [ref.name]) : [],
+    endpoints: ref.kind === 'sagemaker-endpoint' ? await source.endpoints(start, end, [ref.name])
+      : ref.kind === 'vertex-endpoint' ? await source.endpoints(start, end, [ref.id.split('/')[0]!]) : [],
     // a VM's name is unique in its zone only
     instances: machine ? (await source.gpuInstances(start, end, [ref.id])).filter((u) => ref.kind !== 'gce-gpu-instance' || u.region === ref.region) : [],
     notebooks: ref.kind === 'sagemaker-notebook' ? await source.notebooks([ref.name]) : [],
@@ -82,11 +85,16 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
 
 /** Where the re-check reads: the finding's GCP project, or its AWS region in its account. */
 async function sourceFor(ref: FindingRef, settings: CloudActionSettings): Promise<UtilizationSource | undefined> {
-  if (ref.kind === 'gce-gpu-instance') return (await gceSources({ gcp_projects: [projectOf(ref, settings)] }, settings.env))[0]?.[1];
+  if (onGcp(ref)) {
+    const where = { gcp_projects: [projectOf(ref, settings)], ...(ref.kind === 'vertex-endpoint' && ref.region ? { vertex_locations: [ref.region] } : {}) };
+    return (await gcpSources(where, settings.env))[0]?.[1];
+  }
   const region = regionOf(ref, settings);
   const account = accountOf(ref, settings);
   return utilizationSource({ regions: region ? [region] : [], ...(account ? { accounts: [account] } : {}) }, settings.env);
 }
+
+const onGcp = (ref: FindingRef) => ref.kind === 'gce-gpu-instance' || ref.kind === 'vertex-endpoint';
 
 function projectOf(ref: FindingRef, settings: CloudActionSettings): string {
   if (!ref.account || !settings.gcpProjects?.includes(ref.account)) throw new ActionRefused(`the GCP project "${ref.account}" is no longer in digest.gcp_projects`);
@@ -102,11 +110,17 @@ function accountOf(ref: FindingRef, settings: CloudActionSettings): AccountSetti
 
 /** The Stopper for the finding's kind, region and account; the demo account's control plane without AWS credentials. */
 export async function stopperFor(ref: FindingRef, settings: CloudActionSettings): Promise<Stopper> {
-  if (ref.kind === 'gce-gpu-instance') {
-    projectOf(ref, settings);
+  if (onGcp(ref)) {
+    const project = projectOf(ref, settings);
     if (!settings.env.GOOGLE_APPLICATION_CREDENTIALS) throw new ActionRefused('no GCP credentials are set (GOOGLE_APPLICATION_CREDENTIALS)');
-    const [{ computeClients }, { GceInstanceStopper }] = await Promise.all([import('../cloud/gceClients.ts'), import('./gceInstanceStopper.ts')]);
-    const { instances, operations } = computeClients(settings.env);
+    const clients = await import('../cloud/gcpClients.ts');
+    if (ref.kind === 'vertex-endpoint') {
+      const { VertexEndpointStopper } = await import('./vertexEndpointStopper.ts');
+      if (!ref.region) throw new ActionRefused('the finding does not name the endpoint\'s location');
+      return new VertexEndpointStopper(clients.vertexClient(ref.region, settings.env), project);
+    }
+    const { GceInstanceStopper } = await import('./gceInstanceStopper.ts');
+    const { instances, operations } = clients.computeClients(settings.env);
     return new GceInstanceStopper(instances, operations);
   }
   if (!hasAwsCredentials(settings.env)) {

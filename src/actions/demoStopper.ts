@@ -28,6 +28,10 @@ const CALLS: Record<FindingKind, { stop: CloudCall; restore: CloudCall }> = {
     stop: { call: 'demo:compute.instances.stop', requestId: '', before: 'RUNNING', after: 'TERMINATED' },
     restore: { call: 'demo:compute.instances.start', requestId: '', before: 'TERMINATED', after: 'RUNNING' },
   },
+  'vertex-endpoint': {
+    stop: { call: 'demo:aiplatform.endpoints.undeployModel', requestId: '', before: 'deployed', after: 'undeployed' },
+    restore: { call: 'demo:aiplatform.endpoints.deployModel', requestId: '', before: 'undeployed', after: 'deployed' },
+  },
 };
 
 /** The name the demo control plane knows the resource by: the endpoint's name, or the id. */

@@ -13,9 +13,10 @@ export function findingRef(f: Finding): FindingRef {
   };
 }
 
-/** One key per resource: an endpoint is stopped whole, so its variants share the endpoint's key. */
+/** One key per resource: an endpoint is stopped whole, so its variants (deployed models) share the endpoint's key. */
 export function resourceKey(ref: Pick<FindingRef, 'kind' | 'id' | 'name' | 'account' | 'region'>): string {
-  return `${ref.kind}:${ref.account ? `${ref.account}/` : ''}${ref.region ?? '-'}:${ref.kind === 'sagemaker-endpoint' ? ref.name : ref.id}`;
+  const resource = ref.kind === 'sagemaker-endpoint' ? ref.name : ref.kind === 'vertex-endpoint' ? ref.id.split('/')[0] : ref.id;
+  return `${ref.kind}:${ref.account ? `${ref.account}/` : ''}${ref.region ?? '-'}:${resource}`;
 }
 
 /** The ref in a button's value, or undefined when the value is not one burnrate wrote. */

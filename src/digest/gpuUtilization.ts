@@ -32,7 +32,12 @@ export interface GpuInstanceUsage {
 }
 
 export interface EndpointUsage {
+  /** the SageMaker endpoint's name, or the Vertex AI endpoint's id */
   endpointName: string;
+  /** a Vertex AI endpoint (its deployed models are the variants); absent for SageMaker */
+  cloud?: 'gcp';
+  /** a Vertex AI endpoint's display name */
+  displayName?: string;
   account?: string;
   /** set when several regions are read */
   region?: string;
@@ -124,7 +129,7 @@ export async function readUtilization(source: UtilizationSource | undefined, sta
     }
   };
   const [instances, endpoints, notebooks, studioApps] = await Promise.all([
-    read('GPU instances', source.gpuInstances(start, end)), read('SageMaker endpoints', source.endpoints(start, end)),
+    read('GPU instances', source.gpuInstances(start, end)), read('Endpoints (SageMaker, Vertex AI)', source.endpoints(start, end)),
     read('SageMaker notebook instances', source.notebooks()), read('SageMaker Studio apps', source.studioApps()),
   ]);
   notes.push(...(source.skipped ?? []));
@@ -173,7 +178,7 @@ export function regionalUtilization(byRegion: [Place, UtilizationSource][]): Uti
     name: byRegion.map(([place]) => placeName(place)).join(', '),
     skipped,
     gpuInstances: (start, end, only) => acrossRegions('GPU instances', (s) => s.gpuInstances(start, end, only)),
-    endpoints: (start, end, only) => acrossRegions('SageMaker endpoints', (s) => s.endpoints(start, end, only)),
+    endpoints: (start, end, only) => acrossRegions('Endpoints (SageMaker, Vertex AI)', (s) => s.endpoints(start, end, only)),
     notebooks: (only) => acrossRegions('SageMaker notebook instances', (s) => s.notebooks(only)),
     studioApps: (only) => acrossRegions('SageMaker Studio apps', (s) => s.studioApps(only)),
   };

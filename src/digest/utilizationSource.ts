@@ -13,8 +13,10 @@ export interface SourceSettings {
   regions?: string[];
   /** other accounts, read through their roles; none: the bot's own account */
   accounts?: AccountSettings[];
-  /** GCP projects whose Compute Engine GPU VMs are read, with GOOGLE_APPLICATION_CREDENTIALS */
+  /** GCP projects whose Compute Engine GPU VMs and Vertex AI endpoints are read, with GOOGLE_APPLICATION_CREDENTIALS */
   gcp_projects?: string[];
+  /** the locations whose Vertex AI endpoints are read (default us-central1) */
+  vertex_locations?: string[];
 }
 
 /** The regions to read: digest.regions, or AWS_REGION / AWS_DEFAULT_REGION. */
@@ -36,22 +38,28 @@ export async function assumedCredentials(roleArn: string, region: string, sessio
  * are there but no region is (and no GCP project is read).
  */
 export async function utilizationSource(settings: SourceSettings, env: NodeJS.ProcessEnv): Promise<UtilizationSource | undefined> {
-  const gcp = await gceSources(settings, env);
+  const gcp = await gcpSources(settings, env);
   const aws = hasAwsCredentials(env) ? await awsSources(settings, env) : [];
   if (!aws.length && !gcp.length) return hasAwsCredentials(env) ? undefined : demoUtilization;
   return regionalUtilization([...aws, ...gcp]);
 }
 
 /** Each configured project's GCE VMs, where GCP credentials are set; GCP_COMPUTE_ENDPOINT and GCP_MONITORING_ENDPOINT point the clients elsewhere. */
-export async function gceSources(settings: Pick<SourceSettings, 'gcp_projects'>, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
+export async function gcpSources(settings: Pick<SourceSettings, 'gcp_projects' | 'vertex_locations'>, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
   if (!settings.gcp_projects?.length || !env.GOOGLE_APPLICATION_CREDENTIALS) return [];
-  const [{ GceUtilization }, { computeClients }, { MetricServiceClient }] = await Promise.all([
-    import('./gceUtilization.ts'), import('../cloud/gceClients.ts'), import('@google-cloud/monitoring'),
+  const [{ GcpUtilization }, { computeClients, vertexClients }, { MetricServiceClient }, { VertexEndpoints }] = await Promise.all([
+    import('./gcpUtilization.ts'), import('../cloud/gcpClients.ts'), import('@google-cloud/monitoring'), import('./vertexEndpoints.ts'),
   ]);
   const { instances } = computeClients(env);
+  const vertex = vertexClients(settings.vertex_locations ?? DEFAULT_VERTEX_LOCATIONS, env);
   const monitoring = new MetricServiceClient(googleRestOptions(env.GCP_MONITORING_ENDPOINT));
-  return settings.gcp_projects.map((project) => [{ account: project, region: 'all zones' }, new GceUtilization(instances, monitoring, project)]);
+  return settings.gcp_projects.map((project) => [
+    { account: project, region: 'all zones' }, new GcpUtilization(instances, monitoring, project, new VertexEndpoints(vertex, monitoring, project)),
+  ]);
 }
+
+/** Where Vertex AI endpoints are looked for when digest.vertex_locations is not set. */
+export const DEFAULT_VERTEX_LOCATIONS = ['us-central1'];
 
 async function awsSources(settings: SourceSettings, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
   const regions = regionsToRead(settings, env);

@@ -27,6 +27,7 @@ const digestSchema = z.strictObject({
   channel: z.optional(matching(/^[CG][A-Z0-9]{8,}$/, CHANNEL)),
   regions: z.optional(z.array(matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1')).check(z.minLength(1))),
   gcp_billing_table: z.optional(matching(BILLING_TABLE, 'the standard billing export table, project.dataset.gcp_billing_export_v1_XXXXXX_XXXXXX_XXXXXX')),
+  vertex_locations: z.optional(z.array(matching(/^[a-z]+-[a-z]+\d+$/, 'a Vertex AI location such as us-central1 or europe-west4')).check(z.minLength(1))),
   gcp_projects: z.optional(z.array(matching(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a GCP project ID such as ml-prod-123456 (6 to 30 lowercase letters, digits or hyphens)')).check(z.minLength(1))),
   schedule: z._default(satisfying(isValidCronExpression, 'a cron expression such as "0 9 * * 1" (Monday 09:00)'), '0 9 * * 1'),
 });
@@ -47,7 +48,7 @@ const approvalsSchema = z.strictObject({
   dry_run: z._default(z.boolean(), true),
   max_stops_per_day: z._default(wholeNumber(0, 1000), 5),
   production_tag: z._default(matching(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. env=production'), 'env=production'),
-  actions: z._default(z.partial(z.strictObject({ 'sagemaker-endpoint': z.array(ACTIONS), 'ec2-gpu-instance': z.array(ACTIONS), 'sagemaker-notebook': z.array(ACTIONS), 'sagemaker-studio-app': z.array(ACTIONS), 'gce-gpu-instance': z.array(ACTIONS) })), {}),
+  actions: z._default(z.partial(z.strictObject({ 'sagemaker-endpoint': z.array(ACTIONS), 'ec2-gpu-instance': z.array(ACTIONS), 'sagemaker-notebook': z.array(ACTIONS), 'sagemaker-studio-app': z.array(ACTIONS), 'gce-gpu-instance': z.array(ACTIONS), 'vertex-endpoint': z.array(ACTIONS) })), {}),
   group_cache_seconds: z._default(wholeNumber(0, 3600), 300),
 });
 
@@ -125,7 +126,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
     if (error instanceof LivePriceError) throw new SettingsError(error.message);
     throw error;
   }
-  for (const name of ['GCP_COMPUTE_ENDPOINT', 'GCP_MONITORING_ENDPOINT']) {
+  for (const name of ['GCP_COMPUTE_ENDPOINT', 'GCP_MONITORING_ENDPOINT', 'GCP_AIPLATFORM_ENDPOINT']) {
     envCheck(env, name, (v) => /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(v), `must be a base URL like https://compute.googleapis.com or http://127.0.0.1:8086; got "${env[name]}"`);
   }
   const stateTable = envCheck(env, 'BURNRATE_STATE_TABLE', (v) => /^[A-Za-z0-9_.-]{3,255}$/.test(v),

@@ -44,7 +44,7 @@ export function isExcluded(exclusions: Exclusions, ids: string[], tags: Record<s
   return tags?.[key] === value || tags?.[labelKey(key)] === value || ids.some((id) => exclusions.allow.includes(id));
 }
 
-export const FINDING_KINDS = ['sagemaker-endpoint', 'ec2-gpu-instance', 'sagemaker-notebook', 'sagemaker-studio-app', 'gce-gpu-instance'] as const;
+export const FINDING_KINDS = ['sagemaker-endpoint', 'ec2-gpu-instance', 'sagemaker-notebook', 'sagemaker-studio-app', 'gce-gpu-instance', 'vertex-endpoint'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export interface Finding {
@@ -74,6 +74,11 @@ export const ENDPOINT_STOP_EFFECT = 'deletes the endpoint after saving its confi
   + 'the model and endpoint configuration are kept; the endpoint URL stops answering until it is restored';
 
 const PARTIAL_STOP_EFFECT = 'nothing: the endpoint\'s other variants still serve, so burnrate offers no Stop; lower this variant\'s weight or instance count instead';
+
+const VERTEX_STOP_EFFECT = 'undeploys its models after saving each one\'s model, machine, replica counts and traffic share; the endpoint and its models are kept; '
+  + 'the endpoint answers no predictions until Restore deploys them again (new deployed model ids)';
+
+const VERTEX_PARTIAL_STOP_EFFECT = 'nothing: other models on the endpoint still serve, so burnrate offers no Stop; undeploy this one or lower its replicas instead';
 
 const NOTEBOOK_STOP_EFFECT = 'stops the notebook instance: its ML storage volume (/home/ec2-user/SageMaker) is kept; running kernels, '
   + 'anything outside that volume and its public URL session are lost until it is started again';
@@ -127,17 +132,23 @@ export function idleFindings(
     if (!idle.length) continue;
     const whole = idle.length === variants.length;
     for (const v of idle) {
-      if (isExcluded(exclusions, [v.endpointName, `${v.endpointName}/${v.variantName}`], v.tags)) {
-        excluded.push(v.endpointName);
+      const name = v.displayName ?? v.endpointName;
+      if (isExcluded(exclusions, [v.endpointName, name, `${v.endpointName}/${v.variantName}`], v.tags)) {
+        excluded.push(name);
         continue;
       }
-      const hourly = hourlyOf(prices, v.instanceType, v.instanceCount);
+      const vertex = v.cloud === 'gcp';
+      const hourly = hourlyOf(prices, v.instanceType, v.instanceCount, vertex ? 'gcp' : 'aws');
+      const others = variants.filter((x) => x.invocations > 0).reduce((s, x) => s + x.invocations, 0).toLocaleString('en-US');
       findings.push({
-        kind: 'sagemaker-endpoint', id: `${v.endpointName}/${v.variantName}`, name: v.endpointName, ...(v.account ? { account: v.account } : {}), ...(v.region ? { region: v.region } : {}),
+        kind: vertex ? 'vertex-endpoint' : 'sagemaker-endpoint', id: `${v.endpointName}/${v.variantName}`, name, ...(v.account ? { account: v.account } : {}), ...(v.region ? { region: v.region } : {}),
         instanceType: v.instanceType, count: v.instanceCount, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
-        evidence: `Invocations summed over ${window}: 0 (variant ${v.variantName}${whole ? '' : `; other variants served ${variants.filter((x) => x.invocations > 0).reduce((s, x) => s + x.invocations, 0).toLocaleString('en-US')} calls`})`,
+        evidence: vertex
+          // the catalog holds Compute Engine prices; Vertex AI charges more for the same machine
+          ? `Predictions summed over ${window}: 0 (deployed model ${v.variantName}${whole ? '' : `; other models served ${others}`}); priced at the Compute Engine rate of its machine, so the waste is at least this`
+          : `Invocations summed over ${window}: 0 (variant ${v.variantName}${whole ? '' : `; other variants served ${others} calls`})`,
         confidence: whole ? 'high' : 'medium', ...(v.tags ? { tags: v.tags } : {}),
-        ...(whole ? { stopEffect: ENDPOINT_STOP_EFFECT } : { stopEffect: PARTIAL_STOP_EFFECT, partial: true }),
+        ...(whole ? { stopEffect: vertex ? VERTEX_STOP_EFFECT : ENDPOINT_STOP_EFFECT } : { stopEffect: vertex ? VERTEX_PARTIAL_STOP_EFFECT : PARTIAL_STOP_EFFECT, partial: true }),
       });
     }
   }

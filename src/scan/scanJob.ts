@@ -14,7 +14,7 @@ import type { StateStore } from '../state/stateStore.ts';
 import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type ScanResult } from './idleFindings.ts';
 
 export const KIND_TITLES: Record<FindingKind, string> = {
-  'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances', 'gce-gpu-instance': 'GCE GPU VMs', 'sagemaker-notebook': 'SageMaker notebook instances',
+  'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances', 'gce-gpu-instance': 'GCE GPU VMs', 'vertex-endpoint': 'Vertex AI endpoints', 'sagemaker-notebook': 'SageMaker notebook instances',
   'sagemaker-studio-app': 'SageMaker Studio apps',
 };
 
@@ -82,7 +82,7 @@ export interface ScanOptions {
 
 /** The scan; with a state store, what was snoozed or kept in Slack is left out and listed in the notes. */
 export async function runScan(
-  settings: Pick<SourceSettings, 'regions' | 'gcp_projects'>, now: Date, env: NodeJS.ProcessEnv, options: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS }, state?: StateStore,
+  settings: Pick<SourceSettings, 'regions' | 'gcp_projects' | 'vertex_locations'>, now: Date, env: NodeJS.ProcessEnv, options: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS }, state?: StateStore,
 ): Promise<ScanReport> {
   const { exclusions } = options;
   const end = localDate(now, 'UTC');

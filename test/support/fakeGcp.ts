@@ -1,7 +1,9 @@
-// A loopback Compute Engine and Cloud Monitoring, over REST as the @google-cloud clients speak it
-// (reached through GCP_COMPUTE_ENDPOINT and GCP_MONITORING_ENDPOINT): VMs in zones with their GPUs
-// and local SSDs, the aggregated list with paging, get, stop and start with their zone operations,
-// and timeSeries.list with the alignment and cross-series reduction the request asks for.
+// A loopback Compute Engine, Vertex AI and Cloud Monitoring, over REST as the @google-cloud clients
+// speak it (reached through GCP_COMPUTE_ENDPOINT, GCP_AIPLATFORM_ENDPOINT, GCP_MONITORING_ENDPOINT):
+// VMs in zones with their GPUs and local SSDs, the aggregated list with paging, get, stop and start
+// with their zone operations; Vertex AI endpoints with deployed models, undeploy and deploy (traffic
+// splits checked as Vertex AI checks them) as long-running operations; and timeSeries.list with the
+// alignment and cross-series reduction the request asks for.
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -26,15 +28,39 @@ export interface FakeVm {
   networkHourly?: number[];
 }
 
+export interface FakeDeployedModel {
+  id: string;
+  model: string;
+  displayName: string;
+  machineType: string;
+  /** google.cloud.aiplatform.v1.AcceleratorType, as a number (the clients ask for enum-encoding=int) */
+  acceleratorType?: number;
+  acceleratorCount?: number;
+  minReplicaCount: number;
+  /** predictions served over the window; 0 leaves no series, as Cloud Monitoring does */
+  predictions: number;
+}
+
+export interface FakeEndpoint {
+  project: string;
+  location: string;
+  id: string;
+  displayName: string;
+  labels?: Record<string, string>;
+  deployedModels: FakeDeployedModel[];
+  trafficSplit: Record<string, number>;
+}
+
 export interface FakeGcp {
   url: string;
   /** a service account key file for GOOGLE_APPLICATION_CREDENTIALS */
   keyFile: string;
   vms: FakeVm[];
+  endpoints: FakeEndpoint[];
   requests: string[];
-  mutations: { call: string; vm: string; discardLocalSsd?: string }[];
-  /** answers this project's calls to compute or monitoring with 403 PERMISSION_DENIED */
-  deny(project: string, api: 'compute' | 'monitoring'): void;
+  mutations: { call: string; vm?: string; discardLocalSsd?: string; endpoint?: string; body?: unknown }[];
+  /** answers this project's calls to an API with 403 PERMISSION_DENIED; the function it returns lifts that */
+  deny(project: string, api: 'compute' | 'monitoring' | 'aiplatform'): () => void;
   env(): Record<string, string>;
   close(): Promise<void>;
 }
@@ -46,6 +72,8 @@ const HOUR_MS = 3_600_000;
 
 export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?: number } = {}): Promise<FakeGcp> {
   const vms: FakeVm[] = [];
+  const endpoints: FakeEndpoint[] = [];
+  const lros = new Map<string, unknown>();
   const requests: string[] = [];
   const mutations: FakeGcp['mutations'] = [];
   const denied = new Set<string>();
@@ -60,8 +88,8 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
       requests.push(`${req.method} ${path}`);
       const reply = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
       const fail = (status: number, reason: string, message: string) => reply(status, { error: { code: status, message, status: reason, errors: [{ message, reason }] } });
-      const projectOf = /^\/(?:compute\/v1|v3)\/projects\/([^/]+)/.exec(path)?.[1];
-      const api = path.startsWith('/compute/') ? 'compute' : 'monitoring';
+      const projectOf = /^\/(?:compute\/v1|v3|v1)\/projects\/([^/]+)/.exec(path)?.[1];
+      const api = path.startsWith('/compute/') ? 'compute' : path.startsWith('/v3/') ? 'monitoring' : 'aiplatform';
       if (projectOf && denied.has(`${projectOf}/${api}`)) return fail(403, 'PERMISSION_DENIED', `Required '${api === 'compute' ? 'compute.instances.list' : 'monitoring.timeSeries.list'}' permission for 'projects/${projectOf}'`);
 
       const aggregated = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/instances$/.exec(path);
@@ -98,6 +126,54 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
       const wait = /^\/compute\/v1\/projects\/([^/]+)\/zones\/([^/]+)\/operations\/([^/]+)\/wait$/.exec(path);
       if (wait && req.method === 'POST') return reply(200, { kind: 'compute#operation', name: wait[3], status: 'DONE', progress: 100 });
 
+      const vertex = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/endpoints(?:\/([^/:]+))?(?::(undeployModel|deployModel))?$/.exec(path);
+      if (vertex) {
+        const [, project, location, id, verb] = vertex;
+        if (!id && req.method === 'GET') {
+          const all = endpoints.filter((e) => e.project === project && e.location === location);
+          const size = Math.min(Number(url.searchParams.get('pageSize') || 1000), options.pageSize ?? 1000);
+          const offset = Number(url.searchParams.get('pageToken') || 0);
+          return reply(200, { endpoints: all.slice(offset, offset + size).map(endpointResource), ...(offset + size < all.length ? { nextPageToken: String(offset + size) } : {}) });
+        }
+        const endpoint = endpoints.find((e) => e.project === project && e.location === location && e.id === id);
+        if (!endpoint) return fail(404, 'NOT_FOUND', `Endpoint projects/${project}/locations/${location}/endpoints/${id} not found.`);
+        if (!verb && req.method === 'GET') return reply(200, endpointResource(endpoint));
+        const request = JSON.parse(body || '{}') as { deployedModelId?: string; trafficSplit?: Record<string, number>; deployedModel?: Record<string, unknown>; endpoint?: { trafficSplit?: Record<string, number> } };
+        const split = request.trafficSplit ?? {};
+        const sum = Object.values(split).reduce((a, b) => a + b, 0);
+        if (verb === 'undeployModel' && req.method === 'POST') {
+          const left = endpoint.deployedModels.filter((m) => m.id !== request.deployedModelId);
+          if (left.length === endpoint.deployedModels.length) return fail(404, 'NOT_FOUND', `Deployed model ${request.deployedModelId} not found`);
+          if (left.length ? sum !== 100 || left.some((m) => !(m.id in split)) : sum !== 0) return fail(400, 'INVALID_ARGUMENT', `traffic_split must cover the models that stay and sum to 100, got ${JSON.stringify(split)}`);
+          endpoint.deployedModels = left;
+          endpoint.trafficSplit = split;
+          mutations.push({ call: 'undeployModel', endpoint: endpoint.id, body: request });
+          return reply(200, operation(path, 'UndeployModel', {}));
+        }
+        if (verb === 'deployModel' && req.method === 'POST') {
+          if (sum !== 100) return fail(400, 'INVALID_ARGUMENT', `traffic_split must sum to 100, got ${JSON.stringify(split)}`);
+          const given = request.deployedModel as { model: string; displayName: string; dedicatedResources: { machineSpec: { machineType: string; acceleratorType?: number; acceleratorCount?: number }; minReplicaCount: number } };
+          const id = String(9000 + endpoints.flatMap((e) => e.deployedModels).length + mutations.length);
+          endpoint.deployedModels.push({ id, model: given.model, displayName: given.displayName, machineType: given.dedicatedResources.machineSpec.machineType,
+            ...(given.dedicatedResources.machineSpec.acceleratorType ? { acceleratorType: given.dedicatedResources.machineSpec.acceleratorType } : {}),
+            ...(given.dedicatedResources.machineSpec.acceleratorCount ? { acceleratorCount: given.dedicatedResources.machineSpec.acceleratorCount } : {}),
+            minReplicaCount: Number(given.dedicatedResources.minReplicaCount), predictions: 0 });
+          endpoint.trafficSplit = Object.fromEntries(Object.entries(split).map(([k, v]) => [k === '0' ? id : k, v]));
+          mutations.push({ call: 'deployModel', endpoint: endpoint.id, body: request });
+          return reply(200, operation(path, 'DeployModel', { deployedModel: { id } }));
+        }
+        if (!verb && req.method === 'PATCH') {
+          if (!['traffic_split', 'trafficSplit'].includes(url.searchParams.get('updateMask') ?? '')) return fail(400, 'INVALID_ARGUMENT', `unexpected updateMask ${url.searchParams.get('updateMask')}`);
+          const wanted = (JSON.parse(body) as { trafficSplit: Record<string, number> }).trafficSplit;
+          endpoint.trafficSplit = wanted;
+          mutations.push({ call: 'updateEndpoint', endpoint: endpoint.id, body: wanted });
+          return reply(200, endpointResource(endpoint));
+        }
+        return fail(405, 'METHOD_NOT_ALLOWED', `${req.method} ${path}`);
+      }
+      // gax polls Vertex AI's long-running operations at /ui/{name}
+      if (path.startsWith('/ui/') && lros.has(path.slice(4))) return reply(200, lros.get(path.slice(4)));
+
       const series = /^\/v3\/projects\/([^/]+)\/timeSeries$/.exec(path);
       if (series && req.method === 'GET') {
         try {
@@ -123,9 +199,44 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
     };
   }
 
+  function endpointResource(e: FakeEndpoint) {
+    return {
+      name: `projects/${e.project}/locations/${e.location}/endpoints/${e.id}`, displayName: e.displayName, ...(e.labels ? { labels: e.labels } : {}), trafficSplit: e.trafficSplit,
+      deployedModels: e.deployedModels.map((m) => ({
+        id: m.id, model: m.model, displayName: m.displayName,
+        dedicatedResources: { machineSpec: { machineType: m.machineType, ...(m.acceleratorType ? { acceleratorType: m.acceleratorType, acceleratorCount: m.acceleratorCount ?? 1 } : {}) }, minReplicaCount: m.minReplicaCount, maxReplicaCount: m.minReplicaCount },
+      })),
+    };
+  }
+
+  /** A finished long-running operation, answered when gax polls it. */
+  function operation(endpointPath: string, kind: 'DeployModel' | 'UndeployModel', response: Record<string, unknown>) {
+    const name = `${endpointPath.replace(/^\/v1\//, '').replace(/:\w+$/, '')}/operations/${++operations}`;
+    const metadata = { '@type': `type.googleapis.com/google.cloud.aiplatform.v1.${kind}OperationMetadata`, genericMetadata: {} };
+    lros.set(name, { name, metadata, done: true, response: { '@type': `type.googleapis.com/google.cloud.aiplatform.v1.${kind}Response`, ...response } });
+    return { name, metadata };
+  }
+
+  function predictionSeries(project: string, query: URLSearchParams) {
+    const start = Date.parse(query.get('interval.startTime')!);
+    const end = Date.parse(query.get('interval.endTime')!);
+    if (query.get('aggregation.alignmentPeriod') !== `${(end - start) / 1000}s`) throw new Error('expected one point over the whole window');
+    if (query.getAll('aggregation.groupByFields').join(',') !== 'resource.label.endpoint_id,metric.label.deployed_model_id') throw new Error('expected a series per endpoint and deployed model');
+    if (ALIGNERS[query.get('aggregation.perSeriesAligner') ?? ''] !== 'ALIGN_SUM' || REDUCERS[query.get('aggregation.crossSeriesReducer') ?? ''] !== 'REDUCE_SUM') throw new Error('expected sums');
+    return endpoints.filter((e) => e.project === project).flatMap((e) => e.deployedModels.filter((m) => m.predictions > 0).map((m) => ({
+      metric: { type: 'aiplatform.googleapis.com/prediction/online/prediction_count', labels: { deployed_model_id: m.id } },
+      resource: { type: 'aiplatform.googleapis.com/Endpoint', labels: { resource_container: project, location: e.location, endpoint_id: e.id } },
+      metricKind: 'DELTA', points: [{ interval: { startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString() }, value: { int64Value: String(m.predictions) } }],
+    })));
+  }
+
   function timeSeries(project: string, query: URLSearchParams) {
     const filter = query.get('filter') ?? '';
     const metric = /metric\.type = "([^"]+)"/.exec(filter)?.[1];
+    if (metric?.startsWith('aiplatform.googleapis.com/')) {
+      if (!filter.includes('resource.type = "aiplatform.googleapis.com/Endpoint"')) throw new Error(`unexpected filter ${filter}`);
+      return { timeSeries: predictionSeries(project, query) };
+    }
     if (!metric || !filter.includes('resource.type = "gce_instance"')) throw new Error(`unexpected filter ${filter}`);
     if (query.get('aggregation.alignmentPeriod') !== '3600s') throw new Error(`expected hourly alignment, got ${query.get('aggregation.alignmentPeriod')}`);
     if (query.get('aggregation.groupByFields') !== 'resource.label.instance_id') throw new Error('expected one series per VM (groupByFields resource.label.instance_id)');
@@ -161,9 +272,12 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
     client_id: '1', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }), token_uri: `${url}/token`,
   }));
   return {
-    url, keyFile, vms, requests, mutations,
-    deny: (project, api) => denied.add(`${project}/${api}`),
-    env: () => ({ GOOGLE_APPLICATION_CREDENTIALS: keyFile, GCP_COMPUTE_ENDPOINT: url, GCP_MONITORING_ENDPOINT: url }),
+    url, keyFile, vms, endpoints, requests, mutations,
+    deny: (project, api) => {
+      denied.add(`${project}/${api}`);
+      return () => denied.delete(`${project}/${api}`);
+    },
+    env: () => ({ GOOGLE_APPLICATION_CREDENTIALS: keyFile, GCP_COMPUTE_ENDPOINT: url, GCP_MONITORING_ENDPOINT: url, GCP_AIPLATFORM_ENDPOINT: url }),
     close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
   };
 }

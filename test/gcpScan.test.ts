@@ -1,5 +1,6 @@
-// GCE GPU VMs: found idle through the real Compute Engine and Cloud Monitoring clients (REST)
-// against a loopback GCP, priced from the catalog, re-checked, stopped and restored.
+// GCP: GCE GPU VMs and Vertex AI endpoints found idle through the real Compute Engine, Vertex AI and
+// Cloud Monitoring clients (REST) against a loopback GCP, priced from the catalog, re-checked,
+// stopped and restored.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recheck, stopperFor, type CloudActionSettings } from '../src/actions/cloudActions.ts';
 import { findingRef } from '../src/actions/findingRef.ts';
@@ -14,7 +15,7 @@ import { loadSettings, SettingsError } from '../src/runtime/settings.ts';
 import { DEFAULT_EXCLUSIONS } from '../src/scan/idleFindings.ts';
 import { runScan } from '../src/scan/scanJob.ts';
 import { scanMessage } from '../src/slack/findingBlocks.ts';
-import { type FakeGcp, type FakeVm, startFakeGcp } from './support/fakeGcp.ts';
+import { type FakeEndpoint, type FakeGcp, type FakeVm, startFakeGcp } from './support/fakeGcp.ts';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 const PROD = 'ml-prod-123456';
@@ -54,8 +55,31 @@ beforeAll(async () => {
   // google-auth reads the key file from the process's environment
   process.env.GOOGLE_APPLICATION_CREDENTIALS = gcp.keyFile;
 });
+const T4 = 5;
+const L4 = 11;
+
+function endpoints(): FakeEndpoint[] {
+  const model = (id: string, predictions: number, over: Partial<FakeEndpoint['deployedModels'][number]> = {}) => ({
+    id, model: `projects/${PROD}/locations/us-central1/models/m${id}`, displayName: `model-${id}`, machineType: 'n1-standard-4', acceleratorType: T4, acceleratorCount: 1, minReplicaCount: 1, predictions, ...over,
+  });
+  const endpoint = (over: Partial<FakeEndpoint> & Pick<FakeEndpoint, 'id' | 'displayName' | 'deployedModels'>): FakeEndpoint => ({
+    project: PROD, location: 'us-central1', trafficSplit: Object.fromEntries(over.deployedModels.map((m, i) => [m.id, i === 0 ? 100 : 0])), ...over,
+  });
+  return [
+    // nobody called it all week: two T4 replicas
+    endpoint({ id: '111', displayName: 'churn-vertex', labels: { team: 'growth' }, deployedModels: [model('11', 0, { minReplicaCount: 2 })] }),
+    // one model of two idle: partly idle, no Stop
+    endpoint({ id: '222', displayName: 'ranker-vertex', deployedModels: [model('21', 5000), model('22', 0, { machineType: 'g2-standard-4', acceleratorType: L4 })] }),
+    endpoint({ id: '333', displayName: 'busy-vertex', deployedModels: [model('31', 120)] }),
+    // two idle models sharing traffic 70/30
+    endpoint({ id: '444', displayName: 'ab-test-vertex', deployedModels: [model('41', 0), model('42', 0)], trafficSplit: { 41: 70, 42: 30 } }),
+    endpoint({ id: '555', location: 'europe-west4', displayName: 'eu-vertex', deployedModels: [model('51', 0, { machineType: 'g2-standard-4', acceleratorType: L4 })] }),
+  ];
+}
+
 beforeEach(() => {
   gcp.vms.splice(0, gcp.vms.length, ...fleet());
+  gcp.endpoints.splice(0, gcp.endpoints.length, ...endpoints());
   gcp.requests.length = 0;
   gcp.mutations.length = 0;
 });
@@ -68,7 +92,8 @@ const price = (instance: string) => ({ 'a2-ultragpu-8g': 40.55, 'n1-standard-4+t
 
 describe('idle GCE GPU VMs', () => {
   it('finds them in every zone of every configured project, on the busiest GPU, with their price, labels and local SSD', async () => {
-    const { findings, plan } = await runScan({ gcp_projects: [PROD, RESEARCH] }, NOW, gcp.env());
+    const { findings: all, plan } = await runScan({ gcp_projects: [PROD, RESEARCH] }, NOW, gcp.env());
+    const findings = all.filter((f) => f.kind === 'gce-gpu-instance');
     expect(findings.map((f) => [f.kind, f.account, f.region, f.id, f.instanceType, f.confidence])).toEqual([
       ['gce-gpu-instance', PROD, 'us-central1-a', 'llm-finetune-idle', 'a2-ultragpu-8g', 'high'],
       ['gce-gpu-instance', PROD, 'us-central1-a', 'batch-l4', 'g2-standard-4', 'low'],
@@ -92,8 +117,8 @@ describe('idle GCE GPU VMs', () => {
     const lists = gcp.requests.filter((r) => r === `GET /compute/v1/projects/${PROD}/aggregated/instances`);
     // 6 running VMs in PROD, two a page
     expect(lists).toHaveLength(3);
-    // GPU: 6 series → 3 pages; the one blind VM's CPU, received and sent bytes: a page each
-    expect(gcp.requests.filter((r) => r === `GET /v3/projects/${PROD}/timeSeries`)).toHaveLength(3 + 3);
+    // GPU: 6 series → 3 pages; the one blind VM's CPU, received and sent bytes: a page each; Vertex AI's predictions: one
+    expect(gcp.requests.filter((r) => r === `GET /v3/projects/${PROD}/timeSeries`)).toHaveLength(3 + 3 + 1);
   });
 
   it('gives the weekly digest their GPU hours used and the idle share of their cost, at GCP prices', async () => {
@@ -149,6 +174,80 @@ describe('stopping a GCE VM', () => {
     expect(await recheck(ref, cloud(), NOW)).toEqual({ idle: false, reason: 'it is no longer idle: its busiest GPU reached 35.0% in the last 7 days' });
     await expect(recheck(ref, { ...cloud(), gcpProjects: [RESEARCH] }, NOW)).rejects.toThrow(new ActionRefused(`the GCP project "${PROD}" is no longer in digest.gcp_projects`));
     await expect(stopperFor(ref, { ...cloud(), gcpProjects: [] })).rejects.toThrow(ActionRefused);
+    expect(gcp.mutations).toEqual([]);
+  });
+});
+
+describe('idle Vertex AI endpoints', () => {
+  const vertex = <T extends { kind: string }>(findings: T[]) => findings.filter((f) => f.kind === 'vertex-endpoint');
+
+  it('finds deployed models that served no predictions, whole endpoints and partly idle ones, in the configured locations', async () => {
+    const { findings } = await runScan({ gcp_projects: [PROD], vertex_locations: ['us-central1', 'europe-west4'] }, NOW, gcp.env());
+    expect(vertex(findings).map((f) => [f.name, f.id, f.region, f.instanceType, f.count, f.confidence, Boolean(f.partial)])).toEqual([
+      ['churn-vertex', '111/11', 'us-central1', 'n1-standard-4+t4', 2, 'high', false],
+      ['ranker-vertex', '222/22', 'us-central1', 'g2-standard-4', 1, 'medium', true],
+      ['eu-vertex', '555/51', 'europe-west4', 'g2-standard-4', 1, 'high', false],
+      ['ab-test-vertex', '444/41', 'us-central1', 'n1-standard-4+t4', 1, 'high', false],
+      ['ab-test-vertex', '444/42', 'us-central1', 'n1-standard-4+t4', 1, 'high', false],
+    ]);
+    const churn = findings.find((f) => f.id === '111/11')!;
+    expect(churn.monthlyWaste).toBeCloseTo(0.54 * 2 * HOURS_PER_MONTH, 6);
+    expect(churn.evidence).toBe('Predictions summed over 7 days: 0 (deployed model 11); priced at the Compute Engine rate of its machine, so the waste is at least this');
+    expect(churn.tags).toEqual({ team: 'growth' });
+    expect(churn.stopEffect).toMatch(/^undeploys its models after saving/);
+    expect(findings.find((f) => f.id === '222/22')!.evidence).toContain('other models served 5,000');
+  });
+
+  it('names a project whose endpoints it may not list, with the role to grant, and still reads its VMs', async () => {
+    const allow = gcp.deny(RESEARCH, 'aiplatform');
+    const reading = await readUtilization(await utilizationSource({ gcp_projects: [PROD, RESEARCH] }, gcp.env()), '2026-11-16', '2026-11-23').finally(allow);
+    expect(reading.instances.map((i) => i.instanceId)).toContain('research-l4');
+    expect(reading.endpoints.map((e) => e.endpointName)).toContain('111');
+    expect(reading.notes).toEqual([
+      `Endpoints (SageMaker, Vertex AI): skipped ${RESEARCH}/all zones (GCP denied aiplatform.endpoints.list in project ${RESEARCH}, location us-central1: grant the bot's service account roles/aiplatform.viewer); the other regions are complete`,
+    ]);
+  });
+
+  it('reads us-central1 only unless digest.vertex_locations says otherwise', async () => {
+    const { findings } = await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
+    expect(vertex(findings).map((f) => f.region)).not.toContain('europe-west4');
+  });
+
+  const cloud = (): CloudActionSettings => ({ env: gcp.env(), exclusions: DEFAULT_EXCLUSIONS, gcpProjects: [PROD] });
+
+  it('undeploys every model of an idle endpoint, finds it empty, and deploys them again with their traffic split', async () => {
+    const { findings } = await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
+    const ref = findingRef(findings.find((f) => f.id === '444/41')!);
+    expect((await recheck(ref, cloud(), NOW)).idle).toBe(true);
+    const stopper = await stopperFor(ref, cloud());
+    const calls: CloudCall[] = [];
+    const saved = await stopper.stop(ref, calls);
+    expect(gcp.mutations).toEqual([
+      { call: 'undeployModel', endpoint: '444', body: { deployedModelId: '41', trafficSplit: { 42: 100 } } },
+      { call: 'undeployModel', endpoint: '444', body: { deployedModelId: '42', trafficSplit: {} } },
+    ]);
+    expect(calls.map((c) => `${c.call} ${c.before} → ${c.after}`)).toEqual([
+      'aiplatform.endpoints.undeployModel deployed 41 (model-41) → undeployed', 'aiplatform.endpoints.undeployModel deployed 42 (model-42) → undeployed',
+    ]);
+    expect(await recheck(ref, cloud(), NOW)).toEqual({ idle: false, reason: 'the endpoint no longer exists or has no models deployed on dedicated machines' });
+
+    gcp.mutations.length = 0;
+    await stopper.restore(ref, JSON.parse(JSON.stringify(saved)), calls);
+    const endpoint = gcp.endpoints.find((e) => e.id === '444')!;
+    expect(endpoint.deployedModels.map((m) => [m.model, m.machineType, m.acceleratorType, m.minReplicaCount])).toEqual([
+      [`projects/${PROD}/locations/us-central1/models/m41`, 'n1-standard-4', T4, 1], [`projects/${PROD}/locations/us-central1/models/m42`, 'n1-standard-4', T4, 1],
+    ]);
+    const [first, second] = endpoint.deployedModels.map((m) => m.id);
+    expect(endpoint.trafficSplit).toEqual({ [first!]: 70, [second!]: 30 });
+    expect(gcp.mutations.map((m) => m.call)).toEqual(['deployModel', 'deployModel', 'updateEndpoint']);
+    expect((await recheck({ ...ref, id: `444/${first}` }, cloud(), NOW)).idle).toBe(true);
+  });
+
+  it('does not undeploy an endpoint that served predictions since the scan', async () => {
+    const { findings } = await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
+    const ref = findingRef(findings.find((f) => f.id === '111/11')!);
+    gcp.endpoints.find((e) => e.id === '111')!.deployedModels[0]!.predictions = 42;
+    expect(await recheck(ref, cloud(), NOW)).toEqual({ idle: false, reason: 'it is no longer idle: it served 42 predictions in the last 7 days' });
     expect(gcp.mutations).toEqual([]);
   });
 });

@@ -1,12 +1,14 @@
-// GPU utilization of one GCP project's Compute Engine VMs: every running VM with GPUs (aggregated
+// GPU utilization of one GCP project. Its Compute Engine VMs: every running VM with GPUs (aggregated
 // list over all zones, every page), each hour's busiest GPU from the Ops Agent's
 // agent.googleapis.com/gpu/utilization (one Cloud Monitoring query per project, not per VM), and,
 // for VMs without GPU metrics, the hourly CPU maximum and network traffic as the weaker signal.
+// Its Vertex AI endpoints come from vertexEndpoints.ts.
 import type { InstancesClient } from '@google-cloud/compute';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
 import { CostSourceError } from './costData.ts';
 import { CPU_METRIC, GPU_METRIC, NETWORK_METRICS } from './gceMetrics.ts';
-import { type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
+import { type EndpointUsage, type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
+import type { VertexEndpoints } from './vertexEndpoints.ts';
 
 const HOUR = 3600;
 /** GCE's own page limit for aggregated lists. */
@@ -28,10 +30,12 @@ function denied(error: unknown, what: string, role: string, project: string): ne
   throw error;
 }
 
-export class GceUtilization implements UtilizationSource {
+export class GcpUtilization implements UtilizationSource {
   readonly name: string;
 
-  constructor(private readonly compute: InstancesClient, private readonly monitoring: MetricServiceClient, private readonly project: string) {
+  constructor(
+    private readonly compute: InstancesClient, private readonly monitoring: MetricServiceClient, private readonly project: string, private readonly vertex?: VertexEndpoints,
+  ) {
     this.name = `GCP ${project}`;
   }
 
@@ -108,8 +112,8 @@ export class GceUtilization implements UtilizationSource {
     return usage.map((u) => u.vm);
   }
 
-  async endpoints(): Promise<[]> {
-    return [];
+  async endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]> {
+    return this.vertex ? this.vertex.endpoints(start, end, only) : [];
   }
 
   async notebooks(): Promise<[]> {

@@ -1,0 +1,73 @@
+// Stop and Restore for a Vertex AI endpoint: every deployed model is undeployed after saving what
+// deploys it again (its model, display name, dedicated resources and traffic share); Restore deploys
+// each again and puts the traffic split back on the new deployed model ids. The endpoint and the
+// models stay; undeploying stops the node-hour charges.
+import type { EndpointServiceClient, protos } from '@google-cloud/aiplatform';
+import type { FindingRef } from './findingRef.ts';
+import { ActionRefused, type CloudCall, type Stopper } from './stopper.ts';
+
+type DeployedModel = protos.google.cloud.aiplatform.v1.IDeployedModel;
+
+export interface SavedDeployment {
+  endpoint: string;
+  models: { deployedModelId: string; model: string; displayName: string; dedicatedResources: protos.google.cloud.aiplatform.v1.IDedicatedResources; traffic: number }[];
+}
+
+export class VertexEndpointStopper implements Stopper {
+  constructor(private readonly endpoints: EndpointServiceClient, private readonly project: string) {}
+
+  private endpointName(ref: FindingRef): string {
+    if (!ref.region) throw new ActionRefused('the finding does not name the endpoint\'s location');
+    return `projects/${this.project}/locations/${ref.region}/endpoints/${ref.id.split('/')[0]}`;
+  }
+
+  async stop(ref: FindingRef, calls: CloudCall[]): Promise<SavedDeployment> {
+    const name = this.endpointName(ref);
+    const [endpoint] = await this.endpoints.getEndpoint({ name });
+    const deployed = (endpoint.deployedModels ?? []).filter((m): m is DeployedModel & { id: string } => Boolean(m.id && m.dedicatedResources));
+    if (!deployed.length) throw new ActionRefused('the endpoint has no models deployed on dedicated machines');
+    const saved: SavedDeployment = {
+      endpoint: name,
+      models: deployed.map((m) => ({
+        deployedModelId: m.id, model: m.model!, displayName: m.displayName ?? '', dedicatedResources: m.dedicatedResources!, traffic: endpoint.trafficSplit?.[m.id] ?? 0,
+      })),
+    };
+    // while models remain, the split must cover them and sum to 100; the last one leaves it empty
+    for (const [k, m] of saved.models.entries()) {
+      const rest = saved.models.slice(k + 1).map((r) => r.deployedModelId);
+      const [operation] = await this.endpoints.undeployModel({ endpoint: name, deployedModelId: m.deployedModelId, trafficSplit: rest.length ? evenSplit(rest) : {} });
+      await operation.promise();
+      calls.push({ call: 'aiplatform.endpoints.undeployModel', requestId: operation.name ?? 'unknown', before: `deployed ${m.deployedModelId} (${m.displayName})`, after: 'undeployed' });
+    }
+    return saved;
+  }
+
+  async restore(ref: FindingRef, saved: unknown, calls: CloudCall[]): Promise<void> {
+    const deployment = saved as SavedDeployment;
+    const name = deployment?.endpoint ?? this.endpointName(ref);
+    if (!deployment?.models?.length) throw new ActionRefused('nothing was saved to deploy again');
+    const newIds = new Map<string, string>();
+    for (const m of deployment.models) {
+      const [operation] = await this.endpoints.deployModel({
+        endpoint: name, deployedModel: { model: m.model, displayName: m.displayName, dedicatedResources: m.dedicatedResources },
+        // the first model back takes all traffic until the split is restored below
+        trafficSplit: { 0: newIds.size ? 0 : 100, ...Object.fromEntries([...newIds.values()].map((id, i) => [id, i === 0 ? 100 : 0])) },
+      });
+      const [response] = await operation.promise();
+      const id = (response as protos.google.cloud.aiplatform.v1.IDeployModelResponse).deployedModel?.id ?? 'unknown';
+      newIds.set(m.deployedModelId, id);
+      calls.push({ call: 'aiplatform.endpoints.deployModel', requestId: operation.name ?? 'unknown', before: 'undeployed', after: `deployed ${id} (${m.displayName})` });
+    }
+    if (deployment.models.length > 1) {
+      const trafficSplit = Object.fromEntries(deployment.models.map((m) => [newIds.get(m.deployedModelId)!, m.traffic]));
+      await this.endpoints.updateEndpoint({ endpoint: { name, trafficSplit }, updateMask: { paths: ['traffic_split'] } });
+      calls.push({ call: 'aiplatform.endpoints.update', requestId: 'traffic_split', before: 'new models at 100/0', after: JSON.stringify(trafficSplit) });
+    }
+  }
+}
+
+/** Traffic shared among the models left, summing to 100 as Vertex AI requires. */
+function evenSplit(ids: string[]): Record<string, number> {
+  const base = Math.floor(100 / ids.length);
+  return Object.fromEntries(ids.map((id, i) => [id, i === 0 ? 100 - base * (ids.length - 1) : base]));
+}

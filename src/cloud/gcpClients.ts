@@ -1,0 +1,25 @@
+// The GCP clients that act on resources, over REST: Compute Engine at GCP_COMPUTE_ENDPOINT and
+// Vertex AI at GCP_AIPLATFORM_ENDPOINT when they are set (tests); Vertex AI otherwise at each
+// location's own host.
+import { EndpointServiceClient } from '@google-cloud/aiplatform';
+import { InstancesClient, ZoneOperationsClient } from '@google-cloud/compute';
+import { googleRestOptions } from './googleClientOptions.ts';
+
+export function computeClients(env: NodeJS.ProcessEnv): { instances: InstancesClient; operations: ZoneOperationsClient } {
+  const options = googleRestOptions(env.GCP_COMPUTE_ENDPOINT);
+  const instances = new InstancesClient(options);
+  const operations = new ZoneOperationsClient(options);
+  // as the other @google-cloud clients do: a self-signed JWT carrying the scope, with no token
+  // exchange (the compute client alone leaves this off, and then exchanges at oauth2.googleapis.com)
+  for (const client of [instances, operations]) client.auth.useJWTAccessWithScope = true;
+  return { instances, operations };
+}
+
+/** Vertex AI's endpoint client for a location: us-central1 is served at us-central1-aiplatform.googleapis.com. */
+export function vertexClient(location: string, env: NodeJS.ProcessEnv): EndpointServiceClient {
+  return new EndpointServiceClient(env.GCP_AIPLATFORM_ENDPOINT ? googleRestOptions(env.GCP_AIPLATFORM_ENDPOINT) : { fallback: true, apiEndpoint: `${location}-aiplatform.googleapis.com` });
+}
+
+export function vertexClients(locations: string[], env: NodeJS.ProcessEnv): Map<string, EndpointServiceClient> {
+  return new Map(locations.map((location) => [location, vertexClient(location, env)]));
+}
