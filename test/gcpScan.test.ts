@@ -12,7 +12,8 @@ import { readUtilization } from '../src/digest/gpuUtilization.ts';
 import { priceUtilization } from '../src/digest/weeklyDigest.ts';
 import { utilizationSource } from '../src/digest/utilizationSource.ts';
 import { loadSettings, SettingsError } from '../src/runtime/settings.ts';
-import { DEFAULT_EXCLUSIONS } from '../src/scan/idleFindings.ts';
+import { DEFAULT_APPROVALS } from '../src/runtime/settings.ts';
+import { DEFAULT_EXCLUSIONS, type LocalSsdPolicy } from '../src/scan/idleFindings.ts';
 import { runScan } from '../src/scan/scanJob.ts';
 import { scanMessage } from '../src/slack/findingBlocks.ts';
 import { type FakeEndpoint, type FakeGcp, type FakeVm, startFakeGcp } from './support/fakeGcp.ts';
@@ -104,7 +105,9 @@ describe('idle GCE GPU VMs', () => {
     const [idle, blind] = findings;
     expect(idle!.evidence).toBe('busiest GPU (Ops Agent agent.googleapis.com/gpu/utilization) over 7 days: peak 4.0%, average 4.0% across 168 hourly datapoints');
     expect(idle!.tags).toEqual({ team: 'llm' });
-    expect(idle!.stopEffect).toBe('stops the VM: its boot and persistent disks, name and internal IP are kept; its 750 GB of local SSD is wiped (discardLocalSsd); a GPU type may lack capacity in the zone when it is started again');
+    // approvals.gce_local_ssd is refuse unless set: a VM with local SSD is reported but offered no Stop
+    expect(idle!.stopEffect).toBe('nothing: its 750 GB of local SSD would be lost or kept at a charge, and approvals.gce_local_ssd is refuse; set it to discard or preserve to offer Stop');
+    expect(idle!.noStop).toBe(true);
     expect(blind!.evidence).toBe('no GPU metrics, so judged on CPU and network over 7 days: CPU peak 3.0%, network 2.00 MB a day');
     expect(findings[3]!.stopEffect).toContain('it has no local SSD, so no local data is lost');
     expect(plan.assumptions.join('\n')).not.toMatch(/skipped/);
@@ -145,10 +148,36 @@ describe('idle GCE GPU VMs', () => {
 });
 
 describe('stopping a GCE VM', () => {
-  const cloud = (): CloudActionSettings => ({ env: gcp.env(), exclusions: DEFAULT_EXCLUSIONS, gcpProjects: [PROD] });
+  const cloud = (gceLocalSsd: LocalSsdPolicy = 'discard'): CloudActionSettings => ({ env: gcp.env(), exclusions: DEFAULT_EXCLUSIONS, gcpProjects: [PROD], gceLocalSsd });
+  const scan = (gce_local_ssd: LocalSsdPolicy) => runScan({ gcp_projects: [PROD] }, NOW, gcp.env(), { exclusions: DEFAULT_EXCLUSIONS, approvals: { ...DEFAULT_APPROVALS, gce_local_ssd } });
+
+  it('offers no Stop for a VM with local SSD while approvals.gce_local_ssd is refuse, and refuses one asked for anyway', async () => {
+    const report = await scan('refuse');
+    const ref = findingRef(report.findings.find((f) => f.id === 'llm-finetune-idle')!);
+    const control = scanMessage(report, () => true).blocks.find((b) => b.block_id?.includes(':llm-finetune-idle|'));
+    expect(control?.type === 'actions' && control.elements.map((e) => e.text.text)).toEqual(['Snooze 7d', 'Keep']);
+    expect(await recheck(ref, cloud('refuse'), NOW)).toEqual({
+      idle: false, reason: 'its 750 GB of local SSD would be lost or kept at a charge, and approvals.gce_local_ssd is refuse; set it to discard or preserve to offer Stop',
+    });
+    await expect((await stopperFor(ref, cloud('refuse'))).stop(ref, [])).rejects.toThrow(new ActionRefused('it has local SSD and approvals.gce_local_ssd is refuse'));
+    expect(gcp.mutations).toEqual([]);
+  });
+
+  it('with preserve, stops it keeping its local SSD and says so', async () => {
+    const { findings } = await scan('preserve');
+    const finding = findings.find((f) => f.id === 'llm-finetune-idle')!;
+    expect(finding.stopEffect).toContain('its 750 GB of local SSD is kept and still billed while stopped (approvals.gce_local_ssd: preserve)');
+    const calls: CloudCall[] = [];
+    await (await stopperFor(findingRef(finding), cloud('preserve'))).stop(findingRef(finding), calls);
+    expect(gcp.mutations).toEqual([{ call: 'stop', vm: 'llm-finetune-idle', discardLocalSsd: 'false' }]);
+    expect(calls[0]!.after).toBe('TERMINATED (local SSD preserved)');
+  });
 
   it('re-checks it, stops it discarding its local SSD, finds it gone, and starts it again', async () => {
-    const { findings } = await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
+    const { findings } = await scan('discard');
+    expect(findings.find((f) => f.id === 'llm-finetune-idle')!.stopEffect).toBe(
+      'stops the VM: its boot and persistent disks, name and internal IP are kept; its 750 GB of local SSD is wiped (approvals.gce_local_ssd: discard); a GPU type may lack capacity in the zone when it is started again',
+    );
     const ref = findingRef(findings.find((f) => f.id === 'llm-finetune-idle')!);
     const check = await recheck(ref, cloud(), NOW);
     expect(check.idle).toBe(true);
@@ -156,14 +185,15 @@ describe('stopping a GCE VM', () => {
     const stopper = await stopperFor(ref, cloud());
     expect(await stopper.stop(ref, calls)).toEqual({ project: PROD, zone: 'us-central1-a', instance: 'llm-finetune-idle' });
     expect(gcp.mutations).toEqual([{ call: 'stop', vm: 'llm-finetune-idle', discardLocalSsd: 'true' }]);
-    expect(calls).toEqual([{ call: 'compute.instances.stop', requestId: 'operation-1', before: 'RUNNING', after: 'TERMINATED (local SSD discarded)' }]);
-    expect(gcp.requests).toContain(`POST /compute/v1/projects/${PROD}/zones/us-central1-a/operations/operation-1/wait`);
+    expect(calls).toEqual([{ call: 'compute.instances.stop', requestId: expect.stringMatching(/^operation-\d+$/), before: 'RUNNING', after: 'TERMINATED (local SSD discarded)' }]);
+    expect(gcp.requests).toContain(`POST /compute/v1/projects/${PROD}/zones/us-central1-a/operations/${calls[0]!.requestId}/wait`);
     expect(await recheck(ref, cloud(), NOW)).toEqual({ idle: false, reason: 'the VM no longer exists or is not running' });
     await expect(stopper.stop(ref, [])).rejects.toThrow(new ActionRefused('the VM is TERMINATED, not RUNNING'));
 
     await stopper.restore(ref, undefined, calls);
     expect(gcp.mutations.at(-1)).toEqual({ call: 'start', vm: 'llm-finetune-idle' });
-    expect(calls.at(-1)).toEqual({ call: 'compute.instances.start', requestId: 'operation-2', before: 'TERMINATED', after: 'RUNNING' });
+    expect(calls.at(-1)).toEqual({ call: 'compute.instances.start', requestId: expect.stringMatching(/^operation-\d+$/), before: 'TERMINATED', after: 'RUNNING' });
+    expect(calls.at(-1)!.requestId).not.toBe(calls[0]!.requestId);
     expect((await recheck(ref, cloud(), NOW)).idle).toBe(true);
   });
 

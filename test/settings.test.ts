@@ -41,6 +41,7 @@ describe('settings', () => {
     expect(() => loadSettings({ BURNRATE_CONFIG: file('hub_timeout_ms: 50\n') })).toThrow(/hub_timeout_ms/);
     expect(loadSettings({ BURNRATE_CONFIG: file('digest:\n  gcp_projects: [ml-prod-123456]\n') }).file.digest.gcp_projects).toEqual(['ml-prod-123456']);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  gcp_projects: [ML_Prod]\n') })).toThrow(/digest\.gcp_projects[\s\S]*a GCP project ID such as ml-prod-123456/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  gce_local_ssd: wipe\n') })).toThrow(/approvals\.gce_local_ssd[\s\S]*refuse[\s\S]*discard[\s\S]*preserve/);
     expect(() => loadSettings({ BURNRATE_CONFIG: missingConfig })).toThrow(/BURNRATE_CONFIG names .*absent\.yaml, which does not exist/);
     expect(loadSettings({ BURNRATE_CONFIG: file('digest:\n  timezone: Pacific/Auckland\n') }).file.digest).toEqual({ timezone: 'Pacific/Auckland', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' });
     expect(() => loadSettings({ BURNRATE_CONFIG: file('digest:\n  schedule: "every monday"\n') })).toThrow(/digest\.schedule[\s\S]*cron expression/);
@@ -59,7 +60,7 @@ describe('settings', () => {
     expect(loadSettings({ BURNRATE_CONFIG: join(__dirname, '..', 'config', 'burnrate.example.yaml') }).file)
       .toEqual({ reply_visibility: 'ephemeral', hub_timeout_ms: 2000, digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }, scan: { schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] },
         approvals: DEFAULT_APPROVALS, accounts: [] });
-    expect(DEFAULT_APPROVALS).toEqual({ approvers: [], approver_groups: [], snooze_keep: 'anyone', dry_run: true, max_stops_per_day: 5, production_tag: 'env=production', actions: {}, group_cache_seconds: 300 });
+    expect(DEFAULT_APPROVALS).toEqual({ approvers: [], approver_groups: [], snooze_keep: 'anyone', dry_run: true, max_stops_per_day: 5, gce_local_ssd: 'refuse', production_tag: 'env=production', actions: {}, group_cache_seconds: 300 });
   });
 
   it('keeps state in the DynamoDB table BURNRATE_STATE_TABLE names, and says what is wrong with it', () => {

@@ -8,7 +8,7 @@ import type { UtilizationSource } from '../digest/gpuUtilization.ts';
 import { assumedCredentials, gcpSources, utilizationSource } from '../digest/utilizationSource.ts';
 import { utcMinute } from '../present/format.ts';
 import type { AccountSettings } from '../runtime/settings.ts';
-import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings } from '../scan/idleFindings.ts';
+import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type LocalSsdPolicy } from '../scan/idleFindings.ts';
 import type { FindingRef } from './findingRef.ts';
 import { ActionRefused, type Stopper } from './stopper.ts';
 
@@ -22,6 +22,8 @@ export interface CloudActionSettings {
   regions?: string[];
   /** digest.gcp_projects: a GCE finding's project must still be one of them */
   gcpProjects?: string[];
+  /** approvals.gce_local_ssd (default refuse) */
+  gceLocalSsd?: LocalSsdPolicy;
   exclusions: Exclusions;
   /** how Restore waits for an endpoint to be in service again */
   wait?: { pollMs: number; timeoutMs: number };
@@ -74,12 +76,13 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
   if (!usage.endpoints.length && !usage.instances.some((u) => u.instanceId === ref.id) && !usage.notebooks.length && !usage.studioApps.length) {
     return { idle: false, reason: MISSING[ref.kind] };
   }
-  const { findings, excluded } = idleFindings(usage, bundledCatalogs().prices, DEFAULT_THRESHOLDS, settings.exclusions, now);
+  const { findings, excluded } = idleFindings(usage, bundledCatalogs().prices, DEFAULT_THRESHOLDS, settings.exclusions, now, settings.gceLocalSsd);
   if (excluded.length) return { idle: false, reason: 'it now carries the keep tag or is on scan.allow' };
   const finding = findings.find((f) => f.id === ref.id);
   if (!finding) return { idle: false, reason: `it is no longer idle: ${BUSY[ref.kind](usage)}` };
   if (finding.partial) return { idle: false, reason: 'another variant of the endpoint serves traffic now' };
   if (finding.spot) return { idle: false, reason: 'it is a Spot instance, which cannot be stopped' };
+  if (finding.noStop) return { idle: false, reason: finding.stopEffect.replace(/^nothing: /, '') };
   return { idle: true, finding };
 }
 
@@ -121,7 +124,7 @@ export async function stopperFor(ref: FindingRef, settings: CloudActionSettings)
     }
     const { GceInstanceStopper } = await import('./gceInstanceStopper.ts');
     const { instances, operations } = clients.computeClients(settings.env);
-    return new GceInstanceStopper(instances, operations);
+    return new GceInstanceStopper(instances, operations, settings.gceLocalSsd ?? 'refuse');
   }
   if (!hasAwsCredentials(settings.env)) {
     const [{ DemoStopper }, { demoControlPlane }] = await Promise.all([import('./demoStopper.ts'), import('../digest/demoUtilization.ts')]);

@@ -3,12 +3,12 @@
 import { FINDING_KINDS, type Finding } from '../scan/idleFindings.ts';
 
 /** id is the instance id, or endpoint/variant; stopEffect feeds the confirm dialog. */
-export type FindingRef = Pick<Finding, 'kind' | 'id' | 'name' | 'account' | 'region' | 'instanceType' | 'count' | 'monthlyWaste' | 'spot' | 'partial' | 'stopEffect'>;
+export type FindingRef = Pick<Finding, 'kind' | 'id' | 'name' | 'account' | 'region' | 'instanceType' | 'count' | 'monthlyWaste' | 'spot' | 'partial' | 'noStop' | 'stopEffect'>;
 
 export function findingRef(f: Finding): FindingRef {
   return {
     kind: f.kind, id: f.id, name: f.name, ...(f.account ? { account: f.account } : {}), ...(f.region ? { region: f.region } : {}), instanceType: f.instanceType, count: f.count,
-    monthlyWaste: f.monthlyWaste === null ? null : Math.round(f.monthlyWaste), ...(f.spot ? { spot: true } : {}), ...(f.partial ? { partial: true } : {}),
+    monthlyWaste: f.monthlyWaste === null ? null : Math.round(f.monthlyWaste), ...(f.spot ? { spot: true } : {}), ...(f.partial ? { partial: true } : {}), ...(f.noStop ? { noStop: true } : {}),
     stopEffect: f.stopEffect,
   };
 }

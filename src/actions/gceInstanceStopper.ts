@@ -1,7 +1,9 @@
-// Stop and Restore for a Compute Engine VM: instances.stop (discarding local SSDs, which GCE
-// requires of a VM that has them) and instances.start, each waited on until its zone operation is
-// done. The VM keeps its boot and persistent disks, name and internal IP.
+// Stop and Restore for a Compute Engine VM: instances.stop and instances.start, each waited on until
+// its zone operation is done. The VM keeps its boot and persistent disks, name and internal IP; its
+// local SSDs are discarded, preserved or the VM is not stopped, as approvals.gce_local_ssd says
+// (GCE requires discardLocalSsd of a VM that has them).
 import type { InstancesClient, protos, ZoneOperationsClient } from '@google-cloud/compute';
+import type { LocalSsdPolicy } from '../scan/idleFindings.ts';
 import type { FindingRef } from './findingRef.ts';
 import { ActionRefused, type CloudCall, type Stopper } from './stopper.ts';
 
@@ -11,7 +13,7 @@ const MAX_WAITS = 10;
 type Operation = protos.google.cloud.compute.v1.IOperation;
 
 export class GceInstanceStopper implements Stopper {
-  constructor(private readonly instances: InstancesClient, private readonly operations: ZoneOperationsClient) {}
+  constructor(private readonly instances: InstancesClient, private readonly operations: ZoneOperationsClient, private readonly localSsd: LocalSsdPolicy) {}
 
   private where(ref: FindingRef): { project: string; zone: string; instance: string } {
     if (!ref.account || !ref.region) throw new ActionRefused('the finding does not name the VM\'s project and zone');
@@ -35,9 +37,11 @@ export class GceInstanceStopper implements Stopper {
     const [vm] = await this.instances.get(where);
     if (vm.status !== 'RUNNING') throw new ActionRefused(`the VM is ${vm.status}, not RUNNING`);
     const localSsd = (vm.disks ?? []).some((d) => d.type === 'SCRATCH');
-    const [operation] = await this.instances.stop({ ...where, ...(localSsd ? { discardLocalSsd: true } : {}) });
+    if (localSsd && this.localSsd === 'refuse') throw new ActionRefused('it has local SSD and approvals.gce_local_ssd is refuse');
+    const [operation] = await this.instances.stop({ ...where, ...(localSsd ? { discardLocalSsd: this.localSsd === 'discard' } : {}) });
     const name = await this.done(operation.latestResponse as Operation, where.project, where.zone);
-    calls.push({ call: 'compute.instances.stop', requestId: name, before: 'RUNNING', after: localSsd ? 'TERMINATED (local SSD discarded)' : 'TERMINATED' });
+    const after = localSsd ? `TERMINATED (local SSD ${this.localSsd === 'discard' ? 'discarded' : 'preserved'})` : 'TERMINATED';
+    calls.push({ call: 'compute.instances.stop', requestId: name, before: 'RUNNING', after });
     return where;
   }
 

@@ -32,7 +32,7 @@ export function slackAppParts(settings: Settings, env: NodeJS.ProcessEnv, state:
       approvals: settings.file.approvals,
       cloud: {
         env, ...(settings.file.digest.regions ? { regions: settings.file.digest.regions } : {}), exclusions: scan.exclusions, ...(scan.accounts ? { accounts: scan.accounts } : {}),
-        ...(settings.file.digest.gcp_projects ? { gcpProjects: settings.file.digest.gcp_projects } : {}),
+        ...(settings.file.digest.gcp_projects ? { gcpProjects: settings.file.digest.gcp_projects } : {}), gceLocalSsd: settings.file.approvals.gce_local_ssd,
       },
     },
   };

@@ -47,6 +47,7 @@ const approvalsSchema = z.strictObject({
   snooze_keep: z._default(z.enum(['anyone', 'approvers']), 'anyone'),
   dry_run: z._default(z.boolean(), true),
   max_stops_per_day: z._default(wholeNumber(0, 1000), 5),
+  gce_local_ssd: z._default(z.enum(['refuse', 'discard', 'preserve']), 'refuse'),
   production_tag: z._default(matching(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. env=production'), 'env=production'),
   actions: z._default(z.partial(z.strictObject({ 'sagemaker-endpoint': z.array(ACTIONS), 'ec2-gpu-instance': z.array(ACTIONS), 'sagemaker-notebook': z.array(ACTIONS), 'sagemaker-studio-app': z.array(ACTIONS), 'gce-gpu-instance': z.array(ACTIONS), 'vertex-endpoint': z.array(ACTIONS) })), {}),
   group_cache_seconds: z._default(wholeNumber(0, 3600), 300),

@@ -21,6 +21,9 @@ export interface IdleThresholds {
   studioHours: number;
 }
 
+/** What Stop does to a GCE VM's local SSDs (approvals.gce_local_ssd): wipe them, keep them (and their charge), or not stop such a VM. */
+export type LocalSsdPolicy = 'refuse' | 'discard' | 'preserve';
+
 export const DEFAULT_THRESHOLDS: IdleThresholds = { gpuPercent: 5, cpuPercent: 10, networkBytesPerDay: 5e6, windowDays: 7, notebookHours: 24, studioHours: 8 };
 
 /** What the scan leaves alone: resources carrying a tag (key=value), and ids or names listed. */
@@ -67,6 +70,8 @@ export interface Finding {
   spot?: boolean;
   /** one idle variant of an endpoint whose other variants serve: no Stop is offered either */
   partial?: boolean;
+  /** burnrate offers no Stop for another reason, which stopEffect gives (a GCE VM's local SSD under approvals.gce_local_ssd: refuse) */
+  noStop?: boolean;
   tags?: Record<string, string>;
 }
 
@@ -89,11 +94,17 @@ const STUDIO_STOP_EFFECT = 'deletes the Studio app: the space\'s storage (its ho
 const hoursAgo = (now: Date, iso: string) => (now.getTime() - Date.parse(iso)) / 3_600_000;
 const duration = (hours: number) => `${Math.floor(hours / 24)} days ${Math.floor(hours % 24)} h`;
 
-function instanceStopEffect(u: GpuInstanceUsage): string {
+const LOCAL_SSD: Record<LocalSsdPolicy, (gb: string) => string> = {
+  refuse: (gb) => `nothing: its ${gb} GB of local SSD would be lost or kept at a charge, and approvals.gce_local_ssd is refuse; set it to discard or preserve to offer Stop`,
+  discard: (gb) => `its ${gb} GB of local SSD is wiped (approvals.gce_local_ssd: discard)`,
+  preserve: (gb) => `its ${gb} GB of local SSD is kept and still billed while stopped (approvals.gce_local_ssd: preserve)`,
+};
+
+function instanceStopEffect(u: GpuInstanceUsage, localSsd: LocalSsdPolicy): string {
   if (u.cloud === 'gcp') {
-    const ssd = u.instanceStoreGb
-      ? `its ${u.instanceStoreGb.toLocaleString('en-US')} GB of local SSD is wiped (discardLocalSsd)`
-      : 'it has no local SSD, so no local data is lost';
+    const gb = (u.instanceStoreGb ?? 0).toLocaleString('en-US');
+    if (u.instanceStoreGb && localSsd === 'refuse') return LOCAL_SSD.refuse(gb);
+    const ssd = u.instanceStoreGb ? LOCAL_SSD[localSsd](gb) : 'it has no local SSD, so no local data is lost';
     return `stops the VM: its boot and persistent disks, name and internal IP are kept; ${ssd}; a GPU type may lack capacity in the zone when it is started again`;
   }
   if (u.spot) return 'nothing: a Spot instance cannot be stopped, only terminated, so burnrate offers no Stop for it';
@@ -116,7 +127,7 @@ export interface ScanResult {
 
 export function idleFindings(
   usage: { instances: GpuInstanceUsage[]; endpoints: EndpointUsage[]; notebooks?: NotebookUsage[]; studioApps?: StudioAppUsage[] }, prices: InstancePrice[],
-  thresholds: IdleThresholds = DEFAULT_THRESHOLDS, exclusions: Exclusions = DEFAULT_EXCLUSIONS, now: Date = new Date(),
+  thresholds: IdleThresholds = DEFAULT_THRESHOLDS, exclusions: Exclusions = DEFAULT_EXCLUSIONS, now: Date = new Date(), localSsd: LocalSsdPolicy = 'refuse',
 ): ScanResult {
   const findings: Finding[] = [];
   const excluded: string[] = [];
@@ -170,8 +181,8 @@ export function idleFindings(
         ? `busiest GPU (${gcp ? `Ops Agent ${GPU_METRIC}` : 'CWAgent nvidia_smi_utilization_gpu'}) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
         : `no GPU metrics, so judged on CPU and network over ${window}: CPU peak ${u.cpuMaximumPercent!.toFixed(1)}%, network ${(u.networkBytesPerDay! / 1e6).toFixed(2)} MB a day`,
       // CPU and network say less about a GPU than the GPU does: such a finding is never more than low
-      confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', stopEffect: instanceStopEffect(u),
-      ...(u.spot ? { spot: true } : {}), ...(u.tags ? { tags: u.tags } : {}),
+      confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', stopEffect: instanceStopEffect(u, localSsd),
+      ...(u.spot ? { spot: true } : {}), ...(gcp && u.instanceStoreGb && localSsd === 'refuse' ? { noStop: true } : {}), ...(u.tags ? { tags: u.tags } : {}),
     });
   }
   for (const n of usage.notebooks ?? []) {

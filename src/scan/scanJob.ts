@@ -88,7 +88,7 @@ export async function runScan(
   const end = localDate(now, 'UTC');
   const window = { start: addDays(end, -DEFAULT_THRESHOLDS.windowDays), end };
   const reading = await readUtilization(await utilizationSource({ ...settings, ...(options.accounts ? { accounts: options.accounts } : {}) }, env), window.start, window.end);
-  const result = idleFindings(reading, bundledCatalogs().prices, DEFAULT_THRESHOLDS, exclusions, now);
+  const result = idleFindings(reading, bundledCatalogs().prices, DEFAULT_THRESHOLDS, exclusions, now, options.approvals?.gce_local_ssd);
   const decisions = state ? await decisionsByResource(state, now.getTime()) : new Map<string, Decision>();
   if (state) await reconcileStopped(state, [...new Set(result.findings.map(resourceKey))], now.getTime());
   const decided: DecidedFinding[] = [];
