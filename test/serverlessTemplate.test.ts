@@ -92,5 +92,8 @@ describe('the packaged deployment', () => {
     }
     // the scheduler function may only queue work
     expect(statements('SchedulerFunctionRole').flatMap(actions).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage']);
+    // the worker queues the daily scan's parts on its own queue, and nowhere else
+    const sends = statements('WorkerFunctionRole').filter((s) => actions(s).includes('sqs:SendMessage'));
+    expect(sends.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': ['WorkQueue', 'Arn'] }]);
   });
 });

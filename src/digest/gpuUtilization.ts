@@ -151,9 +151,9 @@ const isBug = (error: unknown) => error instanceof TypeError || error instanceof
  * in `skipped` with the reason and the others still answer; only when every region fails does the
  * read fail.
  */
-export interface Place { region: string; account?: string }
+export interface Place { region: string; account?: string; /** a GCP project (its name in account) */ cloud?: 'gcp' }
 
-const placeName = (place: Place) => (place.account ? `${place.account}/${place.region}` : place.region);
+export const placeName = (place: Place) => (place.account ? `${place.account}/${place.region}` : place.region);
 
 export function regionalUtilization(byRegion: [Place, UtilizationSource][]): UtilizationSource {
   if (byRegion.length === 1 && !byRegion[0]![0].account) return byRegion[0]![1];

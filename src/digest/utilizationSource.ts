@@ -54,8 +54,34 @@ export async function gcpSources(settings: Pick<SourceSettings, 'gcp_projects' |
   const vertex = vertexClients(settings.vertex_locations ?? DEFAULT_VERTEX_LOCATIONS, env);
   const monitoring = new MetricServiceClient(googleRestOptions(env.GCP_MONITORING_ENDPOINT));
   return settings.gcp_projects.map((project) => [
-    { account: project, region: 'all zones' }, new GcpUtilization(instances, monitoring, project, new VertexEndpoints(vertex, monitoring, project)),
+    { account: project, region: 'all zones', cloud: 'gcp' }, new GcpUtilization(instances, monitoring, project, new VertexEndpoints(vertex, monitoring, project)),
   ]);
+}
+
+/**
+ * The places the settings read, each readable on its own: every AWS region (× account) with AWS
+ * credentials, every GCP project with GCP credentials. The scan fans out over them.
+ */
+export function scanPlaces(settings: SourceSettings, env: NodeJS.ProcessEnv): Place[] {
+  const regions = hasAwsCredentials(env) ? regionsToRead(settings, env) : [];
+  const aws: Place[] = settings.accounts?.length
+    ? settings.accounts.flatMap((account) => regions.map((region) => ({ account: account.name, region })))
+    : regions.map((region) => ({ region }));
+  const gcp: Place[] = env.GOOGLE_APPLICATION_CREDENTIALS ? (settings.gcp_projects ?? []).map((project) => ({ account: project, region: 'all zones', cloud: 'gcp' })) : [];
+  return [...aws, ...gcp];
+}
+
+/** The source for one of scanPlaces' places; undefined when the settings no longer name it. */
+export async function placeSource(place: Place, settings: SourceSettings, env: NodeJS.ProcessEnv): Promise<UtilizationSource | undefined> {
+  if (place.cloud === 'gcp') {
+    if (!settings.gcp_projects?.includes(place.account ?? '')) return undefined;
+    const sources = await gcpSources({ gcp_projects: [place.account!], ...(settings.vertex_locations ? { vertex_locations: settings.vertex_locations } : {}) }, env);
+    return sources.length ? regionalUtilization(sources) : undefined;
+  }
+  const account = settings.accounts?.find((a) => a.name === place.account);
+  if (place.account && !account) return undefined;
+  const sources = await awsSources({ regions: [place.region], ...(account ? { accounts: [account] } : {}) }, env);
+  return sources.length ? regionalUtilization(sources) : undefined;
 }
 
 /** Where Vertex AI endpoints are looked for when digest.vertex_locations is not set. */

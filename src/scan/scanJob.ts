@@ -5,7 +5,7 @@ import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
 import { type Decision, decisionsByResource, reconcileStopped } from '../actions/actionState.ts';
 import { resourceKey } from '../actions/findingRef.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
-import { readUtilization } from '../digest/gpuUtilization.ts';
+import { readUtilization, type UtilizationSource } from '../digest/gpuUtilization.ts';
 import { addDays, localDate } from '../digest/period.ts';
 import { type SourceSettings, utilizationSource } from '../digest/utilizationSource.ts';
 import { money, placeOf, utcDay } from '../present/format.ts';
@@ -78,17 +78,43 @@ export interface ScanOptions {
   approvals?: ApprovalSettings;
   /** other AWS accounts to scan through their read roles */
   accounts?: AccountSettings[];
+  /** the fleet already read (the fan-out's parts, put together): not read again */
+  scanned?: FleetScan;
 }
 
-/** The scan; with a state store, what was snoozed or kept in Slack is left out and listed in the notes. */
-export async function runScan(
-  settings: Pick<SourceSettings, 'regions' | 'gcp_projects' | 'vertex_locations'>, now: Date, env: NodeJS.ProcessEnv, options: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS }, state?: StateStore,
-): Promise<ScanReport> {
-  const { exclusions } = options;
+/** What the clouds say is idle over the window, before anyone's decisions are applied. */
+export interface FleetScan {
+  result: ScanResult;
+  /** what could not be read, and why */
+  notes: string[];
+  demo: boolean;
+  window: { start: string; end: string };
+}
+
+export type ScanSourceSettings = Pick<SourceSettings, 'regions' | 'gcp_projects' | 'vertex_locations'>;
+
+export const scanWindow = (now: Date) => {
   const end = localDate(now, 'UTC');
-  const window = { start: addDays(end, -DEFAULT_THRESHOLDS.windowDays), end };
-  const reading = await readUtilization(await utilizationSource({ ...settings, ...(options.accounts ? { accounts: options.accounts } : {}) }, env), window.start, window.end);
-  const result = idleFindings(reading, bundledCatalogs().prices, DEFAULT_THRESHOLDS, exclusions, now, options.approvals?.gce_local_ssd);
+  return { start: addDays(end, -DEFAULT_THRESHOLDS.windowDays), end };
+};
+
+/** Reads the window's utilization from the source and finds what is idle. */
+export async function scanFleet(source: UtilizationSource | undefined, now: Date, options: ScanOptions): Promise<FleetScan> {
+  const window = scanWindow(now);
+  const reading = await readUtilization(source, window.start, window.end);
+  const result = idleFindings(reading, bundledCatalogs().prices, DEFAULT_THRESHOLDS, options.exclusions, now, options.approvals?.gce_local_ssd);
+  return { result, notes: reading.notes, demo: reading.demo, window };
+}
+
+/**
+ * The scan as a report: the fleet read now (or `options.scanned`), less what was snoozed or kept in
+ * Slack, which a state store lists in the notes.
+ */
+export async function runScan(
+  settings: ScanSourceSettings, now: Date, env: NodeJS.ProcessEnv, options: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS }, state?: StateStore,
+): Promise<ScanReport> {
+  const { result, notes, demo, window } = options.scanned
+    ?? await scanFleet(await utilizationSource({ ...settings, ...(options.accounts ? { accounts: options.accounts } : {}) }, env), now, options);
   const decisions = state ? await decisionsByResource(state, now.getTime()) : new Map<string, Decision>();
   if (state) await reconcileStopped(state, [...new Set(result.findings.map(resourceKey))], now.getTime());
   const decided: DecidedFinding[] = [];
@@ -97,5 +123,5 @@ export async function runScan(
     if (decision) decided.push({ finding, decision });
     return !decision;
   });
-  return { plan: scanAsPlan({ ...result, findings }, reading.notes, window, reading.demo, decided), findings };
+  return { plan: scanAsPlan({ ...result, findings }, notes, window, demo, decided), findings };
 }

@@ -8,6 +8,8 @@ import type { FindingRef } from '../actions/findingRef.ts';
 import { resourceKey } from '../actions/findingRef.ts';
 import { actionAllowed, type IdleActions } from '../actions/idleActions.ts';
 import type { ApprovalSettings } from '../runtime/settings.ts';
+import { scanPlaces } from '../digest/utilizationSource.ts';
+import { runScanPart, type ScanPartTask, startScanFanOut } from '../scan/scanFanOut.ts';
 import { SCHEDULED_JOBS, type ScheduledJobName } from '../schedule/jobs.ts';
 import type { ScheduledJobContext } from '../schedule/postOnce.ts';
 import { type SlackMessage, splitMessage } from './blockLimits.ts';
@@ -21,7 +23,8 @@ export type LongTask =
   | { type: 'idle-action'; action: 'stop' | 'restore' | 'snooze'; user: string; ref: FindingRef; shown?: ShownMessage; responseUrl: string }
   | { type: 'idle-keep'; user: string; ref: FindingRef; reason: string; shown?: ShownMessage; channel?: string }
   /** a scheduled report (EventBridge Scheduler hands it to the worker); it claims its period first */
-  | { type: 'scheduled'; job: ScheduledJobName };
+  | { type: 'scheduled'; job: ScheduledJobName }
+  | ScanPartTask;
 
 export interface LongWork {
   /** hands the task off and returns: the task posts its own result */
@@ -41,6 +44,8 @@ export interface LongTaskDeps {
   approvals: ApprovalSettings;
   /** what scheduled reports need; without it a scheduled task is refused */
   scheduled?: ScheduledJobContext;
+  /** where the daily scan queues one part per place when it reads more than one (the worker's own queue on Lambda) */
+  fanOut?: LongWork;
   log(level: 'info' | 'warn' | 'error', fields: Record<string, unknown>): void;
 }
 
@@ -114,9 +119,19 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
         return;
       }
       case 'scheduled': {
-        if (!deps.scheduled) throw new Error('scheduled reports are not set up in this runtime');
-        const outcome = await SCHEDULED_JOBS[task.job](deps.scheduled);
+        const scheduled = deps.scheduled;
+        if (!scheduled) throw new Error('scheduled reports are not set up in this runtime');
+        const places = task.job === 'daily-scan' && deps.fanOut ? scanPlaces({ ...scheduled.digest, ...(scheduled.scan?.accounts ? { accounts: scheduled.scan.accounts } : {}) }, scheduled.env) : [];
+        const outcome = places.length > 1
+          ? await startScanFanOut(scheduled, places, (part) => deps.fanOut!.start(part))
+          : await SCHEDULED_JOBS[task.job](scheduled);
         log('info', { scheduled: task.job, outcome });
+        return;
+      }
+      case 'scan-part': {
+        if (!deps.scheduled) throw new Error('scheduled reports are not set up in this runtime');
+        const outcome = await runScanPart(task, deps.scheduled);
+        log('info', { scanPart: task.place, run: task.run, outcome });
       }
     }
   };
