@@ -4,15 +4,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as workerHandler } from '../src/serverless/workerFunction.ts';
-import { DynamoStateStore } from '../src/state/dynamoStateStore.ts';
 import { startDynalite } from './support/dynalite.ts';
 import { type FakeAws, startFakeAws } from './support/fakeAws.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { type FakeSqsSsm, type SentMessage, startFakeSqsSsm } from './support/fakeSqsSsm.ts';
 import { sqsEvent } from './support/lambdaEvents.ts';
+import { useLambdaEnvironment } from './support/lambdaEnvironment.ts';
 
 const CHANNEL = 'C0SCAN00001';
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
@@ -35,16 +34,7 @@ beforeAll(async () => {
   aws.failRegion('eu-west-1', 'UnrecognizedClientException', 'The security token included in the request is invalid.');
   const config = join(mkdtempSync(join(tmpdir(), 'burnrate-fanout-')), 'burnrate.yaml');
   writeFileSync(config, `digest:\n  regions: [${REGIONS.join(', ')}]\nscan:\n  channel: ${CHANNEL}\n`);
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.url, AWS_ENDPOINT_URL_SQS: queue.url, AWS_ENDPOINT_URL_SSM: queue.url,
-    AWS_ENDPOINT_URL_EC2: aws.url, AWS_ENDPOINT_URL_CLOUDWATCH: aws.url, AWS_ENDPOINT_URL_SAGEMAKER: aws.url,
-    BURNRATE_STATE_TABLE: 'burnrate-fanout', BURNRATE_SSM_PREFIX: '/burnrate/test', BURNRATE_QUEUE_URL: `${queue.url}/123456789012/burnrate-work`, BURNRATE_CONFIG: config,
-    SLACK_API_URL: slack.apiUrl, SLACK_BOT_ID: 'BBURNRATE1', SLACK_BOT_USER_ID: 'UBURNRATE1',
-  });
-  const store = new DynamoStateStore(new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1' }), 'burnrate-fanout');
-  await store.ensureTable();
-  await store.close();
+  await useLambdaEnvironment({ dynamoUrl: dynamo.url, queueUrl: queue.url, slackApiUrl: slack.apiUrl, awsUrl: aws.url }, 'burnrate-fanout', config);
 });
 afterAll(async () => {
   process.env = savedEnv;

@@ -5,9 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../src/state/dynamoStateStore.ts';
 import { handler as schedulerHandler } from '../src/serverless/schedulerFunction.ts';
 import { handler as slackHandler } from '../src/serverless/slackFunction.ts';
 import { handler as workerHandler } from '../src/serverless/workerFunction.ts';
@@ -16,6 +14,7 @@ import { type FakeAws, startFakeAws } from './support/fakeAws.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { type FakeSqsSsm, startFakeSqsSsm } from './support/fakeSqsSsm.ts';
 import { httpApiEvent, sqsEvent } from './support/lambdaEvents.ts';
+import { useLambdaEnvironment } from './support/lambdaEnvironment.ts';
 import { signedHeaders, slashCommandBody } from './support/slackRequests.ts';
 
 const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
@@ -39,17 +38,7 @@ beforeAll(async () => {
   QUEUE_URL = `${queue.url}/123456789012/burnrate-work`;
   const config = join(mkdtempSync(join(tmpdir(), 'burnrate-lambda-')), 'burnrate.yaml');
   writeFileSync(config, 'scan:\n  channel: C0SCAN00001\n');
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.url, AWS_ENDPOINT_URL_SQS: queue.url, AWS_ENDPOINT_URL_SSM: queue.url,
-    AWS_ENDPOINT_URL_EC2: aws.url, AWS_ENDPOINT_URL_CLOUDWATCH: aws.url, AWS_ENDPOINT_URL_SAGEMAKER: aws.url,
-    BURNRATE_STATE_TABLE: 'burnrate-test', BURNRATE_SSM_PREFIX: '/burnrate/test', BURNRATE_QUEUE_URL: QUEUE_URL, BURNRATE_CONFIG: config,
-    SLACK_API_URL: slack.apiUrl, SLACK_BOT_ID: 'BBURNRATE1', SLACK_BOT_USER_ID: 'UBURNRATE1',
-  });
-  // the deployment declares the table; here the test makes it
-  const store = new DynamoStateStore(new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1' }), 'burnrate-test');
-  await store.ensureTable();
-  await store.close();
+  await useLambdaEnvironment({ dynamoUrl: dynamo.url, queueUrl: queue.url, slackApiUrl: slack.apiUrl, awsUrl: aws.url }, 'burnrate-test', config);
 });
 afterAll(async () => {
   process.env = savedEnv;
