@@ -228,3 +228,40 @@ describe('the scan over AWS', () => {
     expect(err[0]).toMatch(/prints the scan with --dry-run/);
   });
 });
+
+describe('endpoints that host inference components', () => {
+  const hours = (n: number, value: number) => Array.from({ length: n }, () => value);
+  const savedEnv = { ...process.env };
+  let fake: FakeAws;
+  beforeAll(async () => {
+    fake = await startFakeAws([], [
+      // its two components served calls: busy, although no call is counted on the variant
+      { name: 'llm-hub', variant: 'AllTraffic', instanceType: 'ml.g5.2xlarge', count: 2, invocations: [], gpu: [], components: [{ name: 'llama-ic', invocations: hours(168, 12) }, { name: 'mistral-ic', invocations: [] }] },
+      { name: 'quiet-hub', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [], components: [{ name: 'old-ic', invocations: [] }] },
+      { name: 'empty-hub', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [], components: [] },
+    ], { listPageSize: 1 });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_ENDPOINT_URL_EC2: fake.url, AWS_ENDPOINT_URL_CLOUDWATCH: fake.url, AWS_ENDPOINT_URL_SAGEMAKER: fake.url,
+    });
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    await fake.close();
+  });
+
+  it('counts their calls per component, and reports the idle ones with no Stop, saying what to do instead', async () => {
+    const { findings } = await runScan({ regions: ['us-east-1'] }, NOW, process.env);
+    expect(findings.map((f) => [f.name, f.evidence])).toEqual([
+      ['quiet-hub', 'Invocations summed over 7 days: 0 (variant AllTraffic, across its 1 inference component)'],
+      ['empty-hub', 'Invocations summed over 7 days: 0 (variant AllTraffic, which hosts no inference component)'],
+    ]);
+    for (const f of findings) {
+      expect(f.noStop).toBe(true);
+      expect(f.stopEffect).toMatch(/^nothing: burnrate does not stop an endpoint that hosts inference components/);
+    }
+    // their calls are read with the component's own dimension
+    expect(fake.metricRequests.flatMap((r) => r.queries).map((q) => q.MetricStat?.Metric.Dimensions.map((d) => d.Name).join('+')))
+      .toEqual(expect.arrayContaining(['InferenceComponentName']));
+  });
+});

@@ -7,7 +7,7 @@ import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, pagin
 import { CostSourceError } from './costData.ts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, type StudioAppUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
-import { resourceTags, type EndpointVariant, endpointVariants, notebookInstances, studioApps } from './sageMakerResources.ts';
+import { type EndpointVariant, endpointVariants, inferenceComponents, notebookInstances, resourceTags, studioApps } from './sageMakerResources.ts';
 
 /** GetMetricData takes at most 500 queries a request. */
 export const QUERIES_PER_REQUEST = 500;
@@ -33,17 +33,25 @@ export class CloudWatchUtilization implements UtilizationSource {
   /** Per production variant: invocations in the week and mean GPU utilization per GPU. */
   async endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]> {
     const variants = await endpointVariants(this.sagemaker, undefined, only);
+    // SageMaker counts the calls of an endpoint that hosts inference components per component, not per variant
+    const components = await Promise.all(variants.map((v) => (v.hostsComponents ? inferenceComponents(this.sagemaker, v.endpointName, v.variantName) : [])));
     const dimensions = (v: EndpointVariant) => [{ Name: 'EndpointName', Value: v.endpointName }, { Name: 'VariantName', Value: v.variantName }];
-    const values = await metricValues(this.cloudwatch, variants.flatMap((v, k): MetricDataQuery[] => [
-      { Id: `inv${k}`, MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: dimensions(v) }, Period: HOUR, Stat: 'Sum' }, ReturnData: true },
-      { Id: `gpu${k}`, MetricStat: { Metric: { Namespace: '/aws/sagemaker/Endpoints', MetricName: 'GPUUtilization', Dimensions: dimensions(v) }, Period: HOUR, Stat: 'Average' }, ReturnData: true },
-    ]), start, end);
-    const usage = variants.map(({ endpointArn: _, ...v }, k): EndpointUsage => {
+    const invocations = (id: string, dims: { Name: string; Value: string }[]): MetricDataQuery => ({
+      Id: id, MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: dims }, Period: HOUR, Stat: 'Sum' }, ReturnData: true,
+    });
+    const values = await metricValues(this.cloudwatch, variants.flatMap((v, k): MetricDataQuery[] => (v.hostsComponents
+      ? components[k]!.map((name, j) => invocations(`ic${k}_${j}`, [{ Name: 'InferenceComponentName', Value: name }]))
+      : [
+        invocations(`inv${k}`, dimensions(v)),
+        { Id: `gpu${k}`, MetricStat: { Metric: { Namespace: '/aws/sagemaker/Endpoints', MetricName: 'GPUUtilization', Dimensions: dimensions(v) }, Period: HOUR, Stat: 'Average' }, ReturnData: true },
+      ])), start, end);
+    const sum = (series: number[] | undefined) => (series ?? []).reduce((a, b) => a + b, 0);
+    const usage = variants.map(({ endpointArn: _, hostsComponents, ...v }, k): EndpointUsage => {
       const gpu = values.get(`gpu${k}`) ?? [];
       // a missing Invocations datapoint is zero calls; a missing GPU datapoint is unknown
-      const invocations = (values.get(`inv${k}`) ?? []).reduce((a, b) => a + b, 0);
+      const calls = hostsComponents ? components[k]!.reduce((s, _name, j) => s + sum(values.get(`ic${k}_${j}`)), 0) : sum(values.get(`inv${k}`));
       const gpuAveragePercent = gpu.length ? gpu.reduce((a, b) => a + b, 0) / gpu.length / this.gpusPerInstance(v.instanceType) : null;
-      return { ...v, invocations, gpuAveragePercent };
+      return { ...v, invocations: calls, gpuAveragePercent, ...(hostsComponents ? { inferenceComponents: components[k]!.length } : {}) };
     });
     // tags matter only where a variant served no calls (a keep tag, an owner on a finding): one
     // ListTags per such endpoint instead of one per endpoint

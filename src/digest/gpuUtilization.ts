@@ -38,6 +38,8 @@ export interface EndpointUsage {
   cloud?: 'gcp';
   /** a Vertex AI endpoint's display name */
   displayName?: string;
+  /** a SageMaker variant hosting inference components: how many (its invocations are theirs, summed) */
+  inferenceComponents?: number;
   account?: string;
   /** set when several regions are read */
   region?: string;

@@ -3,13 +3,17 @@
 // Studio apps on an instance, with their tags.
 import {
   type AppDetails, DescribeAppCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeNotebookInstanceCommand, ListTagsCommand, paginateListApps,
-  paginateListEndpoints, paginateListNotebookInstances, type SageMakerClient,
+  paginateListEndpoints, paginateListInferenceComponents, paginateListNotebookInstances, type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { type NotebookUsage, studioAppId, type StudioAppUsage } from './gpuUtilization.ts';
 import pLimit from 'p-limit';
 import { CostSourceError } from './costData.ts';
 
-export interface EndpointVariant { endpointName: string; endpointArn: string; variantName: string; instanceType: string; instanceCount: number }
+export interface EndpointVariant {
+  endpointName: string; endpointArn: string; variantName: string; instanceType: string; instanceCount: number;
+  /** its instances host inference components (the configured variant names no model): calls are counted per component */
+  hostsComponents?: boolean;
+}
 
 function denied(error: unknown, action: string): never {
   if ((error as { name?: string }).name === 'AccessDeniedException') throw new CostSourceError(`AWS denied ${action}: grant the bot's role sagemaker:${action}`);
@@ -54,10 +58,26 @@ export async function endpointVariants(client: SageMakerClient, concurrency = DE
       const configured = config.ProductionVariants?.find((v) => v.VariantName === variant.VariantName);
       // serverless variants have no instances to be idle on
       if (!configured?.InstanceType) return [];
-      return [{ endpointName, endpointArn: endpoint.EndpointArn!, variantName: variant.VariantName!, instanceType: configured.InstanceType, instanceCount: variant.CurrentInstanceCount ?? configured.InitialInstanceCount ?? 1 }];
+      return [{
+        endpointName, endpointArn: endpoint.EndpointArn!, variantName: variant.VariantName!, instanceType: configured.InstanceType,
+        instanceCount: variant.CurrentInstanceCount ?? configured.InitialInstanceCount ?? 1, ...(configured.ModelName ? {} : { hostsComponents: true }),
+      }];
     });
   })));
   return variants.flat();
+}
+
+/** The inference components deployed on an endpoint variant's instances, by name. */
+export async function inferenceComponents(client: SageMakerClient, endpointName: string, variantName: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const page of paginateListInferenceComponents({ client, pageSize: 100 }, { EndpointNameEquals: endpointName, VariantNameEquals: variantName })) {
+      for (const c of page.InferenceComponents ?? []) names.push(c.InferenceComponentName!);
+    }
+  } catch (error) {
+    denied(error, 'ListInferenceComponents');
+  }
+  return names;
 }
 
 /** In-service notebook instances (or the named ones still in service), with their tags. */

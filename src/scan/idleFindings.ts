@@ -80,6 +80,9 @@ export const ENDPOINT_STOP_EFFECT = 'deletes the endpoint after saving its confi
 
 const PARTIAL_STOP_EFFECT = 'nothing: the endpoint\'s other variants still serve, so burnrate offers no Stop; lower this variant\'s weight or instance count instead';
 
+const COMPONENTS_STOP_EFFECT = 'nothing: burnrate does not stop an endpoint that hosts inference components (deleting it takes the components with it); '
+  + 'scale its components to zero copies, or delete them, instead';
+
 const VERTEX_STOP_EFFECT = 'undeploys its models after saving each one\'s model, machine, replica counts and traffic share; the endpoint and its models are kept; '
   + 'the endpoint answers no predictions until Restore deploys them again (new deployed model ids)';
 
@@ -90,6 +93,12 @@ const NOTEBOOK_STOP_EFFECT = 'stops the notebook instance: its ML storage volume
 
 const STUDIO_STOP_EFFECT = 'deletes the Studio app: the space\'s storage (its home directory) is kept; running kernels and unsaved work in open '
   + 'notebooks are lost; Restore creates the app again on the same instance type';
+
+/** Where a variant's calls were counted when it hosts inference components. */
+function components(v: EndpointUsage): string {
+  if (v.inferenceComponents === undefined) return '';
+  return v.inferenceComponents ? `, across its ${v.inferenceComponents} inference component${v.inferenceComponents > 1 ? 's' : ''}` : ', which hosts no inference component';
+}
 
 const hoursAgo = (now: Date, iso: string) => (now.getTime() - Date.parse(iso)) / 3_600_000;
 const duration = (hours: number) => `${Math.floor(hours / 24)} days ${Math.floor(hours % 24)} h`;
@@ -157,9 +166,11 @@ export function idleFindings(
         evidence: vertex
           // the catalog holds Compute Engine prices; Vertex AI charges more for the same machine
           ? `Predictions summed over ${window}: 0 (deployed model ${v.variantName}${whole ? '' : `; other models served ${others}`}); priced at the Compute Engine rate of its machine, so the waste is at least this`
-          : `Invocations summed over ${window}: 0 (variant ${v.variantName}${whole ? '' : `; other variants served ${others} calls`})`,
+          : `Invocations summed over ${window}: 0 (variant ${v.variantName}${components(v)}${whole ? '' : `; other variants served ${others} calls`})`,
         confidence: whole ? 'high' : 'medium', ...(v.tags ? { tags: v.tags } : {}),
-        ...(whole ? { stopEffect: vertex ? VERTEX_STOP_EFFECT : ENDPOINT_STOP_EFFECT } : { stopEffect: vertex ? VERTEX_PARTIAL_STOP_EFFECT : PARTIAL_STOP_EFFECT, partial: true }),
+        ...(!whole ? { stopEffect: vertex ? VERTEX_PARTIAL_STOP_EFFECT : PARTIAL_STOP_EFFECT, partial: true }
+          : v.inferenceComponents !== undefined ? { stopEffect: COMPONENTS_STOP_EFFECT, noStop: true }
+            : { stopEffect: vertex ? VERTEX_STOP_EFFECT : ENDPOINT_STOP_EFFECT }),
       });
     }
   }

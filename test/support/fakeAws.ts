@@ -26,6 +26,8 @@ export interface FakeEndpoint {
   /** the configuration's initial instance count, when autoscaling has moved `count` away from it */
   initialCount?: number;
   autoscaling?: { min: number; max: number; roleArn?: string; policies: FakeScalingPolicy[] };
+  /** inference components on the variant's instances: the configuration names no model, and calls are counted per component */
+  components?: { name: string; invocations: number[] }[];
 }
 
 export interface FakeNotebook {
@@ -236,6 +238,19 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     failIfAsked(action);
     const name = String(body.EndpointName ?? '');
     switch (action) {
+      case 'ListInferenceComponents': {
+        const all = endpoints.filter((e) => e.name === body.EndpointNameEquals && (!body.VariantNameEquals || e.variant === body.VariantNameEquals))
+          .flatMap((e) => (e.components ?? []).map((c) => ({ e, c })));
+        const offset = Number(body.NextToken ?? 0);
+        const size = Math.min(listPageSize, Number(body.MaxResults ?? 10));
+        return {
+          InferenceComponents: all.slice(offset, offset + size).map(({ e, c }) => ({
+            InferenceComponentName: c.name, InferenceComponentArn: `arn:aws:sagemaker:us-east-1:123456789012:inference-component/${c.name}`, EndpointName: e.name, EndpointArn: arn(e.name),
+            VariantName: e.variant, InferenceComponentStatus: 'InService', CreationTime: 1.7e9, LastModifiedTime: 1.7e9,
+          })),
+          ...(offset + size < all.length ? { NextToken: String(offset + size) } : {}),
+        };
+      }
       case 'ListEndpoints': {
         const names = [...new Set(endpoints.map((e) => e.name))].filter((n) => status.get(n) === 'InService');
         const offset = Number(body.NextToken ?? 0);
@@ -321,7 +336,9 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         if (!variants.length) throw new AwsError('ValidationException', `Could not find endpoint configuration "${config}".`);
         return {
           EndpointConfigName: config, EndpointConfigArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${config}`, CreationTime: 1.7e9,
-          ProductionVariants: variants.map((e) => ({ VariantName: e.variant, ModelName: `${e.name}-model`, InitialInstanceCount: e.initialCount ?? e.count, InstanceType: e.instanceType, InitialVariantWeight: 1 })),
+          ProductionVariants: variants.map((e) => ({
+            VariantName: e.variant, ...(e.components ? {} : { ModelName: `${e.name}-model` }), InitialInstanceCount: e.initialCount ?? e.count, InstanceType: e.instanceType, InitialVariantWeight: 1,
+          })),
         };
       }
       case 'DeleteEndpoint': {
@@ -414,8 +431,11 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
           const name = q.MetricStat.Metric.MetricName;
           return (name === 'CPUUtilization' ? i?.cpu : name === 'NetworkIn' ? i?.networkIn : []) ?? [];
         }
+        const component = dim('InferenceComponentName');
+        if (component) return endpoints.flatMap((x) => x.components ?? []).find((c) => c.name === component)?.invocations ?? [];
         const e = endpoints.find((x) => x.name === dim('EndpointName') && x.variant === dim('VariantName'));
-        if (!e) return [];
+        // SageMaker counts an inference-component endpoint's calls per component only
+        if (!e || (e.components && q.MetricStat.Metric.MetricName === 'Invocations')) return [];
         return q.MetricStat.Metric.MetricName === 'Invocations' ? e.invocations : e.gpu;
       }
       const id = /InstanceId="([^"]+)"/.exec(q.Expression ?? '')?.[1];
