@@ -229,7 +229,7 @@ describe('the scan over AWS', () => {
   });
 });
 
-describe('endpoints that host inference components', () => {
+describe('endpoints without instances of their own: inference components, serverless', () => {
   const hours = (n: number, value: number) => Array.from({ length: n }, () => value);
   const savedEnv = { ...process.env };
   let fake: FakeAws;
@@ -239,6 +239,10 @@ describe('endpoints that host inference components', () => {
       { name: 'llm-hub', variant: 'AllTraffic', instanceType: 'ml.g5.2xlarge', count: 2, invocations: [], gpu: [], components: [{ name: 'llama-ic', invocations: hours(168, 12) }, { name: 'mistral-ic', invocations: [] }] },
       { name: 'quiet-hub', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [], components: [{ name: 'old-ic', invocations: [] }] },
       { name: 'empty-hub', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [], components: [] },
+      // serverless: warm capacity nobody used; one that costs nothing idle; one that served calls
+      { name: 'warm-serverless', variant: 'AllTraffic', instanceType: '', count: 0, invocations: [], gpu: [], serverless: { memoryMb: 6144, provisionedConcurrency: 4 } },
+      { name: 'cold-serverless', variant: 'AllTraffic', instanceType: '', count: 0, invocations: [], gpu: [], serverless: { memoryMb: 2048 } },
+      { name: 'busy-serverless', variant: 'AllTraffic', instanceType: '', count: 0, invocations: hours(168, 3), gpu: [], serverless: { memoryMb: 2048, provisionedConcurrency: 1 } },
     ], { listPageSize: 1 });
     Object.assign(process.env, {
       AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret',
@@ -251,7 +255,8 @@ describe('endpoints that host inference components', () => {
   });
 
   it('counts their calls per component, and reports the idle ones with no Stop, saying what to do instead', async () => {
-    const { findings } = await runScan({ regions: ['us-east-1'] }, NOW, process.env);
+    const { findings: all } = await runScan({ regions: ['us-east-1'] }, NOW, process.env);
+    const findings = all.filter((f) => f.name.endsWith('-hub'));
     expect(findings.map((f) => [f.name, f.evidence])).toEqual([
       ['quiet-hub', 'Invocations summed over 7 days: 0 (variant AllTraffic, across its 1 inference component)'],
       ['empty-hub', 'Invocations summed over 7 days: 0 (variant AllTraffic, which hosts no inference component)'],
@@ -263,5 +268,13 @@ describe('endpoints that host inference components', () => {
     // their calls are read with the component's own dimension
     expect(fake.metricRequests.flatMap((r) => r.queries).map((q) => q.MetricStat?.Metric.Dimensions.map((d) => d.Name).join('+')))
       .toEqual(expect.arrayContaining(['InferenceComponentName']));
+  });
+
+  it('reports a serverless endpoint whose provisioned concurrency served no call, unpriced and with no Stop, and no other serverless one', async () => {
+    const { findings } = await runScan({ regions: ['us-east-1'] }, NOW, process.env);
+    const serverless = findings.filter((f) => f.name.endsWith('-serverless'));
+    expect(serverless.map((f) => [f.name, f.instanceType, f.count, f.monthlyWaste, f.noStop])).toEqual([['warm-serverless', 'serverless 6144 MB', 4, null, true]]);
+    expect(serverless[0]!.evidence).toBe('Invocations summed over 7 days: 0 (variant AllTraffic; serverless, 4 provisioned concurrency at 6,144 MB, priced outside the catalog)');
+    expect(serverless[0]!.stopEffect).toMatch(/^nothing: a serverless endpoint has no instances to stop; update it to a configuration without provisioned concurrency/);
   });
 });

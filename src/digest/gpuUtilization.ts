@@ -40,6 +40,8 @@ export interface EndpointUsage {
   displayName?: string;
   /** a SageMaker variant hosting inference components: how many (its invocations are theirs, summed) */
   inferenceComponents?: number;
+  /** a serverless variant with provisioned concurrency: instanceCount is that concurrency */
+  serverless?: { memoryMb: number; provisionedConcurrency: number };
   account?: string;
   /** set when several regions are read */
   region?: string;

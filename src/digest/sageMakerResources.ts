@@ -13,6 +13,8 @@ export interface EndpointVariant {
   endpointName: string; endpointArn: string; variantName: string; instanceType: string; instanceCount: number;
   /** its instances host inference components (the configured variant names no model): calls are counted per component */
   hostsComponents?: boolean;
+  /** a serverless variant kept warm by provisioned concurrency (paid for whether called or not) */
+  serverless?: { memoryMb: number; provisionedConcurrency: number };
 }
 
 function denied(error: unknown, action: string): never {
@@ -54,9 +56,16 @@ export async function endpointVariants(client: SageMakerClient, concurrency = DE
       if (only && isMissingResource(error)) return [];
       denied(error, 'DescribeEndpoint');
     }
-    return (endpoint.ProductionVariants ?? []).flatMap((variant) => {
+    return (endpoint.ProductionVariants ?? []).flatMap((variant): EndpointVariant[] => {
       const configured = config.ProductionVariants?.find((v) => v.VariantName === variant.VariantName);
-      // serverless variants have no instances to be idle on
+      const serverless = configured?.ServerlessConfig;
+      if (serverless?.ProvisionedConcurrency) {
+        return [{
+          endpointName, endpointArn: endpoint.EndpointArn!, variantName: variant.VariantName!, instanceType: `serverless ${serverless.MemorySizeInMB} MB`,
+          instanceCount: serverless.ProvisionedConcurrency, serverless: { memoryMb: serverless.MemorySizeInMB!, provisionedConcurrency: serverless.ProvisionedConcurrency },
+        }];
+      }
+      // serverless variants without provisioned concurrency cost nothing while nobody calls them
       if (!configured?.InstanceType) return [];
       return [{
         endpointName, endpointArn: endpoint.EndpointArn!, variantName: variant.VariantName!, instanceType: configured.InstanceType,

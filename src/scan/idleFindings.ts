@@ -83,6 +83,9 @@ const PARTIAL_STOP_EFFECT = 'nothing: the endpoint\'s other variants still serve
 const COMPONENTS_STOP_EFFECT = 'nothing: burnrate does not stop an endpoint that hosts inference components (deleting it takes the components with it); '
   + 'scale its components to zero copies, or delete them, instead';
 
+const SERVERLESS_STOP_EFFECT = 'nothing: a serverless endpoint has no instances to stop; update it to a configuration without provisioned concurrency '
+  + 'to stop paying for the warm capacity (calls then start cold)';
+
 const VERTEX_STOP_EFFECT = 'undeploys its models after saving each one\'s model, machine, replica counts and traffic share; the endpoint and its models are kept; '
   + 'the endpoint answers no predictions until Restore deploys them again (new deployed model ids)';
 
@@ -96,6 +99,7 @@ const STUDIO_STOP_EFFECT = 'deletes the Studio app: the space\'s storage (its ho
 
 /** Where a variant's calls were counted when it hosts inference components. */
 function components(v: EndpointUsage): string {
+  if (v.serverless) return `; serverless, ${v.serverless.provisionedConcurrency} provisioned concurrency at ${v.serverless.memoryMb.toLocaleString('en-US')} MB, priced outside the catalog`;
   if (v.inferenceComponents === undefined) return '';
   return v.inferenceComponents ? `, across its ${v.inferenceComponents} inference component${v.inferenceComponents > 1 ? 's' : ''}` : ', which hosts no inference component';
 }
@@ -170,6 +174,7 @@ export function idleFindings(
         confidence: whole ? 'high' : 'medium', ...(v.tags ? { tags: v.tags } : {}),
         ...(!whole ? { stopEffect: vertex ? VERTEX_PARTIAL_STOP_EFFECT : PARTIAL_STOP_EFFECT, partial: true }
           : v.inferenceComponents !== undefined ? { stopEffect: COMPONENTS_STOP_EFFECT, noStop: true }
+            : v.serverless ? { stopEffect: SERVERLESS_STOP_EFFECT, noStop: true }
             : { stopEffect: vertex ? VERTEX_STOP_EFFECT : ENDPOINT_STOP_EFFECT }),
       });
     }

@@ -28,6 +28,8 @@ export interface FakeEndpoint {
   autoscaling?: { min: number; max: number; roleArn?: string; policies: FakeScalingPolicy[] };
   /** inference components on the variant's instances: the configuration names no model, and calls are counted per component */
   components?: { name: string; invocations: number[] }[];
+  /** a serverless variant (instanceType is ignored) */
+  serverless?: { memoryMb: number; provisionedConcurrency?: number };
 }
 
 export interface FakeNotebook {
@@ -337,7 +339,10 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         return {
           EndpointConfigName: config, EndpointConfigArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${config}`, CreationTime: 1.7e9,
           ProductionVariants: variants.map((e) => ({
-            VariantName: e.variant, ...(e.components ? {} : { ModelName: `${e.name}-model` }), InitialInstanceCount: e.initialCount ?? e.count, InstanceType: e.instanceType, InitialVariantWeight: 1,
+            VariantName: e.variant, ...(e.components ? {} : { ModelName: `${e.name}-model` }), InitialVariantWeight: 1,
+            ...(e.serverless
+              ? { ServerlessConfig: { MemorySizeInMB: e.serverless.memoryMb, MaxConcurrency: 20, ...(e.serverless.provisionedConcurrency ? { ProvisionedConcurrency: e.serverless.provisionedConcurrency } : {}) } }
+              : { InitialInstanceCount: e.initialCount ?? e.count, InstanceType: e.instanceType }),
           })),
         };
       }
