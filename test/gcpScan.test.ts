@@ -273,6 +273,21 @@ describe('idle Vertex AI endpoints', () => {
     expect((await recheck({ ...ref, id: `444/${first}` }, cloud(), NOW)).idle).toBe(true);
   });
 
+  it('a stop that fails half-way deploys again what it had undeployed and puts the split back', async () => {
+    const { findings } = await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
+    const ref = findingRef(findings.find((f) => f.id === '444/41')!);
+    // the first undeploy goes through, the second is refused
+    gcp.failNext('undeployModel', 'The endpoint is being updated', 1);
+    const calls: CloudCall[] = [];
+    await expect((await stopperFor(ref, cloud())).stop(ref, calls))
+      .rejects.toThrow('FAILED_PRECONDITION: The endpoint is being updated; the 1 model undeployed before it was deployed again and the traffic split put back');
+    const endpoint = gcp.endpoints.find((e) => e.id === '444')!;
+    expect(endpoint.deployedModels.map((m) => m.model).sort()).toEqual([`projects/${PROD}/locations/us-central1/models/m41`, `projects/${PROD}/locations/us-central1/models/m42`]);
+    const back = endpoint.deployedModels.find((m) => m.model.endsWith('/m41'))!.id;
+    expect(endpoint.trafficSplit).toEqual({ [back]: 70, 42: 30 });
+    expect(calls.map((c) => c.call)).toEqual(['aiplatform.endpoints.undeployModel', 'aiplatform.endpoints.deployModel', 'aiplatform.endpoints.update']);
+  });
+
   it('does not undeploy an endpoint that served predictions since the scan', async () => {
     const { findings } = await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
     const ref = findingRef(findings.find((f) => f.id === '111/11')!);

@@ -35,11 +35,48 @@ export class VertexEndpointStopper implements Stopper {
     // while models remain, the split must cover them and sum to 100; the last one leaves it empty
     for (const [k, m] of saved.models.entries()) {
       const rest = saved.models.slice(k + 1).map((r) => r.deployedModelId);
-      const [operation] = await this.endpoints.undeployModel({ endpoint: name, deployedModelId: m.deployedModelId, trafficSplit: rest.length ? evenSplit(rest) : {} });
-      await operation.promise();
-      calls.push({ call: 'aiplatform.endpoints.undeployModel', requestId: operation.name ?? 'unknown', before: `deployed ${m.deployedModelId} (${m.displayName})`, after: 'undeployed' });
+      try {
+        const [operation] = await this.endpoints.undeployModel({ endpoint: name, deployedModelId: m.deployedModelId, trafficSplit: rest.length ? evenSplit(rest) : {} });
+        await operation.promise();
+        calls.push({ call: 'aiplatform.endpoints.undeployModel', requestId: operation.name ?? 'unknown', before: `deployed ${m.deployedModelId} (${m.displayName})`, after: 'undeployed' });
+      } catch (error) {
+        if (k > 0) await this.rollBack(saved, k, endpoint.trafficSplit ?? {}, calls, error as Error);
+        throw new Error(googleMessage(error as Error));
+      }
     }
     return saved;
+  }
+
+  /**
+   * A stop that failed half-way deploys the models it had undeployed again and puts the endpoint's
+   * split back, so that a failed Stop leaves the endpoint serving as it was (with new ids for them).
+   */
+  private async rollBack(saved: SavedDeployment, undeployed: number, split: Record<string, number>, calls: CloudCall[], cause: Error): Promise<never> {
+    const remaining = saved.models.slice(undeployed).map((m) => m.deployedModelId);
+    const newIds = new Map<string, string>();
+    try {
+      for (const m of saved.models.slice(0, undeployed)) {
+        // the split the endpoint has now, plus the model coming back at 0
+        const current = { ...evenSplit(remaining), ...Object.fromEntries([...newIds.values()].map((id) => [id, 0])), 0: 0 };
+        newIds.set(m.deployedModelId, await this.deploy(saved.endpoint, m, current, calls));
+      }
+      const trafficSplit = Object.fromEntries(saved.models.map((m) => [newIds.get(m.deployedModelId) ?? m.deployedModelId, split[m.deployedModelId] ?? 0]));
+      await this.endpoints.updateEndpoint({ endpoint: { name: saved.endpoint, trafficSplit }, updateMask: { paths: ['traffic_split'] } });
+      calls.push({ call: 'aiplatform.endpoints.update', requestId: 'traffic_split', before: 'rolled back', after: JSON.stringify(trafficSplit) });
+    } catch (error) {
+      throw new Error(`${googleMessage(cause)}; rolling back failed too (${googleMessage(error as Error)}): models ${saved.models.slice(0, undeployed).map((m) => m.displayName).join(', ')} are undeployed`);
+    }
+    throw new Error(`${googleMessage(cause)}; the ${undeployed} model${undeployed > 1 ? 's' : ''} undeployed before it ${undeployed > 1 ? 'were' : 'was'} deployed again and the traffic split put back`);
+  }
+
+  private async deploy(endpoint: string, m: SavedDeployment['models'][number], trafficSplit: Record<string, number>, calls: CloudCall[]): Promise<string> {
+    const [operation] = await this.endpoints.deployModel({
+      endpoint, deployedModel: { model: m.model, displayName: m.displayName, dedicatedResources: m.dedicatedResources }, trafficSplit,
+    });
+    const [response] = await operation.promise();
+    const id = (response as protos.google.cloud.aiplatform.v1.IDeployModelResponse).deployedModel?.id ?? 'unknown';
+    calls.push({ call: 'aiplatform.endpoints.deployModel', requestId: operation.name ?? 'unknown', before: 'undeployed', after: `deployed ${id} (${m.displayName})` });
+    return id;
   }
 
   async restore(ref: FindingRef, saved: unknown, calls: CloudCall[]): Promise<void> {
@@ -48,15 +85,9 @@ export class VertexEndpointStopper implements Stopper {
     if (!deployment?.models?.length) throw new ActionRefused('nothing was saved to deploy again');
     const newIds = new Map<string, string>();
     for (const m of deployment.models) {
-      const [operation] = await this.endpoints.deployModel({
-        endpoint: name, deployedModel: { model: m.model, displayName: m.displayName, dedicatedResources: m.dedicatedResources },
-        // the first model back takes all traffic until the split is restored below
-        trafficSplit: { 0: newIds.size ? 0 : 100, ...Object.fromEntries([...newIds.values()].map((id, i) => [id, i === 0 ? 100 : 0])) },
-      });
-      const [response] = await operation.promise();
-      const id = (response as protos.google.cloud.aiplatform.v1.IDeployModelResponse).deployedModel?.id ?? 'unknown';
-      newIds.set(m.deployedModelId, id);
-      calls.push({ call: 'aiplatform.endpoints.deployModel', requestId: operation.name ?? 'unknown', before: 'undeployed', after: `deployed ${id} (${m.displayName})` });
+      // the first model back takes all traffic until the split is restored below
+      const trafficSplit = { 0: newIds.size ? 0 : 100, ...Object.fromEntries([...newIds.values()].map((id, i) => [id, i === 0 ? 100 : 0])) };
+      newIds.set(m.deployedModelId, await this.deploy(name, m, trafficSplit, calls));
     }
     if (deployment.models.length > 1) {
       const trafficSplit = Object.fromEntries(deployment.models.map((m) => [newIds.get(m.deployedModelId)!, m.traffic]));
@@ -64,6 +95,17 @@ export class VertexEndpointStopper implements Stopper {
       calls.push({ call: 'aiplatform.endpoints.update', requestId: 'traffic_split', before: 'new models at 100/0', after: JSON.stringify(trafficSplit) });
     }
   }
+}
+
+/** What Google said: over REST the client's error message can be the whole JSON error body. */
+function googleMessage(error: Error): string {
+  try {
+    const body = JSON.parse(error.message) as { error?: { message?: string; status?: string } };
+    if (body.error?.message) return `${body.error.status ?? 'error'}: ${body.error.message}`;
+  } catch {
+    // a plain message
+  }
+  return error.message;
 }
 
 /** Traffic shared among the models left, summing to 100 as Vertex AI requires. */

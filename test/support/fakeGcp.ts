@@ -59,6 +59,8 @@ export interface FakeGcp {
   endpoints: FakeEndpoint[];
   requests: string[];
   mutations: { call: string; vm?: string; discardLocalSsd?: string; endpoint?: string; body?: unknown }[];
+  /** lets `after` calls of this Vertex AI method through, then answers the next with 400 FAILED_PRECONDITION */
+  failNext(method: 'undeployModel' | 'deployModel', message: string, after?: number): void;
   /** answers this project's calls to an API with 403 PERMISSION_DENIED; the function it returns lifts that */
   deny(project: string, api: 'compute' | 'monitoring' | 'aiplatform'): () => void;
   env(): Record<string, string>;
@@ -74,6 +76,7 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
   const vms: FakeVm[] = [];
   const endpoints: FakeEndpoint[] = [];
   const lros = new Map<string, unknown>();
+  const failures = new Map<string, { message: string; after: number }>();
   const requests: string[] = [];
   const mutations: FakeGcp['mutations'] = [];
   const denied = new Set<string>();
@@ -140,6 +143,11 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
         if (!verb && req.method === 'GET') return reply(200, endpointResource(endpoint));
         const request = JSON.parse(body || '{}') as { deployedModelId?: string; trafficSplit?: Record<string, number>; deployedModel?: Record<string, unknown>; endpoint?: { trafficSplit?: Record<string, number> } };
         const split = request.trafficSplit ?? {};
+        const failure = verb ? failures.get(verb) : undefined;
+        if (failure && failure.after-- === 0) {
+          failures.delete(verb!);
+          return fail(400, 'FAILED_PRECONDITION', failure.message);
+        }
         const sum = Object.values(split).reduce((a, b) => a + b, 0);
         if (verb === 'undeployModel' && req.method === 'POST') {
           const left = endpoint.deployedModels.filter((m) => m.id !== request.deployedModelId);
@@ -273,6 +281,7 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
   }));
   return {
     url, keyFile, vms, endpoints, requests, mutations,
+    failNext: (method, message, after = 0) => failures.set(method, { message, after }),
     deny: (project, api) => {
       denied.add(`${project}/${api}`);
       return () => denied.delete(`${project}/${api}`);
