@@ -167,25 +167,12 @@ describe('the report in Slack', () => {
   });
 });
 
-describe('the scan over AWS', () => {
-  const hours = (n: number, value: number) => Array.from({ length: n }, () => value);
+/** A loopback AWS for the describe block, with the SDK's clients pointed at it. */
+function withFakeAws(start: () => Promise<FakeAws>): () => FakeAws {
   const savedEnv = { ...process.env };
   let fake: FakeAws;
   beforeAll(async () => {
-    fake = await startFakeAws(
-      [
-        { instanceId: 'i-0aaaaaaaaaaaaaaa1', instanceType: 'p4d.24xlarge', name: 'busy', gpus: [hours(168, 2), hours(168, 90)] },
-        { instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [hours(168, 1)] },
-        { instanceId: 'i-0ccccccccccccccc3', instanceType: 'g5.xlarge', name: 'kept-on-purpose', tags: { 'burnrate:keep': 'true' }, gpus: [hours(168, 0)] },
-        // no CloudWatch agent: 2% CPU and 1 KB an hour of traffic
-        { instanceId: 'i-0ddddddddddddddd4', instanceType: 'g6.xlarge', name: 'agentless', gpus: [], cpu: hours(168, 2), networkIn: hours(168, 1000) },
-      ],
-      [
-        { name: 'old-model', variant: 'AllTraffic', instanceType: 'ml.g5.2xlarge', count: 2, invocations: [], gpu: hours(168, 0) },
-        { name: 'live-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: hours(168, 30), gpu: hours(168, 20) },
-        { name: 'standby-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: hours(168, 0), tags: { 'burnrate:keep': 'true' } },
-      ],
-    );
+    fake = await start();
     Object.assign(process.env, {
       AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret',
       AWS_ENDPOINT_URL_EC2: fake.url, AWS_ENDPOINT_URL_CLOUDWATCH: fake.url, AWS_ENDPOINT_URL_SAGEMAKER: fake.url,
@@ -195,6 +182,25 @@ describe('the scan over AWS', () => {
     process.env = savedEnv;
     await fake.close();
   });
+  return () => fake;
+}
+
+describe('the scan over AWS', () => {
+  const hours = (n: number, value: number) => Array.from({ length: n }, () => value);
+  const fake = withFakeAws(() => startFakeAws(
+    [
+      { instanceId: 'i-0aaaaaaaaaaaaaaa1', instanceType: 'p4d.24xlarge', name: 'busy', gpus: [hours(168, 2), hours(168, 90)] },
+      { instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [hours(168, 1)] },
+      { instanceId: 'i-0ccccccccccccccc3', instanceType: 'g5.xlarge', name: 'kept-on-purpose', tags: { 'burnrate:keep': 'true' }, gpus: [hours(168, 0)] },
+      // no CloudWatch agent: 2% CPU and 1 KB an hour of traffic
+      { instanceId: 'i-0ddddddddddddddd4', instanceType: 'g6.xlarge', name: 'agentless', gpus: [], cpu: hours(168, 2), networkIn: hours(168, 1000) },
+    ],
+    [
+      { name: 'old-model', variant: 'AllTraffic', instanceType: 'ml.g5.2xlarge', count: 2, invocations: [], gpu: hours(168, 0) },
+      { name: 'live-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: hours(168, 30), gpu: hours(168, 20) },
+      { name: 'standby-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: hours(168, 0), tags: { 'burnrate:keep': 'true' } },
+    ],
+  ));
 
   it('finds the forgotten machine (its busiest GPU, not the average of two) and the endpoint nobody calls', async () => {
     const { plan } = await runScan({ regions: ['us-east-1'] }, NOW, process.env);
@@ -208,7 +214,7 @@ describe('the scan over AWS', () => {
   });
 
   it('a region that fails is named in the notes with the reason, and the other regions are complete', async () => {
-    fake.failRegion('ap-east-1', 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    fake().failRegion('ap-east-1', 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     const { plan } = await runScan({ regions: ['us-east-1', 'ap-east-1'] }, NOW, process.env);
     expect(plan.tables.flatMap((t) => t.rows.map((r) => r[0])).sort()).toEqual(['agentless (us-east-1)', 'forgotten (us-east-1)', 'old-model (us-east-1)']);
     expect(plan.assumptions).toContain('GPU instances: skipped ap-east-1 (UnrecognizedClientException: The security token included in the request is invalid.); the other regions are complete');
@@ -231,10 +237,7 @@ describe('the scan over AWS', () => {
 
 describe('endpoints without instances of their own: inference components, serverless', () => {
   const hours = (n: number, value: number) => Array.from({ length: n }, () => value);
-  const savedEnv = { ...process.env };
-  let fake: FakeAws;
-  beforeAll(async () => {
-    fake = await startFakeAws([], [
+  const fake = withFakeAws(() => startFakeAws([], [
       // its two components served calls: busy, although no call is counted on the variant
       { name: 'llm-hub', variant: 'AllTraffic', instanceType: 'ml.g5.2xlarge', count: 2, invocations: [], gpu: [], components: [{ name: 'llama-ic', invocations: hours(168, 12) }, { name: 'mistral-ic', invocations: [] }] },
       { name: 'quiet-hub', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [], components: [{ name: 'old-ic', invocations: [] }] },
@@ -243,16 +246,7 @@ describe('endpoints without instances of their own: inference components, server
       { name: 'warm-serverless', variant: 'AllTraffic', instanceType: '', count: 0, invocations: [], gpu: [], serverless: { memoryMb: 6144, provisionedConcurrency: 4 } },
       { name: 'cold-serverless', variant: 'AllTraffic', instanceType: '', count: 0, invocations: [], gpu: [], serverless: { memoryMb: 2048 } },
       { name: 'busy-serverless', variant: 'AllTraffic', instanceType: '', count: 0, invocations: hours(168, 3), gpu: [], serverless: { memoryMb: 2048, provisionedConcurrency: 1 } },
-    ], { listPageSize: 1 });
-    Object.assign(process.env, {
-      AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret',
-      AWS_ENDPOINT_URL_EC2: fake.url, AWS_ENDPOINT_URL_CLOUDWATCH: fake.url, AWS_ENDPOINT_URL_SAGEMAKER: fake.url,
-    });
-  });
-  afterAll(async () => {
-    process.env = savedEnv;
-    await fake.close();
-  });
+    ], { listPageSize: 1 }));
 
   it('counts their calls per component, and reports the idle ones with no Stop, saying what to do instead', async () => {
     const { findings: all } = await runScan({ regions: ['us-east-1'] }, NOW, process.env);
@@ -266,7 +260,7 @@ describe('endpoints without instances of their own: inference components, server
       expect(f.stopEffect).toMatch(/^nothing: burnrate does not stop an endpoint that hosts inference components/);
     }
     // their calls are read with the component's own dimension
-    expect(fake.metricRequests.flatMap((r) => r.queries).map((q) => q.MetricStat?.Metric.Dimensions.map((d) => d.Name).join('+')))
+    expect(fake().metricRequests.flatMap((r) => r.queries).map((q) => q.MetricStat?.Metric.Dimensions.map((d) => d.Name).join('+')))
       .toEqual(expect.arrayContaining(['InferenceComponentName']));
   });
 

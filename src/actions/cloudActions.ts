@@ -2,14 +2,12 @@
 // thresholds as the scan, and the Stopper for the finding's kind in its region.
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
-import { addDays, localDate } from '../digest/period.ts';
-import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage } from '../digest/gpuUtilization.ts';
-import type { UtilizationSource } from '../digest/gpuUtilization.ts';
+import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage, UtilizationSource } from '../digest/gpuUtilization.ts';
 import { assumedCredentials, gcpSources, utilizationSource } from '../digest/utilizationSource.ts';
 import { utcMinute } from '../present/format.ts';
 import type { AccountSettings } from '../runtime/settings.ts';
-import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type LocalSsdPolicy } from '../scan/idleFindings.ts';
-import type { FindingRef } from './findingRef.ts';
+import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type LocalSsdPolicy, scanWindow } from '../scan/idleFindings.ts';
+import { type FindingRef, vertexEndpointId } from './findingRef.ts';
 import { ActionRefused, type Stopper } from './stopper.ts';
 
 interface ResourceUsage { endpoints: EndpointUsage[]; instances: GpuInstanceUsage[]; notebooks: NotebookUsage[]; studioApps: StudioAppUsage[] }
@@ -40,12 +38,15 @@ const MISSING: Record<FindingKind, string> = {
 
 const WINDOW = `in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
 
+const served = (what: string) => (u: ResourceUsage) => `it served ${u.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} ${what} ${WINDOW}`;
+const busiestGpu = (u: ResourceUsage) => `its busiest GPU reached ${u.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% ${WINDOW}`;
+
 /** What the resource did that makes it no longer idle, from what the re-check read of it. */
 const BUSY: Record<FindingKind, (usage: ResourceUsage) => string> = {
-  'sagemaker-endpoint': (u) => `it served ${u.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} calls ${WINDOW}`,
-  'vertex-endpoint': (u) => `it served ${u.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} predictions ${WINDOW}`,
-  'ec2-gpu-instance': (u) => `its busiest GPU reached ${u.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% ${WINDOW}`,
-  'gce-gpu-instance': (u) => `its busiest GPU reached ${u.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% ${WINDOW}`,
+  'sagemaker-endpoint': served('calls'),
+  'vertex-endpoint': served('predictions'),
+  'ec2-gpu-instance': busiestGpu,
+  'gce-gpu-instance': busiestGpu,
   'sagemaker-notebook': (u) => `it was started or changed at ${utcMinute(u.notebooks[0]!.lastModified)}`,
   'sagemaker-studio-app': (u) => `someone used it at ${utcMinute(u.studioApps[0]!.lastUserActivity ?? u.studioApps[0]!.createdAt)}`,
 };
@@ -62,12 +63,11 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
   if (!source) {
     return { idle: false, reason: onGcp(ref) ? 'no GCP credentials: set GOOGLE_APPLICATION_CREDENTIALS' : 'no region to look in: set digest.regions (or AWS_REGION)' };
   }
-  const end = localDate(now, 'UTC');
-  const start = addDays(end, -DEFAULT_THRESHOLDS.windowDays);
+  const { start, end } = scanWindow(now);
   const machine = ref.kind === 'ec2-gpu-instance' || ref.kind === 'gce-gpu-instance';
   const usage: ResourceUsage = {
     endpoints: ref.kind === 'sagemaker-endpoint' ? await source.endpoints(start, end, [ref.name])
-      : ref.kind === 'vertex-endpoint' ? await source.endpoints(start, end, [ref.id.split('/')[0]!]) : [],
+      : ref.kind === 'vertex-endpoint' ? await source.endpoints(start, end, [vertexEndpointId(ref)]) : [],
     // a VM's name is unique in its zone only
     instances: machine ? (await source.gpuInstances(start, end, [ref.id])).filter((u) => ref.kind !== 'gce-gpu-instance' || u.region === ref.region) : [],
     notebooks: ref.kind === 'sagemaker-notebook' ? await source.notebooks([ref.name]) : [],

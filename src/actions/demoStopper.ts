@@ -6,33 +6,21 @@ import type { FindingKind } from '../scan/idleFindings.ts';
 import type { FindingRef } from './findingRef.ts';
 import { ActionRefused, type CloudCall, type Stopper } from './stopper.ts';
 
-/** The call each kind's real stopper makes, and the states it moves the resource between. */
-const CALLS: Record<FindingKind, { stop: CloudCall; restore: CloudCall }> = {
-  'sagemaker-endpoint': {
-    stop: { call: 'demo:DeleteEndpoint', requestId: '', before: 'InService', after: 'Deleting' },
-    restore: { call: 'demo:CreateEndpoint', requestId: '', before: 'none', after: 'InService' },
-  },
-  'ec2-gpu-instance': {
-    stop: { call: 'demo:StopInstances', requestId: '', before: 'running', after: 'stopping' },
-    restore: { call: 'demo:StartInstances', requestId: '', before: 'stopped', after: 'pending' },
-  },
-  'sagemaker-notebook': {
-    stop: { call: 'demo:StopNotebookInstance', requestId: '', before: 'InService', after: 'Stopping' },
-    restore: { call: 'demo:StartNotebookInstance', requestId: '', before: 'Stopped', after: 'Pending' },
-  },
-  'sagemaker-studio-app': {
-    stop: { call: 'demo:DeleteApp', requestId: '', before: 'InService', after: 'Deleting' },
-    restore: { call: 'demo:CreateApp', requestId: '', before: 'none', after: 'InService' },
-  },
-  'gce-gpu-instance': {
-    stop: { call: 'demo:compute.instances.stop', requestId: '', before: 'RUNNING', after: 'TERMINATED' },
-    restore: { call: 'demo:compute.instances.start', requestId: '', before: 'TERMINATED', after: 'RUNNING' },
-  },
-  'vertex-endpoint': {
-    stop: { call: 'demo:aiplatform.endpoints.undeployModel', requestId: '', before: 'deployed', after: 'undeployed' },
-    restore: { call: 'demo:aiplatform.endpoints.deployModel', requestId: '', before: 'undeployed', after: 'deployed' },
-  },
+/** The call each kind's real stopper makes to stop and to restore, and the states it moves the resource between. */
+const CALLS: Record<FindingKind, Record<'stop' | 'restore', [call: string, before: string, after: string]>> = {
+  'sagemaker-endpoint': { stop: ['DeleteEndpoint', 'InService', 'Deleting'], restore: ['CreateEndpoint', 'none', 'InService'] },
+  'ec2-gpu-instance': { stop: ['StopInstances', 'running', 'stopping'], restore: ['StartInstances', 'stopped', 'pending'] },
+  'sagemaker-notebook': { stop: ['StopNotebookInstance', 'InService', 'Stopping'], restore: ['StartNotebookInstance', 'Stopped', 'Pending'] },
+  'sagemaker-studio-app': { stop: ['DeleteApp', 'InService', 'Deleting'], restore: ['CreateApp', 'none', 'InService'] },
+  'gce-gpu-instance': { stop: ['compute.instances.stop', 'RUNNING', 'TERMINATED'], restore: ['compute.instances.start', 'TERMINATED', 'RUNNING'] },
+  'vertex-endpoint': { stop: ['aiplatform.endpoints.undeployModel', 'deployed', 'undeployed'], restore: ['aiplatform.endpoints.deployModel', 'undeployed', 'deployed'] },
 };
+
+/** The audit's record of a simulated call, with a request id of its own. */
+function demoCall(ref: FindingRef, move: 'stop' | 'restore'): CloudCall {
+  const [call, before, after] = CALLS[ref.kind][move];
+  return { call: `demo:${call}`, requestId: `demo-${randomUUID()}`, before, after };
+}
 
 /** The name the demo control plane knows the resource by: the endpoint's name, or the id. */
 const demoName = (ref: FindingRef) => (ref.kind === 'sagemaker-endpoint' || ref.kind === 'sagemaker-notebook' ? ref.name : ref.id);
@@ -43,13 +31,13 @@ export class DemoStopper implements Stopper {
   async stop(ref: FindingRef, calls: CloudCall[]): Promise<{ demo: string }> {
     const name = demoName(ref);
     if (!this.plane.stop(name)) throw new ActionRefused('it is stopped already');
-    calls.push({ ...CALLS[ref.kind].stop, requestId: `demo-${randomUUID()}` });
+    calls.push(demoCall(ref, 'stop'));
     return { demo: name };
   }
 
   async restore(ref: FindingRef, _saved: unknown, calls: CloudCall[]): Promise<void> {
     const name = demoName(ref);
     if (!this.plane.start(name)) throw new ActionRefused('it is running already');
-    calls.push({ ...CALLS[ref.kind].restore, requestId: `demo-${randomUUID()}` });
+    calls.push(demoCall(ref, 'restore'));
   }
 }

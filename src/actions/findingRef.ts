@@ -13,9 +13,12 @@ export function findingRef(f: Finding): FindingRef {
   };
 }
 
+/** A Vertex AI finding's endpoint id: its id is endpoint/deployed model. */
+export const vertexEndpointId = (ref: Pick<FindingRef, 'id'>) => ref.id.split('/')[0]!;
+
 /** One key per resource: an endpoint is stopped whole, so its variants (deployed models) share the endpoint's key. */
 export function resourceKey(ref: Pick<FindingRef, 'kind' | 'id' | 'name' | 'account' | 'region'>): string {
-  const resource = ref.kind === 'sagemaker-endpoint' ? ref.name : ref.kind === 'vertex-endpoint' ? ref.id.split('/')[0] : ref.id;
+  const resource = ref.kind === 'sagemaker-endpoint' ? ref.name : ref.kind === 'vertex-endpoint' ? vertexEndpointId(ref) : ref.id;
   return `${ref.kind}:${ref.account ? `${ref.account}/` : ''}${ref.region ?? '-'}:${resource}`;
 }
 

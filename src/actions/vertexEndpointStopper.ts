@@ -3,7 +3,8 @@
 // each again and puts the traffic split back on the new deployed model ids. The endpoint and the
 // models stay; undeploying stops the node-hour charges.
 import type { EndpointServiceClient, protos } from '@google-cloud/aiplatform';
-import type { FindingRef } from './findingRef.ts';
+import { googleMessage } from '../cloud/googleErrors.ts';
+import { type FindingRef, vertexEndpointId } from './findingRef.ts';
 import { ActionRefused, type CloudCall, type Stopper } from './stopper.ts';
 
 type DeployedModel = protos.google.cloud.aiplatform.v1.IDeployedModel;
@@ -18,7 +19,7 @@ export class VertexEndpointStopper implements Stopper {
 
   private endpointName(ref: FindingRef): string {
     if (!ref.region) throw new ActionRefused('the finding does not name the endpoint\'s location');
-    return `projects/${this.project}/locations/${ref.region}/endpoints/${ref.id.split('/')[0]}`;
+    return `projects/${this.project}/locations/${ref.region}/endpoints/${vertexEndpointId(ref)}`;
   }
 
   async stop(ref: FindingRef, calls: CloudCall[]): Promise<SavedDeployment> {
@@ -95,17 +96,6 @@ export class VertexEndpointStopper implements Stopper {
       calls.push({ call: 'aiplatform.endpoints.update', requestId: 'traffic_split', before: 'new models at 100/0', after: JSON.stringify(trafficSplit) });
     }
   }
-}
-
-/** What Google said: over REST the client's error message can be the whole JSON error body. */
-function googleMessage(error: Error): string {
-  try {
-    const body = JSON.parse(error.message) as { error?: { message?: string; status?: string } };
-    if (body.error?.message) return `${body.error.status ?? 'error'}: ${body.error.message}`;
-  } catch {
-    // a plain message
-  }
-  return error.message;
 }
 
 /** Traffic shared among the models left, summing to 100 as Vertex AI requires. */

@@ -7,7 +7,8 @@ import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, pagin
 import { CostSourceError } from './costData.ts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, type StudioAppUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
-import { type EndpointVariant, endpointVariants, inferenceComponents, notebookInstances, resourceTags, studioApps } from './sageMakerResources.ts';
+import pLimit from 'p-limit';
+import { DESCRIBE_CONCURRENCY, type EndpointVariant, endpointVariants, inferenceComponents, notebookInstances, resourceTags, studioApps } from './sageMakerResources.ts';
 
 /** GetMetricData takes at most 500 queries a request. */
 export const QUERIES_PER_REQUEST = 500;
@@ -34,7 +35,8 @@ export class CloudWatchUtilization implements UtilizationSource {
   async endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]> {
     const variants = await endpointVariants(this.sagemaker, undefined, only);
     // SageMaker counts the calls of an endpoint that hosts inference components per component, not per variant
-    const components = await Promise.all(variants.map((v) => (v.hostsComponents ? inferenceComponents(this.sagemaker, v.endpointName, v.variantName) : [])));
+    const limit = pLimit(DESCRIBE_CONCURRENCY);
+    const components = await Promise.all(variants.map((v) => (v.hostsComponents ? limit(() => inferenceComponents(this.sagemaker, v.endpointName, v.variantName)) : [])));
     const dimensions = (v: EndpointVariant) => [{ Name: 'EndpointName', Value: v.endpointName }, { Name: 'VariantName', Value: v.variantName }];
     const invocations = (id: string, dims: { Name: string; Value: string }[]): MetricDataQuery => ({
       Id: id, MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: dims }, Period: HOUR, Stat: 'Sum' }, ReturnData: true,

@@ -5,6 +5,7 @@
 // Its Vertex AI endpoints come from vertexEndpoints.ts.
 import type { InstancesClient } from '@google-cloud/compute';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
+import { isNotFound, isPermissionDenied } from '../cloud/googleErrors.ts';
 import { CostSourceError } from './costData.ts';
 import { CPU_METRIC, GPU_METRIC, NETWORK_METRICS } from './gceMetrics.ts';
 import { type EndpointUsage, type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
@@ -24,9 +25,8 @@ interface VmFacts extends GpuInstanceUsage { numericId: string }
 
 /** What Google's error says, as a note naming the role to grant; other errors go on as they are. */
 function denied(error: unknown, what: string, role: string, project: string): never {
-  const code = (error as { code?: number | string }).code;
-  if (code === 403 || code === 7 || code === 'PERMISSION_DENIED') throw new CostSourceError(`GCP denied ${what} in project ${project}: grant the bot's service account ${role}`);
-  if (code === 404 || code === 5) throw new CostSourceError(`GCP project ${project} was not found, or the Compute Engine API is not enabled in it`);
+  if (isPermissionDenied(error)) throw new CostSourceError(`GCP denied ${what} in project ${project}: grant the bot's service account ${role}`);
+  if (isNotFound(error)) throw new CostSourceError(`GCP project ${project} was not found, or the Compute Engine API is not enabled in it`);
   throw error;
 }
 

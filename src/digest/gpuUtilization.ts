@@ -149,16 +149,17 @@ export function summarizeHourly(values: number[]): Pick<GpuInstanceUsage, 'hours
 /** Programming errors, as opposed to a region or service that would not answer. */
 const isBug = (error: unknown) => error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError;
 
-/**
- * Several regions read as one: each asked at once, each row labelled with its region. A region that
- * fails (access denied, an opt-in region not enabled, throttling after the SDK's retries) is listed
- * in `skipped` with the reason and the others still answer; only when every region fails does the
- * read fail.
- */
-export interface Place { region: string; account?: string; /** a GCP project (its name in account) */ cloud?: 'gcp' }
+/** Where a source reads: an AWS region (in an account), or a GCP project (its name in account). */
+export interface Place { region: string; account?: string; cloud?: 'gcp' }
 
 export const placeName = (place: Place) => (place.account ? `${place.account}/${place.region}` : place.region);
 
+/**
+ * Several places read as one: each asked at once, each row labelled with its place. A place that
+ * fails (access denied, an opt-in region not enabled, throttling after the SDK's retries) is listed
+ * in `skipped` with the reason and the others still answer; only when every place fails does the
+ * read fail.
+ */
 export function regionalUtilization(byRegion: [Place, UtilizationSource][]): UtilizationSource {
   if (byRegion.length === 1 && !byRegion[0]![0].account) return byRegion[0]![1];
   const skipped: string[] = [];

@@ -44,7 +44,18 @@ export async function utilizationSource(settings: SourceSettings, env: NodeJS.Pr
   return regionalUtilization([...aws, ...gcp]);
 }
 
-/** Each configured project's GCE VMs, where GCP credentials are set; GCP_COMPUTE_ENDPOINT and GCP_MONITORING_ENDPOINT point the clients elsewhere. */
+/** Every AWS region, in each account when accounts are configured. */
+const awsPlaces = (settings: SourceSettings, regions: string[]): Place[] => (settings.accounts?.length
+  ? settings.accounts.flatMap((account) => regions.map((region) => ({ account: account.name, region })))
+  : regions.map((region) => ({ region })));
+
+/** A GCP project is read as one place: its VMs in every zone, its endpoints in the Vertex locations. */
+const gcpPlace = (project: string): Place => ({ account: project, region: 'all zones', cloud: 'gcp' });
+
+/**
+ * Each configured project's GCE VMs and Vertex AI endpoints, where GCP credentials are set;
+ * GCP_COMPUTE_ENDPOINT, GCP_AIPLATFORM_ENDPOINT and GCP_MONITORING_ENDPOINT point the clients elsewhere.
+ */
 export async function gcpSources(settings: Pick<SourceSettings, 'gcp_projects' | 'vertex_locations'>, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
   if (!settings.gcp_projects?.length || !env.GOOGLE_APPLICATION_CREDENTIALS) return [];
   const [{ GcpUtilization }, { computeClients, vertexClients }, { MetricServiceClient }, { VertexEndpoints }] = await Promise.all([
@@ -53,9 +64,7 @@ export async function gcpSources(settings: Pick<SourceSettings, 'gcp_projects' |
   const { instances } = computeClients(env);
   const vertex = vertexClients(settings.vertex_locations ?? DEFAULT_VERTEX_LOCATIONS, env);
   const monitoring = new MetricServiceClient(googleRestOptions(env.GCP_MONITORING_ENDPOINT));
-  return settings.gcp_projects.map((project) => [
-    { account: project, region: 'all zones', cloud: 'gcp' }, new GcpUtilization(instances, monitoring, project, new VertexEndpoints(vertex, monitoring, project)),
-  ]);
+  return settings.gcp_projects.map((project) => [gcpPlace(project), new GcpUtilization(instances, monitoring, project, new VertexEndpoints(vertex, monitoring, project))]);
 }
 
 /**
@@ -63,12 +72,8 @@ export async function gcpSources(settings: Pick<SourceSettings, 'gcp_projects' |
  * credentials, every GCP project with GCP credentials. The scan fans out over them.
  */
 export function scanPlaces(settings: SourceSettings, env: NodeJS.ProcessEnv): Place[] {
-  const regions = hasAwsCredentials(env) ? regionsToRead(settings, env) : [];
-  const aws: Place[] = settings.accounts?.length
-    ? settings.accounts.flatMap((account) => regions.map((region) => ({ account: account.name, region })))
-    : regions.map((region) => ({ region }));
-  const gcp: Place[] = env.GOOGLE_APPLICATION_CREDENTIALS ? (settings.gcp_projects ?? []).map((project) => ({ account: project, region: 'all zones', cloud: 'gcp' })) : [];
-  return [...aws, ...gcp];
+  const aws = hasAwsCredentials(env) ? awsPlaces(settings, regionsToRead(settings, env)) : [];
+  return [...aws, ...(env.GOOGLE_APPLICATION_CREDENTIALS ? (settings.gcp_projects ?? []).map(gcpPlace) : [])];
 }
 
 /** The source for one of scanPlaces' places; undefined when the settings no longer name it. */
@@ -95,9 +100,7 @@ async function awsSources(settings: SourceSettings, env: NodeJS.ProcessEnv): Pro
   ]);
   const { prices } = bundledCatalogs();
   const gpusPerInstance = (instanceType: string) => prices.find((p) => p.cloud === 'aws' && p.instance === instanceType.replace(/^ml\./, ''))?.gpuCount ?? 1;
-  const places: Place[] = settings.accounts?.length
-    ? settings.accounts.flatMap((account) => regions.map((region) => ({ account: account.name, region })))
-    : regions.map((region) => ({ region }));
+  const places = awsPlaces(settings, regions);
   // one role session per account, shared by the clients of all its regions
   const credentials = new Map(await Promise.all((settings.accounts ?? []).map(async (account) => [
     account.name, sharedSession(await assumedCredentials(account.role_arn, regions[0]!, 'burnrate-read')),

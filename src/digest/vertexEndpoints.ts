@@ -4,6 +4,7 @@
 // prediction_count, in one Cloud Monitoring query per project. A model with no series served none.
 import { type EndpointServiceClient, protos } from '@google-cloud/aiplatform';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
+import { isPermissionDenied } from '../cloud/googleErrors.ts';
 import { CostSourceError } from './costData.ts';
 import type { EndpointUsage } from './gpuUtilization.ts';
 
@@ -20,8 +21,7 @@ function acceleratorName(type: unknown): string | undefined {
 export const endpointId = (name: string) => name.split('/').pop()!;
 
 function denied(error: unknown, what: string, role: string, where: string): never {
-  const code = (error as { code?: number | string }).code;
-  if (code === 403 || code === 7 || code === 'PERMISSION_DENIED') throw new CostSourceError(`GCP denied ${what} in ${where}: grant the bot's service account ${role}`);
+  if (isPermissionDenied(error)) throw new CostSourceError(`GCP denied ${what} in ${where}: grant the bot's service account ${role}`);
   throw error;
 }
 

@@ -13,7 +13,7 @@ import { commandContext, slackAppParts } from '../runtime/botParts.ts';
 import { startHttpServer } from '../runtime/httpServer.ts';
 import type { Settings } from '../runtime/settings.ts';
 import { log } from '../slack/app.ts';
-import { buildManifest, manifestYaml } from '../slack/manifest.ts';
+import { manifestYaml, slashCommands } from '../slack/manifest.ts';
 import { MAX_BODY_BYTES } from '../slack/requestSignature.ts';
 import { openStateStore } from '../state/openStateStore.ts';
 import { apiArguments, BOT, CHANNEL, PEOPLE, SlackStandIn, StandInError } from './slackStandIn.ts';
@@ -190,10 +190,9 @@ export async function startPlayground(settings: Settings, port: number, env: Nod
   const demoEnv = withoutCloudCredentials(env);
   const state = await openStateStore(local);
   const context = commandContext(local, demoEnv);
-  const manifest = buildManifest() as { features: { slash_commands: { command: string; description: string; usage_hint?: string }[] } };
   const routes = playgroundRoutes(standIn, {
     people: PEOPLE, bot: { id: BOT.botUserId, name: BOT.name }, channel: CHANNEL.name,
-    commands: manifest.features.slash_commands.map(({ command, description, usage_hint }) => ({ command, description, usage_hint })),
+    commands: slashCommands().map(({ command, description, usage_hint }) => ({ command, description, usage_hint })),
     setup: setupChecklist(settings, env), manifest: manifestYaml(),
   });
   // loopback only: the page acts as any user, approvers included

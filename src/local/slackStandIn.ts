@@ -4,7 +4,7 @@
 // secret exactly as Slack signs them. The page drives it; the app cannot tell it from Slack.
 import { randomBytes } from 'node:crypto';
 import { parse, stringify } from 'node:querystring';
-import { buildManifest } from '../slack/manifest.ts';
+import { slashCommands } from '../slack/manifest.ts';
 import type { Block } from '../slack/blockLimits.ts';
 import { signSlackRequest } from '../slack/requestSignature.ts';
 
@@ -56,12 +56,7 @@ export class SlackStandIn {
 
   /** `baseUrl` is where this process serves; the app's events go to baseUrl + /slack/events. */
   constructor(private readonly baseUrl: string, private readonly signingSecret: string) {
-    const manifest = buildManifest() as { features: { slash_commands: { command: string }[] } };
-    this.commands = new Set(manifest.features.slash_commands.map((c) => c.command));
-  }
-
-  get slashCommands(): string[] {
-    return [...this.commands];
+    this.commands = new Set(slashCommands().map((c) => c.command));
   }
 
   onChange(listener: () => void): () => void {

@@ -4,6 +4,7 @@
 // a confidence, its monthly waste at catalog prices, and what stopping it would keep and lose.
 import type { InstancePrice } from '../catalogs/hardware.ts';
 import { HOURS_PER_MONTH } from '../calc/pricing.ts';
+import { addDays, localDate } from '../digest/period.ts';
 import { utcMinute } from '../present/format.ts';
 import { GPU_METRIC } from '../digest/gceMetrics.ts';
 import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, studioAppId, type StudioAppUsage } from '../digest/gpuUtilization.ts';
@@ -25,6 +26,12 @@ export interface IdleThresholds {
 export type LocalSsdPolicy = 'refuse' | 'discard' | 'preserve';
 
 export const DEFAULT_THRESHOLDS: IdleThresholds = { gpuPercent: 5, cpuPercent: 10, networkBytesPerDay: 5e6, windowDays: 7, notebookHours: 24, studioHours: 8 };
+
+/** The days the scan and the re-check read: the window's whole UTC days up to today (end exclusive). */
+export function scanWindow(now: Date): { start: string; end: string } {
+  const end = localDate(now, 'UTC');
+  return { start: addDays(end, -DEFAULT_THRESHOLDS.windowDays), end };
+}
 
 /** What the scan leaves alone: resources carrying a tag (key=value), and ids or names listed. */
 export interface Exclusions {
@@ -97,8 +104,8 @@ const NOTEBOOK_STOP_EFFECT = 'stops the notebook instance: its ML storage volume
 const STUDIO_STOP_EFFECT = 'deletes the Studio app: the space\'s storage (its home directory) is kept; running kernels and unsaved work in open '
   + 'notebooks are lost; Restore creates the app again on the same instance type';
 
-/** Where a variant's calls were counted when it hosts inference components. */
-function components(v: EndpointUsage): string {
+/** What the evidence says of a variant without instances of its own: serverless, or hosting inference components. */
+function variantNote(v: EndpointUsage): string {
   if (v.serverless) return `; serverless, ${v.serverless.provisionedConcurrency} provisioned concurrency at ${v.serverless.memoryMb.toLocaleString('en-US')} MB, priced outside the catalog`;
   if (v.inferenceComponents === undefined) return '';
   return v.inferenceComponents ? `, across its ${v.inferenceComponents} inference component${v.inferenceComponents > 1 ? 's' : ''}` : ', which hosts no inference component';
@@ -113,23 +120,36 @@ const LOCAL_SSD: Record<LocalSsdPolicy, (gb: string) => string> = {
   preserve: (gb) => `its ${gb} GB of local SSD is kept and still billed while stopped (approvals.gce_local_ssd: preserve)`,
 };
 
-function instanceStopEffect(u: GpuInstanceUsage, localSsd: LocalSsdPolicy): string {
+type StopOffer = Pick<Finding, 'stopEffect' | 'spot' | 'partial' | 'noStop'>;
+
+function instanceStop(u: GpuInstanceUsage, localSsd: LocalSsdPolicy): StopOffer {
   if (u.cloud === 'gcp') {
     const gb = (u.instanceStoreGb ?? 0).toLocaleString('en-US');
-    if (u.instanceStoreGb && localSsd === 'refuse') return LOCAL_SSD.refuse(gb);
+    if (u.instanceStoreGb && localSsd === 'refuse') return { stopEffect: LOCAL_SSD.refuse(gb), noStop: true };
     const ssd = u.instanceStoreGb ? LOCAL_SSD[localSsd](gb) : 'it has no local SSD, so no local data is lost';
-    return `stops the VM: its boot and persistent disks, name and internal IP are kept; ${ssd}; a GPU type may lack capacity in the zone when it is started again`;
+    return { stopEffect: `stops the VM: its boot and persistent disks, name and internal IP are kept; ${ssd}; a GPU type may lack capacity in the zone when it is started again` };
   }
-  if (u.spot) return 'nothing: a Spot instance cannot be stopped, only terminated, so burnrate offers no Stop for it';
+  if (u.spot) return { stopEffect: 'nothing: a Spot instance cannot be stopped, only terminated, so burnrate offers no Stop for it', spot: true };
   const store = u.instanceStoreGb
     ? `its ${u.instanceStoreGb.toLocaleString('en-US')} GB of instance-store NVMe is wiped`
     : 'it has no instance store, so no local data is lost';
-  return `stops the instance: EBS volumes, its ID and private IP are kept; ${store}; a GPU type may lack capacity when it is started again`;
+  return { stopEffect: `stops the instance: EBS volumes, its ID and private IP are kept; ${store}; a GPU type may lack capacity when it is started again` };
 }
 
-function hourlyOf(prices: InstancePrice[], instanceType: string, count: number, cloud: 'aws' | 'gcp' = 'aws'): number | null {
+/** What Stop would do to an idle variant's endpoint: nothing where other variants serve, or where it has no instances of its own. */
+function endpointStop(v: EndpointUsage, whole: boolean): StopOffer {
+  const vertex = v.cloud === 'gcp';
+  if (!whole) return { stopEffect: vertex ? VERTEX_PARTIAL_STOP_EFFECT : PARTIAL_STOP_EFFECT, partial: true };
+  if (v.inferenceComponents !== undefined) return { stopEffect: COMPONENTS_STOP_EFFECT, noStop: true };
+  if (v.serverless) return { stopEffect: SERVERLESS_STOP_EFFECT, noStop: true };
+  return { stopEffect: vertex ? VERTEX_STOP_EFFECT : ENDPOINT_STOP_EFFECT };
+}
+
+/** The on-demand $/h of `count` instances from the catalog, and what it wastes in a month. */
+function priced(prices: InstancePrice[], instanceType: string, count: number, cloud: 'aws' | 'gcp' = 'aws'): Pick<Finding, 'hourly' | 'monthlyWaste'> {
   const price = prices.find((p) => p.cloud === cloud && p.instance === instanceType)?.onDemandPerHour;
-  return price === undefined ? null : price * count;
+  const hourly = price === undefined ? null : price * count;
+  return { hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH };
 }
 
 export interface ScanResult {
@@ -162,20 +182,15 @@ export function idleFindings(
         continue;
       }
       const vertex = v.cloud === 'gcp';
-      const hourly = hourlyOf(prices, v.instanceType, v.instanceCount, vertex ? 'gcp' : 'aws');
       const others = variants.filter((x) => x.invocations > 0).reduce((s, x) => s + x.invocations, 0).toLocaleString('en-US');
       findings.push({
         kind: vertex ? 'vertex-endpoint' : 'sagemaker-endpoint', id: `${v.endpointName}/${v.variantName}`, name, ...(v.account ? { account: v.account } : {}), ...(v.region ? { region: v.region } : {}),
-        instanceType: v.instanceType, count: v.instanceCount, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
+        instanceType: v.instanceType, count: v.instanceCount, ...priced(prices, v.instanceType, v.instanceCount, vertex ? 'gcp' : 'aws'),
         evidence: vertex
           // the catalog holds Compute Engine prices; Vertex AI charges more for the same machine
           ? `Predictions summed over ${window}: 0 (deployed model ${v.variantName}${whole ? '' : `; other models served ${others}`}); priced at the Compute Engine rate of its machine, so the waste is at least this`
-          : `Invocations summed over ${window}: 0 (variant ${v.variantName}${components(v)}${whole ? '' : `; other variants served ${others} calls`})`,
-        confidence: whole ? 'high' : 'medium', ...(v.tags ? { tags: v.tags } : {}),
-        ...(!whole ? { stopEffect: vertex ? VERTEX_PARTIAL_STOP_EFFECT : PARTIAL_STOP_EFFECT, partial: true }
-          : v.inferenceComponents !== undefined ? { stopEffect: COMPONENTS_STOP_EFFECT, noStop: true }
-            : v.serverless ? { stopEffect: SERVERLESS_STOP_EFFECT, noStop: true }
-            : { stopEffect: vertex ? VERTEX_STOP_EFFECT : ENDPOINT_STOP_EFFECT }),
+          : `Invocations summed over ${window}: 0 (variant ${v.variantName}${variantNote(v)}${whole ? '' : `; other variants served ${others} calls`})`,
+        confidence: whole ? 'high' : 'medium', ...(v.tags ? { tags: v.tags } : {}), ...endpointStop(v, whole),
       });
     }
   }
@@ -189,16 +204,14 @@ export function idleFindings(
       continue;
     }
     const gcp = u.cloud === 'gcp';
-    const hourly = hourlyOf(prices, u.instanceType, 1, gcp ? 'gcp' : 'aws');
     findings.push({
       kind: gcp ? 'gce-gpu-instance' : 'ec2-gpu-instance', id: u.instanceId, name: u.name ?? u.instanceId, ...(u.account ? { account: u.account } : {}), ...(u.region ? { region: u.region } : {}),
-      instanceType: u.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
+      instanceType: u.instanceType, count: 1, ...priced(prices, u.instanceType, 1, gcp ? 'gcp' : 'aws'),
       evidence: byGpu
         ? `busiest GPU (${gcp ? `Ops Agent ${GPU_METRIC}` : 'CWAgent nvidia_smi_utilization_gpu'}) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
         : `no GPU metrics, so judged on CPU and network over ${window}: CPU peak ${u.cpuMaximumPercent!.toFixed(1)}%, network ${(u.networkBytesPerDay! / 1e6).toFixed(2)} MB a day`,
       // CPU and network say less about a GPU than the GPU does: such a finding is never more than low
-      confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', stopEffect: instanceStopEffect(u, localSsd),
-      ...(u.spot ? { spot: true } : {}), ...(gcp && u.instanceStoreGb && localSsd === 'refuse' ? { noStop: true } : {}), ...(u.tags ? { tags: u.tags } : {}),
+      confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', ...instanceStop(u, localSsd), ...(u.tags ? { tags: u.tags } : {}),
     });
   }
   for (const n of usage.notebooks ?? []) {
@@ -208,10 +221,9 @@ export function idleFindings(
       excluded.push(n.notebookName);
       continue;
     }
-    const hourly = hourlyOf(prices, n.instanceType, 1);
     findings.push({
       kind: 'sagemaker-notebook', id: n.notebookName, name: n.notebookName, ...(n.account ? { account: n.account } : {}), ...(n.region ? { region: n.region } : {}),
-      instanceType: n.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
+      instanceType: n.instanceType, count: 1, ...priced(prices, n.instanceType, 1),
       evidence: `in service for ${duration(hours)} since it was last started or changed (${utcMinute(n.lastModified)}); `
         + 'SageMaker records no user activity for notebook instances, so this is the best signal there is',
       // time in service says nothing of whether someone works in it: never more than low
@@ -228,10 +240,9 @@ export function idleFindings(
       excluded.push(`${a.appName} (${owner})`);
       continue;
     }
-    const hourly = hourlyOf(prices, a.instanceType, 1);
     findings.push({
       kind: 'sagemaker-studio-app', id, name: `${a.appType} ${a.appName} (${owner})`, ...(a.account ? { account: a.account } : {}), ...(a.region ? { region: a.region } : {}),
-      instanceType: a.instanceType, count: 1, hourly, monthlyWaste: hourly === null ? null : hourly * HOURS_PER_MONTH,
+      instanceType: a.instanceType, count: 1, ...priced(prices, a.instanceType, 1),
       evidence: a.lastUserActivity
         ? `no user activity for ${duration(hours)} (last at ${utcMinute(a.lastUserActivity)}, DescribeApp LastUserActivityTimestamp)`
         : `in service for ${duration(hours)} since ${utcMinute(a.createdAt)}; SageMaker recorded no user activity apart from its health checks`,

@@ -7,8 +7,8 @@ import { type Place, placeName, type UtilizationSource } from '../digest/gpuUtil
 import { placeSource } from '../digest/utilizationSource.ts';
 import { dailyScanJob } from '../schedule/dailyScanJob.ts';
 import type { JobOutcome, ScheduledJobContext } from '../schedule/postOnce.ts';
-import { DEFAULT_EXCLUSIONS, type Finding } from './idleFindings.ts';
-import { type FleetScan, scanFleet, type ScanOptions, scanWindow } from './scanJob.ts';
+import { DEFAULT_EXCLUSIONS, type Finding, scanWindow } from './idleFindings.ts';
+import { type FleetScan, scanFleet, type ScanOptions } from './scanJob.ts';
 
 export interface ScanPartTask { type: 'scan-part'; run: string; place: Place; total: number }
 
@@ -48,7 +48,7 @@ export async function startScanFanOut(context: ScheduledJobContext, places: Plac
 export async function runScanPart(task: ScanPartTask, context: ScheduledJobContext): Promise<JobOutcome | 'part-done'> {
   const now = context.now();
   const options = context.scan ?? { exclusions: DEFAULT_EXCLUSIONS };
-  const source = await placeSource(task.place, { ...context.digest, ...(options.accounts ? { accounts: options.accounts } : {}) }, context.env);
+  const source = await placeSource(task.place, context.digest, context.env);
   const name = placeName(task.place);
   const part = source ? await readPart(task.place, source, now, options) : { findings: [], excluded: [], notes: [`${name}: skipped (no longer in the settings)`], demo: false };
   // several records where a place has many findings; a redelivered part writes the same records again

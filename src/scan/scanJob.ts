@@ -6,12 +6,12 @@ import { type Decision, decisionsByResource, reconcileStopped } from '../actions
 import { resourceKey } from '../actions/findingRef.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { readUtilization, type UtilizationSource } from '../digest/gpuUtilization.ts';
-import { addDays, localDate } from '../digest/period.ts';
+import { addDays } from '../digest/period.ts';
 import { type SourceSettings, utilizationSource } from '../digest/utilizationSource.ts';
 import { money, placeOf, utcDay } from '../present/format.ts';
 import type { AccountSettings, ApprovalSettings } from '../runtime/settings.ts';
 import type { StateStore } from '../state/stateStore.ts';
-import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type ScanResult } from './idleFindings.ts';
+import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type ScanResult, scanWindow } from './idleFindings.ts';
 
 export const KIND_TITLES: Record<FindingKind, string> = {
   'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances', 'gce-gpu-instance': 'GCE GPU VMs', 'vertex-endpoint': 'Vertex AI endpoints', 'sagemaker-notebook': 'SageMaker notebook instances',
@@ -92,11 +92,6 @@ export interface FleetScan {
 }
 
 export type ScanSourceSettings = Pick<SourceSettings, 'regions' | 'gcp_projects' | 'vertex_locations'>;
-
-export const scanWindow = (now: Date) => {
-  const end = localDate(now, 'UTC');
-  return { start: addDays(end, -DEFAULT_THRESHOLDS.windowDays), end };
-};
 
 /** Reads the window's utilization from the source and finds what is idle. */
 export async function scanFleet(source: UtilizationSource | undefined, now: Date, options: ScanOptions): Promise<FleetScan> {

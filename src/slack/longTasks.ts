@@ -121,7 +121,7 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
       case 'scheduled': {
         const scheduled = deps.scheduled;
         if (!scheduled) throw new Error('scheduled reports are not set up in this runtime');
-        const places = task.job === 'daily-scan' && deps.fanOut ? scanPlaces({ ...scheduled.digest, ...(scheduled.scan?.accounts ? { accounts: scheduled.scan.accounts } : {}) }, scheduled.env) : [];
+        const places = task.job === 'daily-scan' && deps.fanOut ? scanPlaces(scheduled.digest, scheduled.env) : [];
         const outcome = places.length > 1
           ? await startScanFanOut(scheduled, places, (part) => deps.fanOut!.start(part))
           : await SCHEDULED_JOBS[task.job](scheduled);

@@ -5,11 +5,17 @@ import { COMMANDS } from '../../commands/index.ts';
 export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:write', 'usergroups:read'];
 const REQUEST_URL = 'https://burnrate.example.com/slack/events';
 
-export function buildManifest(): Record<string, unknown> {
-  const slashCommands = [
-    ...COMMANDS.map((c) => ({ command: `/${c.name}`, url: REQUEST_URL, description: c.description, usage_hint: c.usageHint, should_escape: false })),
+export interface SlashCommand { command: string; url: string; description: string; usage_hint: string; should_escape: false }
+
+/** Every slash command the app registers: one per command of the registry, and /finops. */
+export function slashCommands(): SlashCommand[] {
+  return [
+    ...COMMANDS.map((c) => ({ command: `/${c.name}`, url: REQUEST_URL, description: c.description, usage_hint: c.usageHint, should_escape: false as const })),
     { command: '/finops', url: REQUEST_URL, description: 'burnrate: help, the weekly digest, the idle scan and the audit log on demand', usage_hint: 'help | digest [public] | scan [public] | audit [7d] | <command> …', should_escape: false },
   ];
+}
+
+export function buildManifest(): Record<string, unknown> {
   return {
     _metadata: { major_version: 1, minor_version: 1 },
     display_information: {
@@ -17,7 +23,7 @@ export function buildManifest(): Record<string, unknown> {
       description: 'ML FinOps: GPU memory and cost calculators, weekly cost digests, idle-GPU stop buttons',
       background_color: '#1f2937',
     },
-    features: { bot_user: { display_name: 'burnrate', always_online: true }, slash_commands: slashCommands },
+    features: { bot_user: { display_name: 'burnrate', always_online: true }, slash_commands: slashCommands() },
     oauth_config: { scopes: { bot: BOT_SCOPES } },
     settings: {
       interactivity: { is_enabled: true, request_url: REQUEST_URL },
