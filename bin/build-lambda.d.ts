@@ -1,2 +1,2 @@
 export declare const FUNCTIONS: Record<string, { entry: string }>;
-export declare function buildLambdas(): Promise<Record<string, { bytes: number; largest: [string, number][] }>>;
+export declare function buildLambdas(outDir?: string): Promise<Record<string, { bytes: number; largest: [string, number][] }>>;

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // `npm run build:lambda`: one self-contained, minified bundle per Lambda function under
-// dist/lambda/<function>/index.mjs, the AWS SDK v3 clients tree-shaken into it. What a function
-// never runs is left out: the slack function answers calculators and hands reports and actions to
-// the worker, so the report and action clients are replaced by a module that says so if reached;
-// the SQLite binary and the Google clients (whose protos are read from disk) are in no bundle.
+// dist/lambda/<function>/index.mjs, the AWS SDK v3 clients tree-shaken into it (from their ES
+// module builds: the CommonJS ones are one file per client, which esbuild cannot shake). What a
+// function never runs is left out: the slack function answers calculators and hands reports and
+// actions to the worker, so the report and action clients are replaced by a module that says so if
+// reached, and so is Bolt's OAuth installer (the bot has one workspace's token); the SQLite binary
+// and the Google clients (whose protos are read from disk) are in no bundle.
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const at = (path) => fileURLToPath(new URL(path, import.meta.url));
@@ -38,7 +41,7 @@ module.exports = stub;`,
 export const FUNCTIONS = {
   slack: {
     entry: '../src/serverless/slackFunction.ts',
-    leftOut: [[WORKER_ONLY, 'reports and actions on idle findings run on the worker function'], [NOT_ON_LAMBDA, 'not available on Lambda'], [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver']],
+    leftOut: [[WORKER_ONLY, 'reports and actions on idle findings run on the worker function'], [NOT_ON_LAMBDA, 'not available on Lambda'], [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver'], [['@slack/oauth', 'jsonwebtoken'], 'the bot runs on one workspace\'s token, with no OAuth installs']],
   },
   worker: {
     entry: '../src/serverless/workerFunction.ts',
@@ -60,14 +63,18 @@ function largestPackages(metafile, count) {
   return Object.entries(byPackage).sort((a, b) => b[1] - a[1]).slice(0, count);
 }
 
-export async function buildLambdas() {
-  rmSync(at('../dist/lambda'), { recursive: true, force: true });
+/**
+ * Builds every function's bundle into outDir/<function>/index.mjs. The bundles find config/ by
+ * looking upward from where they are, so outDir must lie inside the repository.
+ */
+export async function buildLambdas(outDir = at('../dist/lambda')) {
+  rmSync(outDir, { recursive: true, force: true });
   const sizes = {};
   for (const [name, { entry, leftOut }] of Object.entries(FUNCTIONS)) {
-    const outfile = at(`../dist/lambda/${name}/index.mjs`);
-    mkdirSync(at(`../dist/lambda/${name}`), { recursive: true });
+    const outfile = join(outDir, name, 'index.mjs');
+    mkdirSync(join(outDir, name), { recursive: true });
     const result = await build({
-      entryPoints: [at(entry)], outfile, bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
+      entryPoints: [at(entry)], outfile, bundle: true, minify: true, platform: 'node', mainFields: ['module', 'main'], format: 'esm', target: 'node20', logLevel: 'warning',
       // CommonJS dependencies (Bolt, axios) expect require and __dirname
       banner: { js: "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';import{dirname as __dn}from'node:path';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);const __dirname=__dn(__filename);" },
       plugins: leftOut.map(([packages, where]) => leaveOut(packages, where)),
