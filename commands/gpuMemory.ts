@@ -7,6 +7,7 @@ import {
 } from '../src/calc/gpuMemory.ts';
 import { KV_BYTES, type KvPrecisionId, type PrecisionId, WEIGHT_FORMATS } from '../src/calc/precision.ts';
 import { findGpu, type Gpu, runsPyTorch } from '../src/catalogs/hardware.ts';
+import { grouped } from '../src/present/format.ts';
 import { type Command, type CommandContext, UsageError } from './command.ts';
 import { type ResolvedModel, resolveModel } from './modelResolver.ts';
 import { GPU_MEMORY_KEYS, type GpuMemoryRequest, parseGpuMemoryText } from './gpuMemoryGrammar.ts';
@@ -263,14 +264,14 @@ function assumptionsFor(request: GpuMemoryRequest, s: MemoryScenario, model: Res
   if (model.assumedArchitecture) out.push(model.assumedArchitecture);
   out.push(`${(model.params / 1e9).toFixed(2)}B parameters (${model.paramsSource})`);
   if (s.mode === 'inference') {
-    out.push(`batch ${s.batch} × context ${s.sequence.toLocaleString('en-US')} tokens${request.context === undefined ? ' (default)' : ''}, KV cache in ${s.kv} (${KV_BYTES[s.kv]} B per value)`);
+    out.push(`batch ${s.batch} × context ${grouped(s.sequence)} tokens${request.context === undefined ? ' (default)' : ''}, KV cache in ${s.kv} (${KV_BYTES[s.kv]} B per value)`);
     out.push(s.engine === 'vllm' ? 'engine: vLLM (paged KV cache pool)' : 'engine: PyTorch + transformers generate() with SDPA attention');
   } else {
-    out.push(`batch ${s.batch} × sequence ${s.sequence.toLocaleString('en-US')} tokens${request.sequence === undefined ? ' (default)' : ''}`);
+    out.push(`batch ${s.batch} × sequence ${grouped(s.sequence)} tokens${request.sequence === undefined ? ' (default)' : ''}`);
     out.push(`optimizer ${s.training.optimizer}${s.training.checkpointing ? ', gradient checkpointing on' : ''}; attention via SDPA/flash (no seq² scores)`);
     if (s.mode !== 'train') out.push(`LoRA rank ${s.lora.rank} on ${s.lora.targets}: ${(e.trainableParams / 1e6).toFixed(1)}M trainable parameters`);
   }
-  if (s.sequence > model.arch.maxContext) out.push(`⚠ ${s.sequence.toLocaleString('en-US')} tokens is beyond ${model.id}'s ${model.arch.maxContext.toLocaleString('en-US')}-token context`);
+  if (s.sequence > model.arch.maxContext) out.push(`⚠ ${grouped(s.sequence)} tokens is beyond ${model.id}'s ${grouped(model.arch.maxContext)}-token context`);
   if (e.gpus > 1) out.push(`per-GPU figures for ${layoutLabel(s.parallel)} on ${e.gpus} GPUs; total is summed over GPUs`);
   if (s.parallel.zeroStage > 0 && s.parallel.data === 1) out.push(`ZeRO-${s.parallel.zeroStage} shards across data-parallel GPUs; with gpus=1 it saves nothing`);
   out.push(`peak during ${e.peakPhase}; memory is what nvidia-smi shows (PyTorch's pool + CUDA context)`);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadGpuCatalog, loadPriceCatalog, loadPriceTerms } from '../src/catalogs/hardware.ts';
+import { loadGpuCatalog, loadPriceCatalog } from '../src/catalogs/hardware.ts';
 import { loadLinkCatalog } from '../src/catalogs/links.ts';
 import { loadStorageCatalog } from '../src/catalogs/storage.ts';
 import { loadModelRegistry } from '../src/catalogs/models.ts';
@@ -17,7 +17,7 @@ const file = (name: string, text: string) => {
 describe('catalog files', () => {
   it('every price has a region and an as-of date, and names a GPU in the catalog', () => {
     const gpus = loadGpuCatalog();
-    const prices = loadPriceCatalog(gpus);
+    const { prices } = loadPriceCatalog(gpus);
     expect(prices.find((p) => p.instance === 'p5.48xlarge')).toMatchObject({ onDemandPerHour: 98.32, spotPerHour: 39.33, region: 'us-east-1', gpuCount: 8 });
     for (const p of prices) expect(p.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     for (const cloud of ['aws', 'gcp', 'azure']) expect(prices.some((p) => p.cloud === cloud)).toBe(true);
@@ -41,7 +41,7 @@ describe('catalog files', () => {
 
   it('says which price term is missing or out of range', () => {
     const path = file('prices-terms.yaml', 'instances: []\nterms:\n  aws: {one_year: 1.4, three_year: 0.5, spot_interruptions_per_hour: 0.05, as_of: 2026-01-01}\n');
-    expect(() => loadPriceTerms(path)).toThrow(/terms\.aws\.one_year[\s\S]*terms\.gcp/);
+    expect(() => loadPriceCatalog(loadGpuCatalog(), path)).toThrow(/terms\.aws\.one_year[\s\S]*terms\.gcp/);
   });
 
   it('refuses a link or storage tier with an unknown key, so a typo is not silently dropped', () => {

@@ -4,7 +4,7 @@ import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
 import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage, UtilizationSource } from '../digest/gpuUtilization.ts';
 import { assumedCredentials, gcpSources, utilizationSource } from '../digest/utilizationSource.ts';
-import { utcMinute } from '../present/format.ts';
+import { grouped, utcMinute } from '../present/format.ts';
 import type { AccountSettings } from '../runtime/settings.ts';
 import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type LocalSsdPolicy, scanWindow } from '../scan/idleFindings.ts';
 import { type FindingRef, vertexEndpointId } from './findingRef.ts';
@@ -38,7 +38,7 @@ const MISSING: Record<FindingKind, string> = {
 
 const WINDOW = `in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
 
-const served = (what: string) => (u: ResourceUsage) => `it served ${u.endpoints.reduce((s, e) => s + e.invocations, 0).toLocaleString('en-US')} ${what} ${WINDOW}`;
+const served = (what: string) => (u: ResourceUsage) => `it served ${grouped(u.endpoints.reduce((s, e) => s + e.invocations, 0))} ${what} ${WINDOW}`;
 const busiestGpu = (u: ResourceUsage) => `its busiest GPU reached ${u.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% ${WINDOW}`;
 
 /** What the resource did that makes it no longer idle, from what the re-check read of it. */

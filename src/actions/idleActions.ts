@@ -3,7 +3,7 @@
 // a re-check just before acting; a daily cap, dry-run and a second approver for production; every
 // step in the audit log. Knows the state store and the clouds, not Slack: `refresh` re-renders
 // whatever shows the finding after each change, and the returned text is for the clicker alone.
-import { utcDay, utcMinute } from '../present/format.ts';
+import { grouped, utcDay, utcMinute } from '../present/format.ts';
 import type { ApprovalSettings } from '../runtime/settings.ts';
 import type { AuditEntry, StateStore } from '../state/stateStore.ts';
 import { type ActionRecord, actionKey, countStop, type Decision, decisionKey, holds, overwrite, resourceStatus, type ResourceStatus } from './actionState.ts';
@@ -33,7 +33,7 @@ export const actionAllowed = (approvals: Pick<ApprovalSettings, 'actions'>) => (
 
 export const saves = (ref: FindingRef) => (ref.monthlyWaste === null
   ? 'saves an amount the price catalog cannot say'
-  : `saves ~$${Math.round(ref.monthlyWaste).toLocaleString('en-US')}/month`);
+  : `saves ~$${grouped(ref.monthlyWaste)}/month`);
 
 function describeBusy(record: ActionRecord): string {
   if (record.status === 'stopping') return `It is already being stopped by <@${record.by}>.`;

@@ -1,4 +1,4 @@
-import { type Cloud, type Gpu, type InstancePrice, loadGpuCatalog, loadPriceCatalog, loadPriceTerms, type PriceTerms } from './hardware.ts';
+import { type Cloud, type Gpu, type InstancePrice, loadGpuCatalog, loadPriceCatalog, type PriceTerms } from './hardware.ts';
 import { type Link, loadLinkCatalog } from './links.ts';
 import { loadModelRegistry, type ModelRegistry } from './models.ts';
 import { loadStorageCatalog, type StorageTier } from './storage.ts';
@@ -18,7 +18,7 @@ let bundled: Catalogs | undefined;
 export function bundledCatalogs(): Catalogs {
   if (!bundled) {
     const gpus = loadGpuCatalog();
-    bundled = { models: loadModelRegistry(), gpus, prices: loadPriceCatalog(gpus), terms: loadPriceTerms(), links: loadLinkCatalog(), storage: loadStorageCatalog() };
+    bundled = { models: loadModelRegistry(), gpus, ...loadPriceCatalog(gpus), links: loadLinkCatalog(), storage: loadStorageCatalog() };
   }
   return bundled;
 }

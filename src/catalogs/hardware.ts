@@ -74,23 +74,21 @@ export function loadGpuCatalog(path = join(CONFIG_DIR, 'gpus.yaml')): Gpu[] {
   }));
 }
 
-export function loadPriceCatalog(gpus: Gpu[], path = join(CONFIG_DIR, 'prices.yaml')): InstancePrice[] {
+/** prices.yaml: the instance prices (each naming a GPU of the catalog) and each cloud's price terms. */
+export function loadPriceCatalog(gpus: Gpu[], path = join(CONFIG_DIR, 'prices.yaml')): { prices: InstancePrice[]; terms: Record<Cloud, PriceTerms> } {
   const known = new Set(gpus.map((g) => g.id));
-  return readYamlFile(path, priceSchema).instances.map((p) => {
+  const { instances, terms } = readYamlFile(path, priceSchema);
+  const prices = instances.map((p) => {
     if (!known.has(p.gpu)) throw new CatalogError(`${path}: ${p.instance} names gpu ${p.gpu}, which is not in the GPU catalog`);
     return {
       cloud: p.cloud, instance: p.instance, gpuId: p.gpu, gpuCount: p.count, region: p.region,
       onDemandPerHour: p.on_demand, spotPerHour: p.spot, asOf: p.as_of,
     };
   });
-}
-
-export function loadPriceTerms(path = join(CONFIG_DIR, 'prices.yaml')): Record<Cloud, PriceTerms> {
-  const { terms } = readYamlFile(path, priceSchema);
   const convert = (t: z.infer<typeof termsSchema>): PriceTerms => ({
     oneYearDiscount: t.one_year, threeYearDiscount: t.three_year, spotInterruptionsPerHour: t.spot_interruptions_per_hour, asOf: t.as_of,
   });
-  return { aws: convert(terms.aws), gcp: convert(terms.gcp), azure: convert(terms.azure) };
+  return { prices, terms: { aws: convert(terms.aws), gcp: convert(terms.gcp), azure: convert(terms.azure) } };
 }
 
 const squash = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');

@@ -1,7 +1,7 @@
 // The weekly digest in the shape every renderer takes (PlanResult): the headline first, then the
 // figures, the tables (services, movers, teams, GPU spend, the daily chart) and the notes.
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
-import { money, percent, placeOf } from '../present/format.ts';
+import { grouped, money, percent, placeOf } from '../present/format.ts';
 import { fromMicro, type MicroUsd } from './costData.ts';
 import type { Line, WeeklyDigest } from './weeklyDigest.ts';
 
@@ -95,7 +95,7 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
       title: 'SageMaker endpoints, least used first',
       header: ['Endpoint / variant', 'Instances', 'Invocations', 'GPU', 'Week cost', 'Per 1K calls'],
       rows: d.endpoints.map((e) => [
-        `${e.endpointName} / ${e.variantName}${placeOf(e)}`, `${e.instanceCount} × ${e.instanceType}`, e.invocations.toLocaleString('en-US'),
+        `${e.endpointName} / ${e.variantName}${placeOf(e)}`, `${e.instanceCount} × ${e.instanceType}`, grouped(e.invocations),
         e.gpuAveragePercent === null ? '—' : percent(e.gpuAveragePercent / 100), e.cost === null ? '—' : usd(e.cost),
         e.perThousandInvocations === null ? (e.invocations === 0 ? 'no calls' : '—') : usd(e.perThousandInvocations),
       ]),

@@ -2,6 +2,7 @@
 // two can differ in markup only, never in content.
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
 import type { CloudOffer } from '../calc/fit.ts';
+import { grouped } from './format.ts';
 
 export const formatBytes = (bytes: number): string => {
   const gbValue = bytes / 1e9;
@@ -38,7 +39,7 @@ export function fitRows(r: GpuMemoryResult): string[][] {
     const need = `${f.count}×${f.layout ? ` ${f.layout}` : ''}`;
     return [
       f.gpuName,
-      serving ? `${need} (${serving.kvCacheTokens.toLocaleString('en-US')} KV tokens, ${serving.concurrentSequences} seqs)` : need,
+      serving ? `${need} (${grouped(serving.kvCacheTokens)} KV tokens, ${serving.concurrentSequences} seqs)` : need,
       formatBytes(f.perGpuBytes),
       formatBytes(f.headroomBytes),
       ...CLOUDS.map((cloud) => offerCell(f.offers.find((o) => o.cloud === cloud))),
@@ -49,7 +50,7 @@ export function fitRows(r: GpuMemoryResult): string[][] {
 export function headerLine(r: GpuMemoryResult): string {
   const mode = r.mode === 'inference' ? `inference, ${r.precision}` : r.mode === 'train' ? `full training, ${r.trainingPrecision}` : `${r.mode}, base ${r.precision}`;
   const per = r.gpus > 1 ? ` · ${formatBytes(r.perGpuBytes)} per GPU on ${r.gpus} GPUs` : '';
-  return `${r.model.id} (${mode}, batch ${r.batch}, ${r.tokens.toLocaleString('en-US')} tokens) · total ${formatBytes(r.totalBytes)}${per}`;
+  return `${r.model.id} (${mode}, batch ${r.batch}, ${grouped(r.tokens)} tokens) · total ${formatBytes(r.totalBytes)}${per}`;
 }
 
 export function priceFootnote(r: GpuMemoryResult): string {

@@ -5,7 +5,7 @@
 import type { InstancePrice } from '../catalogs/hardware.ts';
 import { HOURS_PER_MONTH } from '../calc/pricing.ts';
 import { addDays, localDate } from '../digest/period.ts';
-import { utcMinute } from '../present/format.ts';
+import { grouped, utcMinute } from '../present/format.ts';
 import { GPU_METRIC } from '../digest/gceMetrics.ts';
 import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, studioAppId, type StudioAppUsage } from '../digest/gpuUtilization.ts';
 
@@ -106,7 +106,7 @@ const STUDIO_STOP_EFFECT = 'deletes the Studio app: the space\'s storage (its ho
 
 /** What the evidence says of a variant without instances of its own: serverless, or hosting inference components. */
 function variantNote(v: EndpointUsage): string {
-  if (v.serverless) return `; serverless, ${v.serverless.provisionedConcurrency} provisioned concurrency at ${v.serverless.memoryMb.toLocaleString('en-US')} MB, priced outside the catalog`;
+  if (v.serverless) return `; serverless, ${v.serverless.provisionedConcurrency} provisioned concurrency at ${grouped(v.serverless.memoryMb)} MB, priced outside the catalog`;
   if (v.inferenceComponents === undefined) return '';
   return v.inferenceComponents ? `, across its ${v.inferenceComponents} inference component${v.inferenceComponents > 1 ? 's' : ''}` : ', which hosts no inference component';
 }
@@ -124,14 +124,14 @@ type StopOffer = Pick<Finding, 'stopEffect' | 'spot' | 'partial' | 'noStop'>;
 
 function instanceStop(u: GpuInstanceUsage, localSsd: LocalSsdPolicy): StopOffer {
   if (u.cloud === 'gcp') {
-    const gb = (u.instanceStoreGb ?? 0).toLocaleString('en-US');
+    const gb = grouped(u.instanceStoreGb ?? 0);
     if (u.instanceStoreGb && localSsd === 'refuse') return { stopEffect: LOCAL_SSD.refuse(gb), noStop: true };
     const ssd = u.instanceStoreGb ? LOCAL_SSD[localSsd](gb) : 'it has no local SSD, so no local data is lost';
     return { stopEffect: `stops the VM: its boot and persistent disks, name and internal IP are kept; ${ssd}; a GPU type may lack capacity in the zone when it is started again` };
   }
   if (u.spot) return { stopEffect: 'nothing: a Spot instance cannot be stopped, only terminated, so burnrate offers no Stop for it', spot: true };
   const store = u.instanceStoreGb
-    ? `its ${u.instanceStoreGb.toLocaleString('en-US')} GB of instance-store NVMe is wiped`
+    ? `its ${grouped(u.instanceStoreGb)} GB of instance-store NVMe is wiped`
     : 'it has no instance store, so no local data is lost';
   return { stopEffect: `stops the instance: EBS volumes, its ID and private IP are kept; ${store}; a GPU type may lack capacity when it is started again` };
 }
@@ -182,7 +182,7 @@ export function idleFindings(
         continue;
       }
       const vertex = v.cloud === 'gcp';
-      const others = variants.filter((x) => x.invocations > 0).reduce((s, x) => s + x.invocations, 0).toLocaleString('en-US');
+      const others = grouped(variants.filter((x) => x.invocations > 0).reduce((s, x) => s + x.invocations, 0));
       findings.push({
         kind: vertex ? 'vertex-endpoint' : 'sagemaker-endpoint', id: `${v.endpointName}/${v.variantName}`, name, ...(v.account ? { account: v.account } : {}), ...(v.region ? { region: v.region } : {}),
         instanceType: v.instanceType, count: v.instanceCount, ...priced(prices, v.instanceType, v.instanceCount, vertex ? 'gcp' : 'aws'),
