@@ -32,7 +32,7 @@ afterAll(async () => {
 
 const figures = (d: WeeklyDigest) => ({
   total: d.total, previousTotal: d.previousTotal, credits: d.credits, services: d.services, otherServices: d.otherServices,
-  groups: d.groups, increases: d.increases, decreases: d.decreases, usageTypeMoves: d.usageTypeMoves, anomalies: d.anomalies, forecast: d.forecast,
+  groups: d.groups, increases: d.increases, decreases: d.decreases, anomalies: d.anomalies, forecast: d.forecast,
   gpu: d.gpu.map((g) => ({ ...g, hours: Math.round(g.hours * 10) / 10 })), days: d.days,
 });
 
@@ -70,13 +70,36 @@ describe('Cost Explorer source', () => {
     expect(fake.requests).toHaveLength(4);
   });
 
-  it('names the usage types that moved, from the same request as the credits', async () => {
+  it('names the usage type behind each service that moved, still in four requests', async () => {
     const wire = await overTheWire();
-    expect(wire.usageTypeMoves[0]!.name).toBe('USE1-BoxUsage:p4d.24xlarge');
-    expect(wire.usageTypeMoves[0]!.cost).toBeGreaterThan(wire.usageTypeMoves[0]!.previous);
-    const records = fake.requests.find((r) => (r.body.GroupBy as { Key: string }[])[0]!.Key === 'RECORD_TYPE')!;
-    expect(records.body.GroupBy).toEqual([{ Type: 'DIMENSION', Key: 'RECORD_TYPE' }, { Type: 'DIMENSION', Key: 'USAGE_TYPE' }]);
+    const ec2 = wire.increases.find((m) => m.name === 'Amazon Elastic Compute Cloud - Compute')!;
+    expect(ec2.usageType!.name).toBe('USE1-BoxUsage:p4d.24xlarge');
+    expect(ec2.usageType!.cost - ec2.usageType!.previous).toBeGreaterThan(0);
+    expect(ec2.usageType!.cost - ec2.usageType!.previous).toBeLessThanOrEqual(ec2.cost - ec2.previous);
+    for (const move of wire.decreases) expect(move.usageType!.cost).toBeLessThan(move.usageType!.previous);
+    const byUsageType = fake.requests.find((r) => (r.body.GroupBy as { Key: string }[])[1]!.Key === 'USAGE_TYPE')!;
+    expect(byUsageType.body).toMatchObject({
+      TimePeriod: { Start: '2026-11-09', End: '2026-11-23' }, Filter: { Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } },
+      GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }, { Type: 'DIMENSION', Key: 'USAGE_TYPE' }],
+    });
     expect(wire.requests).toBe(4);
+  });
+
+  it('reads GPU instances and credits from one request: EC2 usage by instance type, and credits, refunds and tax', async () => {
+    const wire = await overTheWire();
+    const records = fake.requests.find((r) => (r.body.GroupBy as { Key: string }[])[0]!.Key === 'RECORD_TYPE')!;
+    expect(records.body).toMatchObject({
+      TimePeriod: { Start: '2026-11-09', End: '2026-11-23' }, Metrics: ['UnblendedCost', 'UsageQuantity'],
+      Filter: { Or: [
+        { And: [{ Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } }, { Dimensions: { Key: 'SERVICE', Values: ['Amazon Elastic Compute Cloud - Compute'] } }] },
+        { Dimensions: { Key: 'RECORD_TYPE', Values: ['Credit', 'Refund', 'Tax'] } },
+      ] },
+      GroupBy: [{ Type: 'DIMENSION', Key: 'RECORD_TYPE' }, { Type: 'DIMENSION', Key: 'INSTANCE_TYPE' }],
+    });
+    // the fake also holds a CPU instance and a SageMaker g5.xlarge: neither is an EC2 GPU instance
+    expect(wire.gpu.map((g) => g.name).sort()).toEqual(['g5.12xlarge', 'g5.xlarge', 'g6.xlarge', 'p4d.24xlarge']);
+    expect(wire.gpu.find((g) => g.name === 'g5.xlarge')!.cost).toBe(buildWeeklyDigest(demoData, period, 'team', NOW).gpu.find((g) => g.name === 'g5.xlarge')!.cost);
+    expect(wire.credits).toBe(-250_000_000);
   });
 
   it('asks for usage by service and tag with credits filtered out, signed for ce in us-east-1', async () => {

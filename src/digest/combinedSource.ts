@@ -33,6 +33,7 @@ export function combinedSource(sources: CostSource[]): CostSource {
         usage: parts.flatMap((p) => p.data.usage),
         adjustments: parts.flatMap((p) => p.data.adjustments),
         gpu: parts.flatMap((p) => p.data.gpu),
+        usageTypes: parts.flatMap((p) => p.data.usageTypes ?? []),
         forecast,
         requests: parts.reduce((sum, p) => sum + p.data.requests, 0),
         notes: [...parts.flatMap((p) => p.data.notes ?? []), ...notes],

@@ -30,9 +30,10 @@ export interface GpuInstanceCost {
 
 export type Forecast = { monthEnd: MicroUsd; monthToDate: MicroUsd } | { omitted: string };
 
-/** Usage cost of one usage type on one day (Cost Explorer's USAGE_TYPE, e.g. USE1-BoxUsage:p4d.24xlarge). */
+/** Usage cost of one usage type of a service on one day (Cost Explorer's USAGE_TYPE, e.g. USE1-BoxUsage:p4d.24xlarge). */
 export interface UsageTypeCost {
   date: string;
+  service: string;
   usageType: string;
   cost: MicroUsd;
 }
@@ -44,7 +45,7 @@ export interface CostData {
   usage: DailyCost[];
   adjustments: Adjustment[];
   gpu: GpuInstanceCost[];
-  /** usage cost by usage type, where the source can say what moved at that level */
+  /** usage cost by service and usage type for the two weeks, where the source can say what moved at that level */
   usageTypes?: UsageTypeCost[];
   forecast: Forecast;
   /** billed API requests made to produce this (Cost Explorer charges $0.01 each) */

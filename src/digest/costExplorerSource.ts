@@ -1,12 +1,14 @@
 // AWS Cost Explorer as a digest cost source, in at most four billed requests for a typical account
 // (more only when a result runs to several pages, which are all followed):
-//   1. daily usage by SERVICE and the configured tag (RECORD_TYPE = Usage, so credits stay out)
-//   2. daily cost by RECORD_TYPE and USAGE_TYPE: credits, refunds and tax on their own lines, and
-//      the usage types behind what moved
-//   3. daily EC2 cost and usage hours by INSTANCE_TYPE, for GPU and accelerator instances
+//   1. daily usage by SERVICE and the configured tag (RECORD_TYPE = Usage, so credits stay out),
+//      back over the anomaly baseline
+//   2. the two weeks' daily usage by SERVICE and USAGE_TYPE: which usage type moved each service
+//   3. the two weeks' daily cost by RECORD_TYPE and INSTANCE_TYPE, of EC2 usage and of credits,
+//      refunds and tax: GPU and accelerator instances' cost and hours, and the adjustments on
+//      their own lines
 //   4. the month-end forecast (omitted with a note when AWS cannot forecast)
 import {
-  type CostExplorerClient, type Expression, GetCostAndUsageCommand, type GetCostAndUsageCommandInput, GetCostForecastCommand, type ResultByTime,
+  type CostExplorerClient, type Dimension, type Expression, GetCostAndUsageCommand, type GetCostAndUsageCommandInput, GetCostForecastCommand, type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
 import {
   type Adjustment, type CostData, type CostQuery, type CostSource, CostSourceError, type DailyCost, type Forecast, type GpuInstanceCost, type MicroUsd, toMicro,
@@ -23,6 +25,7 @@ const EC2_COMPUTE = 'Amazon Elastic Compute Cloud - Compute';
 /** GPU and accelerator families: p*, g*, inf*, trn* (g and p also cover G4ad/G5g and P-series) */
 export const GPU_INSTANCE = /^(p\d|g\d|inf\d|trn\d)/;
 const ADJUSTMENTS: Record<string, Adjustment['kind']> = { Credit: 'credit', Refund: 'refund', Tax: 'tax' };
+const dimension = (key: Dimension, values: string[]): Expression => ({ Dimensions: { Key: key, Values: values } });
 
 const amount = (metrics: Record<string, { Amount?: string }> | undefined, metric: string): MicroUsd => toMicro(Number(metrics?.[metric]?.Amount ?? 0));
 
@@ -60,21 +63,21 @@ export class CostExplorerSource implements CostSource {
 
   async costs(query: CostQuery): Promise<CostData> {
     const counter = { requests: 0 };
-    const period = { Start: query.start, End: query.end };
-    const usageOnly: Expression = { Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } };
-    const [usagePages, recordPages, gpuPages, forecast] = await Promise.all([
+    const twoWeeks = { Start: addDays(query.end, -14), End: query.end };
+    const usageOnly = dimension('RECORD_TYPE', ['Usage']);
+    const [usagePages, usageTypePages, recordPages, forecast] = await Promise.all([
       this.pages({
-        TimePeriod: period, Granularity: 'DAILY', Metrics: [this.metric], Filter: usageOnly,
+        TimePeriod: { Start: query.start, End: query.end }, Granularity: 'DAILY', Metrics: [this.metric], Filter: usageOnly,
         GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }, { Type: 'TAG', Key: query.groupBy }],
       }, counter),
       this.pages({
-        TimePeriod: period, Granularity: 'DAILY', Metrics: [this.metric],
-        GroupBy: [{ Type: 'DIMENSION', Key: 'RECORD_TYPE' }, { Type: 'DIMENSION', Key: 'USAGE_TYPE' }],
+        TimePeriod: twoWeeks, Granularity: 'DAILY', Metrics: [this.metric], Filter: usageOnly,
+        GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }, { Type: 'DIMENSION', Key: 'USAGE_TYPE' }],
       }, counter),
       this.pages({
-        TimePeriod: { Start: addDays(query.end, -14), End: query.end }, Granularity: 'DAILY', Metrics: [this.metric, 'UsageQuantity'],
-        Filter: { And: [usageOnly, { Dimensions: { Key: 'SERVICE', Values: [EC2_COMPUTE] } }] },
-        GroupBy: [{ Type: 'DIMENSION', Key: 'INSTANCE_TYPE' }],
+        TimePeriod: twoWeeks, Granularity: 'DAILY', Metrics: [this.metric, 'UsageQuantity'],
+        Filter: { Or: [{ And: [usageOnly, dimension('SERVICE', [EC2_COMPUTE])] }, dimension('RECORD_TYPE', Object.keys(ADJUSTMENTS))] },
+        GroupBy: [{ Type: 'DIMENSION', Key: 'RECORD_TYPE' }, { Type: 'DIMENSION', Key: 'INSTANCE_TYPE' }],
       }, counter),
       this.forecast(query, counter),
     ]);
@@ -84,25 +87,27 @@ export class CostExplorerSource implements CostSource {
       // tag group keys come back as "team$research", or "team$" when the resource has no such tag
       return { date: day.TimePeriod!.Start!, service, group: tag.slice(tag.indexOf('$') + 1), cost: amount(g.Metrics, this.metric) };
     })).filter((u) => u.cost !== 0);
+    const usageTypes: UsageTypeCost[] = usageTypePages.flatMap((day) => (day.Groups ?? []).map((g) => {
+      const [service = '', usageType = ''] = g.Keys ?? [];
+      return { date: day.TimePeriod!.Start!, service, usageType, cost: amount(g.Metrics, this.metric) };
+    })).filter((u) => u.cost !== 0);
     const adjustments: Adjustment[] = [];
-    const usageTypes: UsageTypeCost[] = [];
+    const gpu: GpuInstanceCost[] = [];
     for (const day of recordPages) {
       const date = day.TimePeriod!.Start!;
       const byKind = new Map<Adjustment['kind'], MicroUsd>();
       for (const g of day.Groups ?? []) {
-        const [recordType = '', usageType = ''] = g.Keys ?? [];
+        // credits, refunds and tax are summed over whatever instance type they come grouped under
+        const [recordType = '', instanceType = ''] = g.Keys ?? [];
         const cost = amount(g.Metrics, this.metric);
         const kind = ADJUSTMENTS[recordType];
         if (kind) byKind.set(kind, (byKind.get(kind) ?? 0) + cost);
-        else if (recordType === 'Usage' && cost !== 0) usageTypes.push({ date, usageType, cost });
+        else if (recordType === 'Usage' && GPU_INSTANCE.test(instanceType)) {
+          gpu.push({ date, instanceType, cost, hours: Number(g.Metrics?.UsageQuantity?.Amount ?? 0) });
+        }
       }
       for (const [kind, cost] of byKind) if (cost !== 0) adjustments.push({ date, kind, cost });
     }
-    const gpu: GpuInstanceCost[] = gpuPages.flatMap((day) => (day.Groups ?? []).flatMap((g) => {
-      const instanceType = g.Keys?.[0] ?? '';
-      if (!GPU_INSTANCE.test(instanceType)) return [];
-      return [{ date: day.TimePeriod!.Start!, instanceType, cost: amount(g.Metrics, this.metric), hours: Number(g.Metrics?.UsageQuantity?.Amount ?? 0) }];
-    }));
     const notes: string[] = [];
     if (usage.length && usage.every((u) => u.group === '')) {
       // Cost Explorer groups everything under "team$" when no cost carries the tag: usually the tag

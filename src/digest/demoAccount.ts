@@ -75,8 +75,8 @@ export const demoAccount: CostSource = {
           : daily * (weekend ? 0.85 : 1) * (0.92 + 0.16 * noise(`${date}/${service}`));
         for (const [team, share] of Object.entries(teams)) usage.push({ date, service, group: team, cost: toMicro(usd * share) });
         if (isEc2) {
-          usageTypes.push(...gpuCosts.map((g) => ({ date, usageType: `USE1-BoxUsage:${g.instanceType}`, cost: g.cost })), { date, usageType, cost: toMicro(CPU_SHARE_OF_EC2) });
-        } else usageTypes.push({ date, usageType, cost: toMicro(usd) });
+          usageTypes.push(...gpuCosts.map((g) => ({ date, service, usageType: `USE1-BoxUsage:${g.instanceType}`, cost: g.cost })), { date, service, usageType, cost: toMicro(CPU_SHARE_OF_EC2) });
+        } else usageTypes.push({ date, service, usageType, cost: toMicro(usd) });
       }
     }
     const inRange = (d: { date: string }) => d.date >= query.start && d.date < query.end;

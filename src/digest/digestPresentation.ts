@@ -3,7 +3,7 @@
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
 import { grouped, money, percent, placeOf } from '../present/format.ts';
 import { fromMicro, type MicroUsd } from './costData.ts';
-import type { Line, WeeklyDigest } from './weeklyDigest.ts';
+import type { Line, Move, WeeklyDigest } from './weeklyDigest.ts';
 
 const usd = (micro: MicroUsd) => money(fromMicro(micro));
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -30,6 +30,20 @@ function lineRows(lines: Line[], rest: Line | null): string[][] {
   return [...lines, ...(rest ? [rest] : [])].map((l) => [l.name, usd(l.cost), change(l.cost, l.previous)]);
 }
 
+/** What moved, with the usage type behind each service's move where the source names one. */
+function movesTable(moves: Move[], isoWeek: string): PlanTable {
+  const rows = lineRows(moves, null);
+  if (!moves.some((m) => m.usageType)) return { title: 'What moved', header: ['Service', isoWeek, 'Change'], rows };
+  return {
+    title: 'What moved',
+    header: ['Service', isoWeek, 'Change', 'Mostly'],
+    rows: rows.map((row, i) => {
+      const type = moves[i]!.usageType;
+      return [...row, type ? `${type.name} ${change(type.cost, type.previous)}` : ''];
+    }),
+  };
+}
+
 export function digestAsPlan(d: WeeklyDigest): PlanResult {
   const { week } = d.period;
   const title = `${d.demo ? '[demo data] ' : ''}Cloud cost ${week.isoWeek} (${weekLabel(week.days)})`;
@@ -50,16 +64,7 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
   const bar = (cost: MicroUsd) => '█'.repeat(Math.round((cost / peak) * BAR_WIDTH)).padEnd(BAR_WIDTH, ' ');
   const tables: PlanTable[] = [
     { title: 'Top services', header: ['Service', week.isoWeek, 'Change'], rows: lineRows(d.services, d.otherServices) },
-    {
-      title: 'What moved',
-      header: ['Service', week.isoWeek, 'Change'],
-      rows: lineRows([...d.increases, ...d.decreases], null),
-    },
-    ...(d.usageTypeMoves.length ? [{
-      title: 'Usage types that moved most',
-      header: ['Usage type', week.isoWeek, 'Change'],
-      rows: lineRows(d.usageTypeMoves, null),
-    }] : []),
+    movesTable([...d.increases, ...d.decreases], week.isoWeek),
     { title: `By ${d.groupBy}`, header: [d.groupBy, week.isoWeek, 'Change'], rows: lineRows(d.groups, d.otherGroups) },
   ];
   if (d.gpu.length) {

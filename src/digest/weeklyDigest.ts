@@ -11,6 +11,8 @@ export const BASELINE_DAYS = 28;
 const TOP = 5;
 
 export interface Line { name: string; cost: MicroUsd; previous: MicroUsd }
+/** A service that moved, and the usage type within it that moved most the same way, when the source says */
+export interface Move extends Line { usageType?: Line }
 export interface Day { date: string; cost: MicroUsd; previous: MicroUsd; provisional: boolean }
 export interface Anomaly { date: string; cost: MicroUsd; baselineMean: MicroUsd; baselineSd: MicroUsd; topService: string }
 
@@ -35,10 +37,8 @@ export interface WeeklyDigest {
   services: Line[];
   /** services beyond the top ones, summed */
   otherServices: Line | null;
-  increases: Line[];
-  decreases: Line[];
-  /** the usage types that moved most, up and down, when the source reports usage types */
-  usageTypeMoves: Line[];
+  increases: Move[];
+  decreases: Move[];
   groups: Line[];
   otherGroups: Line | null;
   gpu: (Line & { hours: number })[];
@@ -97,6 +97,16 @@ function topAndRest(all: Line[], label: string): { top: Line[]; rest: Line | nul
   return { top, rest: others.length ? { name: `${others.length} other ${label}`, cost: sum(others.map((l) => l.cost)), previous: sum(others.map((l) => l.previous)) } : null };
 }
 
+/** Each service's move with the usage type behind it: the one that moved most in the same direction. */
+function withUsageTypes(moves: Line[], data: CostData, period: DigestPeriod): Move[] {
+  return moves.map((move) => {
+    const types = lines((data.usageTypes ?? []).filter((u) => u.service === move.name).map((u) => ({ key: u.usageType, date: u.date, cost: u.cost })), period);
+    const { up, down } = largestMoves(types, 1, 1);
+    const usageType = move.cost > move.previous ? up[0] : down[0];
+    return usageType ? { ...move, usageType } : move;
+  });
+}
+
 /** The largest increases and the largest decreases, by amount moved, biggest first. */
 function largestMoves(all: Line[], increases: number, decreases: number): { up: Line[]; down: Line[] } {
   const byDelta = [...all].sort((a, b) => (b.cost - b.previous) - (a.cost - a.previous));
@@ -134,7 +144,6 @@ export function buildWeeklyDigest(data: CostData, period: DigestPeriod, groupBy:
   const daily = dailyTotals(data);
   const byDate = (date: string) => daily.get(date) ?? 0;
   const moved = largestMoves(services, 3, 3);
-  const usageTypeMoves = largestMoves(lines((data.usageTypes ?? []).map((u) => ({ key: u.usageType, date: u.date, cost: u.cost })), period), 2, 1);
   const inWeek = (d: { date: string }) => d.date >= period.week.start && d.date < period.week.end;
   const adjustments = (kind: 'credit' | 'refund' | 'tax') => sum(data.adjustments.filter((a) => a.kind === kind && inWeek(a)).map((a) => a.cost));
   const gpuLines = new Map<string, Line & { hours: number }>();
@@ -154,7 +163,7 @@ export function buildWeeklyDigest(data: CostData, period: DigestPeriod, groupBy:
     credits: adjustments('credit'), refunds: adjustments('refund'), tax: adjustments('tax'),
     days: period.week.days.map((date, i) => ({ date, cost: byDate(date), previous: byDate(period.previous.days[i]!), provisional: isProvisional(date, now) })),
     services: serviceSplit.top, otherServices: serviceSplit.rest,
-    increases: moved.up, decreases: moved.down, usageTypeMoves: [...usageTypeMoves.up, ...usageTypeMoves.down],
+    increases: withUsageTypes(moved.up, data, period), decreases: withUsageTypes(moved.down, data, period),
     groups: groupSplit.top, otherGroups: groupSplit.rest,
     gpu: [...gpuLines.values()].sort((a, b) => b.cost - a.cost),
     anomalies: anomalies(data, daily, period), forecast: data.forecast, requests: data.requests, notes: data.notes ?? [],

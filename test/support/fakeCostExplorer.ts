@@ -25,9 +25,18 @@ export interface FakeCostExplorer {
 
 const money = (micro: number) => ({ Amount: (micro / 1e6).toFixed(6), Unit: 'USD' });
 
-type Filter = { Dimensions?: { Key: string; Values: string[] }; And?: Filter[] };
-const dimensionFilter = (filter: Filter | undefined, key: string): string[] | undefined =>
-  filter?.Dimensions?.Key === key ? filter.Dimensions.Values : filter?.And?.map((f) => dimensionFilter(f, key)).find(Boolean);
+type Filter = { Dimensions?: { Key: string; Values: string[] }; And?: Filter[]; Or?: Filter[]; Not?: Filter };
+/** Cost Explorer's filter expression on one row's dimension values (a dimension the row lacks matches nothing). */
+function matches(filter: Filter | undefined, row: Record<string, string>): boolean {
+  if (!filter) return true;
+  if (filter.And) return filter.And.every((f) => matches(f, row));
+  if (filter.Or) return filter.Or.some((f) => matches(f, row));
+  if (filter.Not) return !matches(filter.Not, row);
+  const { Key, Values } = filter.Dimensions!;
+  return row[Key] !== undefined && Values.includes(row[Key]);
+}
+const RECORD_TYPES = { credit: 'Credit', refund: 'Refund', tax: 'Tax' } as const;
+const EC2_COMPUTE = 'Amazon Elastic Compute Cloud - Compute';
 
 export async function startFakeCostExplorer(options: FakeCostExplorerOptions): Promise<FakeCostExplorer> {
   const requests: FakeCostExplorer['requests'] = [];
@@ -54,28 +63,41 @@ export async function startFakeCostExplorer(options: FakeCostExplorerOptions): P
       if (options.failWith) return reply(400, { __type: options.failWith, message: `User: arn:aws:sts::123456789012:assumed-role/burnrate is not authorized to perform: ce:GetCostAndUsage` });
 
       const { Start, End } = body.TimePeriod as { Start: string; End: string };
-      const groupBy = (body.GroupBy as { Type: string; Key: string }[]).map((g) => g.Key);
+      const groupBy = (body.GroupBy as { Type: string; Key: string }[]).map((g) => `${g.Type}:${g.Key}`);
       const metric = (body.Metrics as string[])[0]!;
+      const filter = body.Filter as Filter | undefined;
       const days: string[] = [];
       for (let d = Start; d < End; d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) days.push(d);
-      const groupsOf = (day: string) => {
-        if (groupBy[0] === 'SERVICE') {
-          return data.usage.filter((u) => u.date === day).map((u) => ({ Keys: [u.service, `${groupBy[1]}$${u.group}`], Metrics: { [metric]: money(u.cost) } }));
+      // rows at the grain of each grouping the data holds, each with its dimension values for the filter
+      type Row = { dims: Record<string, string>; keys: string[]; cost: number; quantity?: number };
+      const rowsOf = (day: string): Row[] | undefined => {
+        const [first, second] = groupBy;
+        if (first === 'DIMENSION:SERVICE' && second?.startsWith('TAG:')) {
+          return data.usage.filter((u) => u.date === day)
+            .map((u) => ({ dims: { SERVICE: u.service, RECORD_TYPE: 'Usage' }, keys: [u.service, `${second.slice(4)}$${u.group}`], cost: u.cost }));
         }
-        if (groupBy[0] === 'RECORD_TYPE' && groupBy[1] === 'USAGE_TYPE') {
-          const usage = (data.usageTypes ?? []).filter((u) => u.date === day).map((u) => ({ Keys: ['Usage', u.usageType], Metrics: { [metric]: money(u.cost) } }));
+        if (first === 'DIMENSION:SERVICE' && second === 'DIMENSION:USAGE_TYPE') {
+          return (data.usageTypes ?? []).filter((u) => u.date === day)
+            .map((u) => ({ dims: { SERVICE: u.service, USAGE_TYPE: u.usageType, RECORD_TYPE: 'Usage' }, keys: [u.service, u.usageType], cost: u.cost }));
+        }
+        if (first === 'DIMENSION:RECORD_TYPE' && second === 'DIMENSION:INSTANCE_TYPE') {
+          const instances = [
+            ...data.gpu.filter((g) => g.date === day).map((g) => ({ instanceType: g.instanceType, cost: g.cost, hours: g.hours })),
+            // a CPU instance the digest must leave out
+            { instanceType: 'm5.xlarge', cost: 4_608_000, hours: 24 },
+          ].map((i) => ({ dims: { SERVICE: EC2_COMPUTE, RECORD_TYPE: 'Usage', INSTANCE_TYPE: i.instanceType }, keys: ['Usage', i.instanceType], cost: i.cost, quantity: i.hours }));
+          // a SageMaker instance of a GPU-looking type is not EC2's: the filter keeps it out
+          const sageMaker = { dims: { SERVICE: 'Amazon SageMaker', RECORD_TYPE: 'Usage', INSTANCE_TYPE: 'g5.xlarge' }, keys: ['Usage', 'g5.xlarge'], cost: 1_000_000, quantity: 1 };
           const adjustments = data.adjustments.filter((a) => a.date === day)
-            .map((a) => ({ Keys: [{ credit: 'Credit', refund: 'Refund', tax: 'Tax' }[a.kind], 'USE1-Credit'], Metrics: { [metric]: money(a.cost) } }));
-          return [...usage, ...adjustments];
+            .map((a) => ({ dims: { SERVICE: EC2_COMPUTE, RECORD_TYPE: RECORD_TYPES[a.kind] }, keys: [RECORD_TYPES[a.kind], 'NoInstanceType'], cost: a.cost }));
+          return [...instances, sageMaker, ...adjustments];
         }
-        if (groupBy[0] === 'INSTANCE_TYPE' && dimensionFilter(body.Filter, 'SERVICE')?.includes('Amazon Elastic Compute Cloud - Compute')) {
-          const gpus = data.gpu.filter((g) => g.date === day)
-            .map((g) => ({ Keys: [g.instanceType], Metrics: { [metric]: money(g.cost), UsageQuantity: { Amount: String(g.hours), Unit: 'Hrs' } } }));
-          // a CPU instance the digest must leave out
-          return [...gpus, { Keys: ['m5.xlarge'], Metrics: { [metric]: money(4_608_000), UsageQuantity: { Amount: '24', Unit: 'Hrs' } } }];
-        }
-        return [];
+        return undefined;
       };
+      if (!rowsOf(Start)) return reply(400, { __type: 'ValidationException', message: `the fake serves no grouping ${groupBy.join(' × ')}` });
+      const groupsOf = (day: string) => rowsOf(day)!.filter((r) => matches(filter, r.dims)).map((r) => ({
+        Keys: r.keys, Metrics: { [metric]: money(r.cost), ...(r.quantity === undefined ? {} : { UsageQuantity: { Amount: String(r.quantity), Unit: 'Hrs' } }) },
+      }));
       const perPage = options.daysPerPage ?? days.length;
       const offset = Number(body.NextPageToken ?? 0);
       const page = days.slice(offset, offset + perPage);
