@@ -1,5 +1,5 @@
 // npm run bench: median time to compute each command's answer, the CLI's start-to-answer time,
-// signed Slack requests over loopback and the bot's start time.
+// signed Slack requests over loopback, the bot's start time, and drawing the digest's chart as a PNG.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
@@ -7,6 +7,13 @@ import { COMMANDS } from '../commands/index.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import { HubError } from '../src/hub/huggingFaceHub.ts';
 import { bundleIsFresh } from '../bin/entry.js';
+import { demoAccount } from '../src/digest/demoAccount.ts';
+import { digestAsPlan } from '../src/digest/digestPresentation.ts';
+import { lastFullWeek } from '../src/digest/period.ts';
+import { weeklyDigest } from '../src/digest/weeklyDigest.ts';
+import type { Block } from '../src/slack/blockLimits.ts';
+import { chartPng } from '../src/slack/chartImage.ts';
+import { planBlocks } from '../src/slack/planBlocks.ts';
 import { benchServerStart, benchSlack } from './slackRequests.ts';
 
 const INPUTS = [
@@ -65,6 +72,25 @@ async function main() {
 
   await benchSlack(context);
   await benchServerStart();
+  await benchChartImage();
+}
+
+/** The PNG a workspace without Slack's native chart gets: the first drawing loads the renderer. */
+async function benchChartImage() {
+  const now = new Date('2026-11-23T08:00:00Z');
+  const blocks = planBlocks(digestAsPlan(await weeklyDigest(demoAccount, lastFullWeek(now, 'UTC'), 'team', now))).blocks;
+  const chart = blocks.find((b): b is Extract<Block, { type: 'data_visualization' }> => b.type === 'data_visualization');
+  if (!chart) throw new Error('the digest has no chart');
+  let start = performance.now();
+  const png = await chartPng(chart.title, chart.chart);
+  const first = performance.now() - start;
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    start = performance.now();
+    await chartPng(chart.title, chart.chart);
+    times.push(performance.now() - start);
+  }
+  console.log(`digest chart as PNG (${Math.round(png.length / 1024)} KB): first ${first.toFixed(0)} ms (loads resvg and the font), then median of 7 ${median(times).toFixed(0)} ms`);
 }
 
 void main();

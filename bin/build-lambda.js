@@ -6,7 +6,8 @@
 // actions to the worker, so the report and action clients are replaced by a module that says so if
 // reached, and so is Bolt's OAuth installer (the bot has one workspace's token); the SQLite binary
 // and the Google clients (whose protos are read from disk) are in no bundle.
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,13 @@ const at = (path) => fileURLToPath(new URL(path, import.meta.url));
 const NOT_ON_LAMBDA = ['libsql', '@google-cloud/*', 'google-gax', 'google-auth-library'];
 /** Bolt's other receivers (HTTP server, Express, Socket Mode): a Lambda function uses AwsLambdaReceiver. */
 const OTHER_RECEIVERS = ['express', 'raw-body', '@slack/socket-mode'];
-const WORKER_ONLY = ['@aws-sdk/client-ec2', '@aws-sdk/client-cloudwatch', '@aws-sdk/client-sagemaker', '@aws-sdk/client-application-auto-scaling', '@aws-sdk/client-cost-explorer'];
+const WORKER_ONLY = ['@aws-sdk/client-ec2', '@aws-sdk/client-cloudwatch', '@aws-sdk/client-sagemaker', '@aws-sdk/client-application-auto-scaling', '@aws-sdk/client-cost-explorer', '@resvg/resvg-wasm'];
+/**
+ * Files a function reads at run time through require.resolve (src/slack/chartImage.ts: the chart
+ * renderer's WebAssembly and its font): copied with their package.json into a node_modules beside
+ * the bundle, where that resolution finds them.
+ */
+const CHART_ASSETS = ['@resvg/resvg-wasm/index_bg.wasm', 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf'];
 
 /**
  * Resolves the named packages to an inert stand-in: loading it succeeds (Bolt requires all its
@@ -46,12 +53,25 @@ export const FUNCTIONS = {
   worker: {
     entry: '../src/serverless/workerFunction.ts',
     leftOut: [[NOT_ON_LAMBDA, 'not available on Lambda (GCP sources run in the long-lived bot)'], [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver']],
+    assets: CHART_ASSETS,
   },
   scheduler: {
     entry: '../src/serverless/schedulerFunction.ts',
     leftOut: [[NOT_ON_LAMBDA, 'not available on Lambda (GCP sources run in the long-lived bot)'], [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver']],
   },
 };
+
+function copyAssets(assets, modules) {
+  const require = createRequire(import.meta.url);
+  for (const asset of assets) {
+    const pkg = asset.startsWith('@') ? asset.split('/').slice(0, 2).join('/') : asset.split('/')[0];
+    const file = require.resolve(asset);
+    // not require.resolve('<pkg>/package.json'): a package's exports may not list it
+    const dir = file.slice(0, file.lastIndexOf(`node_modules/${pkg}/`) + `node_modules/${pkg}`.length);
+    cpSync(file, join(modules, asset));
+    cpSync(join(dir, 'package.json'), join(modules, pkg, 'package.json'));
+  }
+}
 
 /** The packages that take the most room in a bundle, for the benchmark's report. */
 function largestPackages(metafile, count) {
@@ -65,12 +85,12 @@ function largestPackages(metafile, count) {
 
 /**
  * Builds every function's bundle into outDir/<function>/index.mjs. The bundles find config/ by
- * looking upward from where they are, so outDir must lie inside the repository.
+ * looking upward from where they are, as the deployed package has it (config/ beside dist/).
  */
 export async function buildLambdas(outDir = at('../dist/lambda')) {
   rmSync(outDir, { recursive: true, force: true });
   const sizes = {};
-  for (const [name, { entry, leftOut }] of Object.entries(FUNCTIONS)) {
+  for (const [name, { entry, leftOut, assets = [] }] of Object.entries(FUNCTIONS)) {
     const outfile = join(outDir, name, 'index.mjs');
     mkdirSync(join(outDir, name), { recursive: true });
     const result = await build({
@@ -80,6 +100,7 @@ export async function buildLambdas(outDir = at('../dist/lambda')) {
       plugins: leftOut.map(([packages, where]) => leaveOut(packages, where)),
       metafile: true,
     });
+    copyAssets(assets, join(outDir, name, 'node_modules'));
     sizes[name] = { bytes: statSync(outfile).size, largest: largestPackages(result.metafile, 6) };
   }
   return sizes;

@@ -3,7 +3,7 @@
 // Scheduler's input. State in DynamoDB (dynalite), secrets from SSM, the queue, Slack and AWS
 // behind loopback fakes. Once from the sources and once from the bundles `npm run build:lambda`
 // makes, which are what Lambda runs.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +11,11 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambdas } from '../bin/build-lambda.js';
 import type { SlackLambdaHandler } from '../src/runtime/lambda.ts';
+import { demoAccount } from '../src/digest/demoAccount.ts';
+import { lastFullWeek } from '../src/digest/period.ts';
+import { digestQuery } from '../src/digest/weeklyDigest.ts';
 import { startDynalite } from './support/dynalite.ts';
+import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
 import { type FakeAws, startFakeAws } from './support/fakeAws.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { type FakeSqsSsm, startFakeSqsSsm } from './support/fakeSqsSsm.ts';
@@ -33,8 +37,11 @@ const fromSources = async (): Promise<Handlers> => ({
   schedulerHandler: (await import('../src/serverless/schedulerFunction.ts')).handler,
 });
 const fromBundles = async (): Promise<Handlers> => {
-  // beside the repository's config/, as in the deployed package; not dist/, which another test rebuilds
-  const outDir = join(import.meta.dirname, '..', 'test-output', 'lambda');
+  // laid out as the deployed package is, away from the repository's node_modules: config/ and
+  // dist/lambda/<function>/, with what a function reads at run time beside its bundle
+  const root = mkdtempSync(join(tmpdir(), 'burnrate-package-'));
+  cpSync(join(import.meta.dirname, '..', 'config'), join(root, 'config'), { recursive: true });
+  const outDir = join(root, 'dist', 'lambda');
   await buildLambdas(outDir);
   const bundle = async (name: string) => (await import(/* @vite-ignore */ pathToFileURL(join(outDir, name, 'index.mjs')).href)).handler;
   return { slackHandler: await bundle('slack'), workerHandler: await bundle('worker'), schedulerHandler: await bundle('scheduler') };
@@ -49,6 +56,7 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
   let queue: FakeSqsSsm;
   let slack: FakeSlack;
   let aws: FakeAws;
+  let costExplorer: FakeCostExplorer;
   /** the SQS client sends to the queue URL's own host, as queue URLs are in AWS */
   let QUEUE_URL: string;
 
@@ -65,10 +73,12 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
     const config = join(mkdtempSync(join(tmpdir(), 'burnrate-lambda-')), 'burnrate.yaml');
     writeFileSync(config, 'scan:\n  channel: C0SCAN00001\n');
     await useLambdaEnvironment({ dynamoUrl: dynamo.url, queueUrl: queue.url, slackApiUrl: slack.apiUrl, awsUrl: aws.url }, 'burnrate-test', config);
-   }, 120_000);
+    costExplorer = await startFakeCostExplorer({ data: await demoAccount.costs(digestQuery(lastFullWeek(new Date(), 'UTC'), 'team')) });
+    process.env.AWS_ENDPOINT_URL_COST_EXPLORER = costExplorer.url;
+  }, 120_000);
   afterAll(async () => {
     process.env = savedEnv;
-    await Promise.all([dynamo.close(), queue.close(), slack.close(), aws.close()]);
+    await Promise.all([dynamo.close(), queue.close(), slack.close(), aws.close(), costExplorer.close()]);
   });
 
   const slash = (command: string, text: string) => {
@@ -110,6 +120,23 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
       const posts = slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0123456789');
       expect(posts).toHaveLength(1);
       expect(String(posts[0]!.body.text)).toMatch(/^Idle GPUs and endpoints: \$[\d,]+ a month across 2 findings$/);
+    });
+
+    it('posts a digest whose chart Slack refuses with its tables, and the chart as a PNG in the thread', async () => {
+      slack.rejectBlockType('data_visualization');
+      try {
+        const message = { messageId: 'm-digest-1', body: JSON.stringify({ type: 'report', job: 'digest', public: true, channel: 'C0CHARTS01', responseUrl: `${slack.url}/respond/z` }) };
+        expect(await workerHandler(sqsEvent([message]))).toEqual({ batchItemFailures: [] });
+        const posts = slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0CHARTS01');
+        expect(posts.map((c) => String(c.body.blocks).includes('data_visualization'))).toEqual([true, false]);
+        expect(String(posts[1]!.body.text)).toMatch(/^Cloud cost 2026-W\d+/);
+        const shared = slack.calls.filter((c) => c.path === '/api/files.completeUploadExternal' && c.body.channel_id === 'C0CHARTS01');
+        expect(shared.map((c) => c.body.thread_ts)).toEqual(['1.0001']);
+        const image = slack.uploads.find((u) => u.fileId === JSON.parse(String(shared[0]!.body.files))[0].id)!;
+        expect(image.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+      } finally {
+        slack.rejectBlockType(undefined);
+      }
     });
 
     it('reports only the failed message of a batch in batchItemFailures, and lets its retry run', async () => {

@@ -139,19 +139,50 @@ describe('slash commands over HTTP', () => {
     expect(followUp.headers.authorization).toBe('Bearer xoxb-test');
   });
 
-  it('posts the digest again without its chart where Slack refuses the chart block', async () => {
+  it('posts the digest again without its chart where Slack refuses the chart block, and the chart as a PNG in its thread', async () => {
     slack.rejectBlockType('data_visualization');
     try {
       const before = slack.calls.length;
+      const uploadsBefore = slack.uploads.length;
       const body = command('/finops', 'digest public');
       await post(body, signedHeaders(body));
       const delivered = await slack.waitFor((c) => slack.calls.indexOf(c) >= before && c.path === '/api/chat.postMessage'
         && /Cloud cost/.test(String(c.body.text)) && !String(c.body.blocks).includes('data_visualization'));
       expect(String(delivered.body.blocks)).toContain('Daily spend');
+      expect(String(delivered.body.blocks)).toMatch(/:chart_with_upwards_trend: Daily spend, 2026-W\d+ vs 2026-W\d+: in the thread, as an image/);
       const attempts = slack.calls.slice(before).filter((c) => c.path === '/api/chat.postMessage' && /Cloud cost/.test(String(c.body.text)));
       expect(attempts.map((c) => String(c.body.blocks).includes('data_visualization'))).toEqual([true, false]);
+
+      const completed = await slack.waitFor((c) => slack.calls.indexOf(c) >= before && c.path === '/api/files.completeUploadExternal', 15_000);
+      expect(completed.body).toMatchObject({ channel_id: 'C1', thread_ts: '1.0001' });
+      expect(JSON.parse(String(completed.body.files))).toEqual([{ id: expect.stringMatching(/^F/), title: expect.stringMatching(/^Daily spend, 2026-W\d+ vs 2026-W\d+$/) }]);
+      const [image] = slack.uploads.slice(uploadsBefore);
+      expect(image!.filename).toMatch(/^daily-spend-2026-w\d+-vs-2026-w\d+\.png$/);
+      // a PNG (signature, then IHDR) at twice the chart's 560 px width
+      expect(image!.bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect(image!.bytes.readUInt32BE(16)).toBe(1120);
+      expect(image!.bytes.length).toBeGreaterThan(10_000);
     } finally {
       slack.rejectBlockType(undefined);
+    }
+  });
+
+  it('posts the digest once, with its tables, when the chart image cannot be uploaded (no files:write)', async () => {
+    slack.rejectBlockType('data_visualization');
+    slack.answer('files.getUploadURLExternal', { ok: false, error: 'missing_scope', needed: 'files:write', provided: 'commands,chat:write' });
+    try {
+      const before = slack.calls.length;
+      const body = command('/finops', 'digest public');
+      await post(body, signedHeaders(body));
+      await slack.waitFor((c) => slack.calls.indexOf(c) >= before && c.path === '/api/files.getUploadURLExternal', 15_000);
+      await new Promise((r) => setTimeout(r, 300));
+      const delivered = slack.calls.slice(before).filter((c) => c.path === '/api/chat.postMessage' && !String(c.body.blocks).includes('data_visualization'));
+      expect(delivered).toHaveLength(1);
+      expect(String(delivered[0]!.body.blocks)).toContain('Daily spend');
+      expect(slack.calls.slice(before).filter((c) => c.path === '/api/files.completeUploadExternal')).toEqual([]);
+    } finally {
+      slack.rejectBlockType(undefined);
+      slack.answer('files.getUploadURLExternal', undefined);
     }
   });
 

@@ -8,7 +8,7 @@ import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { LivePrices } from '../pricing/livePrices.ts';
 import type { ScheduledJobContext } from '../schedule/postOnce.ts';
 import { log, type SlackAppOptions } from '../slack/app.ts';
-import { sendWithChartFallback } from '../slack/chartFallback.ts';
+import { chartsInThread, sendWithChartFallback } from '../slack/chartFallback.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { finopsJobs, scanOptions } from './finopsJobs.ts';
 import { digestSettings, type Settings } from './settings.ts';
@@ -51,7 +51,11 @@ export function scheduledJobContext(settings: Settings, state: StateStore, clien
     // the WebClient waits out Retry-After on 429 and sends again
     post: async (channel, message) => {
       let ts: string | undefined;
-      await sendWithChartFallback(async (m) => { ts = (await client.chat.postMessage({ channel, ...m })).ts; }, message);
+      await sendWithChartFallback(async (m) => {
+        const posted = await client.chat.postMessage({ channel, ...m });
+        ts = posted.ts;
+        return posted;
+      }, message, chartsInThread(client, channel, (fields) => log('warn', fields)));
       return ts ? { ts } : undefined;
     },
     update: async (channel, ts, message) => {

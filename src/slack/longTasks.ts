@@ -13,7 +13,7 @@ import { runScanPart, type ScanPartTask, startScanFanOut } from '../scan/scanFan
 import { SCHEDULED_JOBS, type ScheduledJobName } from '../schedule/jobs.ts';
 import type { ScheduledJobContext } from '../schedule/postOnce.ts';
 import { type SlackMessage, splitMessage } from './blockLimits.ts';
-import { sendWithChartFallback } from './chartFallback.ts';
+import { chartsInThread, sendWithChartFallback } from './chartFallback.ts';
 import { controlBlock, rerenderControls } from './findingBlocks.ts';
 import type { ShownMessage } from './shownMessages.ts';
 
@@ -100,7 +100,8 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
         for (const part of splitMessage(await deps.jobs[task.job]())) {
           await sendWithChartFallback((message) => (task.public
             ? client.chat.postMessage({ channel: task.channel, ...message })
-            : postToResponseUrl(task.responseUrl, { response_type: 'ephemeral', replace_original: false, ...message })), part);
+            : postToResponseUrl(task.responseUrl, { response_type: 'ephemeral', replace_original: false, ...message })), part,
+          task.public ? chartsInThread(client, task.channel, (fields) => log('warn', fields)) : {});
         }
         return;
       }

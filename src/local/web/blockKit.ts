@@ -111,8 +111,8 @@ function image(element: ImageElement, className: string): string {
   return `<img class="${className}" src="${attr(element.image_url)}" alt="${attr(element.alt_text)}">`;
 }
 
-const CHART = { width: 560, height: 240, left: 56, bottom: 56, top: 16, right: 12 };
-const SERIES_COLORS = ['#1264a3', '#e8912d', '#2bac76', '#cd2553'];
+export const CHART = { width: 560, height: 240, left: 56, bottom: 56, top: 16, right: 12 };
+export const SERIES_COLORS = ['#1264a3', '#e8912d', '#2bac76', '#cd2553'];
 
 /** A round step for the value axis: 1, 2 or 5 times a power of ten, giving at most five ticks. */
 function tickStep(max: number): number {
@@ -121,8 +121,11 @@ function tickStep(max: number): number {
   return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= rough) ?? power * 10;
 }
 
-/** A bar chart (data_visualization) as SVG: a group of bars per category, one bar per series, with a legend. */
-export function barChart(title: string, chart: BarChart): string {
+/**
+ * A bar chart's plot (data_visualization) as SVG elements in a CHART-sized box: a group of bars per
+ * category, one bar per series, value ticks and axis labels; styled by their bk-* classes.
+ */
+export function barChartPlot(chart: BarChart): string {
   const categories = chart.axis_config?.categories ?? chart.series[0]?.data.map((d) => d.label) ?? [];
   const values = chart.series.flatMap((s) => s.data.map((d) => d.value));
   const max = Math.max(0, ...values);
@@ -151,9 +154,14 @@ export function barChart(title: string, chart: BarChart): string {
   });
   if (chart.axis_config?.x_label) parts.push(`<text class="bk-axis" x="${CHART.left + plotWidth / 2}" y="${CHART.height - 20}" text-anchor="middle">${escapeHtml(chart.axis_config.x_label)}</text>`);
   if (chart.axis_config?.y_label) parts.push(`<text class="bk-axis" transform="translate(14 ${CHART.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(chart.axis_config.y_label)}</text>`);
+  return parts.join('');
+}
+
+/** A bar chart (data_visualization) as the playground shows it: title, the plot as SVG, and a legend. */
+export function barChart(title: string, chart: BarChart): string {
   const legend = chart.series.map((series, s) => `<span class="bk-legend-item"><span class="bk-swatch" style="background:${SERIES_COLORS[s % SERIES_COLORS.length]}"></span>${escapeHtml(series.name)}</span>`).join('');
   return `<figure class="bk-chart"><figcaption>${escapeHtml(title)}</figcaption>`
-    + `<svg viewBox="0 0 ${CHART.width} ${CHART.height}" role="img" aria-label="${attr(title)}">${parts.join('')}</svg>`
+    + `<svg viewBox="0 0 ${CHART.width} ${CHART.height}" role="img" aria-label="${attr(title)}">${barChartPlot(chart)}</svg>`
     + `<div class="bk-legend">${legend}</div></figure>`;
 }
 
