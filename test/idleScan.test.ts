@@ -12,6 +12,7 @@ import { scanCli } from '../src/runtime/reportCli.ts';
 import { money } from '../src/present/format.ts';
 import { scanMessage } from '../src/slack/findingBlocks.ts';
 import { type FakeAws, startFakeAws } from './support/fakeAws.ts';
+import { gpuUtilizationExpression, neuronCoreUtilizationExpression } from '../src/digest/cloudWatchUtilization.ts';
 import { DemoStopper } from '../src/actions/demoStopper.ts';
 import { findingRef } from '../src/actions/findingRef.ts';
 import { ActionRefused, type CloudCall } from '../src/actions/stopper.ts';
@@ -232,6 +233,26 @@ describe('the scan over AWS', () => {
     expect(out[0]).toMatch(/^Idle GPUs and endpoints: /);
     expect(await scanCli([], false, io, NOW)).toBe(2);
     expect(err[0]).toMatch(/prints the scan with --dry-run/);
+  });
+});
+
+describe('Inferentia and Trainium over AWS', () => {
+  const hours = (n: number, value: number) => Array.from({ length: n }, () => value);
+  const fake = withFakeAws(() => startFakeAws([
+    { instanceId: 'i-0eeeeeeeeeeeeeee5', instanceType: 'inf2.xlarge', name: 'idle-inferentia', gpus: [], neuronCores: [hours(168, 0.5), hours(168, 2)] },
+    { instanceId: 'i-0fffffffffffffff6', instanceType: 'trn1.32xlarge', name: 'training-run', gpus: [], neuronCores: [hours(168, 1), hours(168, 85)] },
+    // no Container Insights; an NVIDIA series under its id must not be taken for NeuronCores
+    { instanceId: 'i-0aaaaaaaaaaaaaab7', instanceType: 'inf2.xlarge', name: 'outside-eks', gpus: [hours(168, 0)], cpu: hours(168, 50), networkIn: hours(168, 1e9) },
+  ], []));
+
+  it('judges them on their busiest NeuronCore from Container Insights, and without it on CPU and network', async () => {
+    const { plan, findings } = await runScan({ regions: ['us-east-1'] }, NOW, process.env);
+    expect(plan.tables.flatMap((t) => t.rows).map((r) => r[0])).toEqual(['idle-inferentia']);
+    expect(findings[0]!.evidence).toBe('busiest NeuronCore (Container Insights node_neuroncore_utilization) over 7 days: peak 2.0%, average 2.0% across 168 hourly datapoints');
+    expect(findings[0]!.monthlyWaste).toBeCloseTo(0.76 * 730, 6);
+    const queries = fake().metricRequests.flatMap((r) => r.queries).map((q) => q.Expression).filter(Boolean);
+    expect(queries).toContain(neuronCoreUtilizationExpression('i-0eeeeeeeeeeeeeee5'));
+    expect(queries).not.toContain(gpuUtilizationExpression('i-0aaaaaaaaaaaaaab7'));
   });
 });
 

@@ -1,9 +1,11 @@
 // GPU utilization from CloudWatch: SageMaker endpoints' invocations and GPU use per variant, and EC2
-// GPU and accelerator instances: the instances from
-// DescribeInstances (p*, g*, inf*, trn*), then nvidia_smi_utilization_gpu from the CloudWatch agent
-// (CWAgent) in GetMetricData batches, taking each hour's maximum over the machine's GPUs.
+// GPU and accelerator instances: the instances from DescribeInstances (p*, g*, inf*, trn*), then in
+// GetMetricData batches nvidia_smi_utilization_gpu from the CloudWatch agent (CWAgent), or for
+// Inferentia and Trainium the NeuronCore utilization Container Insights records on EKS nodes,
+// taking each hour's maximum over the machine's GPUs or NeuronCores.
 import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { isNeuronInstance } from './cloudWatchMetrics.ts';
 import { CostSourceError } from './costData.ts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, type StudioAppUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
@@ -18,6 +20,15 @@ export function gpuUtilizationExpression(instanceId: string): string {
   // SEARCH matches every GPU's series of the instance (dimensions index, name, arch…); MAX takes
   // the busiest one at each timestamp
   return `MAX(SEARCH('{CWAgent} MetricName="nvidia_smi_utilization_gpu" InstanceId="${instanceId}"', 'Average', ${HOUR}))`;
+}
+
+/**
+ * The busiest NeuronCore of an Inferentia or Trainium instance each hour, from the per-core series
+ * Container Insights with enhanced observability records for EKS nodes (namespace ContainerInsights).
+ */
+export function neuronCoreUtilizationExpression(instanceId: string): string {
+  const perCore = '{ContainerInsights,ClusterName,InstanceId,InstanceType,NeuronCore,NeuronDevice,NodeName}';
+  return `MAX(SEARCH('${perCore} MetricName="node_neuroncore_utilization" InstanceId="${instanceId}"', 'Average', ${HOUR}))`;
 }
 
 type InstanceFacts = Pick<GpuInstanceUsage, 'instanceId' | 'instanceType' | 'name' | 'tags' | 'spot' | 'instanceStoreGb'>;
@@ -131,7 +142,8 @@ export class CloudWatchUtilization implements UtilizationSource {
   async gpuInstances(start: string, end: string, only?: string[]): Promise<GpuInstanceUsage[]> {
     const instances = await this.instances(only);
     const values = await metricValues(this.cloudwatch, instances.map((instance, k) => ({
-      Id: `gpu${k}`, Expression: gpuUtilizationExpression(instance.instanceId), Period: HOUR, ReturnData: true,
+      Id: `gpu${k}`, Period: HOUR, ReturnData: true,
+      Expression: (isNeuronInstance(instance.instanceType) ? neuronCoreUtilizationExpression : gpuUtilizationExpression)(instance.instanceId),
     })), start, end);
     const usage: GpuInstanceUsage[] = instances.map((instance, k) => ({ ...instance, ...summarizeHourly(values.get(`gpu${k}`) ?? []) }));
     await this.addCpuFallback(usage.filter((u) => u.averagePercent === null), start, end);

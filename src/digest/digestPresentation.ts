@@ -2,6 +2,8 @@
 // figures, the tables (services, movers, teams, GPU spend, the daily chart) and the notes.
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
 import { grouped, money, percent, placeOf } from '../present/format.ts';
+import { isNeuronInstance } from './cloudWatchMetrics.ts';
+import { GPU_METRIC } from './gceMetrics.ts';
 import { fromMicro, type MicroUsd } from './costData.ts';
 import type { Line, Move, WeeklyDigest } from './weeklyDigest.ts';
 
@@ -91,8 +93,15 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
         u.cost === null ? '—' : usd(u.cost), u.idleCost === null ? '—' : usd(u.idleCost),
       ]),
     });
-    if (d.utilization.some((u) => u.averagePercent === null)) {
+    const blind = d.utilization.filter((u) => u.averagePercent === null && u.cloud !== 'gcp');
+    if (d.utilization.some((u) => u.averagePercent === null && u.cloud === 'gcp')) {
+      notes.push(`"no metrics" on a GCE VM: it reports no ${GPU_METRIC}; install the Ops Agent, which collects NVIDIA GPU metrics`);
+    }
+    if (blind.some((u) => !isNeuronInstance(u.instanceType))) {
       notes.push('"no metrics": the instance reports no nvidia_smi_utilization_gpu; install the CloudWatch agent with its nvidia_gpu section');
+    }
+    if (blind.some((u) => isNeuronInstance(u.instanceType))) {
+      notes.push('"no metrics" on Inferentia or Trainium: no node_neuroncore_utilization for it; burnrate reads NeuronCores from Container Insights with enhanced observability, which records them for EKS nodes');
     }
   }
   if (d.endpoints?.length) {

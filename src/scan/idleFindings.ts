@@ -6,6 +6,7 @@ import type { InstancePrice } from '../catalogs/hardware.ts';
 import { HOURS_PER_MONTH } from '../calc/pricing.ts';
 import { addDays, localDate } from '../digest/period.ts';
 import { grouped, utcMinute } from '../present/format.ts';
+import { acceleratorMetric, isNeuronInstance } from '../digest/cloudWatchMetrics.ts';
 import { GPU_METRIC } from '../digest/gceMetrics.ts';
 import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, studioAppId, type StudioAppUsage } from '../digest/gpuUtilization.ts';
 
@@ -208,8 +209,8 @@ export function idleFindings(
       kind: gcp ? 'gce-gpu-instance' : 'ec2-gpu-instance', id: u.instanceId, name: u.name ?? u.instanceId, ...(u.account ? { account: u.account } : {}), ...(u.region ? { region: u.region } : {}),
       instanceType: u.instanceType, count: 1, ...priced(prices, u.instanceType, 1, gcp ? 'gcp' : 'aws'),
       evidence: byGpu
-        ? `busiest GPU (${gcp ? `Ops Agent ${GPU_METRIC}` : 'CWAgent nvidia_smi_utilization_gpu'}) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
-        : `no GPU metrics, so judged on CPU and network over ${window}: CPU peak ${u.cpuMaximumPercent!.toFixed(1)}%, network ${(u.networkBytesPerDay! / 1e6).toFixed(2)} MB a day`,
+        ? `busiest ${isNeuronInstance(u.instanceType) ? 'NeuronCore' : 'GPU'} (${gcp ? `Ops Agent ${GPU_METRIC}` : acceleratorMetric(u.instanceType)}) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
+        : `no ${isNeuronInstance(u.instanceType) ? 'NeuronCore' : 'GPU'} metrics, so judged on CPU and network over ${window}: CPU peak ${u.cpuMaximumPercent!.toFixed(1)}%, network ${(u.networkBytesPerDay! / 1e6).toFixed(2)} MB a day`,
       // CPU and network say less about a GPU than the GPU does: such a finding is never more than low
       confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', ...instanceStop(u, localSsd), ...(u.tags ? { tags: u.tags } : {}),
     });

@@ -8,7 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { parse } from 'node:querystring';
 
 export interface FakeInstance {
-  instanceId: string; instanceType: string; name?: string; tags?: Record<string, string>; gpus: number[][];
+  instanceId: string; instanceType: string; name?: string; tags?: Record<string, string>;
+  /** per GPU, hourly nvidia_smi_utilization_gpu (CWAgent) */
+  gpus: number[][];
+  /** per NeuronCore, hourly node_neuroncore_utilization (Container Insights, EKS nodes) */
+  neuronCores?: number[][];
   /** AWS/EC2 hourly CPUUtilization maxima and NetworkIn bytes, for machines without GPU metrics */
   cpu?: number[]; networkIn?: number[];
   spot?: boolean;
@@ -443,10 +447,16 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         if (!e || (e.components && q.MetricStat.Metric.MetricName === 'Invocations')) return [];
         return q.MetricStat.Metric.MetricName === 'Invocations' ? e.invocations : e.gpu;
       }
-      const id = /InstanceId="([^"]+)"/.exec(q.Expression ?? '')?.[1];
-      const gpus = instances.find((i) => i.instanceId === id)?.gpus ?? [];
-      // MAX over the machine's GPUs at each hour
-      return gpus.length ? gpus[0]!.map((_, h) => Math.max(...gpus.map((g) => g[h]!))) : [];
+      // MAX(SEARCH('{schema} MetricName="…" InstanceId="…"', 'Average', 3600)): the series the schema and
+      // metric name select, the busiest at each hour
+      const search = /^MAX\(SEARCH\('\{([^}]+)\} MetricName="([^"]+)" InstanceId="([^"]+)"', 'Average', 3600\)\)$/.exec(q.Expression ?? '');
+      if (!search) throw new AwsError('ValidationError', `the fake CloudWatch does not evaluate ${q.Expression}`);
+      const [, schema, metricName, id] = search;
+      const instance = instances.find((i) => i.instanceId === id);
+      const neuronSchema = 'ContainerInsights,ClusterName,InstanceId,InstanceType,NeuronCore,NeuronDevice,NodeName';
+      const series = schema === 'CWAgent' && metricName === 'nvidia_smi_utilization_gpu' ? instance?.gpus
+        : schema === neuronSchema && metricName === 'node_neuroncore_utilization' ? instance?.neuronCores : undefined;
+      return series?.length ? series[0]!.map((_, h) => Math.max(...series.map((g) => g[h]!))) : [];
     };
     const start = typeof body.StartTime === 'number' ? body.StartTime : Date.parse('2026-11-16T00:00:00Z') / 1000;
     const results = (body.MetricDataQueries as { Id: string; Expression?: string; MetricStat?: MetricStat }[]).map((q) => {
