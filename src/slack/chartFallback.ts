@@ -42,8 +42,9 @@ export function chartsInThread(client: WebClient, channel: string, log: (fields:
   };
 }
 
+/** Sends the message; `send` answers as chat.postMessage does, whose ts is the thread charts go to. */
 export async function sendWithChartFallback(
-  send: (message: SlackMessage) => Promise<{ ts?: string } | unknown>, message: SlackMessage, options: ChartFallbackOptions = {},
+  send: (message: SlackMessage) => Promise<unknown>, message: SlackMessage, options: ChartFallbackOptions = {},
 ): Promise<void> {
   try {
     await send(message);
