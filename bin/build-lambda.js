@@ -6,9 +6,10 @@
 // actions to the worker, so the report and action clients are replaced by a module that says so if
 // reached, and so is Bolt's OAuth installer (the bot has one workspace's token); the SQLite binary
 // and the Google clients (whose protos are read from disk) are in no bundle.
-import { cpSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
+import { load } from 'js-yaml';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,6 +42,31 @@ function leaveOut(packages, where) {
 const stub = new Proxy(fail, { get: (_, key) => (key === '__esModule' || key === 'then' ? undefined : stub), apply: fail, construct: fail });
 module.exports = stub;`,
       }));
+    },
+  };
+}
+
+/** A parsed YAML value as JavaScript source: JSON, except that YAML's dates stay Dates. */
+function asJavaScript(value) {
+  if (value instanceof Date) return `new Date(${JSON.stringify(value.toISOString())})`;
+  if (Array.isArray(value)) return `[${value.map(asJavaScript).join(',')}]`;
+  if (value !== null && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${asJavaScript(v)}`).join(',')}}`;
+  return JSON.stringify(value);
+}
+
+/** src/catalogs/embeddedConfig.ts as a bundle has it: config/'s YAML files parsed (examples left out). */
+export function embeddedConfigSource(dir = at('../config')) {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.example.yaml')).sort();
+  const entries = files.map((f) => `${JSON.stringify(f)}:${asJavaScript(load(readFileSync(join(dir, f), 'utf8')))}`);
+  return `export const EMBEDDED_CONFIG = {${entries.join(',')}};`;
+}
+
+/** A cold start reads config/ without parsing YAML; the files still ship in the package. */
+function embedConfig() {
+  return {
+    name: 'embed-config',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]catalogs[\\/]embeddedConfig\.ts$/ }, () => ({ loader: 'js', contents: embeddedConfigSource() }));
     },
   };
 }
@@ -97,7 +123,7 @@ export async function buildLambdas(outDir = at('../dist/lambda')) {
       entryPoints: [at(entry)], outfile, bundle: true, minify: true, platform: 'node', mainFields: ['module', 'main'], format: 'esm', target: 'node20', logLevel: 'warning',
       // CommonJS dependencies (Bolt, axios) expect require and __dirname
       banner: { js: "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';import{dirname as __dn}from'node:path';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);const __dirname=__dn(__filename);" },
-      plugins: leftOut.map(([packages, where]) => leaveOut(packages, where)),
+      plugins: [embedConfig(), ...leftOut.map(([packages, where]) => leaveOut(packages, where))],
       metafile: true,
     });
     copyAssets(assets, join(outDir, name, 'node_modules'));

@@ -1,7 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { embeddedConfigSource } from '../bin/build-lambda.js';
+import { CONFIG_DIR } from '../src/catalogs/yamlFile.ts';
 import { loadGpuCatalog, loadPriceCatalog } from '../src/catalogs/hardware.ts';
 import { loadLinkCatalog } from '../src/catalogs/links.ts';
 import { loadStorageCatalog } from '../src/catalogs/storage.ts';
@@ -54,5 +57,17 @@ describe('catalog files', () => {
   it('the bundled link and storage catalogs load', () => {
     expect(loadLinkCatalog().find((l) => l.id === 'nvlink4')!.bytesPerSecond).toBe(450e9);
     expect(loadStorageCatalog().map((t) => t.id)).toContain('fsx-lustre');
+  });
+});
+
+describe('config/ embedded in the Lambda bundles', () => {
+  it('holds every catalog file as parsing it from disk gives, dates as dates', async () => {
+    const source = embeddedConfigSource();
+    const { EMBEDDED_CONFIG } = await import(/* @vite-ignore */ `data:text/javascript;base64,${Buffer.from(source).toString('base64')}`) as { EMBEDDED_CONFIG: Record<string, unknown> };
+    const files = readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yaml') && !f.endsWith('.example.yaml'));
+    expect(Object.keys(EMBEDDED_CONFIG).sort()).toEqual(files.sort());
+    expect(files).toEqual(expect.arrayContaining(['gpus.yaml', 'models.yaml', 'prices.yaml']));
+    for (const f of files) expect(EMBEDDED_CONFIG[f]).toEqual(load(readFileSync(join(CONFIG_DIR, f), 'utf8')));
+    expect((EMBEDDED_CONFIG['prices.yaml'] as { terms: { aws: { as_of: unknown } } }).terms.aws.as_of).toBeInstanceOf(Date);
   });
 });

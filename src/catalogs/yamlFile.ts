@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
+import { EMBEDDED_CONFIG } from './embeddedConfig.ts';
 
 // zod/mini carries no messages of its own: English ones, for what a user reads
 z.config(en());
@@ -25,20 +26,27 @@ export class CatalogError extends Error {
   override name = 'CatalogError';
 }
 
-/** Reads a YAML file and validates it; a bad file names the file, the path inside it and the problem. */
-export function readYamlFile<T>(path: string, schema: z.ZodMiniType<T>): T {
+function parseYamlFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new CatalogError(`cannot read ${path}: ${(error as Error).message}`);
   }
-  let data: unknown;
   try {
-    data = load(text);
+    return load(text);
   } catch (error) {
     throw new CatalogError(`${path} is not valid YAML: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Reads a YAML file (config/'s as the build embedded it, where it did) and validates it; a bad file
+ * names the file, the path inside it and the problem.
+ */
+export function readYamlFile<T>(path: string, schema: z.ZodMiniType<T>): T {
+  const embedded = dirname(path) === CONFIG_DIR ? EMBEDDED_CONFIG?.[basename(path)] : undefined;
+  const data = embedded === undefined ? parseYamlFile(path) : embedded;
   const result = schema.safeParse(data);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
