@@ -2,6 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStateStore } from '../src/state/dynamoStateStore.ts';
+import { LazyStateStore } from '../src/state/openStateStore.ts';
 import { startDynalite } from './support/dynalite.ts';
 import { stateStoreContract } from './support/stateStoreContract.ts';
 
@@ -23,6 +24,25 @@ async function freshStore(): Promise<DynamoStateStore> {
 }
 
 stateStoreContract('DynamoDB', freshStore);
+// as the Lambda functions hold it
+stateStoreContract('DynamoDB opened on first use', async () => new LazyStateStore(freshStore));
+
+describe('a state store opened on first use', () => {
+  it('opens nothing until asked, then once; a failed open is tried again by the next call', async () => {
+    let opens = 0;
+    const lazy = new LazyStateStore(async () => {
+      opens++;
+      if (opens === 1) throw new Error('ResourceNotFoundException: table not ready');
+      return freshStore();
+    });
+    expect(opens).toBe(0);
+    await expect(lazy.claim('digest#2026-W47#C1', 60)).rejects.toThrow('table not ready');
+    expect(await lazy.claim('digest#2026-W47#C1', 60)).toBe(true);
+    expect(await lazy.claim('digest#2026-W47#C1', 60)).toBe(false);
+    expect(opens).toBe(2);
+    await lazy.close();
+  });
+});
 
 describe('DynamoDB state store table', () => {
   it('creates its table once and finds it again', async () => {

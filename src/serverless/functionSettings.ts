@@ -1,7 +1,7 @@
 // Settings for a Lambda function: the bot's settings from its environment (secrets included), the
 // state store (the DynamoDB table the deployment declares) and what a function must have.
 import { loadSettings, type Settings, SettingsError } from '../runtime/settings.ts';
-import { openStateStore } from '../state/openStateStore.ts';
+import { LazyStateStore, openStateStore } from '../state/openStateStore.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { lambdaEnv } from './lambdaEnv.ts';
 
@@ -21,7 +21,7 @@ export async function functionSettings(): Promise<FunctionSettings> {
   }
   if (!settings.stateTable) throw new SettingsError('a Lambda function keeps its state in DynamoDB: set BURNRATE_STATE_TABLE');
   // the deployment declares the table: no DescribeTable or CreateTable at cold start
-  const state = await openStateStore(settings, { create: false });
+  const state = new LazyStateStore(() => openStateStore(settings, { create: false }));
   return { env, settings, token: settings.transport.token, signingSecret: settings.transport.signingSecret, state };
 }
 
