@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { stop as stopEsbuild } from 'esbuild';
-import { buildLambdas } from '../bin/build-lambda.js';
+import { buildLambdas, describeSize } from '../bin/build-lambda.js';
 import { startFakeSqsSsm } from '../test/support/fakeSqsSsm.ts';
 
 const ROUNDS = 11;
@@ -16,9 +16,7 @@ const sizes = await buildLambdas();
 // its service process would otherwise share the CPU with the processes measured
 await stopEsbuild();
 console.log('Lambda bundles (minified; target: slack ≤ 1.5 MB)');
-for (const [name, { bytes, largest }] of Object.entries(sizes)) {
-  console.log(`  ${name.padEnd(9)} ${(bytes / 1024 / 1024).toFixed(2)} MB  largest: ${largest.map(([p, b]) => `${p} ${Math.round(b / 1024)} KB`).join(', ')}`);
-}
+for (const [name, size] of Object.entries(sizes)) console.log(`  ${name.padEnd(9)} ${describeSize(size)}`);
 
 const ssm = await startFakeSqsSsm({ '/burnrate/bench/slack-bot-token': 'xoxb-bench', '/burnrate/bench/slack-signing-secret': SECRET });
 const env = {

@@ -1,3 +1,5 @@
 export declare const FUNCTIONS: Record<string, { entry: string }>;
 export declare function embeddedConfigSource(dir?: string): string;
-export declare function buildLambdas(outDir?: string): Promise<Record<string, { bytes: number; largest: [string, number][] }>>;
+export interface BundleSize { bytes: number; totalBytes: number; largest: [string, number][] }
+export declare function describeSize(size: BundleSize): string;
+export declare function buildLambdas(outDir?: string): Promise<Record<string, BundleSize>>;

@@ -3,13 +3,11 @@
 // Scheduler's input. State in DynamoDB (dynalite), secrets from SSM, the queue, Slack and AWS
 // behind loopback fakes. Once from the sources and once from the bundles `npm run build:lambda`
 // makes, which are what Lambda runs.
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambdas } from '../bin/build-lambda.js';
 import type { SlackLambdaHandler } from '../src/runtime/lambda.ts';
 import { demoAccount } from '../src/digest/demoAccount.ts';
 import { lastFullWeek } from '../src/digest/period.ts';
@@ -21,6 +19,7 @@ import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { type FakeSqsSsm, startFakeSqsSsm } from './support/fakeSqsSsm.ts';
 import { httpApiEvent, sqsEvent } from './support/lambdaEvents.ts';
 import { useLambdaEnvironment } from './support/lambdaEnvironment.ts';
+import { bundledLambdas } from './support/lambdaPackage.ts';
 import { signedHeaders, slashCommandBody } from './support/slackRequests.ts';
 
 const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
@@ -37,14 +36,11 @@ const fromSources = async (): Promise<Handlers> => ({
   schedulerHandler: (await import('../src/serverless/schedulerFunction.ts')).handler,
 });
 const fromBundles = async (): Promise<Handlers> => {
-  // laid out as the deployed package is, away from the repository's node_modules: config/ and
-  // dist/lambda/<function>/, with what a function reads at run time beside its bundle
-  const root = mkdtempSync(join(tmpdir(), 'burnrate-package-'));
-  cpSync(join(import.meta.dirname, '..', 'config'), join(root, 'config'), { recursive: true });
-  const outDir = join(root, 'dist', 'lambda');
-  await buildLambdas(outDir);
-  const bundle = async (name: string) => (await import(/* @vite-ignore */ pathToFileURL(join(outDir, name, 'index.mjs')).href)).handler;
-  return { slackHandler: await bundle('slack'), workerHandler: await bundle('worker'), schedulerHandler: await bundle('scheduler') };
+  const bundle = await bundledLambdas();
+  return {
+    slackHandler: await bundle('slack') as Handlers['slackHandler'], workerHandler: await bundle('worker') as Handlers['workerHandler'],
+    schedulerHandler: await bundle('scheduler') as Handlers['schedulerHandler'],
+  };
 };
 
 describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('the Lambda functions from their %s', (_, load) => {

@@ -1,8 +1,11 @@
-// The GCP clients that act on resources, over REST: Compute Engine at GCP_COMPUTE_ENDPOINT and
-// Vertex AI at GCP_AIPLATFORM_ENDPOINT when they are set (tests); Vertex AI otherwise at each
-// location's own host.
+// The GCP clients the scan and the stops use, over REST: Compute Engine at GCP_COMPUTE_ENDPOINT,
+// Cloud Monitoring at GCP_MONITORING_ENDPOINT and Vertex AI at GCP_AIPLATFORM_ENDPOINT when they
+// are set (tests); Vertex AI otherwise at each location's own host. Callers import this module
+// lazily, never the CommonJS packages themselves: in the worker's split Lambda bundle a dynamic
+// import of a CommonJS package yields only its default export.
 import { EndpointServiceClient } from '@google-cloud/aiplatform';
 import { InstancesClient, ZoneOperationsClient } from '@google-cloud/compute';
+import { MetricServiceClient } from '@google-cloud/monitoring';
 import { googleRestOptions } from './googleClientOptions.ts';
 
 export function computeClients(env: NodeJS.ProcessEnv): { instances: InstancesClient; operations: ZoneOperationsClient } {
@@ -13,6 +16,10 @@ export function computeClients(env: NodeJS.ProcessEnv): { instances: InstancesCl
   // exchange (the compute client alone leaves this off, and then exchanges at oauth2.googleapis.com)
   for (const client of [instances, operations]) client.auth.useJWTAccessWithScope = true;
   return { instances, operations };
+}
+
+export function monitoringClient(env: NodeJS.ProcessEnv): MetricServiceClient {
+  return new MetricServiceClient(googleRestOptions(env.GCP_MONITORING_ENDPOINT));
 }
 
 /** Vertex AI's endpoint client for a location: us-central1 is served at us-central1-aiplatform.googleapis.com. */

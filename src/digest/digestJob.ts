@@ -2,7 +2,6 @@
 // Used by /finops digest, the CLI and (later) the schedule.
 import type { PlanResult } from '../../commands/planResult.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
-import { googleRestOptions } from '../cloud/googleClientOptions.ts';
 import { type CostSource, CostSourceError } from './costData.ts';
 import type { CostMetric } from './costExplorerSource.ts';
 import { combinedSource } from './combinedSource.ts';
@@ -38,12 +37,12 @@ export async function digestCostSource(settings: DigestSettings, env: NodeJS.Pro
     sources.push(new CostExplorerSource(new CostExplorerClient({ region: 'us-east-1' }), settings.metric));
   }
   if (settings.gcp_billing_table && env.GOOGLE_APPLICATION_CREDENTIALS) {
-    const [{ BigQuery }, { CloudBillingClient }, { GcpBillingExportSource }, { billingCoverage, coverageNote }] = await Promise.all([
-      import('@google-cloud/bigquery'), import('@google-cloud/billing'), import('./gcpBillingExportSource.ts'), import('./gcpCoverage.ts'),
+    const [{ bigQueryClient, billingClient }, { GcpBillingExportSource }, { billingCoverage, coverageNote }] = await Promise.all([
+      import('../cloud/gcpBillingClients.ts'), import('./gcpBillingExportSource.ts'), import('./gcpCoverage.ts'),
     ]);
     const table = settings.gcp_billing_table;
     const coverage = async () => {
-      const client = new CloudBillingClient(googleRestOptions(env.GCP_CLOUDBILLING_ENDPOINT) as ConstructorParameters<typeof CloudBillingClient>[0]);
+      const client = billingClient(env);
       try {
         // credentials that cannot load fail here, before google-gax can leave a rejection unhandled
         await client.auth.getClient();
@@ -52,8 +51,7 @@ export async function digestCostSource(settings: DigestSettings, env: NodeJS.Pro
         await client.close().catch(() => {});
       }
     };
-    // BIGQUERY_EMULATOR_HOST points the BigQuery client elsewhere
-    sources.push(new GcpBillingExportSource(new BigQuery({ projectId: table.split('.')[0] }), table, coverage));
+    sources.push(new GcpBillingExportSource(bigQueryClient(table.split('.')[0]!), table, coverage));
   }
   if (!sources.length) return demoAccount;
   return sources.length === 1 ? sources[0]! : combinedSource(sources);

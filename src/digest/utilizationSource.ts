@@ -5,7 +5,6 @@
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
 import type { AccountSettings } from '../runtime/settings.ts';
-import { googleRestOptions } from '../cloud/googleClientOptions.ts';
 import { demoUtilization } from './demoUtilization.ts';
 import { type Place, regionalUtilization, type UtilizationSource } from './gpuUtilization.ts';
 
@@ -58,12 +57,12 @@ const gcpPlace = (project: string): Place => ({ account: project, region: 'all z
  */
 export async function gcpSources(settings: Pick<SourceSettings, 'gcp_projects' | 'vertex_locations'>, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
   if (!settings.gcp_projects?.length || !env.GOOGLE_APPLICATION_CREDENTIALS) return [];
-  const [{ GcpUtilization }, { computeClients, vertexClients }, { MetricServiceClient }, { VertexEndpoints }] = await Promise.all([
-    import('./gcpUtilization.ts'), import('../cloud/gcpClients.ts'), import('@google-cloud/monitoring'), import('./vertexEndpoints.ts'),
+  const [{ GcpUtilization }, { computeClients, monitoringClient, vertexClients }, { VertexEndpoints }] = await Promise.all([
+    import('./gcpUtilization.ts'), import('../cloud/gcpClients.ts'), import('./vertexEndpoints.ts'),
   ]);
   const { instances } = computeClients(env);
   const vertex = vertexClients(settings.vertex_locations ?? DEFAULT_VERTEX_LOCATIONS, env);
-  const monitoring = new MetricServiceClient(googleRestOptions(env.GCP_MONITORING_ENDPOINT));
+  const monitoring = monitoringClient(env);
   return settings.gcp_projects.map((project) => [gcpPlace(project), new GcpUtilization(instances, monitoring, project, new VertexEndpoints(vertex, monitoring, project))]);
 }
 

@@ -6,7 +6,6 @@ import type { PricingClient } from '@aws-sdk/client-pricing';
 import type { CloudCatalogClient } from '@google-cloud/billing';
 import { cacheDirFromEnv } from '../cache/cacheDir.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
-import { googleRestOptions } from '../cloud/googleClientOptions.ts';
 import { JsonFileCache } from '../cache/jsonFileCache.ts';
 import type { GcpGpuPrice } from './gcpGpuSkus.ts';
 
@@ -58,8 +57,8 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 
 // the SDKs load only when a live price is asked for: the CLI and calculators start without them
 async function gcpClient(settings: LivePriceSettings): Promise<CloudCatalogClient> {
-  const { CloudCatalogClient } = await import('@google-cloud/billing');
-  const client = new CloudCatalogClient(googleRestOptions(settings.gcpEndpoint) as ConstructorParameters<typeof CloudCatalogClient>[0]);
+  const { catalogClient } = await import('../cloud/gcpBillingClients.ts');
+  const client = catalogClient(settings.gcpEndpoint);
   // Unloadable credentials fail here, where we can catch them: inside the first call, google-gax
   // would also leave a rejected promise of its own unhandled, which ends a Node process.
   await client.auth.getClient();
