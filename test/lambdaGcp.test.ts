@@ -13,7 +13,7 @@ import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { type FakeSqsSsm, startFakeSqsSsm } from './support/fakeSqsSsm.ts';
 import { sqsEvent } from './support/lambdaEvents.ts';
 import { useLambdaEnvironment } from './support/lambdaEnvironment.ts';
-import { bundledLambdas } from './support/lambdaPackage.ts';
+import { bundledLambdas, type LambdaPackage } from './support/lambdaPackage.ts';
 
 const PROJECT = 'ml-prod-123456';
 const savedEnv = { ...process.env };
@@ -23,9 +23,11 @@ let queue: FakeSqsSsm;
 let slack: FakeSlack;
 let aws: FakeAws;
 let gcp: FakeGcp;
+let lambdaPackage: LambdaPackage;
 
 beforeAll(async () => {
-  worker = await (await bundledLambdas())('worker') as typeof worker;
+  lambdaPackage = await bundledLambdas();
+  worker = await lambdaPackage.handler('worker') as typeof worker;
   dynamo = await startDynalite();
   queue = await startFakeSqsSsm({ '/burnrate/test/slack-bot-token': 'xoxb-lambda', '/burnrate/test/slack-signing-secret': '0123456789abcdef0123456789abcdef' });
   slack = await startFakeSlack();
@@ -43,6 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = savedEnv;
   await Promise.all([dynamo.close(), queue.close(), slack.close(), aws.close(), gcp.close()]);
+  lambdaPackage.remove();
 });
 
 describe('the bundled worker on GCP', () => {

@@ -29,6 +29,8 @@ interface Handlers {
   slackHandler: SlackLambdaHandler;
   workerHandler: (event: SQSEvent) => Promise<SQSBatchResponse>;
   schedulerHandler: (event: { job?: string }) => Promise<unknown>;
+  /** deletes what loading them made */
+  remove?: () => void;
 }
 const fromSources = async (): Promise<Handlers> => ({
   slackHandler: (await import('../src/serverless/slackFunction.ts')).handler,
@@ -36,10 +38,10 @@ const fromSources = async (): Promise<Handlers> => ({
   schedulerHandler: (await import('../src/serverless/schedulerFunction.ts')).handler,
 });
 const fromBundles = async (): Promise<Handlers> => {
-  const bundle = await bundledLambdas();
+  const lambdas = await bundledLambdas();
   return {
-    slackHandler: await bundle('slack') as Handlers['slackHandler'], workerHandler: await bundle('worker') as Handlers['workerHandler'],
-    schedulerHandler: await bundle('scheduler') as Handlers['schedulerHandler'],
+    slackHandler: await lambdas.handler('slack') as Handlers['slackHandler'], workerHandler: await lambdas.handler('worker') as Handlers['workerHandler'],
+    schedulerHandler: await lambdas.handler('scheduler') as Handlers['schedulerHandler'], remove: lambdas.remove,
   };
 };
 
@@ -48,6 +50,7 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
   let slackHandler: Handlers['slackHandler'];
   let workerHandler: Handlers['workerHandler'];
   let schedulerHandler: Handlers['schedulerHandler'];
+  let remove: Handlers['remove'];
   let dynamo: Awaited<ReturnType<typeof startDynalite>>;
   let queue: FakeSqsSsm;
   let slack: FakeSlack;
@@ -57,7 +60,7 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
   let QUEUE_URL: string;
 
   beforeAll(async () => {
-    ({ slackHandler, workerHandler, schedulerHandler } = await load());
+    ({ slackHandler, workerHandler, schedulerHandler, remove } = await load());
     dynamo = await startDynalite();
     queue = await startFakeSqsSsm({ '/burnrate/test/slack-bot-token': 'xoxb-lambda', '/burnrate/test/slack-signing-secret': SIGNING_SECRET });
     slack = await startFakeSlack();
@@ -75,6 +78,7 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
   afterAll(async () => {
     process.env = savedEnv;
     await Promise.all([dynamo.close(), queue.close(), slack.close(), aws.close(), costExplorer.close()]);
+    remove?.();
   });
 
   const slash = (command: string, text: string) => {
