@@ -153,4 +153,22 @@ describe('npm start with report channels', () => {
     const scan = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0SCAN0002', 5000);
     expect(String(scan.body.text)).toMatch(/^\[demo data\] Idle GPUs and endpoints/);
   });
+
+  it('where the workspace refuses the chart block, posts the digest once with its tables and the chart as a PNG in its thread', async () => {
+    await stop?.();
+    slack!.rejectBlockType('data_visualization');
+    const config = join(mkdtempSync(join(tmpdir(), 'burnrate-config-')), 'burnrate.yaml');
+    writeFileSync(config, 'digest:\n  channel: C0DIGEST03\n  schedule: "* * * * * *"\n');
+    const outcome = await startBot({
+      SLACK_BOT_TOKEN: 'xoxb-digest', SLACK_SIGNING_SECRET: 'c'.repeat(32), PORT: String(await freePort()), SLACK_API_URL: slack!.apiUrl,
+      BURNRATE_CONFIG: config, BURNRATE_STATE_FILE: stateFile(),
+    }, () => {}, () => {});
+    if (typeof outcome === 'number') throw new Error(`startBot exited with ${outcome}`);
+    stop = outcome;
+    const shared = await slack!.waitFor((c) => c.path === '/api/files.completeUploadExternal' && c.body.channel_id === 'C0DIGEST03', 15_000);
+    expect(shared.body.thread_ts).toBe('1.0001');
+    const posts = slack!.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0DIGEST03');
+    expect(posts.map((c) => String(c.body.blocks).includes('data_visualization'))).toEqual([true, false]);
+    expect(String(posts[1]!.body.blocks)).toContain('in the thread, as an image');
+  });
 });
