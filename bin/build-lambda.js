@@ -139,7 +139,7 @@ export async function buildLambdas(outDir = at('../dist/lambda')) {
       plugins: [embedConfig(), ...leftOut.map(([packages, where]) => leaveOut(packages, where))],
       metafile: true,
     });
-    copyAssets(assets, join(outDir, name, 'node_modules'));
+    copyAssets(assets, join(dir, 'node_modules'));
     const outputs = Object.keys(result.metafile.outputs);
     sizes[name] = {
       bytes: statSync(join(dir, 'index.mjs')).size, totalBytes: outputs.reduce((sum, file) => sum + statSync(file).size, 0),

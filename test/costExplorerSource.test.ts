@@ -76,6 +76,7 @@ describe('Cost Explorer source', () => {
     expect(ec2.usageType!.name).toBe('USE1-BoxUsage:p4d.24xlarge');
     expect(ec2.usageType!.cost - ec2.usageType!.previous).toBeGreaterThan(0);
     expect(ec2.usageType!.cost - ec2.usageType!.previous).toBeLessThanOrEqual(ec2.cost - ec2.previous);
+    expect(wire.decreases.length).toBeGreaterThan(0);
     for (const move of wire.decreases) expect(move.usageType!.cost).toBeLessThan(move.usageType!.previous);
     const byUsageType = fake.requests.find((r) => (r.body.GroupBy as { Key: string }[])[1]!.Key === 'USAGE_TYPE')!;
     expect(byUsageType.body).toMatchObject({

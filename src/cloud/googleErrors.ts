@@ -1,4 +1,5 @@
 // Reading the errors of the @google-cloud clients, over REST or gRPC alike.
+import { CostSourceError } from '../digest/costData.ts';
 
 const codeOf = (error: unknown) => (error as { code?: number | string }).code;
 
@@ -7,6 +8,12 @@ export const isPermissionDenied = (error: unknown) => [403, 7, 'PERMISSION_DENIE
 
 /** NOT_FOUND: HTTP 404, gRPC 5. */
 export const isNotFound = (error: unknown) => [404, 5, 'NOT_FOUND'].includes(codeOf(error) as never);
+
+/** A denied read as a note naming the role to grant (what, in where); any other error as it is. */
+export function explainDenied(error: unknown, what: string, role: string, where: string): never {
+  if (isPermissionDenied(error)) throw new CostSourceError(`GCP denied ${what} in ${where}: grant the bot's service account ${role}`);
+  throw error;
+}
 
 /** What Google said: over REST the client's error message can be the whole JSON error body. */
 export function googleMessage(error: Error): string {

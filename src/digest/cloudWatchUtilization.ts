@@ -7,6 +7,7 @@ import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } fro
 import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { isNeuronInstance } from './cloudWatchMetrics.ts';
 import { CostSourceError } from './costData.ts';
+import { daysBetween } from './period.ts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, type StudioAppUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
 import pLimit from 'p-limit';
@@ -160,7 +161,7 @@ export class CloudWatchUtilization implements UtilizationSource {
     const values = await metricValues(this.cloudwatch, blind.flatMap((_, k) => [
       metric(k, 'CPUUtilization', 'Maximum', 'cpu'), metric(k, 'NetworkIn', 'Sum', 'in'), metric(k, 'NetworkOut', 'Sum', 'out'),
     ]), start, end);
-    const days = (Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000;
+    const days = daysBetween(start, end);
     blind.forEach((u, k) => {
       const cpu = values.get(`cpu${k}`) ?? [];
       if (!cpu.length) return;

@@ -5,10 +5,11 @@
 // Its Vertex AI endpoints come from vertexEndpoints.ts.
 import type { InstancesClient } from '@google-cloud/compute';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
-import { isNotFound, isPermissionDenied } from '../cloud/googleErrors.ts';
+import { explainDenied, isNotFound } from '../cloud/googleErrors.ts';
 import { CostSourceError } from './costData.ts';
 import { CPU_METRIC, GPU_METRIC, NETWORK_METRICS } from './gceMetrics.ts';
 import { type EndpointUsage, type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from './gpuUtilization.ts';
+import { daysBetween } from './period.ts';
 import type { VertexEndpoints } from './vertexEndpoints.ts';
 
 const HOUR = 3600;
@@ -16,18 +17,16 @@ const HOUR = 3600;
 const PAGE_SIZE = 500;
 const LOCAL_SSD_GB = 375;
 
-
 /** nvidia-tesla-t4 → t4, nvidia-l4 → l4: the short GPU name the price catalog joins to an N1 machine type. */
 const gpuShortName = (acceleratorType: string) => acceleratorType.split('/').pop()!.replace(/^nvidia-(tesla-)?/, '');
 const lastPart = (url: string | null | undefined) => (url ?? '').split('/').pop() ?? '';
 
 interface VmFacts extends GpuInstanceUsage { numericId: string }
 
-/** What Google's error says, as a note naming the role to grant; other errors go on as they are. */
+/** What Google's error says, as a note naming the role to grant or the project missing; other errors go on as they are. */
 function denied(error: unknown, what: string, role: string, project: string): never {
-  if (isPermissionDenied(error)) throw new CostSourceError(`GCP denied ${what} in project ${project}: grant the bot's service account ${role}`);
   if (isNotFound(error)) throw new CostSourceError(`GCP project ${project} was not found, or the Compute Engine API is not enabled in it`);
-  throw error;
+  explainDenied(error, what, role, `project ${project}`);
 }
 
 export class GcpUtilization implements UtilizationSource {
@@ -99,7 +98,7 @@ export class GcpUtilization implements UtilizationSource {
         this.hourly(CPU_METRIC, start, end, 'ALIGN_MAX', 'REDUCE_MAX'),
         ...NETWORK_METRICS.map((metric) => this.hourly(metric, start, end, 'ALIGN_SUM', 'REDUCE_SUM')),
       ]);
-      const days = (Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000;
+      const days = daysBetween(start, end);
       for (const { numericId, vm } of blind) {
         const hours = cpu!.get(numericId) ?? [];
         if (!hours.length) continue;

@@ -41,6 +41,8 @@ export function isValidTimeZone(timeZone: string): boolean {
 const toUtc = (date: string) => Date.parse(`${date}T00:00:00Z`);
 const fromUtc = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export const addDays = (date: string, days: number) => fromUtc(toUtc(date) + days * DAY_MS);
+/** Days from one date to another (YYYY-MM-DD, UTC). */
+export const daysBetween = (start: string, end: string) => (toUtc(end) - toUtc(start)) / DAY_MS;
 
 /** ISO weekday: Monday 1 … Sunday 7 */
 function isoWeekday(date: string): number {

@@ -37,9 +37,10 @@ export async function assumedCredentials(roleArn: string, region: string, sessio
  * are there but no region is (and no GCP project is read).
  */
 export async function utilizationSource(settings: SourceSettings, env: NodeJS.ProcessEnv): Promise<UtilizationSource | undefined> {
-  const gcp = await gcpSources(settings, env);
-  const aws = hasAwsCredentials(env) ? await awsSources(settings, env) : [];
-  if (!aws.length && !gcp.length) return hasAwsCredentials(env) ? undefined : demoUtilization;
+  const onAws = hasAwsCredentials(env);
+  // each loads its SDKs (the Google clients take seconds) and AWS assumes its accounts' roles: at once
+  const [gcp, aws] = await Promise.all([gcpSources(settings, env), onAws ? awsSources(settings, env) : []]);
+  if (!aws.length && !gcp.length) return onAws ? undefined : demoUtilization;
   return regionalUtilization([...aws, ...gcp]);
 }
 

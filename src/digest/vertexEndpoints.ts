@@ -4,8 +4,7 @@
 // prediction_count, in one Cloud Monitoring query per project. A model with no series served none.
 import { type EndpointServiceClient, protos } from '@google-cloud/aiplatform';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
-import { isPermissionDenied } from '../cloud/googleErrors.ts';
-import { CostSourceError } from './costData.ts';
+import { explainDenied } from '../cloud/googleErrors.ts';
 import type { EndpointUsage } from './gpuUtilization.ts';
 
 export const PREDICTION_METRIC = 'aiplatform.googleapis.com/prediction/online/prediction_count';
@@ -19,11 +18,6 @@ function acceleratorName(type: unknown): string | undefined {
 
 /** The endpoint's id: the last part of projects/P/locations/L/endpoints/ID. */
 export const endpointId = (name: string) => name.split('/').pop()!;
-
-function denied(error: unknown, what: string, role: string, where: string): never {
-  if (isPermissionDenied(error)) throw new CostSourceError(`GCP denied ${what} in ${where}: grant the bot's service account ${role}`);
-  throw error;
-}
 
 export class VertexEndpoints {
   /** `clients`: an EndpointServiceClient per location (Vertex AI serves each location at its own host) */
@@ -51,7 +45,7 @@ export class VertexEndpoints {
           }
         }
       } catch (error) {
-        denied(error, 'aiplatform.endpoints.list', 'roles/aiplatform.viewer', `project ${this.project}, location ${location}`);
+        explainDenied(error, 'aiplatform.endpoints.list', 'roles/aiplatform.viewer', `project ${this.project}, location ${location}`);
       }
     }
     if (!rows.length) return rows;
@@ -81,7 +75,7 @@ export class VertexEndpoints {
         served.set(key, (served.get(key) ?? 0) + count);
       }
     } catch (error) {
-      denied(error, 'monitoring.timeSeries.list', 'roles/monitoring.viewer', `project ${this.project}`);
+      explainDenied(error, 'monitoring.timeSeries.list', 'roles/monitoring.viewer', `project ${this.project}`);
     }
     return served;
   }

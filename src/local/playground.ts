@@ -3,11 +3,11 @@
 // and the SQLite state file, talking to the Slack stand-in through SLACK_API_URL; the page that
 // plays the channel; and what it takes to move to a real workspace.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import getRawBody from 'raw-body';
+import { CONFIG_DIR } from '../catalogs/yamlFile.ts';
 import { hasAwsCredentials, withoutCloudCredentials } from '../cloud/credentials.ts';
 import { commandContext, slackAppParts } from '../runtime/botParts.ts';
 import { startHttpServer } from '../runtime/httpServer.ts';
@@ -17,17 +17,6 @@ import { manifestYaml, slashCommands } from '../slack/manifest.ts';
 import { MAX_BODY_BYTES } from '../slack/requestSignature.ts';
 import { openStateStore } from '../state/openStateStore.ts';
 import { apiArguments, BOT, CHANNEL, PEOPLE, SlackStandIn, StandInError } from './slackStandIn.ts';
-
-/** The checkout or package this runs from: the page's sources live under src/local/web. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find burnrate\'s package.json above this file');
-    dir = parent;
-  }
-  return dir;
-}
 
 export interface SetupItem { name: string; set: boolean; what: string }
 
@@ -86,7 +75,8 @@ const send = (res: ServerResponse, status: number, body: unknown, type = 'applic
 
 /** The page, its script, its state and events, the page's moves, the Web API and response_url. */
 export function playgroundRoutes(standIn: SlackStandIn, info: Record<string, unknown>) {
-  const root = packageRoot();
+  // the checkout or package this runs from, where config/ is: the page's sources live under src/local/web
+  const root = dirname(CONFIG_DIR);
   let script: Promise<string> | undefined;
   const bundle = () => (script ??= import('esbuild').then(async ({ build }) => {
     const built = await build({ entryPoints: [join(root, 'src/local/web/page.ts')], bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'silent' });
@@ -116,8 +106,7 @@ export function playgroundRoutes(standIn: SlackStandIn, info: Record<string, unk
     } else if (route === 'GET /playground/info') {
       send(res, 200, info);
     } else if (route === 'GET /playground/state') {
-      const user = url.searchParams.get('user') ?? '';
-      if (!PEOPLE.some((p) => p.id === user)) throw new StandInError(`unknown user "${user}"`);
+      const user = standIn.person(url.searchParams.get('user') ?? '').id;
       const view = standIn.viewOf(user);
       send(res, 200, { messages: standIn.visibleTo(user), ...(view ? { view } : {}) });
     } else if (route === 'GET /playground/events') {

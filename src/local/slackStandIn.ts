@@ -106,7 +106,8 @@ export class SlackStandIn {
     return id;
   }
 
-  private person(user: string): Person {
+  /** The playground's person with this id; a StandInError names the ones there are. */
+  person(user: string): Person {
     const person = PEOPLE.find((p) => p.id === user);
     if (!person) throw new StandInError(`unknown user ${user}; the playground has ${PEOPLE.map((p) => p.id).join(' and ')}`);
     return person;

@@ -7,6 +7,7 @@ import { CatalogError, CONFIG_DIR, readYamlFile } from '../catalogs/yamlFile.ts'
 import { BILLING_TABLE } from '../digest/billingTable.ts';
 import { isValidTimeZone } from '../digest/period.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
+import { FINDING_KINDS, type FindingKind, LOCAL_SSD_POLICIES } from '../scan/idleFindings.ts';
 import { isValidCronExpression } from './scheduler.ts';
 import { LivePriceError, type LivePriceSettings, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 
@@ -47,9 +48,9 @@ const approvalsSchema = z.strictObject({
   snooze_keep: z._default(z.enum(['anyone', 'approvers']), 'anyone'),
   dry_run: z._default(z.boolean(), true),
   max_stops_per_day: z._default(wholeNumber(0, 1000), 5),
-  gce_local_ssd: z._default(z.enum(['refuse', 'discard', 'preserve']), 'refuse'),
+  gce_local_ssd: z._default(z.enum(LOCAL_SSD_POLICIES), 'refuse'),
   production_tag: z._default(matching(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. env=production'), 'env=production'),
-  actions: z._default(z.partial(z.strictObject({ 'sagemaker-endpoint': z.array(ACTIONS), 'ec2-gpu-instance': z.array(ACTIONS), 'sagemaker-notebook': z.array(ACTIONS), 'sagemaker-studio-app': z.array(ACTIONS), 'gce-gpu-instance': z.array(ACTIONS), 'vertex-endpoint': z.array(ACTIONS) })), {}),
+  actions: z._default(z.partial(z.strictObject(Object.fromEntries(FINDING_KINDS.map((kind) => [kind, z.array(ACTIONS)])) as Record<FindingKind, z.ZodMiniArray<typeof ACTIONS>>)), {}),
   group_cache_seconds: z._default(wholeNumber(0, 3600), 300),
 });
 

@@ -23,8 +23,9 @@ export interface IdleThresholds {
   studioHours: number;
 }
 
-/** What Stop does to a GCE VM's local SSDs (approvals.gce_local_ssd): wipe them, keep them (and their charge), or not stop such a VM. */
-export type LocalSsdPolicy = 'refuse' | 'discard' | 'preserve';
+/** What Stop does to a GCE VM's local SSDs (approvals.gce_local_ssd): not stop such a VM, wipe them, or keep them (and their charge). */
+export const LOCAL_SSD_POLICIES = ['refuse', 'discard', 'preserve'] as const;
+export type LocalSsdPolicy = (typeof LOCAL_SSD_POLICIES)[number];
 
 export const DEFAULT_THRESHOLDS: IdleThresholds = { gpuPercent: 5, cpuPercent: 10, networkBytesPerDay: 5e6, windowDays: 7, notebookHours: 24, studioHours: 8 };
 
@@ -82,6 +83,9 @@ export interface Finding {
   noStop?: boolean;
   tags?: Record<string, string>;
 }
+
+/** Whether burnrate offers Stop for the finding: not for Spot, a partly idle endpoint, or what noStop marks. */
+export const offersStop = (f: Pick<Finding, 'spot' | 'partial' | 'noStop'>) => !f.spot && !f.partial && !f.noStop;
 
 export const ENDPOINT_STOP_EFFECT = 'deletes the endpoint after saving its configuration name, variant weights and counts and its autoscaling; '
   + 'the model and endpoint configuration are kept; the endpoint URL stops answering until it is restored';
@@ -205,12 +209,13 @@ export function idleFindings(
       continue;
     }
     const gcp = u.cloud === 'gcp';
+    const accelerator = isNeuronInstance(u.instanceType) ? 'NeuronCore' : 'GPU';
     findings.push({
       kind: gcp ? 'gce-gpu-instance' : 'ec2-gpu-instance', id: u.instanceId, name: u.name ?? u.instanceId, ...(u.account ? { account: u.account } : {}), ...(u.region ? { region: u.region } : {}),
       instanceType: u.instanceType, count: 1, ...priced(prices, u.instanceType, 1, gcp ? 'gcp' : 'aws'),
       evidence: byGpu
-        ? `busiest ${isNeuronInstance(u.instanceType) ? 'NeuronCore' : 'GPU'} (${gcp ? `Ops Agent ${GPU_METRIC}` : acceleratorMetric(u.instanceType)}) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
-        : `no ${isNeuronInstance(u.instanceType) ? 'NeuronCore' : 'GPU'} metrics, so judged on CPU and network over ${window}: CPU peak ${u.cpuMaximumPercent!.toFixed(1)}%, network ${(u.networkBytesPerDay! / 1e6).toFixed(2)} MB a day`,
+        ? `busiest ${accelerator} (${gcp ? `Ops Agent ${GPU_METRIC}` : acceleratorMetric(u.instanceType)}) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
+        : `no ${accelerator} metrics, so judged on CPU and network over ${window}: CPU peak ${u.cpuMaximumPercent!.toFixed(1)}%, network ${(u.networkBytesPerDay! / 1e6).toFixed(2)} MB a day`,
       // CPU and network say less about a GPU than the GPU does: such a finding is never more than low
       confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', ...instanceStop(u, localSsd), ...(u.tags ? { tags: u.tags } : {}),
     });

@@ -6,7 +6,7 @@ import type { ActionStatus, ResourceStatus } from '../actions/actionState.ts';
 import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
 import { type IdleAction, saves, SNOOZE_DAYS } from '../actions/idleActions.ts';
 import { money, placeOf, utcDay, utcMinute } from '../present/format.ts';
-import type { Finding } from '../scan/idleFindings.ts';
+import { type Finding, offersStop } from '../scan/idleFindings.ts';
 import { KIND_TITLES, type ScanReport } from '../scan/scanJob.ts';
 import { type Block, type ButtonElement, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 import { planBlocks } from './planBlocks.ts';
@@ -39,7 +39,7 @@ function button(action: IdleAction, ref: FindingRef, label: string): ButtonEleme
 /** The buttons a finding offers: no Stop for Spot instances or partly idle endpoints, nor where approvals.actions leaves it out. */
 function buttons(ref: FindingRef, allows: (action: IdleAction) => boolean): Block {
   const offered: ButtonElement[] = [];
-  if (!ref.spot && !ref.partial && !ref.noStop && allows('stop')) offered.push(button('stop', ref, 'Stop'));
+  if (offersStop(ref) && allows('stop')) offered.push(button('stop', ref, 'Stop'));
   if (allows('snooze')) offered.push(button('snooze', ref, `Snooze ${SNOOZE_DAYS}d`));
   if (allows('keep')) offered.push(button('keep', ref, 'Keep'));
   if (!offered.length) return { type: 'context', block_id: controlBlockId(ref), elements: [mrkdwn('No actions are enabled for this kind (approvals.actions).')] };
@@ -85,7 +85,7 @@ function findingSection(f: Finding): Block {
   const waste = f.monthlyWaste === null ? 'price not in the catalog' : `*${money(f.monthlyWaste)} a month*`;
   const owner = f.tags?.owner ?? f.tags?.team;
   const head = `*${f.name}*${placeOf(f)} · ${f.count} × ${f.instanceType} · ${waste} · ${f.confidence} confidence${owner ? ` · owner ${owner}` : ''}`;
-  return { type: 'section', text: mrkdwn(clip(`${head}\n${f.evidence}${f.spot || f.partial || f.noStop ? `\n_Stop: ${f.stopEffect}_` : ''}`, 3000)) };
+  return { type: 'section', text: mrkdwn(clip(`${head}\n${f.evidence}${offersStop(f) ? '' : `\n_Stop: ${f.stopEffect}_`}`, 3000)) };
 }
 
 /** A Slack link to a message of a channel (the archives URL redirects into the workspace). */

@@ -4,8 +4,9 @@
 // functions, so they run in the browser and in unit tests alike. A block it does not know is
 // shown as such, never dropped.
 
-export interface TextObject { type: 'mrkdwn' | 'plain_text'; text: string; emoji?: boolean }
-export interface ConfirmDialog { title: TextObject; text: TextObject; confirm: TextObject; deny: TextObject; style?: 'primary' | 'danger' }
+import type { ConfirmDialog, TextObject } from '../../slack/blockLimits.ts';
+
+export type { ConfirmDialog, TextObject };
 export interface ButtonElement { type: 'button'; action_id: string; text: TextObject; value?: string; url?: string; style?: 'primary' | 'danger'; confirm?: ConfirmDialog }
 export interface ImageElement { type: 'image'; image_url: string; alt_text: string }
 interface ChartSeries { name: string; data: { label: string; value: number }[] }
