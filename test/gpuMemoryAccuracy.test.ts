@@ -1,4 +1,4 @@
-// The bar from issue 2: on every measured row of ../shared/data/gpu-memory, totalBytes against
+// The bar from issue 2: on every measured row of data/gpu-memory, totalBytes against
 // nvidia-smi's used memory: median |error| ≤ 5%, max |error| ≤ 15%, never under by more than 10%.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { offlineContext } from './support/context.ts';
 
-const DATA = fileURLToPath(new URL('../../shared/data/gpu-memory/h100-public.jsonl', import.meta.url));
+const DATA = fileURLToPath(new URL('../data/gpu-memory/h100-public.jsonl', import.meta.url));
 
 interface Row {
   part: 'infer' | 'train' | 'lora';
