@@ -15,9 +15,10 @@ const common = {
 };
 
 rmSync(at('../dist'), { recursive: true, force: true });
-// the CLI bundles its few small dependencies too. The cloud SDKs stay installed packages
-// (google-gax also reads its protos from disk).
-const cloudSdks = ['@aws-sdk/*', '@google-cloud/*', 'google-gax', 'google-auth-library'];
-buildSync({ ...common, entryPoints: { 'burnrate-cli': at('../src/runtime/cli.ts') }, chunkNames: 'cli/[name]-[hash]', external: cloudSdks });
+// the CLI bundles its few small, pure-JavaScript dependencies too. These stay installed packages:
+// the cloud SDKs (google-gax also reads its protos from disk) and libsql, a CommonJS package that
+// loads its native binary with require() at run time, which an ES module bundle cannot do.
+const installed = ['@aws-sdk/*', '@google-cloud/*', 'google-gax', 'google-auth-library', 'libsql'];
+buildSync({ ...common, entryPoints: { 'burnrate-cli': at('../src/runtime/cli.ts') }, chunkNames: 'cli/[name]-[hash]', external: installed });
 // the bot keeps Bolt and its CommonJS dependencies as they are installed
 buildSync({ ...common, entryPoints: { 'burnrate-server': at('../src/runtime/server.ts') }, chunkNames: 'server/[name]-[hash]', packages: 'external' });
