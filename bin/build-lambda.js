@@ -133,7 +133,7 @@ export async function buildLambdas(outDir = at('../dist/lambda')) {
     mkdirSync(dir, { recursive: true });
     const result = await build({
       entryPoints: { index: at(entry) }, outdir: dir, outExtension: { '.js': '.mjs' }, splitting, chunkNames: 'chunks/[name]-[hash]',
-      bundle: true, minify: true, platform: 'node', mainFields: ['module', 'main'], format: 'esm', target: 'node20', logLevel: 'warning',
+      bundle: true, minify: true, platform: 'node', mainFields: ['module', 'main'], format: 'esm', target: 'node22', logLevel: 'warning',
       // CommonJS dependencies (Bolt, axios) expect require and __dirname
       banner: { js: "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';import{dirname as __dn}from'node:path';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);const __dirname=__dn(__filename);" },
       plugins: [embedConfig(), ...leftOut.map(([packages, where]) => leaveOut(packages, where))],

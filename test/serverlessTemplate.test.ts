@@ -38,7 +38,7 @@ describe('the packaged deployment', () => {
     expect(functions.WorkerLambdaFunction!.Handler).toBe('dist/lambda/worker/index.handler');
     expect(functions.SchedulerLambdaFunction!.Handler).toBe('dist/lambda/scheduler/index.handler');
     expect(Object.values(functions).map((f) => f.Role['Fn::GetAtt'][0]).sort()).toEqual(['SchedulerFunctionRole', 'SlackFunctionRole', 'WorkerFunctionRole']);
-    for (const f of Object.values(functions)) expect(f.Runtime).toBe('nodejs20.x');
+    for (const f of Object.values(functions)) expect(f.Runtime).toBe('nodejs22.x');
     expect(functions.WorkerLambdaFunction!.Timeout).toBe(900);
     // the worker also carries the chart renderer's WebAssembly and its font (about 1.3 MB zipped) and
     // the Google clients, whose generated code runs to tens of MB (about 4.7 MB zipped)
