@@ -12,7 +12,7 @@ import { readUtilization } from '../src/digest/gpuUtilization.ts';
 import { priceUtilization } from '../src/digest/weeklyDigest.ts';
 import { utilizationSource } from '../src/digest/utilizationSource.ts';
 import { loadSettings, SettingsError } from '../src/runtime/settings.ts';
-import { DEFAULT_APPROVALS } from '../src/runtime/settings.ts';
+import { DEFAULT_APPROVALS } from '../src/settings/fileSettings.ts';
 import { DEFAULT_EXCLUSIONS, type LocalSsdPolicy } from '../src/scan/idleFindings.ts';
 import { runScan } from '../src/scan/scanJob.ts';
 import { scanMessage } from '../src/slack/findingBlocks.ts';

@@ -10,7 +10,7 @@ import { DEFAULT_EXCLUSIONS } from '../src/scan/idleFindings.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
 import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
 import { auditCli } from '../src/runtime/reportCli.ts';
-import { type AccountSettings, type ApprovalSettings, DEFAULT_APPROVALS } from '../src/runtime/settings.ts';
+import { type AccountSettings, type ApprovalSettings, DEFAULT_APPROVALS } from '../src/settings/fileSettings.ts';
 import type { ActionRecord } from '../src/actions/actionState.ts';
 import type { FindingRef } from '../src/actions/findingRef.ts';
 import { refreshControls } from '../src/slack/findingBlocks.ts';

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_APPROVALS, loadSettings } from '../src/runtime/settings.ts';
+import { loadSettings } from '../src/runtime/settings.ts';
+import { DEFAULT_APPROVALS } from '../src/settings/fileSettings.ts';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'a');
 const dir = mkdtempSync(join(tmpdir(), 'burnrate-settings-'));

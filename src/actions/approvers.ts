@@ -1,7 +1,7 @@
 // Who may press Stop and Restore: the user IDs in approvals.approvers and the members of the user
 // groups in approvals.approver_groups, read with usergroups.users.list and cached for minutes.
 import type { WebClient } from '@slack/web-api';
-import type { ApprovalSettings } from '../runtime/settings.ts';
+import type { ApprovalSettings } from '../settings/fileSettings.ts';
 
 export class Approvers {
   private readonly groups = new Map<string, { members: Set<string>; until: number }>();

@@ -5,7 +5,7 @@ import { hasAwsCredentials } from '../cloud/credentials.ts';
 import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage, UtilizationSource } from '../digest/gpuUtilization.ts';
 import { assumedCredentials, gcpSources, utilizationSource } from '../digest/utilizationSource.ts';
 import { grouped, utcMinute } from '../present/format.ts';
-import type { AccountSettings } from '../runtime/settings.ts';
+import type { AccountSettings } from '../settings/fileSettings.ts';
 import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type LocalSsdPolicy, scanWindow } from '../scan/idleFindings.ts';
 import { type FindingRef, vertexEndpointId } from './findingRef.ts';
 import { ActionRefused, type Stopper } from './stopper.ts';

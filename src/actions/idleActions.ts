@@ -4,7 +4,7 @@
 // step in the audit log. Knows the state store and the clouds, not Slack: `refresh` re-renders
 // whatever shows the finding after each change, and the returned text is for the clicker alone.
 import { grouped, utcDay, utcMinute } from '../present/format.ts';
-import type { ApprovalSettings } from '../runtime/settings.ts';
+import type { ApprovalSettings } from '../settings/fileSettings.ts';
 import type { AuditEntry, StateStore } from '../state/stateStore.ts';
 import { type ActionRecord, actionKey, countStop, type Decision, decisionKey, holds, overwrite, resourceStatus, type ResourceStatus } from './actionState.ts';
 import type { Approvers } from './approvers.ts';

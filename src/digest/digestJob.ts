@@ -8,7 +8,7 @@ import { combinedSource } from './combinedSource.ts';
 import { demoAccount } from './demoAccount.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { digestAsPlan } from './digestPresentation.ts';
-import type { AccountSettings } from '../runtime/settings.ts';
+import type { AccountSettings } from '../settings/fileSettings.ts';
 import { utilizationSource } from './utilizationSource.ts';
 import { type DigestPeriod, lastFullWeek } from './period.ts';
 import { weeklyDigest } from './weeklyDigest.ts';

@@ -4,7 +4,7 @@
 // (sts:AssumeRole); each row says which account it came from. Used by the digest and the scan.
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
-import type { AccountSettings } from '../runtime/settings.ts';
+import type { AccountSettings } from '../settings/fileSettings.ts';
 import { demoUtilization } from './demoUtilization.ts';
 import { type Place, regionalUtilization, type UtilizationSource } from './gpuUtilization.ts';
 

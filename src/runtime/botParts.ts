@@ -11,7 +11,8 @@ import { log, type SlackAppOptions } from '../slack/app.ts';
 import { chartsInThread, sendWithChartFallback } from '../slack/chartFallback.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { finopsJobs, scanOptions } from './finopsJobs.ts';
-import { digestSettings, type Settings } from './settings.ts';
+import { digestSettings } from '../settings/fileSettings.ts';
+import type { Settings } from './settings.ts';
 
 export function commandContext(settings: Settings, env: NodeJS.ProcessEnv): CommandContext & { livePrices: LivePrices } {
   const hub = hubSettingsFromEnv(env);

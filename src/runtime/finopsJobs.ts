@@ -7,7 +7,7 @@ import { runScan, type ScanOptions } from '../scan/scanJob.ts';
 import { scanMessage } from '../slack/findingBlocks.ts';
 import { planBlocks } from '../slack/planBlocks.ts';
 import type { StateStore } from '../state/stateStore.ts';
-import { DEFAULT_APPROVALS, type FileSettings } from './settings.ts';
+import { DEFAULT_APPROVALS, type FileSettings } from '../settings/fileSettings.ts';
 
 export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost' };
 

@@ -9,7 +9,8 @@ import { runScan } from '../scan/scanJob.ts';
 import { openStateStore } from '../state/openStateStore.ts';
 import { scanOptions } from './finopsJobs.ts';
 import { renderPlanText } from './planText.ts';
-import { digestSettings, loadSettings, type Settings, SettingsError } from './settings.ts';
+import { digestSettings } from '../settings/fileSettings.ts';
+import { loadSettings, type Settings, SettingsError } from './settings.ts';
 
 export interface ReportCliIo {
   out(text: string): void;

@@ -18,5 +18,3 @@ export function startSchedules(schedules: Schedule[], context: ScheduledJobConte
     for (const task of tasks) await task.destroy();
   };
 }
-
-export const isValidCronExpression = (expression: string): boolean => cron.validate(expression);

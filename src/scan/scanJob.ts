@@ -9,7 +9,7 @@ import { readUtilization, type UtilizationSource } from '../digest/gpuUtilizatio
 import { addDays } from '../digest/period.ts';
 import { type SourceSettings, utilizationSource } from '../digest/utilizationSource.ts';
 import { money, placeOf, utcDay } from '../present/format.ts';
-import type { AccountSettings, ApprovalSettings } from '../runtime/settings.ts';
+import type { AccountSettings, ApprovalSettings } from '../settings/fileSettings.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type ScanResult, scanWindow } from './idleFindings.ts';
 

@@ -5,7 +5,7 @@ import { resourceStatus } from '../actions/actionState.ts';
 import { resourceKey } from '../actions/findingRef.ts';
 import { actionAllowed } from '../actions/idleActions.ts';
 import { localDate } from '../digest/period.ts';
-import { DEFAULT_APPROVALS } from '../runtime/settings.ts';
+import { DEFAULT_APPROVALS } from '../settings/fileSettings.ts';
 import type { Finding } from '../scan/idleFindings.ts';
 import { markReported, REPORTED_SECONDS, reportedIn } from '../scan/reportedFindings.ts';
 import { runScan } from '../scan/scanJob.ts';

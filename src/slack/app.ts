@@ -11,7 +11,7 @@ import { Approvers } from '../actions/approvers.ts';
 import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, readAudit } from '../actions/auditLog.ts';
 import type { CloudActionSettings } from '../actions/cloudActions.ts';
 import { IdleActions } from '../actions/idleActions.ts';
-import { type ApprovalSettings, DEFAULT_APPROVALS } from '../runtime/settings.ts';
+import { type ApprovalSettings, DEFAULT_APPROVALS } from '../settings/fileSettings.ts';
 import { DEFAULT_EXCLUSIONS } from '../scan/idleFindings.ts';
 import { type Block, chunkLines, type SlackMessage, splitMessage } from './blockLimits.ts';
 import { registerIdleActionHandlers } from './idleActionHandlers.ts';

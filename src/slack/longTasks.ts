@@ -7,7 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import type { FindingRef } from '../actions/findingRef.ts';
 import { resourceKey } from '../actions/findingRef.ts';
 import { actionAllowed, type IdleActions } from '../actions/idleActions.ts';
-import type { ApprovalSettings } from '../runtime/settings.ts';
+import type { ApprovalSettings } from '../settings/fileSettings.ts';
 import { scanPlaces } from '../digest/utilizationSource.ts';
 import { runScanPart, type ScanPartTask, startScanFanOut } from '../scan/scanFanOut.ts';
 import { SCHEDULED_JOBS, type ScheduledJobName } from '../schedule/jobs.ts';
