@@ -39,4 +39,6 @@ export interface PlanResult {
   method: string[];
   /** prices' as-of date and source, when prices were used */
   prices?: string;
+  /** a report none of whose sources could be read: why, in one line (the CLI exits non-zero with it) */
+  unavailable?: string;
 }

@@ -135,7 +135,7 @@ describe('idle GCE GPU VMs', () => {
     const reading = await readUtilization(await utilizationSource({ gcp_projects: [BROKEN, RESEARCH] }, gcp.env()), '2026-11-16', '2026-11-23');
     expect(reading.instances.map((i) => i.instanceId)).toEqual(['research-l4']);
     expect(reading.notes).toEqual([
-      `GPU instances: skipped ${BROKEN}/all zones (GCP denied compute.instances.list in project ${BROKEN}: grant the bot's service account roles/compute.viewer); the other regions are complete`,
+      `${BROKEN}/all zones: GCP denied compute.instances.list in project ${BROKEN}: grant the bot's service account roles/compute.viewer; left out there: GPU instances`,
     ]);
   });
 
@@ -234,7 +234,7 @@ describe('idle Vertex AI endpoints', () => {
     expect(reading.instances.map((i) => i.instanceId)).toContain('research-l4');
     expect(reading.endpoints.map((e) => e.endpointName)).toContain('111');
     expect(reading.notes).toEqual([
-      `Endpoints (SageMaker, Vertex AI): skipped ${RESEARCH}/all zones (GCP denied aiplatform.endpoints.list in project ${RESEARCH}, location us-central1: grant the bot's service account roles/aiplatform.viewer); the other regions are complete`,
+      `${RESEARCH}/all zones: GCP denied aiplatform.endpoints.list in project ${RESEARCH}, location us-central1: grant the bot's service account roles/aiplatform.viewer; left out there: Endpoints (SageMaker, Vertex AI)`,
     ]);
   });
 

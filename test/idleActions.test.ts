@@ -346,7 +346,7 @@ describe('Stop', () => {
     const bot = await startBot();
     bot.aws.failNext('GetMetricData', 'AccessDenied', 'User is not authorized to perform: cloudwatch:GetMetricData');
     expect(await reply(bot, await bot.click('idle_stop', 'quiet-model', APPROVER)))
-      .toBe('Stop failed: CostSourceError: AWS denied GetMetricData: grant the bot\'s role cloudwatch:GetMetricData. Retry when the cause is fixed.');
+      .toBe('Stop failed: us-east-1: AWS denied GetMetricData: grant the bot\'s role cloudwatch:GetMetricData. Retry when the cause is fixed.');
     bot.message.blocks = await bot.waitForUpdate('Stop failed');
     expect(bot.aws.mutations).toEqual([]);
     await bot.click('idle_stop', 'quiet-model', APPROVER);
@@ -415,7 +415,9 @@ describe('several accounts', () => {
     const bot = await startBot({}, () => {}, 'sqlite', [PROD, RESEARCH], [RESEARCH.role_arn]);
     const text = JSON.stringify(bot.message.blocks);
     expect(text).toContain('*forgotten* (prod/us-east-1)');
-    expect(text).toContain('GPU instances: skipped research/us-east-1 (AccessDenied: User: arn:aws:iam::123456789012:user/burnrate is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/burnrate-read); the other regions are complete');
+    // one line for the account's region: the role it could not assume, and every part it left out
+    expect(text).toContain('research/us-east-1: could not assume arn:aws:iam::222222222222:role/burnrate-read (sts:AssumeRole failed: AccessDenied (HTTP 403)); left out there: ');
+    expect(text.match(/research\/us-east-1: could not assume/g)).toHaveLength(1);
     expect(new Set(bot.aws.assumedRoles)).toEqual(new Set([PROD.role_arn]));
     // one session for the account's three clients
     expect(bot.aws.assumedRoles.filter((r) => r === PROD.role_arn)).toHaveLength(1);

@@ -218,11 +218,13 @@ describe('the scan over AWS', () => {
     fake().failRegion('ap-east-1', 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     const { plan } = await runScan({ regions: ['us-east-1', 'ap-east-1'] }, NOW, process.env);
     expect(plan.tables.flatMap((t) => t.rows.map((r) => r[0])).sort()).toEqual(['agentless (us-east-1)', 'forgotten (us-east-1)', 'old-model (us-east-1)']);
-    expect(plan.assumptions).toContain('GPU instances: skipped ap-east-1 (UnrecognizedClientException: The security token included in the request is invalid.); the other regions are complete');
-    expect(plan.assumptions).toContain('Endpoints (SageMaker, Vertex AI): skipped ap-east-1 (UnrecognizedClientException: The security token included in the request is invalid.); the other regions are complete');
-    // every region failing is the source failing: said once per part (instances, endpoints, notebooks, Studio apps)
+    expect(plan.assumptions).toContain('ap-east-1: EC2 DescribeInstances failed (UnrecognizedClientException (HTTP 400)); left out there: GPU instances');
+    expect(plan.assumptions).toContain('ap-east-1: SageMaker ListEndpoints failed (UnrecognizedClientException (HTTP 400)); left out there: Endpoints (SageMaker, Vertex AI)');
+    expect(plan.unavailable).toBeUndefined();
+    // every place failing: one line per place and API (instances, endpoints, notebooks, Studio apps), and the report says it read nothing
     const { plan: none } = await runScan({ regions: ['ap-east-1', 'ap-east-1'] }, NOW, process.env);
-    expect(none.assumptions.filter((a) => /unavailable \(no region answered/.test(a))).toHaveLength(4);
+    expect(none.assumptions.filter((a) => a.startsWith('ap-east-1: '))).toHaveLength(4);
+    expect(none.unavailable).toBe('nothing could be read: every place failed (the notes say where and why)');
   });
 
   it('burnrate scan --dry-run prints it; without --dry-run it says what to type', async () => {

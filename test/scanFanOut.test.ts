@@ -78,7 +78,9 @@ describe('the daily scan fanned out over regions', () => {
       expect(text).toContain(`*forgotten* (${region})`);
       expect(text).toContain(`*quiet-model* (${region})`);
     }
-    expect(text).toContain('eu-west-1: skipped (UnrecognizedClientException: The security token included in the request is invalid.); the other places are complete');
+    expect(text).toContain('eu-west-1: EC2 DescribeInstances failed (UnrecognizedClientException (HTTP 400)); left out there: GPU instances');
+    expect(text).toContain('eu-west-1: SageMaker ListEndpoints failed (UnrecognizedClientException (HTTP 400)); left out there: Endpoints (SageMaker, Vertex AI)');
+    expect(text).not.toContain('security token');
     // late deliveries and another start after the post change nothing
     await deliver([{ messageId: 'again-2', body: parts[1]!.body }, { messageId: 'start-3', body: JSON.stringify({ type: 'scheduled', job: 'daily-scan' }) }]);
     expect(posts()).toHaveLength(1);

@@ -3,6 +3,7 @@
 // a re-check just before acting; a daily cap, dry-run and a second approver for production; every
 // step in the audit log. Knows the state store and the clouds, not Slack: `refresh` re-renders
 // whatever shows the finding after each change, and the returned text is for the clicker alone.
+import { failureDetail } from '../cloud/readFailure.ts';
 import { grouped, utcDay, utcMinute } from '../present/format.ts';
 import type { ApprovalSettings } from '../settings/fileSettings.ts';
 import type { AuditEntry, StateStore } from '../state/stateStore.ts';
@@ -167,7 +168,7 @@ export class IdleActions {
     } catch (error) {
       await this.auditCalls(user, resource, calls);
       if (error instanceof ActionRefused) return notStopped(error.message);
-      const reason = `${(error as Error).name}: ${(error as Error).message}`;
+      const reason = failureDetail(error);
       await move({ status: 'failed', by: user, reason });
       await this.audit({ actor: user, event: 'failed', resource, outcome: reason });
       await refresh();
@@ -203,7 +204,7 @@ export class IdleActions {
       await this.audit({ actor: user, event: 'restored', resource, outcome: 'restored' });
     } catch (error) {
       await this.auditCalls(user, resource, calls);
-      const reason = `${(error as Error).name}: ${(error as Error).message}`;
+      const reason = failureDetail(error);
       // still stopped as far as anyone can act on it: Restore stays on offer
       outcome = { record: { ...stoppedRecord, reason: `restore failed: ${reason}` }, reply: `Restore failed: ${reason}.` };
       await this.audit({ actor: user, event: 'failed', resource, outcome: `restore failed: ${reason}` });

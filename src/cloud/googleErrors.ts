@@ -1,5 +1,6 @@
 // Reading the errors of the @google-cloud clients, over REST or gRPC alike.
 import { CostSourceError } from '../digest/costData.ts';
+import { readFailed } from './readFailure.ts';
 
 const codeOf = (error: unknown) => (error as { code?: number | string }).code;
 
@@ -9,10 +10,10 @@ export const isPermissionDenied = (error: unknown) => [403, 7, 'PERMISSION_DENIE
 /** NOT_FOUND: HTTP 404, gRPC 5. */
 export const isNotFound = (error: unknown) => [404, 5, 'NOT_FOUND'].includes(codeOf(error) as never);
 
-/** A denied read as a note naming the role to grant (what, in where); any other error as it is. */
+/** A failed read as a note: denied, naming the role to grant (what, in where); else the API and its error code. */
 export function explainDenied(error: unknown, what: string, role: string, where: string): never {
   if (isPermissionDenied(error)) throw new CostSourceError(`GCP denied ${what} in ${where}: grant the bot's service account ${role}`);
-  throw error;
+  readFailed(error, `GCP ${what} in ${where}`);
 }
 
 /** What Google said: over REST the client's error message can be the whole JSON error body. */

@@ -6,6 +6,7 @@
 import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { isNeuronInstance } from './cloudWatchMetrics.ts';
+import { readFailed } from '../cloud/readFailure.ts';
 import { CostSourceError } from './costData.ts';
 import { daysBetween } from './period.ts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -113,7 +114,7 @@ export class CloudWatchUtilization implements UtilizationSource {
       if (code === 'UnauthorizedOperation') throw new CostSourceError('AWS denied DescribeInstances: grant the bot\'s role ec2:DescribeInstances');
       // a re-check of an instance that has been terminated since
       if (only && code === 'InvalidInstanceID.NotFound') return [];
-      throw error;
+      readFailed(error, 'EC2 DescribeInstances');
     }
     await this.addInstanceStore(found);
     return found;
@@ -131,7 +132,7 @@ export class CloudWatchUtilization implements UtilizationSource {
         }
       } catch (error) {
         if ((error as { name?: string }).name === 'UnauthorizedOperation') throw new CostSourceError('AWS denied DescribeInstanceTypes: grant the bot\'s role ec2:DescribeInstanceTypes');
-        throw error;
+        readFailed(error, 'EC2 DescribeInstanceTypes');
       }
     }
     for (const instance of instances) {
@@ -187,7 +188,7 @@ export async function metricValues(cloudwatch: CloudWatchClient, queries: Metric
         }));
       } catch (error) {
         if ((error as { name?: string }).name === 'AccessDenied') throw new CostSourceError('AWS denied GetMetricData: grant the bot\'s role cloudwatch:GetMetricData');
-        throw error;
+        readFailed(error, 'CloudWatch GetMetricData');
       }
       for (const result of page.MetricDataResults ?? []) values.set(result.Id!, [...(values.get(result.Id!) ?? []), ...(result.Values ?? [])]);
       token = page.NextToken || undefined;

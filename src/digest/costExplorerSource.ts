@@ -14,6 +14,7 @@ import {
   type Adjustment, type CostData, type CostQuery, type CostSource, CostSourceError, type DailyCost, type Forecast, type GpuInstanceCost, type MicroUsd, toMicro,
   type UsageTypeCost,
 } from './costData.ts';
+import { failureReason, isBug } from '../cloud/readFailure.ts';
 import { addDays } from './period.ts';
 
 export type CostMetric = 'UnblendedCost' | 'AmortizedCost' | 'NetAmortizedCost';
@@ -29,14 +30,15 @@ const dimension = (key: Dimension, values: string[]): Expression => ({ Dimension
 
 const amount = (metrics: Record<string, { Amount?: string }> | undefined, metric: string): MicroUsd => toMicro(Number(metrics?.[metric]?.Amount ?? 0));
 
-/** What an AWS error means for whoever configures burnrate. */
-function explain(error: unknown, action: string): never {
+/** What an AWS error means for whoever configures burnrate, as one line; bugs are thrown as they are. */
+function explained(error: unknown, action: string): CostSourceError {
+  if (isBug(error) || error instanceof CostSourceError) throw error;
   const name = (error as { name?: string }).name ?? '';
   const message = (error as Error).message;
-  if (name === 'AccessDeniedException') throw new CostSourceError(`AWS denied ${action}: grant the bot's role ce:${action} (${message})`);
-  if (name === 'DataUnavailableException') throw new CostSourceError(`Cost Explorer has no data yet: enable it in the Billing console and allow 24 hours (${message})`);
-  if (name === 'BillExpirationException') throw new CostSourceError(`Cost Explorer cannot reach that far back (${message})`);
-  throw error;
+  if (name === 'AccessDeniedException') return new CostSourceError(`AWS denied ${action}: grant the bot's role ce:${action} (${message})`);
+  if (name === 'DataUnavailableException') return new CostSourceError(`Cost Explorer has no data yet: enable it in the Billing console and allow 24 hours (${message})`);
+  if (name === 'BillExpirationException') return new CostSourceError(`Cost Explorer cannot reach that far back (${message})`);
+  return new CostSourceError(failureReason(error, `Cost Explorer ${action}`), { cause: error });
 }
 
 export class CostExplorerSource implements CostSource {
@@ -53,7 +55,7 @@ export class CostExplorerSource implements CostSource {
       try {
         page = await this.client.send(new GetCostAndUsageCommand({ ...input, NextPageToken: token }));
       } catch (error) {
-        explain(error, 'GetCostAndUsage');
+        throw explained(error, 'GetCostAndUsage');
       }
       results.push(...(page.ResultsByTime ?? []));
       token = page.NextPageToken || undefined;
@@ -139,7 +141,8 @@ export class CostExplorerSource implements CostSource {
       if (name === 'DataUnavailableException' || name === 'ValidationException') {
         return { omitted: `no month-end forecast: Cost Explorer cannot forecast this account yet (${(error as Error).message})` };
       }
-      explain(error, 'GetCostForecast');
+      // the forecast is one line of the digest: any other failure leaves that line out, not the digest
+      return { omitted: `no month-end forecast: ${explained(error, 'GetCostForecast').message}` };
     }
   }
 }

@@ -1,6 +1,7 @@
 // The weekly digest as a job: pick the weeks from the clock at run time, fetch, build, present.
 // Used by /finops digest, the CLI and (later) the schedule.
 import type { PlanResult } from '../../commands/planResult.ts';
+import { awsReadConfig } from '../cloud/awsReadClients.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
 import { type CostSource, CostSourceError } from './costData.ts';
 import type { CostMetric } from './costExplorerSource.ts';
@@ -34,7 +35,7 @@ export async function digestCostSource(settings: DigestSettings, env: NodeJS.Pro
   if (hasAwsCredentials(env)) {
     const [{ CostExplorerClient }, { CostExplorerSource }] = await Promise.all([import('@aws-sdk/client-cost-explorer'), import('./costExplorerSource.ts')]);
     // Cost Explorer is served from us-east-1; AWS_ENDPOINT_URL_COST_EXPLORER points it elsewhere
-    sources.push(new CostExplorerSource(new CostExplorerClient({ region: 'us-east-1' }), settings.metric));
+    sources.push(new CostExplorerSource(new CostExplorerClient(awsReadConfig(env, { region: 'us-east-1' })), settings.metric));
   }
   if (settings.gcp_billing_table && env.GOOGLE_APPLICATION_CREDENTIALS) {
     const [{ bigQueryClient, billingClient }, { GcpBillingExportSource }, { billingCoverage, coverageNote }] = await Promise.all([
@@ -67,6 +68,6 @@ export async function runDigest(
   } catch (error) {
     if (!(error instanceof CostSourceError)) throw error;
     const summary = `Cloud cost ${period.week.isoWeek}: ${source.name} unavailable (${error.message})`;
-    return { command: 'digest', input: period.week.isoWeek, summary, figures: {}, rows: [], tables: [], assumptions: [], method: [] };
+    return { command: 'digest', input: period.week.isoWeek, summary, figures: {}, rows: [], tables: [], assumptions: [], method: [], unavailable: `${source.name}: ${error.message}` };
   }
 }

@@ -1,5 +1,6 @@
 // How much of the GPU time paid for was used: per GPU instance, the hours it reported and its GPU
 // utilization (the busiest GPU of the machine, hour by hour), priced from the catalog.
+import { failureReason, isBug } from '../cloud/readFailure.ts';
 import { CostSourceError } from './costData.ts';
 
 export interface GpuInstanceUsage {
@@ -92,8 +93,8 @@ export interface UtilizationSource {
   name: string;
   /** the bundled demo fleet, not a real account */
   demo?: boolean;
-  /** the regions this run could not read, with the reason; the others' rows still come */
-  skipped?: string[];
+  /** what this run could not read where, and why; the other places' rows still come */
+  skipped?: PlaceFailure[];
   /** every GPU instance, or only those with the given ids (a re-check before acting) */
   gpuInstances(start: string, end: string, only?: string[]): Promise<GpuInstanceUsage[]>;
   /** every in-service endpoint's variants, or only the named endpoints' (missing ones are left out) */
@@ -107,37 +108,51 @@ export interface UtilizationSource {
 export interface UtilizationReading {
   instances: GpuInstanceUsage[];
   endpoints: EndpointUsage[];
+  notes: string[];
   notebooks: NotebookUsage[];
   studioApps: StudioAppUsage[];
-  /** what could not be read, and why */
-  notes: string[];
   demo: boolean;
+  /** nothing could be read: every part failed in every place (the notes say why) */
+  unread: boolean;
 }
 
+/** What each read of a source is, as notes name it. */
+const PARTS = {
+  gpuInstances: 'GPU instances', endpoints: 'Endpoints (SageMaker, Vertex AI)', notebooks: 'SageMaker notebook instances', studioApps: 'SageMaker Studio apps',
+} as const;
+
 /**
- * Reads instances and endpoints at once. A part the source cannot answer (a CostSourceError) leaves
- * a note and an empty list; no source at all (credentials but no region) says what to set.
+ * Reads instances, endpoints, notebooks and Studio apps at once. A part that fails leaves a note
+ * (the place, the API and the error code) and an empty list, and the other parts still come; only
+ * programming errors are thrown. No source at all (credentials but no region) says what to set.
  */
 export async function readUtilization(source: UtilizationSource | undefined, start: string, end: string): Promise<UtilizationReading> {
   if (!source) {
-    return { instances: [], endpoints: [], notebooks: [], studioApps: [], notes: ['GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'], demo: false };
+    return {
+      instances: [], endpoints: [], notebooks: [], studioApps: [], demo: false, unread: true,
+      notes: ['GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'],
+    };
   }
   const notes: string[] = [];
-  const read = async <T>(what: string, work: Promise<T[]>): Promise<T[]> => {
+  const failures: PlaceFailure[] = [];
+  let failed = 0;
+  const read = async <T>(what: string, work: () => Promise<T[]>): Promise<T[]> => {
     try {
-      return await work;
+      return await work();
     } catch (error) {
-      if (!(error instanceof CostSourceError)) throw error;
-      notes.push(`${what} (${source.name}): unavailable (${error.message})`);
+      if (isBug(error)) throw error;
+      failed++;
+      if (error instanceof PlacesFailed) failures.push(...error.failures);
+      else notes.push(`${what} (${source.name}): ${failureReason(error, 'read')}`);
       return [];
     }
   };
   const [instances, endpoints, notebooks, studioApps] = await Promise.all([
-    read('GPU instances', source.gpuInstances(start, end)), read('Endpoints (SageMaker, Vertex AI)', source.endpoints(start, end)),
-    read('SageMaker notebook instances', source.notebooks()), read('SageMaker Studio apps', source.studioApps()),
+    read(PARTS.gpuInstances, () => source.gpuInstances(start, end)), read(PARTS.endpoints, () => source.endpoints(start, end)),
+    read(PARTS.notebooks, () => source.notebooks()), read(PARTS.studioApps, () => source.studioApps()),
   ]);
-  notes.push(...(source.skipped ?? []));
-  return { instances, endpoints, notebooks, studioApps, notes, demo: source.demo === true };
+  notes.push(...failureNotes([...failures, ...(source.skipped ?? [])]));
+  return { instances, endpoints, notebooks, studioApps, notes, demo: source.demo === true, unread: failed === 4 };
 }
 
 /** Summarizes an hourly series of "busiest GPU" percentages. */
@@ -146,45 +161,69 @@ export function summarizeHourly(values: number[]): Pick<GpuInstanceUsage, 'hours
   return { hours: values.length, averagePercent: values.reduce((a, b) => a + b, 0) / values.length, maximumPercent: Math.max(...values) };
 }
 
-/** Programming errors, as opposed to a region or service that would not answer. */
-const isBug = (error: unknown) => error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError;
-
 /** Where a source reads: an AWS region (in an account), or a GCP project (its name in account). */
 export interface Place { region: string; account?: string; cloud?: 'gcp' }
 
 export const placeName = (place: Place) => (place.account ? `${place.account}/${place.region}` : place.region);
 
+/** A read that failed in one place: the place, why (the API and the error code), and what it left out. */
+export interface PlaceFailure { place: string; reason: string; what: string }
+
+/** One line per place and reason: "us-east-1: SageMaker ListApps failed (ThrottlingException); left out there: SageMaker Studio apps". */
+export function failureNotes(failures: PlaceFailure[]): string[] {
+  const byPlaceAndReason = new Map<string, { place: string; reason: string; what: string[] }>();
+  for (const f of failures) {
+    const key = `${f.place}\n${f.reason}`;
+    const entry = byPlaceAndReason.get(key) ?? { place: f.place, reason: f.reason, what: [] };
+    if (!entry.what.includes(f.what)) entry.what.push(f.what);
+    byPlaceAndReason.set(key, entry);
+  }
+  return [...byPlaceAndReason.values()].map((e) => `${e.place}: ${e.reason}; left out there: ${e.what.join(', ')}`);
+}
+
+/** Every place a read asked failed (a re-check must not take that for "nothing there"). */
+export class PlacesFailed extends CostSourceError {
+  override name = 'PlacesFailed';
+
+  constructor(readonly failures: PlaceFailure[]) {
+    super([...new Set(failures.map((f) => `${f.place}: ${f.reason}`))].join('; '));
+  }
+}
+
 /**
- * Several places read as one: each asked at once, each row labelled with its place. A place that
- * fails (access denied, an opt-in region not enabled, throttling after the SDK's retries) is listed
- * in `skipped` with the reason and the others still answer; only when every place fails does the
- * read fail.
+ * The places a source reads, read as one: each asked at once, each row labelled with its place. A
+ * place that fails (access denied, throttled past the SDK's retries, a 5xx, a timeout, an API the
+ * region lacks) is a line in `skipped` and the others still answer; when every place fails, the
+ * read fails with those lines (PlacesFailed). One place alone is read the same way, so its failure
+ * reads like any other's.
  */
 export function regionalUtilization(byRegion: [Place, UtilizationSource][]): UtilizationSource {
-  if (byRegion.length === 1 && !byRegion[0]![0].account) return byRegion[0]![1];
-  const skipped: string[] = [];
+  const labelled = byRegion.length > 1 || byRegion.some(([place]) => place.account);
+  const skipped: PlaceFailure[] = [];
   async function acrossRegions<T>(what: string, read: (source: UtilizationSource) => Promise<T[]>): Promise<(T & Place)[]> {
-    const failures: string[] = [];
+    const failures: PlaceFailure[] = [];
     const all = await Promise.all(byRegion.map(async ([place, source]) => {
       try {
+        const rows = await read(source);
         // a row that knows its own place (a GCE VM's project and zone) keeps it
-        return (await read(source)).map((row) => ({ ...place, ...row }));
+        return labelled ? rows.map((row) => ({ ...place, ...row })) : rows as (T & Place)[];
       } catch (error) {
         if (isBug(error)) throw error;
-        failures.push(`${placeName(place)} (${(error as Error).name === 'CostSourceError' ? '' : `${(error as Error).name}: `}${(error as Error).message})`);
+        failures.push({ place: placeName(place), reason: failureReason(error, 'read'), what });
         return [];
       }
     }));
-    if (failures.length === byRegion.length) throw new CostSourceError(`no region answered: ${failures.join('; ')}`);
-    if (failures.length) skipped.push(`${what}: skipped ${failures.join('; ')}; the other regions are complete`);
+    if (failures.length === byRegion.length) throw new PlacesFailed(failures);
+    skipped.push(...failures);
     return all.flat();
   }
   return {
     name: byRegion.map(([place]) => placeName(place)).join(', '),
     skipped,
-    gpuInstances: (start, end, only) => acrossRegions('GPU instances', (s) => s.gpuInstances(start, end, only)),
-    endpoints: (start, end, only) => acrossRegions('Endpoints (SageMaker, Vertex AI)', (s) => s.endpoints(start, end, only)),
-    notebooks: (only) => acrossRegions('SageMaker notebook instances', (s) => s.notebooks(only)),
-    studioApps: (only) => acrossRegions('SageMaker Studio apps', (s) => s.studioApps(only)),
+    ...(byRegion.length === 1 && byRegion[0]![1].demo ? { demo: true } : {}),
+    gpuInstances: (start, end, only) => acrossRegions(PARTS.gpuInstances, (s) => s.gpuInstances(start, end, only)),
+    endpoints: (start, end, only) => acrossRegions(PARTS.endpoints, (s) => s.endpoints(start, end, only)),
+    notebooks: (only) => acrossRegions(PARTS.notebooks, (s) => s.notebooks(only)),
+    studioApps: (only) => acrossRegions(PARTS.studioApps, (s) => s.studioApps(only)),
   };
 }

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { type NotebookUsage, studioAppId, type StudioAppUsage } from './gpuUtilization.ts';
 import pLimit from 'p-limit';
+import { readFailed } from '../cloud/readFailure.ts';
 import { CostSourceError } from './costData.ts';
 
 export interface EndpointVariant {
@@ -17,9 +18,10 @@ export interface EndpointVariant {
   serverless?: { memoryMb: number; provisionedConcurrency: number };
 }
 
+/** A failed SageMaker read as a report's note: what to grant when denied, else the API and its error code. */
 function denied(error: unknown, action: string): never {
   if ((error as { name?: string }).name === 'AccessDeniedException') throw new CostSourceError(`AWS denied ${action}: grant the bot's role sagemaker:${action}`);
-  throw error;
+  readFailed(error, `SageMaker ${action}`);
 }
 
 /** Describe calls in flight at once per region: thousands of endpoints must not mean thousands of sockets. */

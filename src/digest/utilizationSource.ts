@@ -3,7 +3,10 @@
 // With `accounts` in the settings, every account × region is read through its read-only role
 // (sts:AssumeRole); each row says which account it came from. Used by the digest and the scan.
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
+import { awsReadConfig } from '../cloud/awsReadClients.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
+import { failureCode, isBug } from '../cloud/readFailure.ts';
+import { CostSourceError } from './costData.ts';
 import type { AccountSettings } from '../settings/fileSettings.ts';
 import { demoUtilization } from './demoUtilization.ts';
 import { type Place, regionalUtilization, type UtilizationSource } from './gpuUtilization.ts';
@@ -103,12 +106,12 @@ async function awsSources(settings: SourceSettings, env: NodeJS.ProcessEnv): Pro
   const places = awsPlaces(settings, regions);
   // one role session per account, shared by the clients of all its regions
   const credentials = new Map(await Promise.all((settings.accounts ?? []).map(async (account) => [
-    account.name, sharedSession(await assumedCredentials(account.role_arn, regions[0]!, 'burnrate-read')),
+    account.name, sharedSession(await assumedCredentials(account.role_arn, regions[0]!, 'burnrate-read'), account.role_arn),
   ] as const)));
   // AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL_SAGEMAKER point the clients elsewhere
   return places.map((place): [Place, UtilizationSource] => {
     const session = place.account ? credentials.get(place.account) : undefined;
-    const config = { region: place.region, ...(session ? { credentials: session } : {}) };
+    const config = awsReadConfig(env, { region: place.region, ...(session ? { credentials: session } : {}) });
     return [place, new CloudWatchUtilization(new EC2Client(config), new CloudWatchClient(config), new SageMakerClient(config), gpusPerInstance)];
   });
 }
@@ -120,7 +123,7 @@ type Credentials = Awaited<ReturnType<CredentialProvider>>;
  * A provider that every client of an account shares: one AssumeRole answer serves them all until
  * five minutes before it expires (each SDK client would otherwise assume the role for itself).
  */
-function sharedSession(provider: CredentialProvider): () => Promise<Credentials> {
+function sharedSession(provider: CredentialProvider, roleArn: string): () => Promise<Credentials> {
   let session: Promise<Credentials> | undefined;
   let renewAt = Infinity;
   return () => {
@@ -131,7 +134,9 @@ function sharedSession(provider: CredentialProvider): () => Promise<Credentials>
         return c;
       }, (error: unknown) => {
         session = undefined;
-        throw error;
+        // every read of the account fails with this: the note names the role, not the read
+        if (isBug(error)) throw error;
+        throw new CostSourceError(`could not assume ${roleArn} (sts:AssumeRole failed: ${failureCode(error)})`, { cause: error });
       });
     }
     return session;

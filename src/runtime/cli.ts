@@ -58,9 +58,13 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return 0;
   }
   if (name === 'digest' || name === 'scan' || name === 'audit') {
-    // the reports bring the cloud sources and the state store; a calculator's answer never loads them
-    const reports = await import('./reportCli.ts');
-    return { digest: reports.digestCli, scan: reports.scanCli, audit: reports.auditCli }[name](words, json, io);
+    try {
+      // the reports bring the cloud sources and the state store; a calculator's answer never loads them
+      const reports = await import('./reportCli.ts');
+      return await { digest: reports.digestCli, scan: reports.scanCli, audit: reports.auditCli }[name](words, json, io);
+    } catch (error) {
+      return somethingWentWrong(io, name, error);
+    }
   }
   const command = findCommand(name);
   if (!command) {
@@ -95,11 +99,16 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.err(lines.join('\n'));
       return 2;
     }
-    const ref = randomBytes(3).toString('hex').toUpperCase();
-    io.err(`burnrate ${command.name}: something went wrong (ref ${ref})`);
-    io.err(JSON.stringify({ level: 'error', ref, command: command.name, error: (error as Error).message }));
-    return 1;
+    return somethingWentWrong(io, command.name, error);
   } finally {
     await livePrices.close();
   }
+}
+
+/** An internal failure: one line with a reference, then the log line that carries it; never a stack trace. */
+function somethingWentWrong(io: CliIo, command: string, error: unknown): number {
+  const ref = randomBytes(3).toString('hex').toUpperCase();
+  io.err(`burnrate ${command}: something went wrong (ref ${ref})`);
+  io.err(JSON.stringify({ level: 'error', ref, command, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
+  return 1;
 }

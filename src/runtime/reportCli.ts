@@ -60,7 +60,7 @@ function settingsOrMessage(env: NodeJS.ProcessEnv): Settings | string {
   }
 }
 
-/** Returns the exit code: 0 printed, 2 bad input or settings. */
+/** Returns the exit code: 0 printed, 1 printed but no source could be read, 2 bad input or settings. */
 async function reportCli(report: Report, args: string[], json: boolean, io: ReportCliIo, now: Date): Promise<number> {
   const fail = (message: string) => {
     io.err(`burnrate ${report.name}: ${message}\n  usage: ${report.usage}`);
@@ -81,7 +81,10 @@ async function reportCli(report: Report, args: string[], json: boolean, io: Repo
   const result = await report.run(settings, now, io.env, week);
   if (typeof result === 'string') return fail(result);
   io.out(json ? JSON.stringify(result, null, 2) : renderPlanText(result));
-  return 0;
+  if (!result.unavailable) return 0;
+  // printed with its notes, but nothing was read: a script running it must not take it for a report
+  io.err(`burnrate ${report.name}: ${result.unavailable}`);
+  return 1;
 }
 
 export const digestCli = (args: string[], json: boolean, io: ReportCliIo, now = new Date()) => reportCli(DIGEST, args, json, io, now);

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CatalogError, CONFIG_DIR, readYamlFile } from '../catalogs/yamlFile.ts';
+import { awsTimeoutMs } from '../cloud/awsReadClients.ts';
 import { hasAwsCredentials } from '../cloud/credentials.ts';
 import { LivePriceError, type LivePriceSettings, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 import { type FileSettings, fileSchema } from '../settings/fileSettings.ts';
@@ -58,6 +59,8 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
   for (const name of ['GCP_COMPUTE_ENDPOINT', 'GCP_MONITORING_ENDPOINT', 'GCP_AIPLATFORM_ENDPOINT']) {
     envCheck(env, name, (v) => /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(v), `must be a base URL like https://compute.googleapis.com or http://127.0.0.1:8086; got "${env[name]}"`);
   }
+  const awsTimeout = awsTimeoutMs(env);
+  if (typeof awsTimeout !== 'number') throw new SettingsError(awsTimeout.error);
   const stateTable = envCheck(env, 'BURNRATE_STATE_TABLE', (v) => /^[A-Za-z0-9_.-]{3,255}$/.test(v),
     'must be a DynamoDB table name: 3 to 255 letters, digits, _ . or -');
   if (stateTable && !hasAwsCredentials(env)) {

@@ -2,6 +2,7 @@
 // project), each read by its own worker invocation, so the fleet's size never meets one
 // invocation's 15 minutes. Each part stores what it found; the part that completes the run puts the
 // parts together and hands them to the daily scan job, whose claim posts the report exactly once.
+import { failureReason, isBug } from '../cloud/readFailure.ts';
 import { localDate } from '../digest/period.ts';
 import { type Place, placeName, type UtilizationSource } from '../digest/gpuUtilization.ts';
 import { placeSource } from '../digest/utilizationSource.ts';
@@ -71,8 +72,8 @@ async function readPart(place: Place, source: UtilizationSource, now: Date, opti
     const findings = result.findings.map((f) => ({ ...f, region: f.region ?? place.region, ...(place.account && !f.account ? { account: place.account } : {}) }));
     return { findings, excluded: result.excluded, notes, demo };
   } catch (error) {
-    if (error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError) throw error;
-    return { findings: [], excluded: [], notes: [`${placeName(place)}: skipped (${(error as Error).name}: ${(error as Error).message}); the other places are complete`], demo: false };
+    if (isBug(error)) throw error;
+    return { findings: [], excluded: [], notes: [`${placeName(place)}: ${failureReason(error, 'read')}; the other places are complete`], demo: false };
   }
 }
 

@@ -89,6 +89,8 @@ export interface FleetScan {
   notes: string[];
   demo: boolean;
   window: { start: string; end: string };
+  /** no place could be read at all */
+  unread?: boolean;
 }
 
 export type ScanSourceSettings = Pick<SourceSettings, 'regions' | 'gcp_projects' | 'vertex_locations'>;
@@ -98,7 +100,7 @@ export async function scanFleet(source: UtilizationSource | undefined, now: Date
   const window = scanWindow(now);
   const reading = await readUtilization(source, window.start, window.end);
   const result = idleFindings(reading, bundledCatalogs().prices, DEFAULT_THRESHOLDS, options.exclusions, now, options.approvals?.gce_local_ssd);
-  return { result, notes: reading.notes, demo: reading.demo, window };
+  return { result, notes: reading.notes, demo: reading.demo, window, unread: reading.unread };
 }
 
 /**
@@ -108,7 +110,7 @@ export async function scanFleet(source: UtilizationSource | undefined, now: Date
 export async function runScan(
   settings: ScanSourceSettings, now: Date, env: NodeJS.ProcessEnv, options: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS }, state?: StateStore,
 ): Promise<ScanReport> {
-  const { result, notes, demo, window } = options.scanned
+  const { result, notes, demo, window, unread } = options.scanned
     ?? await scanFleet(await utilizationSource({ ...settings, ...(options.accounts ? { accounts: options.accounts } : {}) }, env), now, options);
   const decisions = state ? await decisionsByResource(state, now.getTime()) : new Map<string, Decision>();
   if (state) await reconcileStopped(state, [...new Set(result.findings.map(resourceKey))], now.getTime());
@@ -118,5 +120,6 @@ export async function runScan(
     if (decision) decided.push({ finding, decision });
     return !decision;
   });
-  return { plan: scanAsPlan({ ...result, findings }, notes, window, demo, decided), findings };
+  const plan = scanAsPlan({ ...result, findings }, notes, window, demo, decided);
+  return { plan: unread ? { ...plan, unavailable: 'nothing could be read: every place failed (the notes say where and why)' } : plan, findings };
 }

@@ -6,6 +6,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'node:querystring';
+import { answerBroken, type BrokenAnswer } from './brokenAnswers.ts';
 
 export interface FakeInstance {
   instanceId: string; instanceType: string; name?: string; tags?: Record<string, string>;
@@ -72,6 +73,8 @@ export interface FakeAws {
   failNext(action: string, code: string, message: string): void;
   /** answers every call signed for `region` (the SigV4 credential scope) with this AWS error */
   failRegion(region: string, code: string, message: string): void;
+  /** answers every call of `action` (e.g. "ListApps", "DescribeInstances") as a failing endpoint would, in `region` or in all */
+  breakAction(action: string, broken: BrokenAnswer, region?: string): void;
   /** STS AssumeRole (query protocol; AWS_ENDPOINT_URL_STS): the roles assumed, in order */
   assumedRoles: string[];
   /** answers AssumeRole for this role ARN with AccessDenied */
@@ -150,6 +153,7 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   }
   const failures = new Map<string, AwsError>();
   const failedRegions = new Map<string, AwsError>();
+  const brokenActions: { action: string; broken: BrokenAnswer; region?: string }[] = [];
   const deniedRoles = new Set<string>();
   let signedBy: string | undefined;
   /** endpoint name → status; a name absent here and from `endpoints` does not exist */
@@ -159,6 +163,7 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], maxSageMakerInFlight: 0, mutations: [], instances, endpoints, notebooks, studioApps, scalableTargets,
     failNext: (action, code, message) => failures.set(action, new AwsError(code, message)),
     failRegion: (region, code, message) => failedRegions.set(region, new AwsError(code, message)),
+    breakAction: (action, broken, region) => brokenActions.push({ action, broken, ...(region ? { region } : {}) }),
     assumedRoles: [],
     denyRole: (roleArn) => deniedRoles.add(roleArn),
     close: async () => {},
@@ -490,6 +495,12 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     const region = /Credential=[^/]+\/\d+\/([a-z0-9-]+)\//.exec(String(headers.authorization ?? ''))?.[1] ?? '';
     const regionFailure = failedRegions.get(region);
     signedBy = /Credential=([^/]+)\//.exec(String(headers.authorization ?? ''))?.[1];
+    const called = target ? target.split('.')[1] : String((parse(raw) as Record<string, string>).Action);
+    const broken = brokenActions.find((b) => b.action === called && (!b.region || b.region === region));
+    if (broken) {
+      answerBroken(res, broken.broken, !target ? 'query' : target.startsWith('GraniteServiceVersion20100801.') ? 'json-1.0' : 'json-1.1');
+      return;
+    }
     if (!target) {
       const form = parse(raw) as Record<string, string>;
       if (form.Action === 'AssumeRole') {

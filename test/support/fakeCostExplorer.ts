@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CostData } from '../../src/digest/costData.ts';
+import { answerBroken, type BrokenAnswer } from './brokenAnswers.ts';
 
 export interface FakeCostExplorerOptions {
   data: CostData;
@@ -14,6 +15,8 @@ export interface FakeCostExplorerOptions {
   /** answer every GetCostAndUsage with this error type */
   failWith?: string;
   forecastError?: string;
+  /** answer every call of these operations (GetCostAndUsage, GetCostForecast) as a failing endpoint would */
+  broken?: Partial<Record<string, BrokenAnswer>>;
 }
 
 export interface FakeCostExplorer {
@@ -53,6 +56,8 @@ export async function startFakeCostExplorer(options: FakeCostExplorerOptions): P
         reply(400, { __type: 'com.amazonaws.ce#LimitExceededException', message: 'Rate exceeded' });
         return;
       }
+      const broken = options.broken?.[target.split('.')[1]!];
+      if (broken) return answerBroken(res, broken, 'json-1.1');
       const { data } = options;
       if (target === 'AWSInsightsIndexService.GetCostForecast') {
         if (options.forecastError) return reply(400, { __type: options.forecastError, message: 'Insufficient amount of historical data to generate forecast.' });

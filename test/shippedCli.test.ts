@@ -1,0 +1,91 @@
+// The CLI a user installs: every command the README shows, the reports and the audit log, run from
+// bin/ on the bundles `npm ci` builds, in an environment with no cloud credentials.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
+import { cleanEnv, expectNoStackTrace, shippedCli } from './support/shippedBin.ts';
+
+const README = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+
+/**
+ * Every `npx burnrate …` command the README shows, in shell blocks or inline code, as the words a
+ * shell would pass; a command with optional parts ("[--json]") is run without them and with all.
+ */
+function readmeCommands(): string[][] {
+  const shown = [
+    ...[...README.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n')).map((line) => line.replace(/\s+#.*$/, '').trim()),
+    ...[...README.matchAll(/`(npx burnrate [^`]+)`/g)].map((m) => m[1]!),
+  ].filter((line) => line.startsWith('npx burnrate '));
+  const words = (line: string) => line.slice('npx burnrate '.length).split(/\s+/).filter(Boolean);
+  return [...new Set(shown.flatMap((line) => (line.includes('[')
+    ? [line.replace(/\s*\[[^\]]*\]/g, ''), line.replace(/[[\]]/g, '')]
+    : [line])))].map(words);
+}
+
+const stateFile = () => join(mkdtempSync(join(tmpdir(), 'burnrate-cli-')), 'state.sqlite');
+
+describe('the README\'s commands, from the installed bundle', () => {
+  const commands = readmeCommands();
+
+  it('finds the README\'s examples', () => {
+    expect(commands.length).toBeGreaterThanOrEqual(8);
+    expect(commands.map((c) => c[0])).toEqual(expect.arrayContaining(['gpu-memory', 'train-cost', 'serve-cost', 'help']));
+  });
+
+  it.each(commands.map((words) => [words.join(' '), words]))('burnrate %s exits 0 with an answer and no stack trace', async (_, words) => {
+    const run = await shippedCli(words as string[], cleanEnv({ BURNRATE_STATE_FILE: stateFile() }));
+    expect(run.stderr, run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).not.toBe('');
+    expectNoStackTrace(run);
+  });
+});
+
+describe('reports and the audit log, from the installed bundle on the demo account', () => {
+  it.each([['scan'], ['digest']])('%s --dry-run prints the report, and --json its figures', async (report) => {
+    const env = cleanEnv({ BURNRATE_STATE_FILE: stateFile() });
+    const text = await shippedCli([report, '--dry-run'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n')[0]).toMatch(/^\[demo data\] /);
+    expectNoStackTrace(text);
+    const json = await shippedCli([report, '--dry-run', '--json'], env);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ command: report, summary: expect.stringMatching(/^\[demo data\] /) });
+  });
+
+  it('audit says nothing was recorded where no state file exists yet, and prints [] as JSON', async () => {
+    const env = cleanEnv({ BURNRATE_STATE_FILE: stateFile() });
+    expect(await shippedCli(['audit'], env)).toMatchObject({ code: 0, stdout: 'Nothing recorded in the last 7d.\n', stderr: '' });
+    expect(await shippedCli(['audit', '--json'], env)).toMatchObject({ code: 0, stdout: '[]\n', stderr: '' });
+  });
+
+  it('audit prints what the state file recorded, newest first, as text and as JSON', async () => {
+    const path = stateFile();
+    const store = new SqliteStateStore(path);
+    const now = Date.now();
+    await store.appendAudit({ at: now - 60_000, actor: 'U0APPROVER1', event: 'decision', resource: 'ec2-gpu-instance:us-east-1:i-0abc', outcome: 'approved: stopping' });
+    await store.appendAudit({ at: now - 30_000, actor: 'U0APPROVER1', event: 'stopped', resource: 'ec2-gpu-instance:us-east-1:i-0abc', outcome: 'stopped; saves ~$737/month' });
+    await store.close();
+    const env = cleanEnv({ BURNRATE_STATE_FILE: path });
+    const text = await shippedCli(['audit', '--since', '1d'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout.trim().split('\n')).toHaveLength(2);
+    expect(text.stdout.split('\n')[0]).toMatch(/stopped; saves ~\$737\/month/);
+    const json = await shippedCli(['audit', '--json'], env);
+    expect(JSON.parse(json.stdout).map((e: { event: string }) => e.event)).toEqual(['stopped', 'decision']);
+  });
+
+  it('bad flags and settings exit 2 with what to type, before anything is read', async () => {
+    const env = cleanEnv({ BURNRATE_STATE_FILE: stateFile() });
+    const flag = await shippedCli(['audit', '--since', 'forever'], env);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/--since "forever" is not .*\n  usage: burnrate audit/);
+    const settings = await shippedCli(['scan', '--dry-run'], { ...env, BURNRATE_AWS_TIMEOUT_MS: 'soon' });
+    expect(settings.code).toBe(2);
+    expect(settings.stderr).toMatch(/BURNRATE_AWS_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000, e\.g\. 30000; got "soon"/);
+    expectNoStackTrace(settings);
+  });
+});
