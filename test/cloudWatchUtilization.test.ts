@@ -3,7 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudWatchUtilization, gpuUtilizationExpression, QUERIES_PER_REQUEST } from '../src/digest/cloudWatchUtilization.ts';
+import { CloudWatchUtilization, gpuUtilizationExpression, metricValues, QUERIES_PER_REQUEST } from '../src/digest/cloudWatchUtilization.ts';
 import { demoUtilization } from '../src/digest/demoUtilization.ts';
 import { DESCRIBE_CONCURRENCY } from '../src/digest/sageMakerResources.ts';
 import { runDigest } from '../src/digest/digestJob.ts';
@@ -75,6 +75,27 @@ describe('CloudWatch GPU utilization', () => {
     expect(first!.target).toBe('GraniteServiceVersion20100801.GetMetricData');
     expect(first!.queries[0]).toMatchObject({ Expression: gpuUtilizationExpression('i-0aaaaaaaaaaaaaaa1'), Period: 3600 });
     expect(second!.nextToken).toBe('second-half');
+  });
+
+  it('finds the agent\'s GPU series whatever dimensions a team appends, where a metric schema would find none', async () => {
+    const tagged = await startFakeAws([
+      { instanceId: 'i-0ddddddddddddddd4', instanceType: 'g5.2xlarge', gpus: [hours(3, () => 7)], appendedDimensions: { AutoScalingGroupName: 'gpu-pool' } },
+    ]);
+    try {
+      const cloudwatch = new CloudWatchClient({ region: 'us-east-1', endpoint: tagged.url, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } });
+      const ec2 = new EC2Client({ region: 'us-east-1', endpoint: tagged.url, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } });
+      const [usage] = await new CloudWatchUtilization(ec2, cloudwatch, new SageMakerClient({ region: 'us-east-1', endpoint: tagged.url })).gpuInstances('2026-11-16', '2026-11-23');
+      expect(usage).toMatchObject({ hours: 3, maximumPercent: 7 });
+      // as CloudWatch documents a schema: the exact set of dimension names, so "{CWAgent}" alone matches no GPU series
+      const bySchema = async (schema: string) => (await metricValues(cloudwatch, [{
+        Id: 'q', Period: 3600, ReturnData: true, Expression: `MAX(SEARCH('{${schema}} MetricName="nvidia_smi_utilization_gpu" InstanceId="i-0ddddddddddddddd4"', 'Average', 3600))`,
+      }], '2026-11-16', '2026-11-23')).get('q') ?? [];
+      expect(await bySchema('CWAgent')).toEqual([]);
+      expect(await bySchema('CWAgent,InstanceId,arch,index,name')).toEqual([]);
+      expect(await bySchema('CWAgent,AutoScalingGroupName,InstanceId,arch,index,name')).toEqual([7, 7, 7]);
+    } finally {
+      await tagged.close();
+    }
   });
 
   it('prices the hours and the idle share from the catalog', () => {

@@ -18,20 +18,29 @@ import { DESCRIBE_CONCURRENCY, type EndpointVariant, endpointVariants, inference
 export const QUERIES_PER_REQUEST = 500;
 export const HOUR = 3600;
 
-export function gpuUtilizationExpression(instanceId: string): string {
-  // SEARCH matches every GPU's series of the instance (dimensions index, name, arch…); MAX takes
-  // the busiest one at each timestamp
-  return `MAX(SEARCH('{CWAgent} MetricName="nvidia_smi_utilization_gpu" InstanceId="${instanceId}"', 'Average', ${HOUR}))`;
+/**
+ * Every series of one metric that carries the instance's id, whatever other dimensions it has, the
+ * busiest at each hour. No metric schema ({Namespace,Dim,…}) on purpose: CloudWatch's search
+ * expression syntax (User Guide, "CloudWatch search expression syntax") matches a schema against a
+ * metric's exact set of dimension names, so "{CWAgent}" finds only CWAgent metrics with no
+ * dimensions at all, and a schema naming the agent's dimensions misses every team whose
+ * append_dimensions or metrics_collected settings add or drop one. Namespace=, MetricName= and a
+ * dimension name with a quoted value are exact-match search terms that ignore the other dimensions;
+ * Grafana's CloudWatch data source builds the same form when "Match exact" is off
+ * (grafana/grafana pkg/tsdb/cloudwatch, buildSearchExpression).
+ */
+function busiestSeries(namespace: string, metricName: string, instanceId: string): string {
+  return `MAX(SEARCH('Namespace="${namespace}" MetricName="${metricName}" InstanceId="${instanceId}"', 'Average', ${HOUR}))`;
 }
+
+/** The busiest GPU of an instance each hour: the CloudWatch agent's per-GPU series (dimensions index, name, arch and any appended). */
+export const gpuUtilizationExpression = (instanceId: string): string => busiestSeries('CWAgent', 'nvidia_smi_utilization_gpu', instanceId);
 
 /**
  * The busiest NeuronCore of an Inferentia or Trainium instance each hour, from the per-core series
  * Container Insights with enhanced observability records for EKS nodes (namespace ContainerInsights).
  */
-export function neuronCoreUtilizationExpression(instanceId: string): string {
-  const perCore = '{ContainerInsights,ClusterName,InstanceId,InstanceType,NeuronCore,NeuronDevice,NodeName}';
-  return `MAX(SEARCH('${perCore} MetricName="node_neuroncore_utilization" InstanceId="${instanceId}"', 'Average', ${HOUR}))`;
-}
+export const neuronCoreUtilizationExpression = (instanceId: string): string => busiestSeries('ContainerInsights', 'node_neuroncore_utilization', instanceId);
 
 type InstanceFacts = Pick<GpuInstanceUsage, 'instanceId' | 'instanceType' | 'name' | 'tags' | 'spot' | 'instanceStoreGb'>;
 

@@ -10,8 +10,10 @@ import { answerBroken, type BrokenAnswer } from './brokenAnswers.ts';
 
 export interface FakeInstance {
   instanceId: string; instanceType: string; name?: string; tags?: Record<string, string>;
-  /** per GPU, hourly nvidia_smi_utilization_gpu (CWAgent) */
+  /** per GPU, hourly nvidia_smi_utilization_gpu (CWAgent), published with the agent's dimensions */
   gpus: number[][];
+  /** what the agent's append_dimensions adds to each GPU series (default ImageId and InstanceType, as its wizard configures) */
+  appendedDimensions?: Record<string, string>;
   /** per NeuronCore, hourly node_neuroncore_utilization (Container Insights, EKS nodes) */
   neuronCores?: number[][];
   /** AWS/EC2 hourly CPUUtilization maxima and NetworkIn bytes, for machines without GPU metrics */
@@ -433,6 +435,37 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     }
   }
 
+  /** The custom metrics the fleet publishes, with every dimension a real publisher gives them. */
+  const customMetrics = () => instances.flatMap((i) => [
+    // the CloudWatch agent's nvidia_gpu metrics: index, name and arch per GPU, plus append_dimensions
+    ...i.gpus.map((values, index) => ({
+      namespace: 'CWAgent', metricName: 'nvidia_smi_utilization_gpu', values,
+      dimensions: { InstanceId: i.instanceId, index: String(index), name: 'NVIDIA A10G', arch: 'Ampere', ...(i.appendedDimensions ?? { ImageId: 'ami-0abcdef1234567890', InstanceType: i.instanceType }) },
+    })),
+    // Container Insights with enhanced observability: one series per NeuronCore of an EKS node
+    ...(i.neuronCores ?? []).map((values, core) => ({
+      namespace: 'ContainerInsights', metricName: 'node_neuroncore_utilization', values,
+      dimensions: { ClusterName: 'ml', InstanceId: i.instanceId, InstanceType: i.instanceType, NeuronCore: String(core), NeuronDevice: String(Math.floor(core / 2)), NodeName: `ip-10-0-0-${core}.ec2.internal` },
+    })),
+  ]);
+
+  /**
+   * A search expression evaluated as CloudWatch documents it: a metric schema {Namespace,Dim1,…}
+   * matches metrics in that namespace whose dimension names are exactly those; each Name="value"
+   * term matches exactly (Namespace and MetricName, or a dimension). Anything else is refused.
+   */
+  function searchMetrics(schema: string | undefined, terms: string) {
+    const [namespace, ...dimensionNames] = (schema ?? '').split(',').map((p) => p.trim());
+    const wanted = [...terms.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!] as const);
+    if (terms.replace(/(\w+)="([^"]*)"/g, '').trim()) throw new AwsError('ValidationError', `the fake CloudWatch does not evaluate the search term ${terms}`);
+    return customMetrics().filter((m) => {
+      const names = Object.keys(m.dimensions);
+      if (schema && (m.namespace !== namespace || names.length !== dimensionNames.length || !dimensionNames.every((d) => names.includes(d)))) return false;
+      return wanted.every(([key, value]) => (key === 'Namespace' ? m.namespace === value : key === 'MetricName' ? m.metricName === value
+        : (m.dimensions as Record<string, string>)[key] === value));
+    });
+  }
+
   function cloudWatch(body: Record<string, unknown>, target: string): unknown {
     failIfAsked(target.split('.')[1]!);
     fake.metricRequests.push({ queries: body.MetricDataQueries as FakeAws['metricRequests'][0]['queries'], nextToken: body.NextToken as string | undefined, target });
@@ -452,16 +485,11 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         if (!e || (e.components && q.MetricStat.Metric.MetricName === 'Invocations')) return [];
         return q.MetricStat.Metric.MetricName === 'Invocations' ? e.invocations : e.gpu;
       }
-      // MAX(SEARCH('{schema} MetricName="…" InstanceId="…"', 'Average', 3600)): the series the schema and
-      // metric name select, the busiest at each hour
-      const search = /^MAX\(SEARCH\('\{([^}]+)\} MetricName="([^"]+)" InstanceId="([^"]+)"', 'Average', 3600\)\)$/.exec(q.Expression ?? '');
+      // MAX(SEARCH('[{schema}] Term="value" …', 'Average', 3600)): the busiest of the series the search selects at each hour
+      const search = /^MAX\(SEARCH\('(?:\{([^}]+)\} ?)?([^']*)', 'Average', 3600\)\)$/.exec(q.Expression ?? '');
       if (!search) throw new AwsError('ValidationError', `the fake CloudWatch does not evaluate ${q.Expression}`);
-      const [, schema, metricName, id] = search;
-      const instance = instances.find((i) => i.instanceId === id);
-      const neuronSchema = 'ContainerInsights,ClusterName,InstanceId,InstanceType,NeuronCore,NeuronDevice,NodeName';
-      const series = schema === 'CWAgent' && metricName === 'nvidia_smi_utilization_gpu' ? instance?.gpus
-        : schema === neuronSchema && metricName === 'node_neuroncore_utilization' ? instance?.neuronCores : undefined;
-      return series?.length ? series[0]!.map((_, h) => Math.max(...series.map((g) => g[h]!))) : [];
+      const series = searchMetrics(search[1], search[2]!).map((m) => m.values);
+      return series.length ? series[0]!.map((_, h) => Math.max(...series.map((g) => g[h] ?? 0))) : [];
     };
     const start = typeof body.StartTime === 'number' ? body.StartTime : Date.parse('2026-11-16T00:00:00Z') / 1000;
     const results = (body.MetricDataQueries as { Id: string; Expression?: string; MetricStat?: MetricStat }[]).map((q) => {
