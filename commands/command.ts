@@ -28,16 +28,31 @@ export interface Command<Result> {
   run(text: string, context: CommandContext): Promise<Result>;
 }
 
+/** The longest word an answer echoes back; a longer one is cut, so a pasted blob is not repeated at the user. */
+export const MAX_ECHOED_WORD = 60;
+const cutLongWords = (text: string) => text.replace(new RegExp(`\\S{${MAX_ECHOED_WORD + 1},}`, 'g'), (word) => `${word.slice(0, MAX_ECHOED_WORD)}…`);
+
+export interface UsageDetail { understood?: string[]; notUnderstood?: string[]; suggestion?: string }
+
 /**
  * Input the command could not use. The message says what was wrong and what to type instead;
- * `understood` and `notUnderstood` let every renderer show the same detail.
+ * `understood` and `notUnderstood` let every renderer show the same detail. Long words are cut.
  */
 export class UsageError extends Error {
   override name = 'UsageError';
-  constructor(
-    message: string,
-    readonly detail: { understood?: string[]; notUnderstood?: string[]; suggestion?: string } = {},
-  ) {
-    super(message);
+  readonly detail: UsageDetail;
+
+  constructor(message: string, detail: UsageDetail = {}) {
+    super(cutLongWords(message));
+    this.detail = {
+      ...(detail.understood ? { understood: detail.understood.map(cutLongWords) } : {}),
+      ...(detail.notUnderstood ? { notUnderstood: detail.notUnderstood.map(cutLongWords) } : {}),
+      ...(detail.suggestion ? { suggestion: cutLongWords(detail.suggestion) } : {}),
+    };
+  }
+
+  /** The words not understood that the message does not already quote: each is shown once. */
+  get unmentioned(): string[] {
+    return (this.detail.notUnderstood ?? []).filter((word) => !this.message.includes(word));
   }
 }

@@ -43,11 +43,18 @@ export interface GpuMemoryResult {
   fits: FitRow[];
   cheapest: (CloudOffer & { gpuName: string; gpus: number }) | null;
   serving?: GpuServing[];
+  /** what the reader must not miss (a context past the model's own), shown right under the answer */
+  warnings: string[];
   assumptions: string[];
   method: string[];
 }
 
 const DEFAULT_CONTEXT = 4096;
+/**
+ * The most GPUs any one job could span: the largest clusters built by 2025 hold 100,000 to 200,000
+ * GPUs. An answer needing more memory than this many of the largest GPU in the catalog is refused.
+ */
+export const LARGEST_CLUSTER_GPUS = 200_000;
 const DEFAULT_SEQUENCE = 2048;
 
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(bytes < 10e9 ? 1 : 0)} GB`;
@@ -204,6 +211,12 @@ export async function computeGpuMemory(text: string, context: CommandContext): P
   }
   const scenario = buildScenario(request, model);
   const estimate = estimateMemory(scenario);
+  const largest = gpus.reduce((a, b) => (b.usableBytes > a.usableBytes ? b : a));
+  if (!Number.isFinite(estimate.totalBytes) || estimate.totalBytes > LARGEST_CLUSTER_GPUS * largest.usableBytes) {
+    const need = Number.isFinite(estimate.totalBytes) ? `≈ ${grouped(Math.round(estimate.totalBytes / 1e15))} PB` : 'more memory than can be counted';
+    throw new UsageError(`batch ${grouped(scenario.batch)} × ${grouped(scenario.sequence)} tokens needs ${need}, more than any GPU cluster holds `
+      + `(${grouped(LARGEST_CLUSTER_GPUS)} × ${largest.name}); lower batch= or ${request.mode === 'inference' ? 'ctx=' : 'seq='}`, { understood: [text] });
+  }
   const vllm = scenario.engine === 'vllm';
   const utilization = request.utilization ?? VLLM_DEFAULT_UTILIZATION;
   const usableShare = vllm ? utilization : 1;
@@ -232,6 +245,9 @@ export async function computeGpuMemory(text: string, context: CommandContext): P
     serving = servingRows.map((f) => servingOn(estimateMemory(scaledScenario(scenario, f.count!)), gpus.find((g) => g.id === f.gpuId)!, utilization, scenario.sequence));
     assumptions.push(`vLLM reserves ${Math.round(utilization * 100)}% of each GPU (gpu_memory_utilization=${utilization}); what weights, activations and CUDA graphs leave is KV cache`);
   }
+  const warnings = scenario.sequence > model.arch.maxContext
+    ? [`⚠ ${grouped(scenario.sequence)} tokens is beyond ${model.id}'s own ${grouped(model.arch.maxContext)}-token context: the model was not trained for it, and the memory is what that length would take`]
+    : [];
   const base: Omit<GpuMemoryResult, 'summary'> = {
     command: 'gpu-memory',
     input: text,
@@ -253,6 +269,7 @@ export async function computeGpuMemory(text: string, context: CommandContext): P
     fits,
     cheapest,
     serving,
+    warnings,
     assumptions,
     method: estimate.method,
   };
@@ -271,7 +288,6 @@ function assumptionsFor(request: GpuMemoryRequest, s: MemoryScenario, model: Res
     out.push(`optimizer ${s.training.optimizer}${s.training.checkpointing ? ', gradient checkpointing on' : ''}; attention via SDPA/flash (no seq² scores)`);
     if (s.mode !== 'train') out.push(`LoRA rank ${s.lora.rank} on ${s.lora.targets}: ${(e.trainableParams / 1e6).toFixed(1)}M trainable parameters`);
   }
-  if (s.sequence > model.arch.maxContext) out.push(`⚠ ${grouped(s.sequence)} tokens is beyond ${model.id}'s ${grouped(model.arch.maxContext)}-token context`);
   if (e.gpus > 1) out.push(`per-GPU figures for ${layoutLabel(s.parallel)} on ${e.gpus} GPUs; total is summed over GPUs`);
   if (s.parallel.zeroStage > 0 && s.parallel.data === 1) out.push(`ZeRO-${s.parallel.zeroStage} shards across data-parallel GPUs; with gpus=1 it saves nothing`);
   out.push(`peak during ${e.peakPhase}; memory is what nvidia-smi shows (PyTorch's pool + CUDA context)`);

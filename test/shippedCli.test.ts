@@ -89,3 +89,39 @@ describe('reports and the audit log, from the installed bundle on the demo accou
     expectNoStackTrace(settings);
   });
 });
+
+describe('/gpu-memory numbers no GPU cluster could hold, from the installed bundle', () => {
+  const gpuMemory = (...words: string[]) => shippedCli(['gpu-memory', ...words], cleanEnv());
+
+  it.each([
+    [['70b', 'fp16', 'batch=1e308', 'ctx=1e308'], /batch=1e308: batch is too large to count exactly \(at most 2\^53\), got 1e308/],
+    [['70b', 'fp16', 'batch=1e999'], /batch=1e999: "1e999" is too large to be a number/],
+    [['70b', 'fp16', 'ctx=1e12'], /batch 1 × 1,000,000,000,000 tokens needs ≈ \d[\d,]* PB, more than any GPU cluster holds \(200,000 × .+\); lower batch= or ctx=/],
+    [['70b', 'train', 'batch=4096', 'seq=1m'], /needs ≈ \d[\d,]* PB, more than any GPU cluster holds .*; lower batch= or seq=/],
+  ])('%j exits 2 with what was wrong and what to type', async (words, message) => {
+    const run = await gpuMemory(...words);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toMatch(/usage: burnrate gpu-memory/);
+    expectNoStackTrace(run);
+  });
+
+  it('a context past the model\'s own is answered, with the warning right under the answer', async () => {
+    const run = await gpuMemory('llama-3.1-8b', 'ctx=1m');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[1]).toBe('⚠ 1,048,576 tokens is beyond llama-3.1-8b\'s own 131,072-token context: the model was not trained for it, and the memory is what that length would take');
+    const json = JSON.parse((await gpuMemory('llama-3.1-8b', 'ctx=1m', '--json')).stdout);
+    expect(Number.isFinite(json.totalBytes)).toBe(true);
+    expect(json.warnings).toHaveLength(1);
+  });
+
+  it('an over-long word is echoed once, cut', async () => {
+    const blob = 'x'.repeat(3000);
+    const run = await gpuMemory('70b', 'fp16', blob);
+    expect(run.code).toBe(2);
+    expect(run.stderr.match(/x{60}…/g)).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/x{61}/);
+    expect(run.stderr.length).toBeLessThan(600);
+  });
+});

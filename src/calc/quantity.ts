@@ -30,7 +30,11 @@ export function parseQuantity(text: string, base: SuffixBase = 'decimal'): numbe
   const table = base === 'binary' ? BINARY_SUFFIX : SUFFIX;
   const trimmed = text.trim().toLowerCase();
   const plain = /^(\d+(?:\.\d+)?(?:e\d+)?)([kmbt]?)$/.exec(trimmed);
-  if (plain) return Number(plain[1]) * (plain[2] ? table[plain[2] as keyof typeof table] : 1);
+  if (plain) {
+    const value = Number(plain[1]) * (plain[2] ? table[plain[2] as keyof typeof table] : 1);
+    if (!Number.isFinite(value)) throw new QuantityError(`"${text}" is too large to be a number`);
+    return value;
+  }
   if (!/^[\d\s.+\-*/^()kmbte]+$/.test(trimmed)) throw new QuantityError(`"${text}" is not a number`);
   const expression = trimmed.replace(/(\d(?:\.\d+)?)([kmbt])(?![a-z])/g, (_, n: string, s: keyof typeof table) => `(${n}*${table[s]})`);
   let value: unknown;
@@ -45,9 +49,8 @@ export function parseQuantity(text: string, base: SuffixBase = 'decimal'): numbe
 
 export function parsePositiveInteger(text: string, what: string, base: SuffixBase = 'decimal'): number {
   const value = parseQuantity(text, base);
-  if (!Number.isInteger(value) || value < 1) {
-    const shown = text.trim() === String(value) ? text.trim() : `${text} = ${value}`;
-    throw new QuantityError(`${what} must be a whole number ≥ 1, got ${shown}`);
-  }
+  const shown = text.trim() === String(value) ? text.trim() : `${text} = ${value}`;
+  if (!Number.isInteger(value) || value < 1) throw new QuantityError(`${what} must be a whole number ≥ 1, got ${shown}`);
+  if (value > Number.MAX_SAFE_INTEGER) throw new QuantityError(`${what} is too large to count exactly (at most 2^53), got ${shown}`);
   return value;
 }

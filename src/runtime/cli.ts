@@ -94,7 +94,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (error instanceof UsageError) {
       const lines = [`burnrate ${command.name}: ${error.message}`];
       if (error.detail.understood?.length) lines.push(`  understood: ${error.detail.understood.join(' ')}`);
-      if (error.detail.notUnderstood?.length) lines.push(`  not understood: ${error.detail.notUnderstood.join(' ')}`);
+      if (error.unmentioned.length) lines.push(`  not understood: ${error.unmentioned.join(' ')}`);
       lines.push(`  usage: burnrate ${command.name} ${command.usage}`, `  e.g.   burnrate ${command.name} ${command.examples[0]}`);
       io.err(lines.join('\n'));
       return 2;

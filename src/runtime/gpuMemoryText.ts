@@ -8,6 +8,7 @@ const table = (rows: string[][]): string => padTable(rows).join('\n');
 export function renderGpuMemoryText(r: GpuMemoryResult): string {
   return [
     r.summary,
+    ...r.warnings,
     '',
     headerLine(r),
     '',

@@ -38,7 +38,7 @@ export function helpReply(command: Command<unknown>): Reply {
 function usageReply(command: Command<unknown>, error: UsageError): Reply {
   const lines = [`:warning: ${error.message}`];
   if (error.detail.understood?.length) lines.push(`Understood: \`${error.detail.understood.join(' ')}\``);
-  if (error.detail.notUnderstood?.length) lines.push(`Not understood: \`${error.detail.notUnderstood.join(' ')}\``);
+  if (error.unmentioned.length) lines.push(`Not understood: \`${error.unmentioned.join(' ')}\``);
   lines.push(`Usage: \`/${command.name} ${command.usage}\``, `For example: \`/${command.name} ${command.examples[0]}\``);
   return { response_type: 'ephemeral', text: lines[0]!, blocks: [section(lines.join('\n'))] };
 }

@@ -14,6 +14,7 @@ export function gpuMemoryBlocks(r: GpuMemoryResult): SlackMessage {
   const offers = rows.map((row) => `*${row[0]}*: ${FIT_HEADER.slice(4).map((cloud, c) => `${cloud} ${row[4 + c]}`).filter((cell) => !cell.endsWith('—')).join(' · ') || 'no listed instance'}`);
   const blocks: Block[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${r.summary}*` } },
+    ...r.warnings.map((text): Block => ({ type: 'section', text: { type: 'mrkdwn', text } })),
     { type: 'context', elements: [{ type: 'mrkdwn', text: headerLine(r) }] },
     { type: 'section', fields },
     { type: 'divider' },
