@@ -30,8 +30,9 @@ async function livePrices(offers: InstancePrice[], context: CommandContext, gcpR
   const live = context.livePrices;
   if (!live?.enabled) return outcome;
   if (live.settings.aws && cloud !== 'gcp' && cloud !== 'azure') {
-    const failures: string[] = [];
-    outcome.offers = await Promise.all(offers.map(async (offer) => {
+    // by the offer's place in the list, not by which lookup failed first: the note is the same however the lookups race
+    const failures: (string | undefined)[] = [];
+    outcome.offers = await Promise.all(offers.map(async (offer, k) => {
       if (offer.cloud !== 'aws') return offer;
       try {
         const price = await live.awsOnDemand(offer.instance, offer.region);
@@ -40,7 +41,7 @@ async function livePrices(offers: InstancePrice[], context: CommandContext, gcpR
         outcome.live.add(updated);
         return updated;
       } catch (error) {
-        failures.push(`${offer.instance}: ${(error as Error).message}`);
+        failures[k] = `${offer.instance}: ${(error as Error).message}`;
         return offer;
       }
     }));
@@ -48,7 +49,8 @@ async function livePrices(offers: InstancePrice[], context: CommandContext, gcpR
       const fetched = [...outcome.live].map((p) => p.asOf).sort()[0];
       outcome.notes.push(`AWS on-demand: AWS Price List API (fetched ${fetched}, cached a day); spot from the catalog.`);
     }
-    if (failures.length) outcome.notes.push(`Live AWS prices unavailable (${failures[0]}); catalog prices shown for those instances.`);
+    const failed = failures.filter((f) => f !== undefined);
+    if (failed.length) outcome.notes.push(`Live AWS prices unavailable (${failed[0]}); catalog prices shown for those instances.`);
   }
   if (live.settings.gcp && gcpRegion && cloud !== 'aws' && cloud !== 'azure') {
     try {
