@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundleIsFresh } from '../bin/entry.js';
 import { loadSettings } from '../src/runtime/settings.ts';
-import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
+import { startFakeSlack } from './support/fakeSlack.ts';
 import { type FakeSocketMode, startFakeSocketMode } from './support/fakeSocketMode.ts';
 import { freePort } from './support/freePort.ts';
 import { signedHeaders, slashCommandBody } from './support/slackRequests.ts';

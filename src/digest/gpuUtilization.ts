@@ -133,25 +133,25 @@ export async function readUtilization(source: UtilizationSource | undefined, sta
       notes: ['GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'],
     };
   }
-  const notes: string[] = [];
-  const failures: PlaceFailure[] = [];
-  let failed = 0;
-  const read = async <T>(what: string, work: () => Promise<T[]>): Promise<T[]> => {
+  // each part's failures in its own slot: the notes come in the same order however the reads race
+  const failures: PlaceFailure[][] = [];
+  const unexplained: string[][] = [];
+  const read = async <T>(k: number, what: string, work: () => Promise<T[]>): Promise<T[]> => {
     try {
       return await work();
     } catch (error) {
       if (isBug(error)) throw error;
-      failed++;
-      if (error instanceof PlacesFailed) failures.push(...error.failures);
-      else notes.push(`${what} (${source.name}): ${failureReason(error, 'read')}`);
+      if (error instanceof PlacesFailed) failures[k] = error.failures;
+      else unexplained[k] = [`${what} (${source.name}): ${failureReason(error, 'read')}`];
       return [];
     }
   };
   const [instances, endpoints, notebooks, studioApps] = await Promise.all([
-    read(PARTS.gpuInstances, () => source.gpuInstances(start, end)), read(PARTS.endpoints, () => source.endpoints(start, end)),
-    read(PARTS.notebooks, () => source.notebooks()), read(PARTS.studioApps, () => source.studioApps()),
+    read(0, PARTS.gpuInstances, () => source.gpuInstances(start, end)), read(1, PARTS.endpoints, () => source.endpoints(start, end)),
+    read(2, PARTS.notebooks, () => source.notebooks()), read(3, PARTS.studioApps, () => source.studioApps()),
   ]);
-  notes.push(...failureNotes([...failures, ...(source.skipped ?? [])]));
+  const failed = [0, 1, 2, 3].filter((k) => failures[k] || unexplained[k]).length;
+  const notes = [...unexplained.flat(), ...failureNotes([...failures.flat(), ...(source.skipped ?? [])])];
   return { instances, endpoints, notebooks, studioApps, notes, demo: source.demo === true, unread: failed === 4 };
 }
 
@@ -169,8 +169,12 @@ export const placeName = (place: Place) => (place.account ? `${place.account}/${
 /** A read that failed in one place: the place, why (the API and the error code), and what it left out. */
 export interface PlaceFailure { place: string; reason: string; what: string }
 
-/** One line per place and reason: "us-east-1: SageMaker ListApps failed (ThrottlingException); left out there: SageMaker Studio apps". */
+/**
+ * One line per place and reason: "us-east-1: SageMaker ListApps failed (ThrottlingException); left
+ * out there: SageMaker Studio apps", by place, what was left out in the order of PARTS.
+ */
 export function failureNotes(failures: PlaceFailure[]): string[] {
+  const partOrder = Object.values(PARTS) as string[];
   const byPlaceAndReason = new Map<string, { place: string; reason: string; what: string[] }>();
   for (const f of failures) {
     const key = `${f.place}\n${f.reason}`;
@@ -178,7 +182,7 @@ export function failureNotes(failures: PlaceFailure[]): string[] {
     if (!entry.what.includes(f.what)) entry.what.push(f.what);
     byPlaceAndReason.set(key, entry);
   }
-  return [...byPlaceAndReason.values()].map((e) => `${e.place}: ${e.reason}; left out there: ${e.what.join(', ')}`);
+  return [...byPlaceAndReason.values()].sort((a, b) => a.place.localeCompare(b.place) || a.reason.localeCompare(b.reason)).map((e) => `${e.place}: ${e.reason}; left out there: ${e.what.sort((a, b) => partOrder.indexOf(a) - partOrder.indexOf(b)).join(', ')}`);
 }
 
 /** Every place a read asked failed (a re-check must not take that for "nothing there"). */
@@ -201,20 +205,22 @@ export function regionalUtilization(byRegion: [Place, UtilizationSource][]): Uti
   const labelled = byRegion.length > 1 || byRegion.some(([place]) => place.account);
   const skipped: PlaceFailure[] = [];
   async function acrossRegions<T>(what: string, read: (source: UtilizationSource) => Promise<T[]>): Promise<(T & Place)[]> {
-    const failures: PlaceFailure[] = [];
-    const all = await Promise.all(byRegion.map(async ([place, source]) => {
+    // by place, in the order the places were given, not the order they failed in
+    const failures: (PlaceFailure | undefined)[] = byRegion.map(() => undefined);
+    const all = await Promise.all(byRegion.map(async ([place, source], k) => {
       try {
         const rows = await read(source);
         // a row that knows its own place (a GCE VM's project and zone) keeps it
         return labelled ? rows.map((row) => ({ ...place, ...row })) : rows as (T & Place)[];
       } catch (error) {
         if (isBug(error)) throw error;
-        failures.push({ place: placeName(place), reason: failureReason(error, 'read'), what });
+        failures[k] = { place: placeName(place), reason: failureReason(error, 'read'), what };
         return [];
       }
     }));
-    if (failures.length === byRegion.length) throw new PlacesFailed(failures);
-    skipped.push(...failures);
+    const failed = failures.filter((f): f is PlaceFailure => f !== undefined);
+    if (failed.length === byRegion.length) throw new PlacesFailed(failed);
+    skipped.push(...failed);
     return all.flat();
   }
   return {
