@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { runScan } from '../src/scan/scanJob.ts';
+import { runScan } from '../reports/idleScan/scanJob.ts';
 
 const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-central-1', 'ap-northeast-1', 'ap-southeast-1', 'ap-south-1'];
 const ENDPOINTS_PER_REGION = 1000;

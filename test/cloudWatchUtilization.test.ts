@@ -3,19 +3,19 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudWatchUtilization, gpuUtilizationExpression, metricValues, QUERIES_PER_REQUEST } from '../src/digest/cloudWatchUtilization.ts';
-import { demoUtilization } from '../src/digest/demoUtilization.ts';
-import { DESCRIBE_CONCURRENCY } from '../src/digest/sageMakerResources.ts';
-import { runDigest } from '../src/digest/digestJob.ts';
-import { priceEndpoints, priceUtilization } from '../src/digest/weeklyDigest.ts';
+import { CloudWatchUtilization, gpuUtilizationExpression, metricValues, QUERIES_PER_REQUEST } from '../src/clouds/aws/cloudWatchUtilization.ts';
+import { demoUtilization } from '../src/clouds/demo/demoUtilization.ts';
+import { DESCRIBE_CONCURRENCY } from '../src/clouds/aws/sageMakerResources.ts';
+import { runDigest } from '../reports/weeklyDigest/digestJob.ts';
+import { priceEndpoints, priceUtilization } from '../reports/weeklyDigest/weeklyDigest.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import { DEFAULT_DIGEST_SETTINGS } from '../src/runtime/finopsJobs.ts';
-import { toMicro } from '../src/digest/costData.ts';
+import { toMicro } from '../src/clouds/costSource.ts';
 import { type FakeAws, type FakeEndpoint, type FakeInstance, startFakeAws } from './support/fakeAws.ts';
 import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
-import { demoAccount } from '../src/digest/demoAccount.ts';
-import { lastFullWeek } from '../src/digest/period.ts';
-import { digestQuery } from '../src/digest/weeklyDigest.ts';
+import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
+import { lastFullWeek } from '../src/calc/period.ts';
+import { digestQuery } from '../reports/weeklyDigest/weeklyDigest.ts';
 
 const hours = (n: number, value: (h: number) => number) => Array.from({ length: n }, (_, h) => value(h));
 const INSTANCES: FakeInstance[] = [

@@ -2,13 +2,13 @@
 // account's costs: the digest over the wire must equal the digest built from the same data.
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CostData, CostSourceError } from '../src/digest/costData.ts';
-import { CostExplorerSource } from '../src/digest/costExplorerSource.ts';
-import { demoAccount } from '../src/digest/demoAccount.ts';
-import { addDays, lastFullWeek } from '../src/digest/period.ts';
-import { buildWeeklyDigest, digestQuery, type WeeklyDigest, weeklyDigest } from '../src/digest/weeklyDigest.ts';
+import { type CostData, CostSourceError } from '../src/clouds/costSource.ts';
+import { CostExplorerSource } from '../src/clouds/aws/costExplorerSource.ts';
+import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
+import { addDays, lastFullWeek } from '../src/calc/period.ts';
+import { buildWeeklyDigest, digestQuery, type WeeklyDigest, weeklyDigest } from '../reports/weeklyDigest/weeklyDigest.ts';
 import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
-import { runDigest } from '../src/digest/digestJob.ts';
+import { runDigest } from '../reports/weeklyDigest/digestJob.ts';
 import { DEFAULT_DIGEST_SETTINGS } from '../src/runtime/finopsJobs.ts';
 
 const NOW = new Date('2026-11-23T08:00:00Z');

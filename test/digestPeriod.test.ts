@@ -1,6 +1,6 @@
 // The digest's weeks in the team's time zone, at month and year boundaries.
 import { describe, expect, it } from 'vitest';
-import { isoWeekOf, isProvisional, lastFullWeek, mondayOfIsoWeek, namedWeek } from '../src/digest/period.ts';
+import { isoWeekOf, isProvisional, lastFullWeek, mondayOfIsoWeek, namedWeek } from '../src/calc/period.ts';
 
 describe('lastFullWeek', () => {
   it('on Monday morning, is the Monday–Sunday just ended, end exclusive', () => {

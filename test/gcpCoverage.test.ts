@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudBillingClient } from '@google-cloud/billing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { googleRestOptions } from '../src/cloud/googleClientOptions.ts';
-import { billingCoverage, coverageNote, exportedAccount } from '../src/digest/gcpCoverage.ts';
+import { googleRestOptions } from '../src/clouds/gcp/googleClientOptions.ts';
+import { billingCoverage, coverageNote, exportedAccount } from '../src/clouds/gcp/gcpCoverage.ts';
 
 const TABLE = 'acme-billing.billing_export.gcp_billing_export_v1_012345_6789AB_CDEF01';
 const ACCOUNTS = [

@@ -4,17 +4,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recheck, stopperFor, type CloudActionSettings } from '../src/actions/cloudActions.ts';
 import { findingRef } from '../src/actions/findingRef.ts';
-import { ActionRefused, type CloudCall } from '../src/actions/stopper.ts';
+import { ActionRefused, type CloudCall } from '../src/clouds/stopper.ts';
 import { HOURS_PER_MONTH } from '../src/calc/pricing.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
-import { toMicro } from '../src/digest/costData.ts';
-import { readUtilization } from '../src/digest/gpuUtilization.ts';
-import { priceUtilization } from '../src/digest/weeklyDigest.ts';
-import { utilizationSource } from '../src/digest/utilizationSource.ts';
+import { toMicro } from '../src/clouds/costSource.ts';
+import { readUtilization } from '../src/clouds/utilization.ts';
+import { priceUtilization } from '../reports/weeklyDigest/weeklyDigest.ts';
+import { utilizationSource } from '../src/clouds/registry.ts';
 import { loadSettings, SettingsError } from '../src/runtime/settings.ts';
 import { DEFAULT_APPROVALS } from '../src/settings/fileSettings.ts';
-import { DEFAULT_EXCLUSIONS, type LocalSsdPolicy } from '../src/scan/idleFindings.ts';
-import { runScan } from '../src/scan/scanJob.ts';
+import { DEFAULT_EXCLUSIONS, type LocalSsdPolicy } from '../reports/idleScan/idleFindings.ts';
+import { runScan } from '../reports/idleScan/scanJob.ts';
 import { scanMessage } from '../src/slack/findingBlocks.ts';
 import { type FakeEndpoint, type FakeGcp, type FakeVm, startFakeGcp } from './support/fakeGcp.ts';
 

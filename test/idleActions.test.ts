@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_EXCLUSIONS } from '../src/scan/idleFindings.ts';
+import { DEFAULT_EXCLUSIONS } from '../reports/idleScan/idleFindings.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
 import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
 import { auditCli } from '../src/runtime/reportCli.ts';

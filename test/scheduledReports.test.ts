@@ -11,7 +11,7 @@ import { startBot } from '../src/runtime/server.ts';
 import { dailyScanJob } from '../src/schedule/dailyScanJob.ts';
 import type { ScheduledJobContext } from '../src/schedule/postOnce.ts';
 import { weeklyDigestJob } from '../src/schedule/weeklyDigestJob.ts';
-import { DEFAULT_EXCLUSIONS } from '../src/scan/idleFindings.ts';
+import { DEFAULT_EXCLUSIONS } from '../reports/idleScan/idleFindings.ts';
 import type { SlackMessage } from '../src/slack/blockLimits.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';

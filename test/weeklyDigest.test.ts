@@ -1,12 +1,12 @@
 // The weekly digest: arithmetic on hand-made cost data, anomalies against a 4-week baseline, the
 // demo account end to end, and the CLI's dry run.
 import { describe, expect, it } from 'vitest';
-import type { CostData, DailyCost } from '../src/digest/costData.ts';
-import { toMicro } from '../src/digest/costData.ts';
-import { demoAccount } from '../src/digest/demoAccount.ts';
-import { digestAsPlan } from '../src/digest/digestPresentation.ts';
-import { addDays, lastFullWeek } from '../src/digest/period.ts';
-import { BASELINE_DAYS, buildWeeklyDigest, digestQuery, weeklyDigest } from '../src/digest/weeklyDigest.ts';
+import type { CostData, DailyCost } from '../src/clouds/costSource.ts';
+import { toMicro } from '../src/clouds/costSource.ts';
+import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
+import { digestAsPlan } from '../reports/weeklyDigest/digestPresentation.ts';
+import { addDays, lastFullWeek } from '../src/calc/period.ts';
+import { BASELINE_DAYS, buildWeeklyDigest, digestQuery, weeklyDigest } from '../reports/weeklyDigest/weeklyDigest.ts';
 import { digestCli } from '../src/runtime/reportCli.ts';
 import { type Block, MAX_BLOCKS, splitMessage } from '../src/slack/blockLimits.ts';
 import { planBlocks } from '../src/slack/planBlocks.ts';

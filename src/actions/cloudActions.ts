@@ -1,14 +1,14 @@
 // The cloud side of acting on a finding: the re-check just before acting, on the same signal and
 // thresholds as the scan, and the Stopper for the finding's kind in its region.
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
-import { hasAwsCredentials } from '../cloud/credentials.ts';
-import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage, UtilizationSource } from '../digest/gpuUtilization.ts';
-import { assumedCredentials, gcpSources, utilizationSource } from '../digest/utilizationSource.ts';
+import { hasAwsCredentials } from '../clouds/credentials.ts';
+import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage, UtilizationSource } from '../clouds/utilization.ts';
+import { assumedCredentials, gcpSources, utilizationSource } from '../clouds/registry.ts';
 import { grouped, utcMinute } from '../present/format.ts';
 import type { AccountSettings } from '../settings/fileSettings.ts';
-import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type LocalSsdPolicy, scanWindow } from '../scan/idleFindings.ts';
+import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type LocalSsdPolicy, scanWindow } from '../../reports/idleScan/idleFindings.ts';
 import { type FindingRef, vertexEndpointId } from './findingRef.ts';
-import { ActionRefused, type Stopper } from './stopper.ts';
+import { ActionRefused, type Stopper } from '../clouds/stopper.ts';
 
 interface ResourceUsage { endpoints: EndpointUsage[]; instances: GpuInstanceUsage[]; notebooks: NotebookUsage[]; studioApps: StudioAppUsage[] }
 
@@ -116,18 +116,18 @@ export async function stopperFor(ref: FindingRef, settings: CloudActionSettings)
   if (onGcp(ref)) {
     const project = projectOf(ref, settings);
     if (!settings.env.GOOGLE_APPLICATION_CREDENTIALS) throw new ActionRefused('no GCP credentials are set (GOOGLE_APPLICATION_CREDENTIALS)');
-    const clients = await import('../cloud/gcpClients.ts');
+    const clients = await import('../clouds/gcp/gcpClients.ts');
     if (ref.kind === 'vertex-endpoint') {
-      const { VertexEndpointStopper } = await import('./vertexEndpointStopper.ts');
+      const { VertexEndpointStopper } = await import('../clouds/gcp/vertexEndpointStopper.ts');
       if (!ref.region) throw new ActionRefused('the finding does not name the endpoint\'s location');
       return new VertexEndpointStopper(clients.vertexClient(ref.region, settings.env), project);
     }
-    const { GceInstanceStopper } = await import('./gceInstanceStopper.ts');
+    const { GceInstanceStopper } = await import('../clouds/gcp/gceInstanceStopper.ts');
     const { instances, operations } = clients.computeClients(settings.env);
     return new GceInstanceStopper(instances, operations, settings.gceLocalSsd ?? 'refuse');
   }
   if (!hasAwsCredentials(settings.env)) {
-    const [{ DemoStopper }, { demoControlPlane }] = await Promise.all([import('./demoStopper.ts'), import('../digest/demoUtilization.ts')]);
+    const [{ DemoStopper }, { demoControlPlane }] = await Promise.all([import('../clouds/demo/demoStopper.ts'), import('../clouds/demo/demoUtilization.ts')]);
     return new DemoStopper(demoControlPlane);
   }
   const account = accountOf(ref, settings);
@@ -136,18 +136,18 @@ export async function stopperFor(ref: FindingRef, settings: CloudActionSettings)
   // AWS_ENDPOINT_URL_SAGEMAKER, _APPLICATION_AUTO_SCALING and _EC2 point the clients elsewhere
   if (ref.kind === 'sagemaker-endpoint') {
     const [{ SageMakerClient }, { ApplicationAutoScalingClient }, { SageMakerEndpointStopper }] = await Promise.all([
-      import('@aws-sdk/client-sagemaker'), import('@aws-sdk/client-application-auto-scaling'), import('./sageMakerEndpointStopper.ts'),
+      import('@aws-sdk/client-sagemaker'), import('@aws-sdk/client-application-auto-scaling'), import('../clouds/aws/sageMakerEndpointStopper.ts'),
     ]);
     return new SageMakerEndpointStopper(new SageMakerClient(config), new ApplicationAutoScalingClient(config), settings.wait);
   }
   if (ref.kind === 'sagemaker-notebook') {
-    const [{ SageMakerClient }, { SageMakerNotebookStopper }] = await Promise.all([import('@aws-sdk/client-sagemaker'), import('./sageMakerNotebookStopper.ts')]);
+    const [{ SageMakerClient }, { SageMakerNotebookStopper }] = await Promise.all([import('@aws-sdk/client-sagemaker'), import('../clouds/aws/sageMakerNotebookStopper.ts')]);
     return new SageMakerNotebookStopper(new SageMakerClient(config));
   }
   if (ref.kind === 'sagemaker-studio-app') {
-    const [{ SageMakerClient }, { SageMakerStudioAppStopper }] = await Promise.all([import('@aws-sdk/client-sagemaker'), import('./sageMakerStudioAppStopper.ts')]);
+    const [{ SageMakerClient }, { SageMakerStudioAppStopper }] = await Promise.all([import('@aws-sdk/client-sagemaker'), import('../clouds/aws/sageMakerStudioAppStopper.ts')]);
     return new SageMakerStudioAppStopper(new SageMakerClient(config));
   }
-  const [{ EC2Client }, { Ec2InstanceStopper }] = await Promise.all([import('@aws-sdk/client-ec2'), import('./ec2InstanceStopper.ts')]);
+  const [{ EC2Client }, { Ec2InstanceStopper }] = await Promise.all([import('@aws-sdk/client-ec2'), import('../clouds/aws/ec2InstanceStopper.ts')]);
   return new Ec2InstanceStopper(new EC2Client(config));
 }

@@ -1,6 +1,6 @@
 // What a button carries about its finding: enough to name the resource, re-check it and say what
 // stopping it saves. The key names the resource in the state store and in the message's block ids.
-import { FINDING_KINDS, type Finding } from '../scan/idleFindings.ts';
+import { FINDING_KINDS, type Finding } from '../../reports/idleScan/idleFindings.ts';
 
 /** id is the instance id, or endpoint/variant; stopEffect feeds the confirm dialog. */
 export type FindingRef = Pick<Finding, 'kind' | 'id' | 'name' | 'account' | 'region' | 'instanceType' | 'count' | 'monthlyWaste' | 'spot' | 'partial' | 'noStop' | 'stopEffect'>;

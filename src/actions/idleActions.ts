@@ -3,7 +3,7 @@
 // a re-check just before acting; a daily cap, dry-run and a second approver for production; every
 // step in the audit log. Knows the state store and the clouds, not Slack: `refresh` re-renders
 // whatever shows the finding after each change, and the returned text is for the clicker alone.
-import { failureDetail } from '../cloud/readFailure.ts';
+import { failureDetail } from '../clouds/readFailure.ts';
 import { grouped, utcDay, utcMinute } from '../present/format.ts';
 import type { ApprovalSettings } from '../settings/fileSettings.ts';
 import type { AuditEntry, StateStore } from '../state/stateStore.ts';
@@ -11,7 +11,7 @@ import { type ActionRecord, actionKey, countStop, type Decision, decisionKey, ho
 import type { Approvers } from './approvers.ts';
 import { type CloudActionSettings, recheck, stopperFor } from './cloudActions.ts';
 import { type FindingRef, resourceKey } from './findingRef.ts';
-import { ActionRefused, type CloudCall } from './stopper.ts';
+import { ActionRefused, type CloudCall } from '../clouds/stopper.ts';
 
 export type IdleAction = 'stop' | 'snooze' | 'keep' | 'restore';
 

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import getRawBody from 'raw-body';
 import { CONFIG_DIR } from '../catalogs/yamlFile.ts';
-import { hasAwsCredentials, withoutCloudCredentials } from '../cloud/credentials.ts';
+import { hasAwsCredentials, withoutCloudCredentials } from '../clouds/credentials.ts';
 import { commandContext, slackAppParts } from '../runtime/botParts.ts';
 import { startHttpServer } from '../runtime/httpServer.ts';
 import type { Settings } from '../runtime/settings.ts';

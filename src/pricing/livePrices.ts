@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import type { CloudCatalogClient } from '@google-cloud/billing';
 import { cacheDirFromEnv } from '../cache/cacheDir.ts';
-import { hasAwsCredentials } from '../cloud/credentials.ts';
+import { hasAwsCredentials } from '../clouds/credentials.ts';
 import { JsonFileCache } from '../cache/jsonFileCache.ts';
-import type { GcpGpuPrice } from './gcpGpuSkus.ts';
+import type { GcpGpuPrice } from '../clouds/gcp/gcpGpuSkus.ts';
 
 export const LIVE_PRICE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
@@ -57,7 +57,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 
 // the SDKs load only when a live price is asked for: the CLI and calculators start without them
 async function gcpClient(settings: LivePriceSettings): Promise<CloudCatalogClient> {
-  const { catalogClient } = await import('../cloud/gcpBillingClients.ts');
+  const { catalogClient } = await import('../clouds/gcp/gcpBillingClients.ts');
   const client = catalogClient(settings.gcpEndpoint);
   // Unloadable credentials fail here, where we can catch them: inside the first call, google-gax
   // would also leave a rejected promise of its own unhandled, which ends a Node process.
@@ -94,7 +94,7 @@ export class LivePrices {
   awsOnDemand(instanceType: string, region: string): Promise<Live<number | null>> {
     return this.cached(`aws-${region}-${instanceType}`, 'AWS Price List API', async () => {
       const { PricingClient } = await import('@aws-sdk/client-pricing');
-      const { awsOnDemandHourly } = await import('./awsPriceList.ts');
+      const { awsOnDemandHourly } = await import('../clouds/aws/awsPriceList.ts');
       // the Price List Query API is served from us-east-1 whatever region is priced
       this.pricing ??= new PricingClient({ region: 'us-east-1' });
       return (await awsOnDemandHourly(this.pricing, instanceType, region)) ?? null;
@@ -104,7 +104,7 @@ export class LivePrices {
   /** Compute Engine GPU SKU prices in a region, per GPU-hour, from the Cloud Billing Catalog or the day's cache. */
   gcpGpus(region: string): Promise<Live<GcpGpuPrice[]>> {
     return this.cached(`gcp-gpus-${region}`, 'Cloud Billing Catalog API', async () => {
-      const { gcpGpuHourly } = await import('./gcpGpuSkus.ts');
+      const { gcpGpuHourly } = await import('../clouds/gcp/gcpGpuSkus.ts');
       this.catalog ??= await gcpClient(this.settings);
       return gcpGpuHourly(this.catalog, region);
     });

@@ -1,9 +1,9 @@
 // The jobs behind /finops digest and /finops scan, on the configured clouds or the demo account.
 import { actionAllowed } from '../actions/idleActions.ts';
-import { type DigestSettings, runDigest } from '../digest/digestJob.ts';
+import { type DigestSettings, runDigest } from '../../reports/weeklyDigest/digestJob.ts';
 import type { FinopsJobs } from '../slack/app.ts';
-import { DEFAULT_EXCLUSIONS, exclusionsFromSettings } from '../scan/idleFindings.ts';
-import { runScan, type ScanOptions } from '../scan/scanJob.ts';
+import { DEFAULT_EXCLUSIONS, exclusionsFromSettings } from '../../reports/idleScan/idleFindings.ts';
+import { runScan, type ScanOptions } from '../../reports/idleScan/scanJob.ts';
 import { scanMessage } from '../slack/findingBlocks.ts';
 import { planBlocks } from '../slack/planBlocks.ts';
 import type { StateStore } from '../state/stateStore.ts';

@@ -3,9 +3,9 @@
 // from the same settings and state file the bot reads.
 import type { PlanResult } from '../../commands/planResult.ts';
 import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, readAudit } from '../actions/auditLog.ts';
-import { runDigest } from '../digest/digestJob.ts';
-import { namedWeek } from '../digest/period.ts';
-import { runScan } from '../scan/scanJob.ts';
+import { runDigest } from '../../reports/weeklyDigest/digestJob.ts';
+import { namedWeek } from '../calc/period.ts';
+import { runScan } from '../../reports/idleScan/scanJob.ts';
 import { openStateStore } from '../state/openStateStore.ts';
 import { scanOptions } from './finopsJobs.ts';
 import { renderPlanText } from './planText.ts';

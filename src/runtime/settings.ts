@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CatalogError, CONFIG_DIR, readYamlFile } from '../catalogs/yamlFile.ts';
-import { awsTimeoutMs } from '../cloud/awsReadClients.ts';
-import { hasAwsCredentials } from '../cloud/credentials.ts';
+import { awsTimeoutMs } from '../clouds/aws/awsReadClients.ts';
+import { hasAwsCredentials } from '../clouds/credentials.ts';
 import { LivePriceError, type LivePriceSettings, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
 import { type FileSettings, fileSchema } from '../settings/fileSettings.ts';
 

@@ -4,11 +4,11 @@
 import { resourceStatus } from '../actions/actionState.ts';
 import { resourceKey } from '../actions/findingRef.ts';
 import { actionAllowed } from '../actions/idleActions.ts';
-import { localDate } from '../digest/period.ts';
+import { localDate } from '../calc/period.ts';
 import { DEFAULT_APPROVALS } from '../settings/fileSettings.ts';
-import type { Finding } from '../scan/idleFindings.ts';
-import { markReported, REPORTED_SECONDS, reportedIn } from '../scan/reportedFindings.ts';
-import { runScan } from '../scan/scanJob.ts';
+import type { Finding } from '../../reports/idleScan/idleFindings.ts';
+import { markReported, REPORTED_SECONDS, reportedIn } from '../../reports/idleScan/reportedFindings.ts';
+import { runScan } from '../../reports/idleScan/scanJob.ts';
 import type { Block } from '../slack/blockLimits.ts';
 import { messageLink, rerenderControls, resourcesIn, scanMessage } from '../slack/findingBlocks.ts';
 import { rememberedMessage, rememberMessage } from '../slack/shownMessages.ts';

@@ -2,8 +2,8 @@
 // and give the claim back if the post fails, so retries, overlapping firings and several runtimes
 // post it exactly once.
 import type { PlanResult } from '../../commands/planResult.ts';
-import type { DigestSettings } from '../digest/digestJob.ts';
-import type { ScanOptions } from '../scan/scanJob.ts';
+import type { DigestSettings } from '../../reports/weeklyDigest/digestJob.ts';
+import type { ScanOptions } from '../../reports/idleScan/scanJob.ts';
 import { type SlackMessage, splitMessage } from '../slack/blockLimits.ts';
 import type { StateStore } from '../state/stateStore.ts';
 

@@ -1,8 +1,8 @@
 // The scheduled weekly digest: exactly one per ISO week per channel. The week comes from the clock
 // at run time.
-import { runDigest } from '../digest/digestJob.ts';
+import { runDigest } from '../../reports/weeklyDigest/digestJob.ts';
 import { planBlocks } from '../slack/planBlocks.ts';
-import { lastFullWeek } from '../digest/period.ts';
+import { lastFullWeek } from '../calc/period.ts';
 import { type JobOutcome, postOnce, type ScheduledJobContext } from './postOnce.ts';
 
 /** A week's claim outlives any retry or late scheduler delivery of that week. */

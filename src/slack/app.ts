@@ -12,7 +12,7 @@ import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, r
 import type { CloudActionSettings } from '../actions/cloudActions.ts';
 import { IdleActions } from '../actions/idleActions.ts';
 import { type ApprovalSettings, DEFAULT_APPROVALS } from '../settings/fileSettings.ts';
-import { DEFAULT_EXCLUSIONS } from '../scan/idleFindings.ts';
+import { DEFAULT_EXCLUSIONS } from '../../reports/idleScan/idleFindings.ts';
 import { type Block, chunkLines, type SlackMessage, splitMessage } from './blockLimits.ts';
 import { registerIdleActionHandlers } from './idleActionHandlers.ts';
 import { type FinopsJobs, inProcessLongWork, type LongWork, longTaskRunner } from './longTasks.ts';

@@ -6,8 +6,8 @@ import type { ActionStatus, ResourceStatus } from '../actions/actionState.ts';
 import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
 import { type IdleAction, saves, SNOOZE_DAYS } from '../actions/idleActions.ts';
 import { money, placeOf, utcDay, utcMinute } from '../present/format.ts';
-import { type Finding, offersStop } from '../scan/idleFindings.ts';
-import { KIND_TITLES, type ScanReport } from '../scan/scanJob.ts';
+import { type Finding, offersStop } from '../../reports/idleScan/idleFindings.ts';
+import { KIND_TITLES, type ScanReport } from '../../reports/idleScan/scanJob.ts';
 import { type Block, type ButtonElement, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 import { planBlocks } from './planBlocks.ts';
 

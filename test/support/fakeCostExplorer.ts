@@ -3,7 +3,7 @@
 // so a digest through the wire can be compared with one built directly).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CostData } from '../../src/digest/costData.ts';
+import type { CostData } from '../../src/clouds/costSource.ts';
 import { answerBroken, type BrokenAnswer } from './brokenAnswers.ts';
 
 export interface FakeCostExplorerOptions {

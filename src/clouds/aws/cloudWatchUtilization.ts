@@ -1,0 +1,207 @@
+// GPU utilization from CloudWatch: SageMaker endpoints' invocations and GPU use per variant, and EC2
+// GPU and accelerator instances: the instances from DescribeInstances (p*, g*, inf*, trn*), then in
+// GetMetricData batches nvidia_smi_utilization_gpu from the CloudWatch agent (CWAgent), or for
+// Inferentia and Trainium the NeuronCore utilization Container Insights records on EKS nodes,
+// taking each hour's maximum over the machine's GPUs or NeuronCores.
+import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { isNeuronInstance } from './cloudWatchMetrics.ts';
+import { readFailed } from '../readFailure.ts';
+import { CostSourceError } from '../costSource.ts';
+import { daysBetween } from '../../calc/period.ts';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, type StudioAppUsage, summarizeHourly, type UtilizationSource } from '../utilization.ts';
+import pLimit from 'p-limit';
+import { DESCRIBE_CONCURRENCY, type EndpointVariant, endpointVariants, inferenceComponents, notebookInstances, resourceTags, studioApps } from './sageMakerResources.ts';
+
+/** GetMetricData takes at most 500 queries a request. */
+export const QUERIES_PER_REQUEST = 500;
+export const HOUR = 3600;
+
+/**
+ * Every series of one metric that carries the instance's id, whatever other dimensions it has, the
+ * busiest at each hour. No metric schema ({Namespace,Dim,…}) on purpose: CloudWatch's search
+ * expression syntax (User Guide, "CloudWatch search expression syntax") matches a schema against a
+ * metric's exact set of dimension names, so "{CWAgent}" finds only CWAgent metrics with no
+ * dimensions at all, and a schema naming the agent's dimensions misses every team whose
+ * append_dimensions or metrics_collected settings add or drop one. Namespace=, MetricName= and a
+ * dimension name with a quoted value are exact-match search terms that ignore the other dimensions;
+ * Grafana's CloudWatch data source builds the same form when "Match exact" is off
+ * (grafana/grafana pkg/tsdb/cloudwatch, buildSearchExpression).
+ */
+function busiestSeries(namespace: string, metricName: string, instanceId: string): string {
+  return `MAX(SEARCH('Namespace="${namespace}" MetricName="${metricName}" InstanceId="${instanceId}"', 'Average', ${HOUR}))`;
+}
+
+/** The busiest GPU of an instance each hour: the CloudWatch agent's per-GPU series (dimensions index, name, arch and any appended). */
+export const gpuUtilizationExpression = (instanceId: string): string => busiestSeries('CWAgent', 'nvidia_smi_utilization_gpu', instanceId);
+
+/**
+ * The busiest NeuronCore of an Inferentia or Trainium instance each hour, from the per-core series
+ * Container Insights with enhanced observability records for EKS nodes (namespace ContainerInsights).
+ */
+export const neuronCoreUtilizationExpression = (instanceId: string): string => busiestSeries('ContainerInsights', 'node_neuroncore_utilization', instanceId);
+
+type InstanceFacts = Pick<GpuInstanceUsage, 'instanceId' | 'instanceType' | 'name' | 'tags' | 'spot' | 'instanceStoreGb'>;
+
+export class CloudWatchUtilization implements UtilizationSource {
+  readonly name = 'CloudWatch';
+
+  constructor(
+    private readonly ec2: EC2Client, private readonly cloudwatch: CloudWatchClient, private readonly sagemaker: SageMakerClient,
+    /** GPUs per instance type, to turn SageMaker's summed GPUUtilization into a per-GPU share */
+    private readonly gpusPerInstance: (instanceType: string) => number = () => 1,
+  ) {}
+
+  /** Per production variant: invocations in the week and mean GPU utilization per GPU. */
+  async endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]> {
+    const variants = await endpointVariants(this.sagemaker, undefined, only);
+    // SageMaker counts the calls of an endpoint that hosts inference components per component, not per variant
+    const limit = pLimit(DESCRIBE_CONCURRENCY);
+    const components = await Promise.all(variants.map((v) => (v.hostsComponents ? limit(() => inferenceComponents(this.sagemaker, v.endpointName, v.variantName)) : [])));
+    const dimensions = (v: EndpointVariant) => [{ Name: 'EndpointName', Value: v.endpointName }, { Name: 'VariantName', Value: v.variantName }];
+    const invocations = (id: string, dims: { Name: string; Value: string }[]): MetricDataQuery => ({
+      Id: id, MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: dims }, Period: HOUR, Stat: 'Sum' }, ReturnData: true,
+    });
+    const values = await metricValues(this.cloudwatch, variants.flatMap((v, k): MetricDataQuery[] => (v.hostsComponents
+      ? components[k]!.map((name, j) => invocations(`ic${k}_${j}`, [{ Name: 'InferenceComponentName', Value: name }]))
+      : [
+        invocations(`inv${k}`, dimensions(v)),
+        { Id: `gpu${k}`, MetricStat: { Metric: { Namespace: '/aws/sagemaker/Endpoints', MetricName: 'GPUUtilization', Dimensions: dimensions(v) }, Period: HOUR, Stat: 'Average' }, ReturnData: true },
+      ])), start, end);
+    const sum = (series: number[] | undefined) => (series ?? []).reduce((a, b) => a + b, 0);
+    const usage = variants.map(({ endpointArn: _, hostsComponents, ...v }, k): EndpointUsage => {
+      const gpu = values.get(`gpu${k}`) ?? [];
+      // a missing Invocations datapoint is zero calls; a missing GPU datapoint is unknown
+      const calls = hostsComponents ? components[k]!.reduce((s, _name, j) => s + sum(values.get(`ic${k}_${j}`)), 0) : sum(values.get(`inv${k}`));
+      const gpuAveragePercent = gpu.length ? gpu.reduce((a, b) => a + b, 0) / gpu.length / this.gpusPerInstance(v.instanceType) : null;
+      return { ...v, invocations: calls, gpuAveragePercent, ...(hostsComponents ? { inferenceComponents: components[k]!.length } : {}) };
+    });
+    // tags matter only where a variant served no calls (a keep tag, an owner on a finding): one
+    // ListTags per such endpoint instead of one per endpoint
+    const idleArns = [...new Set(variants.filter((_, k) => usage[k]!.invocations === 0).map((v) => v.endpointArn))];
+    const tags = await resourceTags(this.sagemaker, idleArns);
+    variants.forEach((v, k) => {
+      const found = tags.get(v.endpointArn);
+      if (found) usage[k]!.tags = found;
+    });
+    return usage;
+  }
+
+  notebooks(only?: string[]): Promise<NotebookUsage[]> {
+    return notebookInstances(this.sagemaker, only);
+  }
+
+  studioApps(only?: string[]): Promise<StudioAppUsage[]> {
+    return studioApps(this.sagemaker, only);
+  }
+
+  private async instances(only?: string[]): Promise<InstanceFacts[]> {
+    const found: InstanceFacts[] = [];
+    // MaxResults may not go with InstanceIds
+    const pages = paginateDescribeInstances({ client: this.ec2, ...(only ? {} : { pageSize: 1000 }) }, {
+      ...(only ? { InstanceIds: only } : {}),
+      Filters: [
+        { Name: 'instance-type', Values: ['p*', 'g*', 'inf*', 'trn*'] },
+        { Name: 'instance-state-name', Values: ['running', 'stopping', 'stopped'] },
+      ],
+    });
+    try {
+      for await (const page of pages) {
+        for (const reservation of page.Reservations ?? []) {
+          for (const instance of reservation.Instances ?? []) {
+            const tags = Object.fromEntries((instance.Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
+            found.push({
+              instanceId: instance.InstanceId!, instanceType: instance.InstanceType!, ...(tags.Name ? { name: tags.Name } : {}), tags,
+              ...(instance.InstanceLifecycle === 'spot' ? { spot: true } : {}),
+            });
+          }
+        }
+      }
+    } catch (error) {
+      const code = (error as { name?: string }).name;
+      if (code === 'UnauthorizedOperation') throw new CostSourceError('AWS denied DescribeInstances: grant the bot\'s role ec2:DescribeInstances');
+      // a re-check of an instance that has been terminated since
+      if (only && code === 'InvalidInstanceID.NotFound') return [];
+      readFailed(error, 'EC2 DescribeInstances');
+    }
+    await this.addInstanceStore(found);
+    return found;
+  }
+
+  /** The local NVMe storage of each type found (one DescribeInstanceTypes per 100 types): stopping wipes it. */
+  private async addInstanceStore(instances: InstanceFacts[]): Promise<void> {
+    const types = [...new Set(instances.map((i) => i.instanceType))];
+    const storeGb = new Map<string, number>();
+    for (let i = 0; i < types.length; i += 100) {
+      try {
+        const page = await this.ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: types.slice(i, i + 100) as _InstanceType[] }));
+        for (const type of page.InstanceTypes ?? []) {
+          if (type.InstanceStorageSupported) storeGb.set(type.InstanceType!, type.InstanceStorageInfo?.TotalSizeInGB ?? 0);
+        }
+      } catch (error) {
+        if ((error as { name?: string }).name === 'UnauthorizedOperation') throw new CostSourceError('AWS denied DescribeInstanceTypes: grant the bot\'s role ec2:DescribeInstanceTypes');
+        readFailed(error, 'EC2 DescribeInstanceTypes');
+      }
+    }
+    for (const instance of instances) {
+      const gb = storeGb.get(instance.instanceType);
+      if (gb !== undefined) instance.instanceStoreGb = gb;
+    }
+  }
+
+  async gpuInstances(start: string, end: string, only?: string[]): Promise<GpuInstanceUsage[]> {
+    const instances = await this.instances(only);
+    const values = await metricValues(this.cloudwatch, instances.map((instance, k) => ({
+      Id: `gpu${k}`, Period: HOUR, ReturnData: true,
+      Expression: (isNeuronInstance(instance.instanceType) ? neuronCoreUtilizationExpression : gpuUtilizationExpression)(instance.instanceId),
+    })), start, end);
+    const usage: GpuInstanceUsage[] = instances.map((instance, k) => ({ ...instance, ...summarizeHourly(values.get(`gpu${k}`) ?? []) }));
+    await this.addCpuFallback(usage.filter((u) => u.averagePercent === null), start, end);
+    return usage;
+  }
+
+  /** For machines without GPU metrics: the hourly CPU maximum and the network traffic, the weaker signal. */
+  private async addCpuFallback(blind: GpuInstanceUsage[], start: string, end: string): Promise<void> {
+    if (!blind.length) return;
+    const metric = (k: number, name: string, stat: string, id: string): MetricDataQuery => ({
+      Id: `${id}${k}`, ReturnData: true,
+      MetricStat: { Metric: { Namespace: 'AWS/EC2', MetricName: name, Dimensions: [{ Name: 'InstanceId', Value: blind[k]!.instanceId }] }, Period: HOUR, Stat: stat },
+    });
+    const values = await metricValues(this.cloudwatch, blind.flatMap((_, k) => [
+      metric(k, 'CPUUtilization', 'Maximum', 'cpu'), metric(k, 'NetworkIn', 'Sum', 'in'), metric(k, 'NetworkOut', 'Sum', 'out'),
+    ]), start, end);
+    const days = daysBetween(start, end);
+    blind.forEach((u, k) => {
+      const cpu = values.get(`cpu${k}`) ?? [];
+      if (!cpu.length) return;
+      const network = [...(values.get(`in${k}`) ?? []), ...(values.get(`out${k}`) ?? [])].reduce((a, b) => a + b, 0);
+      u.hours = cpu.length;
+      u.cpuMaximumPercent = Math.max(...cpu);
+      u.networkBytesPerDay = network / days;
+    });
+  }
+}
+
+/** Runs metric queries in GetMetricData batches of at most 500, following every page: values by query id. */
+export async function metricValues(cloudwatch: CloudWatchClient, queries: MetricDataQuery[], start: string, end: string): Promise<Map<string, number[]>> {
+  const values = new Map<string, number[]>();
+  for (let i = 0; i < queries.length; i += QUERIES_PER_REQUEST) {
+    const batch = queries.slice(i, i + QUERIES_PER_REQUEST);
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await cloudwatch.send(new GetMetricDataCommand({
+          MetricDataQueries: batch, StartTime: new Date(`${start}T00:00:00Z`), EndTime: new Date(`${end}T00:00:00Z`), NextToken: token,
+        }));
+      } catch (error) {
+        if ((error as { name?: string }).name === 'AccessDenied') throw new CostSourceError('AWS denied GetMetricData: grant the bot\'s role cloudwatch:GetMetricData');
+        readFailed(error, 'CloudWatch GetMetricData');
+      }
+      for (const result of page.MetricDataResults ?? []) values.set(result.Id!, [...(values.get(result.Id!) ?? []), ...(result.Values ?? [])]);
+      token = page.NextToken || undefined;
+    } while (token);
+  }
+  return values;
+}
