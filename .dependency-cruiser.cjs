@@ -11,6 +11,31 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
+    {
+      name: 'pure-core-does-no-io',
+      severity: 'error',
+      comment: 'src/calc/ and commands/ compute from what they are given: no file, network or process access, no SDK, nothing from the layers that do I/O (types alone are fine).',
+      from: { path: '^(src/calc|commands)/' },
+      to: {
+        dependencyTypesNot: ['type-only'],
+        path: ['^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads)$', '^node_modules/(@aws-sdk|@google-cloud|@slack|google-gax|google-auth-library|libsql)/',
+          '^src/(clouds|state|pricing|runtime|slack|local|serverless|schedule|actions|cache)/', '^src/hub/huggingFaceHub', '^reports/'],
+      },
+    },
+    {
+      name: 'reports-use-provider-interfaces',
+      severity: 'error',
+      comment: 'A report reads clouds through the provider interfaces and the registry in src/clouds/, never a provider folder or a cloud SDK.',
+      from: { path: '^reports/' },
+      to: { path: ['^src/clouds/(aws|gcp|demo)/', '^node_modules/(@aws-sdk|@google-cloud|google-gax|google-auth-library)/'] },
+    },
+    {
+      name: 'slack-knows-no-cloud-sdk',
+      severity: 'error',
+      comment: 'src/slack/ renders and routes; the clouds are reached through reports and actions.',
+      from: { path: '^src/slack/' },
+      to: { path: ['^node_modules/(@aws-sdk|@google-cloud|google-gax|google-auth-library)/', '^src/clouds/(aws|gcp|demo)/'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

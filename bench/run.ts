@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { COMMANDS } from '../commands/index.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
-import { HubError } from '../src/hub/huggingFaceHub.ts';
+import { HubError } from '../src/hub/hubModel.ts';
 import { bundleIsFresh } from '../bin/entry.js';
 import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
 import { digestAsPlan } from '../reports/weeklyDigest/digestPresentation.ts';

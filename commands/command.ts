@@ -1,6 +1,6 @@
 // What every slash command is: a name, help, and text -> result DTO. Rendering happens at the edge.
 import type { Catalogs } from '../src/catalogs/catalogs.ts';
-import type { HubModel } from '../src/hub/huggingFaceHub.ts';
+import type { HubModel } from '../src/hub/hubModel.ts';
 import type { LivePrices } from '../src/pricing/livePrices.ts';
 
 export interface ModelSource {

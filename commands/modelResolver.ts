@@ -5,7 +5,7 @@ import type { PrecisionId } from '../src/calc/precision.ts';
 import { parseQuantity, QuantityError } from '../src/calc/quantity.ts';
 import { architectureFromConfig, hfConfigSchema, textConfigOf } from '../src/catalogs/modelConfig.ts';
 import { closestPreset, findPreset, type ModelPreset, type ModelRegistry } from '../src/catalogs/models.ts';
-import { HubError, isHubRepoId } from '../src/hub/huggingFaceHub.ts';
+import { HubError, isHubRepoId } from '../src/hub/hubModel.ts';
 import { type CommandContext, UsageError } from './command.ts';
 
 export interface ResolvedModel {

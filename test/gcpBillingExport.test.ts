@@ -12,7 +12,7 @@ import { CostSourceError, toMicro } from '../src/clouds/costSource.ts';
 import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
 import { combinedSource } from '../src/clouds/combinedSource.ts';
 import { CostExplorerSource } from '../src/clouds/aws/costExplorerSource.ts';
-import { digestCostSource } from '../reports/weeklyDigest/digestJob.ts';
+import { digestCostSource } from '../src/clouds/registry.ts';
 import { digestAsPlan } from '../reports/weeklyDigest/digestPresentation.ts';
 import { GcpBillingExportSource, runRateForecast } from '../src/clouds/gcp/gcpBillingExportSource.ts';
 import { addDays, lastFullWeek } from '../src/calc/period.ts';

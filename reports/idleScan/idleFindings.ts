@@ -6,8 +6,7 @@ import type { InstancePrice } from '../../src/catalogs/hardware.ts';
 import { HOURS_PER_MONTH } from '../../src/calc/pricing.ts';
 import { addDays, localDate } from '../../src/calc/period.ts';
 import { grouped, utcMinute } from '../../src/present/format.ts';
-import { acceleratorMetric, isNeuronInstance } from '../../src/clouds/aws/cloudWatchMetrics.ts';
-import { GPU_METRIC } from '../../src/clouds/gcp/gceMetrics.ts';
+import { acceleratorSignal } from '../../src/clouds/acceleratorSignals.ts';
 import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, studioAppId, type StudioAppUsage } from '../../src/clouds/utilization.ts';
 
 export interface IdleThresholds {
@@ -209,12 +208,12 @@ export function idleFindings(
       continue;
     }
     const gcp = u.cloud === 'gcp';
-    const accelerator = isNeuronInstance(u.instanceType) ? 'NeuronCore' : 'GPU';
+    const { accelerator, metric } = acceleratorSignal(u);
     findings.push({
       kind: gcp ? 'gce-gpu-instance' : 'ec2-gpu-instance', id: u.instanceId, name: u.name ?? u.instanceId, ...(u.account ? { account: u.account } : {}), ...(u.region ? { region: u.region } : {}),
       instanceType: u.instanceType, count: 1, ...priced(prices, u.instanceType, 1, gcp ? 'gcp' : 'aws'),
       evidence: byGpu
-        ? `busiest ${accelerator} (${gcp ? `Ops Agent ${GPU_METRIC}` : acceleratorMetric(u.instanceType)}) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
+        ? `busiest ${accelerator} (${metric}) over ${window}: peak ${u.maximumPercent!.toFixed(1)}%, average ${u.averagePercent!.toFixed(1)}% across ${u.hours} hourly datapoints`
         : `no ${accelerator} metrics, so judged on CPU and network over ${window}: CPU peak ${u.cpuMaximumPercent!.toFixed(1)}%, network ${(u.networkBytesPerDay! / 1e6).toFixed(2)} MB a day`,
       // CPU and network say less about a GPU than the GPU does: such a finding is never more than low
       confidence: byCpu ? 'low' : u.hours >= thresholds.windowDays * 24 * 0.9 ? 'high' : 'medium', ...instanceStop(u, localSsd), ...(u.tags ? { tags: u.tags } : {}),

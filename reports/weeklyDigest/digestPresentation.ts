@@ -2,8 +2,7 @@
 // figures, the tables (services, movers, teams, GPU spend, the daily chart) and the notes.
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
 import { grouped, money, percent, placeOf } from '../../src/present/format.ts';
-import { isNeuronInstance } from '../../src/clouds/aws/cloudWatchMetrics.ts';
-import { GPU_METRIC } from '../../src/clouds/gcp/gceMetrics.ts';
+import { acceleratorSignal } from '../../src/clouds/acceleratorSignals.ts';
 import { fromMicro, type MicroUsd } from '../../src/clouds/costSource.ts';
 import type { Line, Move, WeeklyDigest } from './weeklyDigest.ts';
 
@@ -93,16 +92,8 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
         u.cost === null ? '—' : usd(u.cost), u.idleCost === null ? '—' : usd(u.idleCost),
       ]),
     });
-    const blind = d.utilization.filter((u) => u.averagePercent === null && u.cloud !== 'gcp');
-    if (d.utilization.some((u) => u.averagePercent === null && u.cloud === 'gcp')) {
-      notes.push(`"no metrics" on a GCE VM: it reports no ${GPU_METRIC}; install the Ops Agent, which collects NVIDIA GPU metrics`);
-    }
-    if (blind.some((u) => !isNeuronInstance(u.instanceType))) {
-      notes.push('"no metrics": the instance reports no nvidia_smi_utilization_gpu; install the CloudWatch agent with its nvidia_gpu section');
-    }
-    if (blind.some((u) => isNeuronInstance(u.instanceType))) {
-      notes.push('"no metrics" on Inferentia or Trainium: no node_neuroncore_utilization for it; burnrate reads NeuronCores from Container Insights with enhanced observability, which records them for EKS nodes');
-    }
+    // what to install, once per kind of machine that reported nothing
+    notes.push(...new Set(d.utilization.filter((u) => u.averagePercent === null).map((u) => acceleratorSignal(u).whenMissing)));
   }
   if (d.endpoints?.length) {
     tables.push({

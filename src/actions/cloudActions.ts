@@ -3,7 +3,8 @@
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { hasAwsCredentials } from '../clouds/credentials.ts';
 import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage, UtilizationSource } from '../clouds/utilization.ts';
-import { assumedCredentials, gcpSources, utilizationSource } from '../clouds/registry.ts';
+import { assumedCredentials } from '../clouds/aws/awsSources.ts';
+import { gcpSourcesFor, utilizationSource } from '../clouds/registry.ts';
 import { grouped, utcMinute } from '../present/format.ts';
 import type { AccountSettings } from '../settings/fileSettings.ts';
 import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type LocalSsdPolicy, scanWindow } from '../../reports/idleScan/idleFindings.ts';
@@ -90,7 +91,7 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
 async function sourceFor(ref: FindingRef, settings: CloudActionSettings): Promise<UtilizationSource | undefined> {
   if (onGcp(ref)) {
     const where = { gcp_projects: [projectOf(ref, settings)], ...(ref.kind === 'vertex-endpoint' && ref.region ? { vertex_locations: [ref.region] } : {}) };
-    return (await gcpSources(where, settings.env))[0]?.[1];
+    return (await gcpSourcesFor(where, settings.env))[0]?.[1];
   }
   const region = regionOf(ref, settings);
   const account = accountOf(ref, settings);

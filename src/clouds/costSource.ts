@@ -2,6 +2,9 @@
 // dimension, credits/refunds/tax apart, GPU instance spend, and the month-end forecast. Money is
 // integer micro-dollars, so sums never drift.
 
+/** Cost Explorer's cost metrics, which the settings choose by name. */
+export type CostMetric = 'UnblendedCost' | 'AmortizedCost' | 'NetAmortizedCost';
+
 export type MicroUsd = number;
 
 export const toMicro = (usd: number): MicroUsd => Math.round(usd * 1e6);

@@ -1,14 +1,19 @@
-// Where GPU utilization is read from: CloudWatch (EC2 GPU instances, SageMaker endpoints,
-// notebooks, Studio apps) in each configured region with AWS credentials, the demo fleet without.
-// With `accounts` in the settings, every account × region is read through its read-only role
-// (sts:AssumeRole); each row says which account it came from. Used by the digest and the scan.
-import { bundledCatalogs } from '../catalogs/catalogs.ts';
+// The one place that knows which provider answers: where costs and GPU utilization are read from.
+// Costs: Cost Explorer with AWS credentials, the GCP billing export with GCP credentials, the demo
+// account with neither. Utilization: CloudWatch (EC2 GPU instances, SageMaker endpoints, notebooks,
+// Studio apps) in each configured region with AWS credentials, Compute Engine and Vertex AI in each
+// GCP project, the demo fleet without. With `accounts` in the settings, every account × region is
+// read through its read-only role (sts:AssumeRole); each row says which account it came from.
+// Reports reach providers only through here and the interfaces; each provider loads when used.
 import { awsReadConfig } from './aws/awsReadClients.ts';
+import { awsSources } from './aws/awsSources.ts';
 import { hasAwsCredentials } from './credentials.ts';
-import { failureCode, isBug } from './readFailure.ts';
-import { CostSourceError } from './costSource.ts';
+import { combinedSource } from './combinedSource.ts';
+import type { CostMetric, CostSource } from './costSource.ts';
+import { demoAccount } from './demo/demoAccount.ts';
 import type { AccountSettings } from '../settings/fileSettings.ts';
 import { demoUtilization } from './demo/demoUtilization.ts';
+import { gcpSources } from './gcp/gcpSources.ts';
 import { type Place, regionalUtilization, type UtilizationSource } from './utilization.ts';
 
 export interface SourceSettings {
@@ -27,11 +32,36 @@ export function regionsToRead(settings: SourceSettings, env: NodeJS.ProcessEnv):
   return settings.regions?.length ? settings.regions : fallback ? [fallback] : [];
 }
 
-/** Credentials for acting in an account: its role assumed from the bot's own credentials. */
-export async function assumedCredentials(roleArn: string, region: string, sessionName: string) {
-  const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
-  // AWS_ENDPOINT_URL_STS points STS elsewhere
-  return fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 }, clientConfig: { region } });
+/**
+ * AWS Cost Explorer with AWS credentials, the GCP billing export with GCP credentials and a table,
+ * both when both; the bundled demo account when neither. SDKs load only when used.
+ */
+export async function digestCostSource(settings: { metric: CostMetric; gcp_billing_table?: string }, env: NodeJS.ProcessEnv): Promise<CostSource> {
+  const sources: CostSource[] = [];
+  if (hasAwsCredentials(env)) {
+    const [{ CostExplorerClient }, { CostExplorerSource }] = await Promise.all([import('@aws-sdk/client-cost-explorer'), import('./aws/costExplorerSource.ts')]);
+    // Cost Explorer is served from us-east-1; AWS_ENDPOINT_URL_COST_EXPLORER points it elsewhere
+    sources.push(new CostExplorerSource(new CostExplorerClient(awsReadConfig(env, { region: 'us-east-1' })), settings.metric));
+  }
+  if (settings.gcp_billing_table && env.GOOGLE_APPLICATION_CREDENTIALS) {
+    const [{ bigQueryClient, billingClient }, { GcpBillingExportSource }, { billingCoverage, coverageNote }] = await Promise.all([
+      import('./gcp/gcpBillingClients.ts'), import('./gcp/gcpBillingExportSource.ts'), import('./gcp/gcpCoverage.ts'),
+    ]);
+    const table = settings.gcp_billing_table;
+    const coverage = async () => {
+      const client = billingClient(env);
+      try {
+        // credentials that cannot load fail here, before google-gax can leave a rejection unhandled
+        await client.auth.getClient();
+        return coverageNote(await billingCoverage(client, table), table);
+      } finally {
+        await client.close().catch(() => {});
+      }
+    };
+    sources.push(new GcpBillingExportSource(bigQueryClient(table.split('.')[0]!), table, coverage));
+  }
+  if (!sources.length) return demoAccount;
+  return sources.length === 1 ? sources[0]! : combinedSource(sources);
 }
 
 /**
@@ -42,7 +72,7 @@ export async function assumedCredentials(roleArn: string, region: string, sessio
 export async function utilizationSource(settings: SourceSettings, env: NodeJS.ProcessEnv): Promise<UtilizationSource | undefined> {
   const onAws = hasAwsCredentials(env);
   // each loads its SDKs (the Google clients take seconds) and AWS assumes its accounts' roles: at once
-  const [gcp, aws] = await Promise.all([gcpSources(settings, env), onAws ? awsSources(settings, env) : []]);
+  const [gcp, aws] = await Promise.all([gcpSourcesFor(settings, env), onAws ? awsSourcesFor(settings, env) : []]);
   if (!aws.length && !gcp.length) return onAws ? undefined : demoUtilization;
   return regionalUtilization([...aws, ...gcp]);
 }
@@ -54,21 +84,6 @@ const awsPlaces = (settings: SourceSettings, regions: string[]): Place[] => (set
 
 /** A GCP project is read as one place: its VMs in every zone, its endpoints in the Vertex locations. */
 const gcpPlace = (project: string): Place => ({ account: project, region: 'all zones', cloud: 'gcp' });
-
-/**
- * Each configured project's GCE VMs and Vertex AI endpoints, where GCP credentials are set;
- * GCP_COMPUTE_ENDPOINT, GCP_AIPLATFORM_ENDPOINT and GCP_MONITORING_ENDPOINT point the clients elsewhere.
- */
-export async function gcpSources(settings: Pick<SourceSettings, 'gcp_projects' | 'vertex_locations'>, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
-  if (!settings.gcp_projects?.length || !env.GOOGLE_APPLICATION_CREDENTIALS) return [];
-  const [{ GcpUtilization }, { computeClients, monitoringClient, vertexClients }, { VertexEndpoints }] = await Promise.all([
-    import('./gcp/gcpUtilization.ts'), import('./gcp/gcpClients.ts'), import('./gcp/vertexEndpoints.ts'),
-  ]);
-  const { instances } = computeClients(env);
-  const vertex = vertexClients(settings.vertex_locations ?? DEFAULT_VERTEX_LOCATIONS, env);
-  const monitoring = monitoringClient(env);
-  return settings.gcp_projects.map((project) => [gcpPlace(project), new GcpUtilization(instances, monitoring, project, new VertexEndpoints(vertex, monitoring, project))]);
-}
 
 /**
  * The places the settings read, each readable on its own: every AWS region (× account) with AWS
@@ -83,62 +98,29 @@ export function scanPlaces(settings: SourceSettings, env: NodeJS.ProcessEnv): Pl
 export async function placeSource(place: Place, settings: SourceSettings, env: NodeJS.ProcessEnv): Promise<UtilizationSource | undefined> {
   if (place.cloud === 'gcp') {
     if (!settings.gcp_projects?.includes(place.account ?? '')) return undefined;
-    const sources = await gcpSources({ gcp_projects: [place.account!], ...(settings.vertex_locations ? { vertex_locations: settings.vertex_locations } : {}) }, env);
+    const sources = await gcpSourcesFor({ gcp_projects: [place.account!], ...(settings.vertex_locations ? { vertex_locations: settings.vertex_locations } : {}) }, env);
     return sources.length ? regionalUtilization(sources) : undefined;
   }
   const account = settings.accounts?.find((a) => a.name === place.account);
   if (place.account && !account) return undefined;
-  const sources = await awsSources({ regions: [place.region], ...(account ? { accounts: [account] } : {}) }, env);
+  const sources = await awsSourcesFor({ regions: [place.region], ...(account ? { accounts: [account] } : {}) }, env);
   return sources.length ? regionalUtilization(sources) : undefined;
 }
 
 /** Where Vertex AI endpoints are looked for when digest.vertex_locations is not set. */
 export const DEFAULT_VERTEX_LOCATIONS = ['us-central1'];
 
-async function awsSources(settings: SourceSettings, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
+/** The AWS places the settings name, each with its clients. */
+function awsSourcesFor(settings: SourceSettings, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
   const regions = regionsToRead(settings, env);
-  if (!regions.length) return [];
-  const [{ EC2Client }, { CloudWatchClient }, { SageMakerClient }, { CloudWatchUtilization }] = await Promise.all([
-    import('@aws-sdk/client-ec2'), import('@aws-sdk/client-cloudwatch'), import('@aws-sdk/client-sagemaker'), import('./aws/cloudWatchUtilization.ts'),
-  ]);
-  const { prices } = bundledCatalogs();
-  const gpusPerInstance = (instanceType: string) => prices.find((p) => p.cloud === 'aws' && p.instance === instanceType.replace(/^ml\./, ''))?.gpuCount ?? 1;
-  const places = awsPlaces(settings, regions);
-  // one role session per account, shared by the clients of all its regions
-  const credentials = new Map(await Promise.all((settings.accounts ?? []).map(async (account) => [
-    account.name, sharedSession(await assumedCredentials(account.role_arn, regions[0]!, 'burnrate-read'), account.role_arn),
-  ] as const)));
-  // AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL_SAGEMAKER point the clients elsewhere
-  return places.map((place): [Place, UtilizationSource] => {
-    const session = place.account ? credentials.get(place.account) : undefined;
-    const config = awsReadConfig(env, { region: place.region, ...(session ? { credentials: session } : {}) });
-    return [place, new CloudWatchUtilization(new EC2Client(config), new CloudWatchClient(config), new SageMakerClient(config), gpusPerInstance)];
-  });
+  return awsSources(awsPlaces(settings, regions), regions, settings.accounts ?? [], env);
 }
 
-type CredentialProvider = Awaited<ReturnType<typeof assumedCredentials>>;
-type Credentials = Awaited<ReturnType<CredentialProvider>>;
-
 /**
- * A provider that every client of an account shares: one AssumeRole answer serves them all until
- * five minutes before it expires (each SDK client would otherwise assume the role for itself).
+ * The GCP projects the settings name, where GCP credentials are set; GCP_COMPUTE_ENDPOINT,
+ * GCP_AIPLATFORM_ENDPOINT and GCP_MONITORING_ENDPOINT point the clients elsewhere.
  */
-function sharedSession(provider: CredentialProvider, roleArn: string): () => Promise<Credentials> {
-  let session: Promise<Credentials> | undefined;
-  let renewAt = Infinity;
-  return () => {
-    if (!session || Date.now() >= renewAt) {
-      renewAt = Infinity;
-      session = provider().then((c) => {
-        renewAt = (c.expiration?.getTime() ?? Infinity) - 5 * 60_000;
-        return c;
-      }, (error: unknown) => {
-        session = undefined;
-        // every read of the account fails with this: the note names the role, not the read
-        if (isBug(error)) throw error;
-        throw new CostSourceError(`could not assume ${roleArn} (sts:AssumeRole failed: ${failureCode(error)})`, { cause: error });
-      });
-    }
-    return session;
-  };
+export function gcpSourcesFor(settings: Pick<SourceSettings, 'gcp_projects' | 'vertex_locations'>, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
+  if (!env.GOOGLE_APPLICATION_CREDENTIALS) return Promise.resolve([]);
+  return gcpSources((settings.gcp_projects ?? []).map(gcpPlace), settings.vertex_locations ?? DEFAULT_VERTEX_LOCATIONS, env);
 }

@@ -3,23 +3,13 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cacheDirFromEnv } from '../cache/cacheDir.ts';
-
-export interface HubModel {
-  repo: string;
-  config: unknown;
-  /** total parameters from the safetensors index, when the Hub reports it */
-  params: number | null;
-}
+import { HubError, type HubModel } from './hubModel.ts';
 
 export interface HubSettings {
   endpoint: string;
   token: string | undefined;
   timeoutMs: number;
   cacheDir: string;
-}
-
-export class HubError extends Error {
-  override name = 'HubError';
 }
 
 export function hubSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): HubSettings {
@@ -30,12 +20,6 @@ export function hubSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): HubSet
     timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 5000,
     cacheDir: cacheDirFromEnv(env),
   };
-}
-
-const REPO_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
-
-export function isHubRepoId(text: string): boolean {
-  return REPO_ID.test(text);
 }
 
 export class HuggingFaceHub {

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../commands/command.ts';
 import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
-import { HubError } from '../../src/hub/huggingFaceHub.ts';
+import { HubError } from '../../src/hub/hubModel.ts';
 
 /** The bundled catalogs and a hub that is offline, as on a machine with no network. */
 export function offlineContext(): CommandContext {

@@ -12,12 +12,11 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import {
   type Adjustment, type CostData, type CostQuery, type CostSource, CostSourceError, type DailyCost, type Forecast, type GpuInstanceCost, type MicroUsd, toMicro,
-  type UsageTypeCost,
+  type UsageTypeCost, type CostMetric,
 } from '../costSource.ts';
 import { failureReason, isBug } from '../readFailure.ts';
 import { addDays } from '../../calc/period.ts';
 
-export type CostMetric = 'UnblendedCost' | 'AmortizedCost' | 'NetAmortizedCost';
 const FORECAST_METRIC: Record<CostMetric, 'UNBLENDED_COST' | 'AMORTIZED_COST' | 'NET_AMORTIZED_COST'> = {
   UnblendedCost: 'UNBLENDED_COST', AmortizedCost: 'AMORTIZED_COST', NetAmortizedCost: 'NET_AMORTIZED_COST',
 };
