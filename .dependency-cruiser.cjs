@@ -7,25 +7,33 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'Import cycles: esbuild may order the chunks so that a module runs before what it imports is set (a temporal-dead-zone crash at start).',
+      comment:
+        'Import cycles: esbuild may order the chunks so that a module runs before what it imports is set (a temporal-dead-zone crash at start).',
       from: {},
       to: { circular: true },
     },
     {
       name: 'pure-core-does-no-io',
       severity: 'error',
-      comment: 'src/calc/ and commands/ compute from what they are given: no file, network or process access, no SDK, nothing from the layers that do I/O (types alone are fine).',
+      comment:
+        'src/calc/ and commands/ compute from what they are given: no file, network or process access, no SDK, nothing from the layers that do I/O (types alone are fine).',
       from: { path: '^(src/calc|commands)/' },
       to: {
         dependencyTypesNot: ['type-only'],
-        path: ['^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads)$', '^node_modules/(@aws-sdk|@google-cloud|@slack|google-gax|google-auth-library|libsql)/',
-          '^src/(clouds|state|pricing|runtime|slack|local|serverless|schedule|actions|cache)/', '^src/hub/huggingFaceHub', '^reports/'],
+        path: [
+          '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads)$',
+          '^node_modules/(@aws-sdk|@google-cloud|@slack|google-gax|google-auth-library|libsql)/',
+          '^src/(clouds|state|pricing|runtime|slack|local|serverless|schedule|actions|cache)/',
+          '^src/hub/huggingFaceHub',
+          '^reports/',
+        ],
       },
     },
     {
       name: 'reports-use-provider-interfaces',
       severity: 'error',
-      comment: 'A report reads clouds through the provider interfaces and the registry in src/clouds/, never a provider folder or a cloud SDK.',
+      comment:
+        'A report reads clouds through the provider interfaces and the registry in src/clouds/, never a provider folder or a cloud SDK.',
       from: { path: '^reports/' },
       to: { path: ['^src/clouds/(aws|gcp|demo)/', '^node_modules/(@aws-sdk|@google-cloud|google-gax|google-auth-library)/'] },
     },

@@ -8,14 +8,22 @@ import { type FakeEndpoint, type FakeInstance, startFakeAws } from '../test/supp
 const [endpointCount, instanceCount, delayMs] = process.argv.slice(2).map(Number) as [number, number, number];
 const week = (value: number) => Array.from({ length: 168 }, () => value);
 const endpoints: FakeEndpoint[] = Array.from({ length: endpointCount }, (_, k) => ({
-  name: `model-${k}`, variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1,
+  name: `model-${k}`,
+  variant: 'AllTraffic',
+  instanceType: 'ml.g5.xlarge',
+  count: 1,
   // one endpoint in ten is idle
-  invocations: k % 10 ? week(25) : [], gpu: week(k % 10 ? 30 : 0),
+  invocations: k % 10 ? week(25) : [],
+  gpu: week(k % 10 ? 30 : 0),
 }));
 const instances: FakeInstance[] = Array.from({ length: instanceCount }, (_, k) => ({
-  instanceId: `i-${k.toString(16).padStart(17, '0')}`, instanceType: 'g5.xlarge', name: `box-${k}`,
+  instanceId: `i-${k.toString(16).padStart(17, '0')}`,
+  instanceType: 'g5.xlarge',
+  name: `box-${k}`,
   // one machine in five is idle; one in twenty has no CloudWatch agent
-  gpus: k % 20 === 19 ? [] : [week(k % 5 ? 60 : 1)], cpu: week(k % 5 ? 50 : 2), networkIn: week(1000),
+  gpus: k % 20 === 19 ? [] : [week(k % 5 ? 60 : 1)],
+  cpu: week(k % 5 ? 50 : 2),
+  networkIn: week(1000),
 }));
 const aws = await startFakeAws(instances, endpoints, { delayMs, listPageSize: 100, instancePageSize: 1000 });
 

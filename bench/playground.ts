@@ -33,7 +33,11 @@ for (let run = 0; run < RUNS; run++) {
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const child = spawn(process.execPath, [bin], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-bench-')), 'state.sqlite') },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-bench-')), 'state.sqlite'),
+    },
     stdio: 'ignore',
   });
   try {
@@ -42,8 +46,10 @@ for (let run = 0; run < RUNS; run++) {
     const s0 = performance.now();
     if (!(await fetch(`${base}/playground.js`)).ok) throw new Error('the page script was not served');
     scripts.push(performance.now() - s0);
-    const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const count = async () => ((await (await fetch(`${base}/playground/state?user=U0ENGINEER`)).json()) as { messages: unknown[] }).messages.length;
+    const post = (path: string, body: unknown) =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const count = async () =>
+      ((await (await fetch(`${base}/playground/state?user=U0ENGINEER`)).json()) as { messages: unknown[] }).messages.length;
     for (let i = 0; i < ROUND_TRIPS; i++) {
       const before = await count();
       const t0 = performance.now();
@@ -67,5 +73,7 @@ for (let run = 0; run < RUNS; run++) {
 }
 console.log(`npm start (no credentials) to the playground page served (median of ${RUNS}): ${median(starts).toFixed(0)} ms`);
 console.log(`the page's script, bundled with esbuild on its first request (median of ${RUNS}): ${median(scripts).toFixed(0)} ms`);
-console.log(`/gpu-memory 70b fp16 from the page to the answer in the channel (median of ${commands.length}): ${median(commands).toFixed(1)} ms`);
+console.log(
+  `/gpu-memory 70b fp16 from the page to the answer in the channel (median of ${commands.length}): ${median(commands).toFixed(1)} ms`,
+);
 console.log(`/finops scan public from the page to the report in the channel (median of ${RUNS}): ${median(scans).toFixed(0)} ms`);

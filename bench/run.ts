@@ -2,15 +2,15 @@
 // signed Slack requests over loopback, the bot's start time, and drawing the digest's chart as a PNG.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { bundleIsFresh } from '../bin/entry.js';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { COMMANDS } from '../commands/index.ts';
-import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
-import { HubError } from '../src/hub/hubModel.ts';
-import { bundleIsFresh } from '../bin/entry.js';
-import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
 import { digestAsPlan } from '../reports/weeklyDigest/digestPresentation.ts';
-import { lastFullWeek } from '../src/calc/period.ts';
 import { weeklyDigest } from '../reports/weeklyDigest/weeklyDigest.ts';
+import { lastFullWeek } from '../src/calc/period.ts';
+import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
+import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
+import { HubError } from '../src/hub/hubModel.ts';
 import type { Block } from '../src/slack/blockLimits.ts';
 import { chartPng } from '../src/slack/chartImage.ts';
 import { planBlocks } from '../src/slack/planBlocks.ts';
@@ -28,7 +28,14 @@ const INPUTS = [
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
-  const context = { catalogs: bundledCatalogs(), hub: { fetchModel: async () => { throw new HubError('offline'); } } };
+  const context = {
+    catalogs: bundledCatalogs(),
+    hub: {
+      fetchModel: async () => {
+        throw new HubError('offline');
+      },
+    },
+  };
   for (const text of INPUTS) await computeGpuMemory(text, context); // warm up
   const rounds = 200;
   console.log('gpu-memory compute (median of', rounds, 'runs each; target < 5 ms)');
@@ -64,10 +71,14 @@ async function main() {
     execFileSync(process.execPath, [bin, 'gpu-memory', '70b', 'fp16'], { stdio: 'ignore' });
     starts.push(performance.now() - start);
   }
-  console.log(bundleIsFresh('burnrate-cli.mjs')
-    ? 'CLI runs the bundle that npm ci built (dist/)'
-    : 'CLI runs through tsx: dist/ bundle missing or older than the sources (npm run prepare rebuilds it)');
-  console.log(`CLI start-to-answer, node bin/burnrate.js gpu-memory 70b fp16 (median of ${runs}; target < 1000 ms): ${median(starts).toFixed(0)} ms`);
+  console.log(
+    bundleIsFresh('burnrate-cli.mjs')
+      ? 'CLI runs the bundle that npm ci built (dist/)'
+      : 'CLI runs through tsx: dist/ bundle missing or older than the sources (npm run prepare rebuilds it)',
+  );
+  console.log(
+    `CLI start-to-answer, node bin/burnrate.js gpu-memory 70b fp16 (median of ${runs}; target < 1000 ms): ${median(starts).toFixed(0)} ms`,
+  );
   console.log(`  all runs: ${starts.map((t) => t.toFixed(0)).join(', ')} ms`);
 
   await benchSlack(context);
@@ -90,7 +101,9 @@ async function benchChartImage() {
     await chartPng(chart.title, chart.chart);
     times.push(performance.now() - start);
   }
-  console.log(`digest chart as PNG (${Math.round(png.length / 1024)} KB): first ${first.toFixed(0)} ms (loads resvg and the font), then median of 7 ${median(times).toFixed(0)} ms`);
+  console.log(
+    `digest chart as PNG (${Math.round(png.length / 1024)} KB): first ${first.toFixed(0)} ms (loads resvg and the font), then median of 7 ${median(times).toFixed(0)} ms`,
+  );
 }
 
 void main();

@@ -9,16 +9,23 @@
 // only where GCP is configured. The SQLite binary is in no bundle.
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { build } from 'esbuild';
-import { load } from 'js-yaml';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { load } from 'js-yaml';
 
 const at = (path) => fileURLToPath(new URL(path, import.meta.url));
 const GOOGLE_CLIENTS = ['@google-cloud/*', 'google-gax', 'google-auth-library'];
 /** Bolt's other receivers (HTTP server, Express, Socket Mode): a Lambda function uses AwsLambdaReceiver. */
 const OTHER_RECEIVERS = ['express', 'raw-body', '@slack/socket-mode'];
-const WORKER_ONLY = ['@aws-sdk/client-ec2', '@aws-sdk/client-cloudwatch', '@aws-sdk/client-sagemaker', '@aws-sdk/client-application-auto-scaling', '@aws-sdk/client-cost-explorer', '@resvg/resvg-wasm'];
+const WORKER_ONLY = [
+  '@aws-sdk/client-ec2',
+  '@aws-sdk/client-cloudwatch',
+  '@aws-sdk/client-sagemaker',
+  '@aws-sdk/client-application-auto-scaling',
+  '@aws-sdk/client-cost-explorer',
+  '@resvg/resvg-wasm',
+];
 /**
  * Files a function reads at run time through require.resolve (src/slack/chartImage.ts: the chart
  * renderer's WebAssembly and its font): copied with their package.json into a node_modules beside
@@ -32,7 +39,8 @@ const CHART_ASSETS = ['@resvg/resvg-wasm/index_bg.wasm', 'dejavu-fonts-ttf/ttf/D
  * where that work runs.
  */
 function leaveOut(packages, where) {
-  const matches = (path) => packages.some((p) => (p.endsWith('/*') ? path.startsWith(p.slice(0, -1)) : path === p || path.startsWith(`${p}/`)));
+  const matches = (path) =>
+    packages.some((p) => (p.endsWith('/*') ? path.startsWith(p.slice(0, -1)) : path === p || path.startsWith(`${p}/`)));
   return {
     name: 'leave-out',
     setup(build) {
@@ -51,13 +59,18 @@ module.exports = stub;`,
 function asJavaScript(value) {
   if (value instanceof Date) return `new Date(${JSON.stringify(value.toISOString())})`;
   if (Array.isArray(value)) return `[${value.map(asJavaScript).join(',')}]`;
-  if (value !== null && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${asJavaScript(v)}`).join(',')}}`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${asJavaScript(v)}`)
+      .join(',')}}`;
   return JSON.stringify(value);
 }
 
 /** src/catalogs/embeddedConfig.ts as a bundle has it: config/'s YAML files parsed (examples left out). */
 export function embeddedConfigSource(dir = at('../config')) {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.example.yaml')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && !f.endsWith('.example.yaml'))
+    .sort();
   const entries = files.map((f) => `${JSON.stringify(f)}:${asJavaScript(load(readFileSync(join(dir, f), 'utf8')))}`);
   return `export const EMBEDDED_CONFIG = {${entries.join(',')}};`;
 }
@@ -75,18 +88,31 @@ function embedConfig() {
 export const FUNCTIONS = {
   slack: {
     entry: '../src/serverless/slackFunction.ts',
-    leftOut: [[WORKER_ONLY, 'reports and actions on idle findings run on the worker function'], [GOOGLE_CLIENTS, 'GCP is read on the worker function'], [['libsql'], 'Lambda keeps state in DynamoDB'], [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver'], [['@slack/oauth', 'jsonwebtoken'], 'the bot runs on one workspace\'s token, with no OAuth installs']],
+    leftOut: [
+      [WORKER_ONLY, 'reports and actions on idle findings run on the worker function'],
+      [GOOGLE_CLIENTS, 'GCP is read on the worker function'],
+      [['libsql'], 'Lambda keeps state in DynamoDB'],
+      [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver'],
+      [['@slack/oauth', 'jsonwebtoken'], "the bot runs on one workspace's token, with no OAuth installs"],
+    ],
   },
   worker: {
     entry: '../src/serverless/workerFunction.ts',
-    leftOut: [[['libsql'], 'Lambda keeps state in DynamoDB'], [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver']],
+    leftOut: [
+      [['libsql'], 'Lambda keeps state in DynamoDB'],
+      [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver'],
+    ],
     assets: CHART_ASSETS,
     // the Google clients (tens of MB with their protos) in chunks of their own, loaded only where GCP is configured
     splitting: true,
   },
   scheduler: {
     entry: '../src/serverless/schedulerFunction.ts',
-    leftOut: [[GOOGLE_CLIENTS, 'the scheduler only queues jobs for the worker'], [['libsql'], 'Lambda keeps state in DynamoDB'], [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver']],
+    leftOut: [
+      [GOOGLE_CLIENTS, 'the scheduler only queues jobs for the worker'],
+      [['libsql'], 'Lambda keeps state in DynamoDB'],
+      [OTHER_RECEIVERS, 'Lambda uses AwsLambdaReceiver'],
+    ],
   },
 };
 
@@ -118,7 +144,9 @@ function largestPackages(metafile, count) {
       byPackage[key] = (byPackage[key] ?? 0) + bytesInOutput;
     }
   }
-  return Object.entries(byPackage).sort((a, b) => b[1] - a[1]).slice(0, count);
+  return Object.entries(byPackage)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count);
 }
 
 /**
@@ -132,17 +160,30 @@ export async function buildLambdas(outDir = at('../dist/lambda')) {
     const dir = join(outDir, name);
     mkdirSync(dir, { recursive: true });
     const result = await build({
-      entryPoints: { index: at(entry) }, outdir: dir, outExtension: { '.js': '.mjs' }, splitting, chunkNames: 'chunks/[name]-[hash]',
-      bundle: true, minify: true, platform: 'node', mainFields: ['module', 'main'], format: 'esm', target: 'node22', logLevel: 'warning',
+      entryPoints: { index: at(entry) },
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
+      splitting,
+      chunkNames: 'chunks/[name]-[hash]',
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      mainFields: ['module', 'main'],
+      format: 'esm',
+      target: 'node22',
+      logLevel: 'warning',
       // CommonJS dependencies (Bolt, axios) expect require and __dirname
-      banner: { js: "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';import{dirname as __dn}from'node:path';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);const __dirname=__dn(__filename);" },
+      banner: {
+        js: "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';import{dirname as __dn}from'node:path';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);const __dirname=__dn(__filename);",
+      },
       plugins: [embedConfig(), ...leftOut.map(([packages, where]) => leaveOut(packages, where))],
       metafile: true,
     });
     copyAssets(assets, join(dir, 'node_modules'));
     const outputs = Object.keys(result.metafile.outputs);
     sizes[name] = {
-      bytes: statSync(join(dir, 'index.mjs')).size, totalBytes: outputs.reduce((sum, file) => sum + statSync(file).size, 0),
+      bytes: statSync(join(dir, 'index.mjs')).size,
+      totalBytes: outputs.reduce((sum, file) => sum + statSync(file).size, 0),
       largest: largestPackages(result.metafile, 6),
     };
   }

@@ -1,7 +1,8 @@
 // /availability: the downtime an availability target allows, or the availability a downtime gives:
 // availability = (1 − downtime ÷ total time) × 100.
-import { HOURS_PER_MONTH } from '../src/calc/pricing.ts';
+
 import { parseFraction } from '../src/calc/measure.ts';
+import { HOURS_PER_MONTH } from '../src/calc/pricing.ts';
 import { QuantityError } from '../src/calc/quantity.ts';
 import { duration } from '../src/present/format.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -10,7 +11,12 @@ import type { Figure, PlanResult } from './planResult.ts';
 
 const GRAMMAR: PlanGrammar = { words: true, keys: { downtime: 'downtime', per: 'per', period: 'per' } };
 
-const PERIODS: [string, number][] = [['day', 24], ['week', 7 * 24], ['month', HOURS_PER_MONTH], ['year', 365 * 24]];
+const PERIODS: [string, number][] = [
+  ['day', 24],
+  ['week', 7 * 24],
+  ['month', HOURS_PER_MONTH],
+  ['year', 365 * 24],
+];
 
 /** 99.9% stays 99.9%, 99.99% stays 99.99%: up to four decimals, no trailing zeros */
 function percentText(fraction: number): string {
@@ -51,10 +57,14 @@ export async function computeAvailability(text: string, _context: CommandContext
   });
   const nines = -Math.log10(1 - availability);
   return {
-    command: 'availability', input: text,
+    command: 'availability',
+    input: text,
     summary: `${percentText(availability)} allows ${duration(figures.downtimePerMonth!.value)} of downtime a month (${duration(figures.downtimePerYear!.value)} a year)`,
-    figures, rows: [['Availability', `${percentText(availability)} (${nines.toFixed(1)} nines)`], ...rows], tables: [],
-    assumptions: [`a month is ${HOURS_PER_MONTH} h, a year 365 days`], method,
+    figures,
+    rows: [['Availability', `${percentText(availability)} (${nines.toFixed(1)} nines)`], ...rows],
+    tables: [],
+    assumptions: [`a month is ${HOURS_PER_MONTH} h, a year 365 days`],
+    method,
   };
 }
 

@@ -1,8 +1,9 @@
 // Values the planning calculators look up in the catalogs, read from their arguments with the
 // same answers when they are wrong.
+
+import { findInstance } from '../src/calc/pricing.ts';
 import type { Catalogs } from '../src/catalogs/catalogs.ts';
 import { type Cloud, findGpuFamily, type Gpu, type InstancePrice } from '../src/catalogs/hardware.ts';
-import { findInstance } from '../src/calc/pricing.ts';
 import type { PlanArgs } from './planGrammar.ts';
 
 export const CLOUDS: Cloud[] = ['aws', 'gcp', 'azure'];
@@ -15,7 +16,9 @@ export function instanceArg(args: PlanArgs, catalogs: Catalogs): InstancePrice |
   if (!found) {
     const family = name.replace(/^ml\./i, '').split('.')[0]!.toLowerCase();
     const similar = catalogs.prices.filter((p) => p.instance.toLowerCase().startsWith(family)).map((p) => p.instance);
-    args.fail(`instance=${name} is not in the price catalog${similar.length ? `; did you mean ${similar.slice(0, 4).join(', ')}?` : ''} (config/prices.yaml lists every instance)`);
+    args.fail(
+      `instance=${name} is not in the price catalog${similar.length ? `; did you mean ${similar.slice(0, 4).join(', ')}?` : ''} (config/prices.yaml lists every instance)`,
+    );
   }
   return found;
 }

@@ -30,9 +30,14 @@ export interface Command<Result> {
 
 /** The longest word an answer echoes back; a longer one is cut, so a pasted blob is not repeated at the user. */
 export const MAX_ECHOED_WORD = 60;
-const cutLongWords = (text: string) => text.replace(new RegExp(`\\S{${MAX_ECHOED_WORD + 1},}`, 'g'), (word) => `${word.slice(0, MAX_ECHOED_WORD)}…`);
+const cutLongWords = (text: string) =>
+  text.replace(new RegExp(`\\S{${MAX_ECHOED_WORD + 1},}`, 'g'), (word) => `${word.slice(0, MAX_ECHOED_WORD)}…`);
 
-export interface UsageDetail { understood?: string[]; notUnderstood?: string[]; suggestion?: string }
+export interface UsageDetail {
+  understood?: string[];
+  notUnderstood?: string[];
+  suggestion?: string;
+}
 
 /**
  * Input the command could not use. The message says what was wrong and what to type instead;

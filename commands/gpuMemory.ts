@@ -2,15 +2,21 @@
 import type { Architecture } from '../src/calc/architecture.ts';
 import { type CloudOffer, type FitRow, fitTable } from '../src/calc/fit.ts';
 import {
-  type Breakdown, estimateMemory, type MemoryEstimate, type MemoryScenario, type Mode, type ParallelLayout,
-  type TrainingPrecision, VLLM_DEFAULT_UTILIZATION,
+  type Breakdown,
+  estimateMemory,
+  type MemoryEstimate,
+  type MemoryScenario,
+  type Mode,
+  type ParallelLayout,
+  type TrainingPrecision,
+  VLLM_DEFAULT_UTILIZATION,
 } from '../src/calc/gpuMemory.ts';
 import { KV_BYTES, type KvPrecisionId, type PrecisionId, WEIGHT_FORMATS } from '../src/calc/precision.ts';
 import { findGpu, type Gpu, runsPyTorch } from '../src/catalogs/hardware.ts';
 import { grouped } from '../src/present/format.ts';
 import { type Command, type CommandContext, UsageError } from './command.ts';
-import { type ResolvedModel, resolveModel } from './modelResolver.ts';
 import { GPU_MEMORY_KEYS, type GpuMemoryRequest, parseGpuMemoryText } from './gpuMemoryGrammar.ts';
+import { type ResolvedModel, resolveModel } from './modelResolver.ts';
 
 export interface GpuServing {
   gpuId: string;
@@ -164,8 +170,21 @@ export interface ServingCapacity {
  * What serving `model` with vLLM on `count` × `gpu` leaves for KV cache, with the same estimate and
  * layout /gpu-memory uses; null when the model does not fit there.
  */
-export function servingCapacity(model: ResolvedModel, precision: PrecisionId | undefined, contextTokens: number, gpu: Gpu, count: number): ServingCapacity | null {
-  const request: GpuMemoryRequest = { model: model.id, precision, mode: 'inference', checkpointing: false, engine: 'vllm', context: contextTokens };
+export function servingCapacity(
+  model: ResolvedModel,
+  precision: PrecisionId | undefined,
+  contextTokens: number,
+  gpu: Gpu,
+  count: number,
+): ServingCapacity | null {
+  const request: GpuMemoryRequest = {
+    model: model.id,
+    precision,
+    mode: 'inference',
+    checkpointing: false,
+    engine: 'vllm',
+    context: contextTokens,
+  };
   let scenario: MemoryScenario;
   try {
     scenario = scaledScenario(buildScenario(request, model), count);
@@ -177,18 +196,20 @@ export function servingCapacity(model: ResolvedModel, precision: PrecisionId | u
   const serving = servingOn(estimate, gpu, VLLM_DEFAULT_UTILIZATION, contextTokens);
   if (serving.concurrentSequences < 1) return null;
   return {
-    perGpuWeightBytes: estimate.breakdown.weights, perGpuKvBytesPerToken: estimate.kvBytesPerToken,
-    kvCacheTokens: serving.kvCacheTokens, pipeline: scenario.parallel.pipeline, layout: layoutLabel(scenario.parallel),
+    perGpuWeightBytes: estimate.breakdown.weights,
+    perGpuKvBytesPerToken: estimate.kvBytesPerToken,
+    kvCacheTokens: serving.kvCacheTokens,
+    pipeline: scenario.parallel.pipeline,
+    layout: layoutLabel(scenario.parallel),
   };
 }
 
 function summarize(result: Omit<GpuMemoryResult, 'summary'>, candidates: FitRow[]): string {
-  const size = result.gpus > 1
-    ? `≈ ${gb(result.totalBytes)} (${gb(result.perGpuBytes)} per GPU × ${result.gpus})`
-    : `≈ ${gb(result.totalBytes)}`;
-  const fitting = candidates.filter((f) => f.count !== null)
-    .sort((a, b) => a.count! - b.count! || a.usableBytes - b.usableBytes);
-  if (!fitting.length) return `${size} · does not fit on up to 64 of ${candidates.length === 1 ? candidates[0]!.gpuName : 'any GPU in the catalog'}`;
+  const size =
+    result.gpus > 1 ? `≈ ${gb(result.totalBytes)} (${gb(result.perGpuBytes)} per GPU × ${result.gpus})` : `≈ ${gb(result.totalBytes)}`;
+  const fitting = candidates.filter((f) => f.count !== null).sort((a, b) => a.count! - b.count! || a.usableBytes - b.usableBytes);
+  if (!fitting.length)
+    return `${size} · does not fit on up to 64 of ${candidates.length === 1 ? candidates[0]!.gpuName : 'any GPU in the catalog'}`;
   const options: string[] = [];
   for (const f of fitting) {
     if (options.length === 2) break;
@@ -213,9 +234,14 @@ export async function computeGpuMemory(text: string, context: CommandContext): P
   const estimate = estimateMemory(scenario);
   const largest = gpus.reduce((a, b) => (b.usableBytes > a.usableBytes ? b : a));
   if (!Number.isFinite(estimate.totalBytes) || estimate.totalBytes > LARGEST_CLUSTER_GPUS * largest.usableBytes) {
-    const need = Number.isFinite(estimate.totalBytes) ? `≈ ${grouped(Math.round(estimate.totalBytes / 1e15))} PB` : 'more memory than can be counted';
-    throw new UsageError(`batch ${grouped(scenario.batch)} × ${grouped(scenario.sequence)} tokens needs ${need}, more than any GPU cluster holds `
-      + `(${grouped(LARGEST_CLUSTER_GPUS)} × ${largest.name}); lower batch= or ${request.mode === 'inference' ? 'ctx=' : 'seq='}`, { understood: [text] });
+    const need = Number.isFinite(estimate.totalBytes)
+      ? `≈ ${grouped(Math.round(estimate.totalBytes / 1e15))} PB`
+      : 'more memory than can be counted';
+    throw new UsageError(
+      `batch ${grouped(scenario.batch)} × ${grouped(scenario.sequence)} tokens needs ${need}, more than any GPU cluster holds ` +
+        `(${grouped(LARGEST_CLUSTER_GPUS)} × ${largest.name}); lower batch= or ${request.mode === 'inference' ? 'ctx=' : 'seq='}`,
+      { understood: [text] },
+    );
   }
   const vllm = scenario.engine === 'vllm';
   const utilization = request.utilization ?? VLLM_DEFAULT_UTILIZATION;
@@ -234,24 +260,39 @@ export async function computeGpuMemory(text: string, context: CommandContext): P
   // TPUs and AWS Neuron chips are listed but need their own stack
   const pytorchGpus = new Set(gpus.filter(runsPyTorch).map((g) => g.id));
   const candidates = fits.filter((f) => f.count !== null && (chosenGpu ? f.gpuId === chosenGpu.id : pytorchGpus.has(f.gpuId)));
-  const offers = candidates
-    .flatMap((f) => f.offers.map((o) => ({ ...o, gpuName: f.gpuName, gpus: f.count! })));
-  const cheapest = offers.reduce<(typeof offers)[number] | null>((best, o) => (!best || o.onDemandPerHour < best.onDemandPerHour ? o : best), null);
+  const offers = candidates.flatMap((f) => f.offers.map((o) => ({ ...o, gpuName: f.gpuName, gpus: f.count! })));
+  const cheapest = offers.reduce<(typeof offers)[number] | null>(
+    (best, o) => (!best || o.onDemandPerHour < best.onDemandPerHour ? o : best),
+    null,
+  );
 
   const assumptions = assumptionsFor(request, scenario, model, estimate);
   let serving: GpuServing[] | undefined;
   if (vllm) {
     const servingRows = fits.filter((f) => f.count !== null && (!chosenGpu || f.gpuId === chosenGpu.id));
-    serving = servingRows.map((f) => servingOn(estimateMemory(scaledScenario(scenario, f.count!)), gpus.find((g) => g.id === f.gpuId)!, utilization, scenario.sequence));
-    assumptions.push(`vLLM reserves ${Math.round(utilization * 100)}% of each GPU (gpu_memory_utilization=${utilization}); what weights, activations and CUDA graphs leave is KV cache`);
+    serving = servingRows.map((f) =>
+      servingOn(estimateMemory(scaledScenario(scenario, f.count!)), gpus.find((g) => g.id === f.gpuId)!, utilization, scenario.sequence),
+    );
+    assumptions.push(
+      `vLLM reserves ${Math.round(utilization * 100)}% of each GPU (gpu_memory_utilization=${utilization}); what weights, activations and CUDA graphs leave is KV cache`,
+    );
   }
-  const warnings = scenario.sequence > model.arch.maxContext
-    ? [`⚠ ${grouped(scenario.sequence)} tokens is beyond ${model.id}'s own ${grouped(model.arch.maxContext)}-token context: the model was not trained for it, and the memory is what that length would take`]
-    : [];
+  const warnings =
+    scenario.sequence > model.arch.maxContext
+      ? [
+          `⚠ ${grouped(scenario.sequence)} tokens is beyond ${model.id}'s own ${grouped(model.arch.maxContext)}-token context: the model was not trained for it, and the memory is what that length would take`,
+        ]
+      : [];
   const base: Omit<GpuMemoryResult, 'summary'> = {
     command: 'gpu-memory',
     input: text,
-    model: { id: model.id, params: model.params, paramsSource: model.paramsSource, source: model.source, assumedArchitecture: model.assumedArchitecture },
+    model: {
+      id: model.id,
+      params: model.params,
+      paramsSource: model.paramsSource,
+      source: model.source,
+      assumedArchitecture: model.assumedArchitecture,
+    },
     mode: scenario.mode,
     precision: scenario.weights,
     trainingPrecision: scenario.mode === 'train' ? scenario.training.precision : undefined,
@@ -281,19 +322,27 @@ function assumptionsFor(request: GpuMemoryRequest, s: MemoryScenario, model: Res
   if (model.assumedArchitecture) out.push(model.assumedArchitecture);
   out.push(`${(model.params / 1e9).toFixed(2)}B parameters (${model.paramsSource})`);
   if (s.mode === 'inference') {
-    out.push(`batch ${s.batch} × context ${grouped(s.sequence)} tokens${request.context === undefined ? ' (default)' : ''}, KV cache in ${s.kv} (${KV_BYTES[s.kv]} B per value)`);
+    out.push(
+      `batch ${s.batch} × context ${grouped(s.sequence)} tokens${request.context === undefined ? ' (default)' : ''}, KV cache in ${s.kv} (${KV_BYTES[s.kv]} B per value)`,
+    );
     out.push(s.engine === 'vllm' ? 'engine: vLLM (paged KV cache pool)' : 'engine: PyTorch + transformers generate() with SDPA attention');
   } else {
     out.push(`batch ${s.batch} × sequence ${grouped(s.sequence)} tokens${request.sequence === undefined ? ' (default)' : ''}`);
-    out.push(`optimizer ${s.training.optimizer}${s.training.checkpointing ? ', gradient checkpointing on' : ''}; attention via SDPA/flash (no seq² scores)`);
-    if (s.mode !== 'train') out.push(`LoRA rank ${s.lora.rank} on ${s.lora.targets}: ${(e.trainableParams / 1e6).toFixed(1)}M trainable parameters`);
+    out.push(
+      `optimizer ${s.training.optimizer}${s.training.checkpointing ? ', gradient checkpointing on' : ''}; attention via SDPA/flash (no seq² scores)`,
+    );
+    if (s.mode !== 'train')
+      out.push(`LoRA rank ${s.lora.rank} on ${s.lora.targets}: ${(e.trainableParams / 1e6).toFixed(1)}M trainable parameters`);
   }
   if (e.gpus > 1) out.push(`per-GPU figures for ${layoutLabel(s.parallel)} on ${e.gpus} GPUs; total is summed over GPUs`);
-  if (s.parallel.zeroStage > 0 && s.parallel.data === 1) out.push(`ZeRO-${s.parallel.zeroStage} shards across data-parallel GPUs; with gpus=1 it saves nothing`);
+  if (s.parallel.zeroStage > 0 && s.parallel.data === 1)
+    out.push(`ZeRO-${s.parallel.zeroStage} shards across data-parallel GPUs; with gpus=1 it saves nothing`);
   out.push(`peak during ${e.peakPhase}; memory is what nvidia-smi shows (PyTorch's pool + CUDA context)`);
-  out.push(s.mode === 'inference'
-    ? 'fit table: more GPUs means tensor parallel up to 8, then pipeline stages'
-    : 'fit table: more GPUs means ZeRO-3 data parallel');
+  out.push(
+    s.mode === 'inference'
+      ? 'fit table: more GPUs means tensor parallel up to 8, then pipeline stages'
+      : 'fit table: more GPUs means ZeRO-3 data parallel',
+  );
   return out;
 }
 

@@ -27,19 +27,59 @@ export interface GpuMemoryRequest {
   loraTargets?: LoraTargets;
 }
 
-const MODES: Record<string, Mode> = { infer: 'inference', inference: 'inference', serve: 'inference', train: 'train', finetune: 'train', lora: 'lora', qlora: 'qlora' };
+const MODES: Record<string, Mode> = {
+  infer: 'inference',
+  inference: 'inference',
+  serve: 'inference',
+  train: 'train',
+  finetune: 'train',
+  lora: 'lora',
+  qlora: 'qlora',
+};
 const TRAINING_PRECISIONS: Record<string, TrainingPrecision> = { mixed: 'mixed', amp: 'mixed' };
 const FLAGS = new Set(['ckpt', 'checkpointing', 'grad-ckpt', 'gc']);
 const OPTIMIZERS: Record<string, Optimizer> = {
-  adamw: 'adamw', adam: 'adamw', adamw8bit: 'adamw8bit', 'adamw-8bit': 'adamw8bit', adam8bit: 'adamw8bit', 'paged-adamw-8bit': 'adamw8bit',
-  sgd: 'sgd', adafactor: 'adafactor',
+  adamw: 'adamw',
+  adam: 'adamw',
+  adamw8bit: 'adamw8bit',
+  'adamw-8bit': 'adamw8bit',
+  adam8bit: 'adamw8bit',
+  'paged-adamw-8bit': 'adamw8bit',
+  sgd: 'sgd',
+  adafactor: 'adafactor',
 };
-const TARGETS: Record<string, LoraTargets> = { 'all-linear': 'all-linear', all: 'all-linear', attention: 'attention', attn: 'attention', qv: 'qv' };
+const TARGETS: Record<string, LoraTargets> = {
+  'all-linear': 'all-linear',
+  all: 'all-linear',
+  attention: 'attention',
+  attn: 'attention',
+  qv: 'qv',
+};
 const ENGINES: Record<string, Engine> = { transformers: 'transformers', hf: 'transformers', pytorch: 'transformers', vllm: 'vllm' };
 const KEY_ALIASES: Record<string, string> = {
-  batch: 'batch', bs: 'batch', b: 'batch', ctx: 'ctx', context: 'ctx', seq: 'seq', seqlen: 'seq', sequence: 'seq',
-  kv: 'kv', engine: 'engine', util: 'util', gpu: 'gpu', gpus: 'gpus', tp: 'tp', pp: 'pp', zero: 'zero',
-  opt: 'optimizer', optimizer: 'optimizer', r: 'r', rank: 'r', target: 'target', targets: 'target', precision: 'precision',
+  batch: 'batch',
+  bs: 'batch',
+  b: 'batch',
+  ctx: 'ctx',
+  context: 'ctx',
+  seq: 'seq',
+  seqlen: 'seq',
+  sequence: 'seq',
+  kv: 'kv',
+  engine: 'engine',
+  util: 'util',
+  gpu: 'gpu',
+  gpus: 'gpus',
+  tp: 'tp',
+  pp: 'pp',
+  zero: 'zero',
+  opt: 'optimizer',
+  optimizer: 'optimizer',
+  r: 'r',
+  rank: 'r',
+  target: 'target',
+  targets: 'target',
+  precision: 'precision',
 };
 
 export const GPU_MEMORY_KEYS =
@@ -118,7 +158,10 @@ export function parseGpuMemoryText(text: string): GpuMemoryRequest {
     throw new UsageError('name a model first, e.g. `70b fp16` or `llama-3.1-8b bf16`', { understood, notUnderstood });
   }
   if (notUnderstood.length) {
-    throw new UsageError(`did not understand ${notUnderstood.map((t) => `"${t}"`).join(', ')}`, { understood: [request.model, ...understood], notUnderstood });
+    throw new UsageError(`did not understand ${notUnderstood.map((t) => `"${t}"`).join(', ')}`, {
+      understood: [request.model, ...understood],
+      notUnderstood,
+    });
   }
 
   precisionWords = [...new Set(precisionWords.map((w) => precisionOf(w)!))];
@@ -130,7 +173,9 @@ export function parseGpuMemoryText(text: string): GpuMemoryRequest {
       if (request.trainingPrecision) contradictions.push(`${request.trainingPrecision} and ${precision} (choose one training precision)`);
       request.trainingPrecision = precision;
     } else if (precision) {
-      contradictions.push(`train and ${precision}: full training keeps bf16 or fp32 weights; use \`qlora\` or \`lora ${precision}\` to train on a quantized base`);
+      contradictions.push(
+        `train and ${precision}: full training keeps bf16 or fp32 weights; use \`qlora\` or \`lora ${precision}\` to train on a quantized base`,
+      );
     }
     request.trainingPrecision ??= 'mixed';
   } else {
@@ -142,15 +187,20 @@ export function parseGpuMemoryText(text: string): GpuMemoryRequest {
   const inference = request.mode === 'inference';
   const adapters = request.mode === 'lora' || request.mode === 'qlora';
   const modeName = modeWord ?? 'inference';
-  if (inference && request.checkpointing) contradictions.push('ckpt (gradient checkpointing) is for training; add `train`, `lora` or `qlora`');
+  if (inference && request.checkpointing)
+    contradictions.push('ckpt (gradient checkpointing) is for training; add `train`, `lora` or `qlora`');
   if (inference && request.optimizer) contradictions.push(`${seen.get('optimizer')} is for training; add \`train\`, \`lora\` or \`qlora\``);
   if (inference && request.zero !== undefined) contradictions.push(`${seen.get('zero')} is for training; for inference use tp= or pp=`);
-  if (inference && request.sequence !== undefined && request.context !== undefined) contradictions.push(`${seen.get('ctx')} and ${seen.get('seq')} (choose one length)`);
-  if (!inference && request.context !== undefined && request.sequence !== undefined) contradictions.push(`${seen.get('ctx')} and ${seen.get('seq')} (choose one length)`);
+  if (inference && request.sequence !== undefined && request.context !== undefined)
+    contradictions.push(`${seen.get('ctx')} and ${seen.get('seq')} (choose one length)`);
+  if (!inference && request.context !== undefined && request.sequence !== undefined)
+    contradictions.push(`${seen.get('ctx')} and ${seen.get('seq')} (choose one length)`);
   if (!inference && request.kv) contradictions.push(`${seen.get('kv')} applies to inference, not ${modeName}`);
   if (!inference && request.engine === 'vllm') contradictions.push(`engine=vllm serves models; it does not ${modeName}`);
-  if (request.utilization !== undefined && request.engine !== 'vllm') contradictions.push(`${seen.get('util')} is vLLM's gpu_memory_utilization; add engine=vllm`);
-  if (!adapters && (request.loraRank !== undefined || request.loraTargets)) contradictions.push(`${seen.get('r') ?? seen.get('target')} is a LoRA setting; add \`lora\` or \`qlora\``);
+  if (request.utilization !== undefined && request.engine !== 'vllm')
+    contradictions.push(`${seen.get('util')} is vLLM's gpu_memory_utilization; add engine=vllm`);
+  if (!adapters && (request.loraRank !== undefined || request.loraTargets))
+    contradictions.push(`${seen.get('r') ?? seen.get('target')} is a LoRA setting; add \`lora\` or \`qlora\``);
   if (request.tensor && request.gpus && request.gpus % (request.tensor * (request.pipeline ?? 1)) !== 0) {
     contradictions.push(`gpus=${request.gpus} is not a multiple of tp × pp = ${request.tensor * (request.pipeline ?? 1)}`);
   }
@@ -170,17 +220,39 @@ export function parseGpuMemoryText(text: string): GpuMemoryRequest {
 
 function applyKey(request: GpuMemoryRequest, key: string, value: string, precisionWords: string[]): void {
   switch (key) {
-    case 'batch': request.batch = parsePositiveInteger(value, 'batch'); break;
-    case 'ctx': request.context = parsePositiveInteger(value, 'ctx', 'binary'); break;
-    case 'seq': request.sequence = parsePositiveInteger(value, 'seq', 'binary'); break;
-    case 'gpus': request.gpus = parsePositiveInteger(value, 'gpus'); break;
-    case 'tp': request.tensor = parsePositiveInteger(value, 'tp'); break;
-    case 'pp': request.pipeline = parsePositiveInteger(value, 'pp'); break;
-    case 'r': request.loraRank = parsePositiveInteger(value, 'r'); break;
-    case 'gpu': request.gpu = value; break;
-    case 'engine': request.engine = oneOf(ENGINES, value, key); break;
-    case 'optimizer': request.optimizer = oneOf(OPTIMIZERS, value, 'opt'); break;
-    case 'target': request.loraTargets = oneOf(TARGETS, value, key); break;
+    case 'batch':
+      request.batch = parsePositiveInteger(value, 'batch');
+      break;
+    case 'ctx':
+      request.context = parsePositiveInteger(value, 'ctx', 'binary');
+      break;
+    case 'seq':
+      request.sequence = parsePositiveInteger(value, 'seq', 'binary');
+      break;
+    case 'gpus':
+      request.gpus = parsePositiveInteger(value, 'gpus');
+      break;
+    case 'tp':
+      request.tensor = parsePositiveInteger(value, 'tp');
+      break;
+    case 'pp':
+      request.pipeline = parsePositiveInteger(value, 'pp');
+      break;
+    case 'r':
+      request.loraRank = parsePositiveInteger(value, 'r');
+      break;
+    case 'gpu':
+      request.gpu = value;
+      break;
+    case 'engine':
+      request.engine = oneOf(ENGINES, value, key);
+      break;
+    case 'optimizer':
+      request.optimizer = oneOf(OPTIMIZERS, value, 'opt');
+      break;
+    case 'target':
+      request.loraTargets = oneOf(TARGETS, value, key);
+      break;
     case 'precision': {
       if (!precisionOf(value)) throw new UsageError(`precision=${value} is not a known precision`);
       precisionWords.push(value.toLowerCase());

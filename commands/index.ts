@@ -9,7 +9,16 @@ import { storageThroughputCommand } from './storageThroughput.ts';
 import { trainCostCommand } from './trainCost.ts';
 import { utilizationCommand } from './utilization.ts';
 
-export const COMMANDS: Command<unknown>[] = [gpuMemoryCommand, trainCostCommand, serveCostCommand, gpuPriceCommand, storageThroughputCommand, allreduceCommand, availabilityCommand, utilizationCommand] as Command<unknown>[];
+export const COMMANDS: Command<unknown>[] = [
+  gpuMemoryCommand,
+  trainCostCommand,
+  serveCostCommand,
+  gpuPriceCommand,
+  storageThroughputCommand,
+  allreduceCommand,
+  availabilityCommand,
+  utilizationCommand,
+] as Command<unknown>[];
 
 export function findCommand(name: string): Command<unknown> | undefined {
   const wanted = name.replace(/^\//, '').toLowerCase();

@@ -33,7 +33,15 @@ function describeArchitecture(id: string, arch: Architecture): string {
 }
 
 function fromPreset(p: ModelPreset): ResolvedModel {
-  return { id: p.id, arch: p.arch, params: p.params, activeParams: activeShare(p.arch, p.params), paramsSource: p.paramsSource, nativePrecision: p.nativePrecision, source: p.source };
+  return {
+    id: p.id,
+    arch: p.arch,
+    params: p.params,
+    activeParams: activeShare(p.arch, p.params),
+    paramsSource: p.paramsSource,
+    nativePrecision: p.nativePrecision,
+    source: p.source,
+  };
 }
 
 function nearestByParams(candidates: ModelPreset[], params: number): ModelPreset {
@@ -51,13 +59,17 @@ function fromBareSize(registry: ModelRegistry, text: string): ResolvedModel | un
     };
     const wanted = Number(moe[1]) * Number(moe[2]);
     const reference = registry.referenceMoe.reduce((best, p) =>
-      (Math.abs(Math.log(nominal(p) / wanted)) < Math.abs(Math.log(nominal(best) / wanted)) ? p : best));
+      Math.abs(Math.log(nominal(p) / wanted)) < Math.abs(Math.log(nominal(best) / wanted)) ? p : best,
+    );
     const exact = nominal(reference) === wanted;
     return {
-      id: text.toLowerCase(), arch: reference.arch, params: reference.params * (wanted / nominal(reference)),
+      id: text.toLowerCase(),
+      arch: reference.arch,
+      params: reference.params * (wanted / nominal(reference)),
       activeParams: activeShare(reference.arch, reference.params * (wanted / nominal(reference))),
       paramsSource: exact ? `${reference.id}'s count` : `scaled from ${reference.id}`,
-      nativePrecision: 'bf16', source: reference.source,
+      nativePrecision: 'bf16',
+      source: reference.source,
       assumedArchitecture: `${text} is assumed to be a mixture of experts shaped like ${describeArchitecture(reference.id, reference.arch)}`,
     };
   }
@@ -74,8 +86,13 @@ function fromBareSize(registry: ModelRegistry, text: string): ResolvedModel | un
   }
   const reference = nearestByParams(registry.referenceDense, params);
   return {
-    id: text.toLowerCase(), arch: reference.arch, params, activeParams: activeShare(reference.arch, params), paramsSource: 'as typed',
-    nativePrecision: 'bf16', source: reference.source,
+    id: text.toLowerCase(),
+    arch: reference.arch,
+    params,
+    activeParams: activeShare(reference.arch, params),
+    paramsSource: 'as typed',
+    nativePrecision: 'bf16',
+    source: reference.source,
     assumedArchitecture: `a ${text} dense model is assumed to be shaped like ${describeArchitecture(reference.id, reference.arch)}`,
   };
 }
@@ -96,15 +113,23 @@ export async function resolveModel(name: string, context: CommandContext): Promi
     }
     const parsed = hfConfigSchema.safeParse(textConfigOf(hubModel.config));
     if (!parsed.success) {
-      const missing = parsed.error.issues.map((i) => i.path.join('.')).filter(Boolean).slice(0, 5).join(', ');
+      const missing = parsed.error.issues
+        .map((i) => i.path.join('.'))
+        .filter(Boolean)
+        .slice(0, 5)
+        .join(', ');
       throw new UsageError(`${name}'s config.json is not a decoder-only transformer burnrate can size (missing or odd: ${missing})`);
     }
     const arch = architectureFromConfig(parsed.data);
     const derived = parameterBreakdown(arch).total;
     return {
-      id: name, arch, params: hubModel.params ?? derived, activeParams: activeShare(arch, hubModel.params ?? derived),
+      id: name,
+      arch,
+      params: hubModel.params ?? derived,
+      activeParams: activeShare(arch, hubModel.params ?? derived),
       paramsSource: hubModel.params ? 'Hugging Face Hub (safetensors)' : 'derived from config.json',
-      nativePrecision: 'bf16', source: `https://huggingface.co/${name}/blob/main/config.json`,
+      nativePrecision: 'bf16',
+      source: `https://huggingface.co/${name}/blob/main/config.json`,
     };
   }
   const words = name.split(' ');
@@ -121,4 +146,3 @@ export async function resolveModel(name: string, context: CommandContext): Promi
     { notUnderstood: [name], suggestion },
   );
 }
-

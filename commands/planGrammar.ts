@@ -15,11 +15,15 @@ export interface PlanGrammar {
 }
 
 /** unit words that belong to the value before them */
-const UNIT_WORD = /^(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|mo|months?|y|years?|[kKMGTP]?i?[bB](ps|\/s)?|bytes?|bits?)$/;
+const UNIT_WORD =
+  /^(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|mo|months?|y|years?|[kKMGTP]?i?[bB](ps|\/s)?|bytes?|bits?)$/;
 /** words that only say what a count counts: `tokens=1.5T tokens` */
 const NOISE_WORD = /^(tokens?|samples?|requests?|reqs?|gpus?|instances?|nodes?)$/i;
 
-interface Value { token: string; text: string }
+interface Value {
+  token: string;
+  text: string;
+}
 
 function positive(key: string, value: number): number {
   if (!(value > 0)) throw new QuantityError(`${key} must be more than zero`);
@@ -76,7 +80,8 @@ export class PlanArgs {
       const keys = [...new Set(Object.values(grammar.keys))].map((k) => `${k}=`).join(' ');
       const flags = grammar.flags ? ` ${[...new Set(Object.values(grammar.flags))].join(' ')}` : '';
       throw new UsageError(`did not understand ${notUnderstood.map((t) => `"${t}"`).join(', ')} (known: ${keys}${flags})`, {
-        understood: [...args.words, ...args.understood], notUnderstood,
+        understood: [...args.words, ...args.understood],
+        notUnderstood,
       });
     }
     return args;
@@ -104,7 +109,8 @@ export class PlanArgs {
     } catch (error) {
       if (error instanceof QuantityError || error instanceof UsageError) {
         throw new UsageError(`${value.token}: ${error.message}`, {
-          understood: [...this.words, ...this.understood.filter((t) => t !== value.token)], notUnderstood: [value.token],
+          understood: [...this.words, ...this.understood.filter((t) => t !== value.token)],
+          notUnderstood: [value.token],
         });
       }
       throw error;

@@ -5,7 +5,13 @@ import { parameterBreakdown } from '../src/calc/architecture.ts';
 import { isPrecisionId, type PrecisionId } from '../src/calc/precision.ts';
 import { HOURS_PER_MONTH } from '../src/calc/pricing.ts';
 import {
-  DECODE_BANDWIDTH_EFFICIENCY, type DecodeShape, decodeStepSeconds, largestBatch, prefillSeconds, requestsPerSecond, SERVING_MFU,
+  DECODE_BANDWIDTH_EFFICIENCY,
+  type DecodeShape,
+  decodeStepSeconds,
+  largestBatch,
+  prefillSeconds,
+  requestsPerSecond,
+  SERVING_MFU,
 } from '../src/calc/serving.ts';
 import type { Catalogs } from '../src/catalogs/catalogs.ts';
 import { type InstancePrice, runsPyTorch } from '../src/catalogs/hardware.ts';
@@ -20,10 +26,25 @@ import type { Figure, PlanResult } from './planResult.ts';
 const GRAMMAR: PlanGrammar = {
   words: true,
   keys: {
-    requests: 'requests', reqs: 'requests', tokens_in: 'tokens_in', in: 'tokens_in', prompt: 'tokens_in',
-    tokens_out: 'tokens_out', out: 'tokens_out', output: 'tokens_out', peak: 'peak', latency: 'latency',
-    target: 'target', util: 'util', utilization: 'util', instance: 'instance', instances: 'instances', gpu: 'gpu',
-    cloud: 'cloud', region: 'region', month: 'month',
+    requests: 'requests',
+    reqs: 'requests',
+    tokens_in: 'tokens_in',
+    in: 'tokens_in',
+    prompt: 'tokens_in',
+    tokens_out: 'tokens_out',
+    out: 'tokens_out',
+    output: 'tokens_out',
+    peak: 'peak',
+    latency: 'latency',
+    target: 'target',
+    util: 'util',
+    utilization: 'util',
+    instance: 'instance',
+    instances: 'instances',
+    gpu: 'gpu',
+    cloud: 'cloud',
+    region: 'region',
+    month: 'month',
   },
 };
 
@@ -43,14 +64,27 @@ interface Candidate {
   monthly: number;
 }
 
-function shapeFor(model: ResolvedModel, expertShare: number, capacity: NonNullable<ReturnType<typeof servingCapacity>>, gpuBandwidth: number, gpuFlops: number, gpus: number, averageContext: number): DecodeShape {
+function shapeFor(
+  model: ResolvedModel,
+  expertShare: number,
+  capacity: NonNullable<ReturnType<typeof servingCapacity>>,
+  gpuBandwidth: number,
+  gpuFlops: number,
+  gpus: number,
+  averageContext: number,
+): DecodeShape {
   return {
     perGpuWeightBytes: capacity.perGpuWeightBytes,
     expertShare,
     expertsPerToken: model.arch.moe?.topK ?? 0,
     experts: model.arch.moe?.experts ?? 0,
     perGpuKvBytesPerToken: capacity.perGpuKvBytesPerToken,
-    averageContext, pipeline: capacity.pipeline, gpuBandwidth, gpuFlops, gpus, activeParams: model.activeParams,
+    averageContext,
+    pipeline: capacity.pipeline,
+    gpuBandwidth,
+    gpuFlops,
+    gpus,
+    activeParams: model.activeParams,
   };
 }
 
@@ -65,12 +99,15 @@ function monthlyOf(price: InstancePrice, replicas: number, monthHours: number): 
 function idleOnly(args: PlanArgs, catalogs: Catalogs, input: string, monthHours: number): PlanResult {
   if (args.has('requests')) args.fail(`${args.token('requests')} needs a model to size, e.g. \`7b requests=50k/day\``);
   const instance = instanceArg(args, catalogs);
-  if (!instance) args.fail('give instance= to price an always-on instance (e.g. `instance=g5.xlarge util=5%`), or a model with requests= to size one');
+  if (!instance)
+    args.fail('give instance= to price an always-on instance (e.g. `instance=g5.xlarge util=5%`), or a model with requests= to size one');
   const replicas = args.integer('instances') ?? 1;
   const util = args.fraction('util');
   const monthly = monthlyOf(instance, replicas, monthHours);
   const figures: Record<string, Figure> = {
-    monthly: { value: monthly, unit: 'USD' }, hourly: { value: instance.onDemandPerHour * replicas, unit: 'USD/h' }, monthHours: { value: monthHours, unit: 'h' },
+    monthly: { value: monthly, unit: 'USD' },
+    hourly: { value: instance.onDemandPerHour * replicas, unit: 'USD/h' },
+    monthHours: { value: monthHours, unit: 'h' },
   };
   const rows: [string, string][] = [
     ['Instance', `${replicas} × ${instance.instance} (${instance.cloud} ${instance.region}), always on`],
@@ -82,14 +119,23 @@ function idleOnly(args: PlanArgs, catalogs: Catalogs, input: string, monthHours:
     const idle = monthly * (1 - util);
     figures.idle = { value: idle, unit: 'USD' };
     figures.utilization = { value: util * 100, unit: '%' };
-    rows.push(['Used', `${percent(util, util < 0.1 ? 1 : 0)} → ${money(monthly * util)}`], ['Idle', `${percent(1 - util, util < 0.1 ? 1 : 0)} → ${money(idle)} a month`]);
+    rows.push(
+      ['Used', `${percent(util, util < 0.1 ? 1 : 0)} → ${money(monthly * util)}`],
+      ['Idle', `${percent(1 - util, util < 0.1 ? 1 : 0)} → ${money(idle)} a month`],
+    );
     method.push(`idle = monthly × (1 − utilization) = ${money(monthly)} × ${percent(1 - util, 1)} = ${money(idle)}`);
     summary += ` · ${money(idle)} of it idle at ${percent(util, util < 0.1 ? 1 : 0)} utilization`;
   }
   return {
-    command: 'serve-cost', input, summary, figures, rows, tables: [],
+    command: 'serve-cost',
+    input,
+    summary,
+    figures,
+    rows,
+    tables: [],
     assumptions: [monthAssumption(monthHours), 'on-demand price; an endpoint bills every hour it is up, busy or not'],
-    method, prices: `Prices: config/prices.yaml, as of ${instance.asOf}; Linux, per hour, before tax.`,
+    method,
+    prices: `Prices: config/prices.yaml, as of ${instance.asOf}; Linux, per hour, before tax.`,
   };
 }
 
@@ -98,9 +144,13 @@ export async function computeServeCost(text: string, context: CommandContext): P
   const args: PlanArgs = PlanArgs.parse(text, GRAMMAR);
   const monthHours = (args.measure('month', 'time', 'h') ?? HOURS_PER_MONTH * 3600) / 3600;
   const words = [...args.words];
-  const precision = words.length > 1 && isPrecisionId(words.at(-1)!.toLowerCase()) ? (words.pop()!.toLowerCase() as PrecisionId) : undefined;
+  const precision =
+    words.length > 1 && isPrecisionId(words.at(-1)!.toLowerCase()) ? (words.pop()!.toLowerCase() as PrecisionId) : undefined;
   if (!words.length) return idleOnly(args, catalogs, text, monthHours);
-  if (args.has('util')) args.fail(`${args.token('util')} prices an instance you already run (\`instance=g5.xlarge util=5%\`); with a model, burnrate works utilization out from requests=`);
+  if (args.has('util'))
+    args.fail(
+      `${args.token('util')} prices an instance you already run (\`instance=g5.xlarge util=5%\`); with a model, burnrate works utilization out from requests=`,
+    );
 
   const model = await resolveModel(words.join(' '), context);
   const requestsPerSecondAvg = args.rate('requests', 'day');
@@ -115,47 +165,81 @@ export async function computeServeCost(text: string, context: CommandContext): P
   const cloud = cloudArg(args);
   const region = args.text('region');
   const fixedReplicas = args.integer('instances');
-  if (fixedReplicas !== undefined && requestsPerSecondAvg !== undefined) args.fail(`${args.token('instances')} and ${args.token('requests')}: give one; burnrate sizes replicas from requests`);
+  if (fixedReplicas !== undefined && requestsPerSecondAvg !== undefined)
+    args.fail(`${args.token('instances')} and ${args.token('requests')}: give one; burnrate sizes replicas from requests`);
 
   const pytorchGpus = new Set(catalogs.gpus.filter(runsPyTorch).map((g) => g.id));
-  const pool = instance ? [instance] : catalogs.prices.filter((p) => pytorchGpus.has(p.gpuId)
-    && (!gpuIds || gpuIds.includes(p.gpuId)) && (!cloud || p.cloud === cloud) && (!region || p.region === region));
+  const pool = instance
+    ? [instance]
+    : catalogs.prices.filter(
+        (p) =>
+          pytorchGpus.has(p.gpuId) &&
+          (!gpuIds || gpuIds.includes(p.gpuId)) &&
+          (!cloud || p.cloud === cloud) &&
+          (!region || p.region === region),
+      );
   const averageContext = tokensIn + tokensOut / 2;
   const peakRps = requestsPerSecondAvg === undefined ? undefined : requestsPerSecondAvg * peak;
   const breakdown = parameterBreakdown(model.arch);
   const expertShare = breakdown.experts / breakdown.total;
 
-  const candidates: Candidate[] = pool.flatMap((price) => {
-    const gpu = catalogs.gpus.find((g) => g.id === price.gpuId)!;
-    const capacity = servingCapacity(model, precision, tokensIn + tokensOut, gpu, price.gpuCount);
-    if (!capacity) return [];
-    const shape = shapeFor(model, expertShare, capacity, gpu.memoryBandwidth, gpu.bf16Flops, price.gpuCount, averageContext);
-    const maxBatch = Math.min(MAX_BATCH, Math.floor(capacity.kvCacheTokens / (tokensIn + tokensOut)));
-    const batch = largestBatch(shape, maxBatch, latency);
-    const servedBatch = batch ?? 1;
-    const rps = requestsPerSecond(shape, servedBatch, tokensIn, tokensOut);
-    const replicas = fixedReplicas ?? (peakRps === undefined ? 1 : Math.max(1, Math.ceil(peakRps / (rps * target))));
-    return [{
-      price, gpuName: gpu.name, layout: capacity.layout, batch, stepSeconds: decodeStepSeconds(shape, servedBatch),
-      ttftSeconds: prefillSeconds(shape, tokensIn), requestsPerSecond: rps, replicas, monthly: monthlyOf(price, replicas, monthHours),
-    }];
-  }).sort((a, b) => Number(a.batch === null) - Number(b.batch === null) || a.monthly - b.monthly);
+  const candidates: Candidate[] = pool
+    .flatMap((price) => {
+      const gpu = catalogs.gpus.find((g) => g.id === price.gpuId)!;
+      const capacity = servingCapacity(model, precision, tokensIn + tokensOut, gpu, price.gpuCount);
+      if (!capacity) return [];
+      const shape = shapeFor(model, expertShare, capacity, gpu.memoryBandwidth, gpu.bf16Flops, price.gpuCount, averageContext);
+      const maxBatch = Math.min(MAX_BATCH, Math.floor(capacity.kvCacheTokens / (tokensIn + tokensOut)));
+      const batch = largestBatch(shape, maxBatch, latency);
+      const servedBatch = batch ?? 1;
+      const rps = requestsPerSecond(shape, servedBatch, tokensIn, tokensOut);
+      const replicas = fixedReplicas ?? (peakRps === undefined ? 1 : Math.max(1, Math.ceil(peakRps / (rps * target))));
+      return [
+        {
+          price,
+          gpuName: gpu.name,
+          layout: capacity.layout,
+          batch,
+          stepSeconds: decodeStepSeconds(shape, servedBatch),
+          ttftSeconds: prefillSeconds(shape, tokensIn),
+          requestsPerSecond: rps,
+          replicas,
+          monthly: monthlyOf(price, replicas, monthHours),
+        },
+      ];
+    })
+    .sort((a, b) => Number(a.batch === null) - Number(b.batch === null) || a.monthly - b.monthly);
 
   if (!candidates.length) {
-    args.fail(`${model.id}${precision ? ` ${precision}` : ''} does not fit on ${instance ? instance.instance : 'any matching instance in the catalog'} with room for one ${tokensIn + tokensOut}-token sequence; try a smaller precision (int4, fp8) or another instance`);
+    args.fail(
+      `${model.id}${precision ? ` ${precision}` : ''} does not fit on ${instance ? instance.instance : 'any matching instance in the catalog'} with room for one ${tokensIn + tokensOut}-token sequence; try a smaller precision (int4, fp8) or another instance`,
+    );
   }
   const best = candidates[0]!;
   const meets = best.batch !== null;
   const figures: Record<string, Figure> = {
-    monthly: { value: best.monthly, unit: 'USD' }, replicas: { value: best.replicas, unit: 'count' },
-    requestsPerSecondPerReplica: { value: best.requestsPerSecond, unit: 'req/s' }, decodeStep: { value: best.stepSeconds, unit: 's' },
-    timeToFirstToken: { value: best.ttftSeconds, unit: 's' }, batch: { value: best.batch ?? 1, unit: 'count' }, monthHours: { value: monthHours, unit: 'h' },
+    monthly: { value: best.monthly, unit: 'USD' },
+    replicas: { value: best.replicas, unit: 'count' },
+    requestsPerSecondPerReplica: { value: best.requestsPerSecond, unit: 'req/s' },
+    decodeStep: { value: best.stepSeconds, unit: 's' },
+    timeToFirstToken: { value: best.ttftSeconds, unit: 's' },
+    batch: { value: best.batch ?? 1, unit: 'count' },
+    monthHours: { value: monthHours, unit: 'h' },
   };
   const rows: [string, string][] = [
-    ['Model', `${model.id}${precision ? ` ${precision}` : ''} (${count(model.params)} params${model.activeParams < model.params ? `, ${count(model.activeParams)} active` : ''})`],
-    ['Runs on', `${best.replicas} × ${best.price.instance} (${best.price.cloud} ${best.price.region}, ${best.price.gpuCount} × ${best.gpuName}${best.layout ? `, ${best.layout}` : ''})`],
+    [
+      'Model',
+      `${model.id}${precision ? ` ${precision}` : ''} (${count(model.params)} params${model.activeParams < model.params ? `, ${count(model.activeParams)} active` : ''})`,
+    ],
+    [
+      'Runs on',
+      `${best.replicas} × ${best.price.instance} (${best.price.cloud} ${best.price.region}, ${best.price.gpuCount} × ${best.gpuName}${best.layout ? `, ${best.layout}` : ''})`,
+    ],
     ['Monthly', `${money(best.monthly)} (${hourlyPrice(best.price.onDemandPerHour * best.replicas)} × ${monthHours} h)`],
-    ['Per replica', `${best.requestsPerSecond.toFixed(2)} req/s at batch ${best.batch ?? 1}, ${duration(best.stepSeconds)} per output token`],
+    [
+      'Per replica',
+      `${best.requestsPerSecond.toFixed(2)} req/s at batch ${best.batch ?? 1}, ${duration(best.stepSeconds)} per output token`,
+    ],
     ['Time to first token', `≈ ${duration(best.ttftSeconds)} (prefill of ${tokensIn} tokens)`],
   ];
   const method = [
@@ -178,16 +262,24 @@ export async function computeServeCost(text: string, context: CommandContext): P
     const perMillionTokens = (best.monthly / (perMonth * (tokensIn + tokensOut))) * 1e6;
     const idle = best.monthly * (1 - utilization);
     Object.assign(figures, {
-      requestsPerMonth: { value: perMonth, unit: 'count' }, perThousandRequests: { value: perThousand, unit: 'USD' },
-      perMillionTokens: { value: perMillionTokens, unit: 'USD' }, averageUtilization: { value: utilization * 100, unit: '%' }, idle: { value: idle, unit: 'USD' },
+      requestsPerMonth: { value: perMonth, unit: 'count' },
+      perThousandRequests: { value: perThousand, unit: 'USD' },
+      perMillionTokens: { value: perMillionTokens, unit: 'USD' },
+      averageUtilization: { value: utilization * 100, unit: '%' },
+      idle: { value: idle, unit: 'USD' },
     });
-    rows.splice(1, 0, ['Traffic', `${count(requestsPerSecondAvg * 86400)} requests/day, peak ${peak}× → ${peakRps.toFixed(2)} req/s at peak`]);
+    rows.splice(1, 0, [
+      'Traffic',
+      `${count(requestsPerSecondAvg * 86400)} requests/day, peak ${peak}× → ${peakRps.toFixed(2)} req/s at peak`,
+    ]);
     rows.push(
       ['Per 1K requests', money(perThousand)],
       ['Per 1M tokens', money(perMillionTokens)],
       ['Average utilization', `${percent(utilization)} (idle capacity ${money(idle)} a month)`],
     );
-    method.push(`replicas = ⌈peak req/s ÷ (req/s per replica × ${percent(target)} target utilization)⌉ = ⌈${peakRps.toFixed(2)} ÷ (${best.requestsPerSecond.toFixed(2)} × ${percent(target)})⌉ = ${best.replicas}`);
+    method.push(
+      `replicas = ⌈peak req/s ÷ (req/s per replica × ${percent(target)} target utilization)⌉ = ⌈${peakRps.toFixed(2)} ÷ (${best.requestsPerSecond.toFixed(2)} × ${percent(target)})⌉ = ${best.replicas}`,
+    );
     summary = `${money(best.monthly)}/month on ${best.replicas} × ${best.price.instance} · ${money(perThousand)} per 1K requests`;
   } else {
     const perDay = best.requestsPerSecond * target * 86400 * best.replicas;
@@ -200,16 +292,33 @@ export async function computeServeCost(text: string, context: CommandContext): P
     assumptions.unshift(`no instance meets ${duration(latency)} per output token; the cheapest is shown at batch 1`);
   }
   return {
-    command: 'serve-cost', input: text, summary, figures, rows,
-    tables: instance ? [] : [{
-      title: 'Instances that fit, cheapest meeting the latency target first',
-      header: ['Instance', 'GPUs', 'Batch', 'Per token', 'Req/s each', 'Replicas', 'Monthly'],
-      rows: candidates.slice(0, 12).map((c) => [
-        `${c.price.instance} (${c.price.cloud})`, `${c.price.gpuCount} × ${c.gpuName}`, c.batch === null ? 'misses' : String(c.batch),
-        duration(c.stepSeconds), c.requestsPerSecond.toFixed(2), String(c.replicas), money(c.monthly),
-      ]),
-    }],
-    assumptions, method, prices: `Prices: config/prices.yaml, as of ${best.price.asOf}; Linux, per hour, before tax.`,
+    command: 'serve-cost',
+    input: text,
+    summary,
+    figures,
+    rows,
+    tables: instance
+      ? []
+      : [
+          {
+            title: 'Instances that fit, cheapest meeting the latency target first',
+            header: ['Instance', 'GPUs', 'Batch', 'Per token', 'Req/s each', 'Replicas', 'Monthly'],
+            rows: candidates
+              .slice(0, 12)
+              .map((c) => [
+                `${c.price.instance} (${c.price.cloud})`,
+                `${c.price.gpuCount} × ${c.gpuName}`,
+                c.batch === null ? 'misses' : String(c.batch),
+                duration(c.stepSeconds),
+                c.requestsPerSecond.toFixed(2),
+                String(c.replicas),
+                money(c.monthly),
+              ]),
+          },
+        ],
+    assumptions,
+    method,
+    prices: `Prices: config/prices.yaml, as of ${best.price.asOf}; Linux, per hour, before tax.`,
   };
 }
 
@@ -217,7 +326,8 @@ export const serveCostCommand: Command<PlanResult> = {
   name: 'serve-cost',
   view: 'plan',
   description: 'What serving costs a month: a model and its traffic, or an always-on instance and its idle share',
-  usage: '[model [precision]] [requests=50k/day tokens_in=500 tokens_out=200 peak=2 latency=50ms target=65%] [instance= instances= | gpu= cloud= region=] [util=5%] [month=730h]',
+  usage:
+    '[model [precision]] [requests=50k/day tokens_in=500 tokens_out=200 peak=2 latency=50ms target=65%] [instance= instances= | gpu= cloud= region=] [util=5%] [month=730h]',
   usageHint: '7b requests=50k/day [tokens_in=500 tokens_out=200] | instance=g5.xlarge util=5%',
   examples: [
     '7b requests=50k/day tokens_in=500 tokens_out=200',

@@ -2,9 +2,9 @@
 // or directly from GPUs × time at a catalog or given price, or from whole instances × time.
 import { type JobOffer, jobOffer, jobOffers } from '../src/calc/pricing.ts';
 import { DEFAULT_MFU, spotRework, tokensTrained, trainingFlops, trainingSeconds } from '../src/calc/training.ts';
-import { type Cloud, findGpu } from '../src/catalogs/hardware.ts';
-import { count, duration, flops, hourlyPrice, hours as formatHours, money, percent } from '../src/present/format.ts';
 import type { Catalogs } from '../src/catalogs/catalogs.ts';
+import { type Cloud, findGpu } from '../src/catalogs/hardware.ts';
+import { count, duration, flops, hours as formatHours, hourlyPrice, money, percent } from '../src/present/format.ts';
 import { cloudArg, gpuFamilyArg, instanceArg } from './catalogArgs.ts';
 import type { Command, CommandContext } from './command.ts';
 import { type ResolvedModel, resolveModel } from './modelResolver.ts';
@@ -14,9 +14,24 @@ import type { Figure, PlanResult, PlanTable } from './planResult.ts';
 const GRAMMAR: PlanGrammar = {
   words: true,
   keys: {
-    tokens: 'tokens', gpu: 'gpu', gpus: 'gpus', instance: 'instance', instances: 'instances', nodes: 'instances',
-    hours: 'hours', days: 'days', time: 'time', price: 'price', mfu: 'mfu', runs: 'runs',
-    ckpt_every: 'ckpt_every', checkpoint_every: 'ckpt_every', interrupt: 'interrupt', restart: 'restart', cloud: 'cloud', region: 'region',
+    tokens: 'tokens',
+    gpu: 'gpu',
+    gpus: 'gpus',
+    instance: 'instance',
+    instances: 'instances',
+    nodes: 'instances',
+    hours: 'hours',
+    days: 'days',
+    time: 'time',
+    price: 'price',
+    mfu: 'mfu',
+    runs: 'runs',
+    ckpt_every: 'ckpt_every',
+    checkpoint_every: 'ckpt_every',
+    interrupt: 'interrupt',
+    restart: 'restart',
+    cloud: 'cloud',
+    region: 'region',
   },
   flags: { spot: 'spot', recompute: 'recompute', 'grad-ckpt': 'recompute', gc: 'recompute' },
 };
@@ -38,13 +53,22 @@ function rateOf(offer: JobOffer): Rate {
   const p = offer.price;
   return {
     what: `${offer.instances} × ${p.instance} (${p.cloud} ${p.region})`,
-    onDemandPerHour: offer.onDemandPerHour, spotPerHour: offer.spotPerHour,
-    oneYearPerHour: offer.oneYearPerHour, threeYearPerHour: offer.threeYearPerHour, asOf: p.asOf,
+    onDemandPerHour: offer.onDemandPerHour,
+    spotPerHour: offer.spotPerHour,
+    oneYearPerHour: offer.oneYearPerHour,
+    threeYearPerHour: offer.threeYearPerHour,
+    asOf: p.asOf,
   };
 }
 
 function givenRate(pricePerGpuHour: number, gpus: number): Rate {
-  return { what: `${gpus} GPUs at ${hourlyPrice(pricePerGpuHour)} per GPU`, onDemandPerHour: pricePerGpuHour * gpus, spotPerHour: null, oneYearPerHour: null, threeYearPerHour: null };
+  return {
+    what: `${gpus} GPUs at ${hourlyPrice(pricePerGpuHour)} per GPU`,
+    onDemandPerHour: pricePerGpuHour * gpus,
+    spotPerHour: null,
+    oneYearPerHour: null,
+    threeYearPerHour: null,
+  };
 }
 
 function durationHours(args: PlanArgs): number | undefined {
@@ -74,11 +98,15 @@ export async function computeTrainCost(text: string, context: CommandContext): P
   const interruptRate = args.rate('interrupt', 'h');
 
   if (tokens !== undefined && !model) args.fail('tokens= needs a model to count FLOPs, e.g. `70b tokens=2T gpu=h100 gpus=512`');
-  if (tokens !== undefined && wallHoursGiven !== undefined) args.fail(`${args.token('tokens')} and a duration: give one; burnrate works out the other`);
+  if (tokens !== undefined && wallHoursGiven !== undefined)
+    args.fail(`${args.token('tokens')} and a duration: give one; burnrate works out the other`);
   if (tokens === undefined && wallHoursGiven === undefined) {
-    args.fail('give a duration (`hours=`, `days=`, `time=3 days`) or, with a model, `tokens=`; e.g. `gpus=64 gpu=a100 days=3` or `7b tokens=1T gpu=h100`');
+    args.fail(
+      'give a duration (`hours=`, `days=`, `time=3 days`) or, with a model, `tokens=`; e.g. `gpus=64 gpu=a100 days=3` or `7b tokens=1T gpu=h100`',
+    );
   }
-  if ((checkpointEvery !== undefined || interruptRate !== undefined) && !spot) args.fail(`${args.token('ckpt_every') ?? args.token('interrupt')} prices spot interruptions; add \`spot\``);
+  if ((checkpointEvery !== undefined || interruptRate !== undefined) && !spot)
+    args.fail(`${args.token('ckpt_every') ?? args.token('interrupt')} prices spot interruptions; add \`spot\``);
   if (instance && gpuFamily && !gpuFamily.some((g) => g.id === instance.gpuId)) {
     args.fail(`${args.token('instance')} carries ${instance.gpuId}, not ${args.text('gpu')}; give one of them`);
   }
@@ -101,14 +129,26 @@ export async function computeTrainCost(text: string, context: CommandContext): P
   const pricedGpus = tokens !== undefined && gpu ? [gpu] : gpuFamily;
   let rate: Rate | undefined;
   if (price !== undefined) {
-    rate = instance ? { ...givenRate(price, gpus), what: `${Math.ceil(gpus / gpusPerInstance!)} × ${instance.instance} at ${hourlyPrice(price)} per GPU` } : givenRate(price, gpus);
+    rate = instance
+      ? { ...givenRate(price, gpus), what: `${Math.ceil(gpus / gpusPerInstance!)} × ${instance.instance} at ${hourlyPrice(price)} per GPU` }
+      : givenRate(price, gpus);
   } else if (instance) {
     rate = rateOf(jobOffer(instance, gpus, catalogs.terms));
   } else if (pricedGpus) {
-    const offers = jobOffers(catalogs.prices, pricedGpus.map((g) => g.id), gpus, catalogs.terms, { cloud, region });
-    if (!offers.length) args.fail(`no ${args.text('gpu')} instance is priced in the catalog${cloud ? ` on ${cloud}` : ''}${region ? ` in ${region}` : ''}; give price= in $ per GPU-hour`);
+    const offers = jobOffers(
+      catalogs.prices,
+      pricedGpus.map((g) => g.id),
+      gpus,
+      catalogs.terms,
+      { cloud, region },
+    );
+    if (!offers.length)
+      args.fail(
+        `no ${args.text('gpu')} instance is priced in the catalog${cloud ? ` on ${cloud}` : ''}${region ? ` in ${region}` : ''}; give price= in $ per GPU-hour`,
+      );
     rate = rateOf(offers[0]!);
-    if (pricedGpus.length > 1 || offers.length > 1) assumptions.push(`cheapest catalog offer for ${gpus} × ${args.text('gpu')}: ${rate.what}`);
+    if (pricedGpus.length > 1 || offers.length > 1)
+      assumptions.push(`cheapest catalog offer for ${gpus} × ${args.text('gpu')}: ${rate.what}`);
   }
 
   let wallHours: number;
@@ -124,7 +164,11 @@ export async function computeTrainCost(text: string, context: CommandContext): P
       `FLOPs = 6 × N × D${recompute ? ' × 4/3 (activation recomputation repeats the forward pass)' : ''} = 6 × ${count(m.activeParams)}${m.activeParams < m.params ? ' active' : ''} × ${count(tokens)} tokens = ${flops(compute)}`,
       `time = FLOPs ÷ (GPUs × dense BF16 peak × MFU) = ${flops(compute)} ÷ (${gpus} × ${chosen.bf16Flops / 1e12} TFLOP/s × ${percent(mfu)}) = ${duration(wallHours * 3600)}`,
     );
-    rows.push(['Model', `${m.id} (${count(m.params)} params${m.activeParams < m.params ? `, ${count(m.activeParams)} active` : ''})`], ['Compute', flops(compute)], ['Time', `${duration(wallHours * 3600)} on ${gpus} × ${chosen.name}`]);
+    rows.push(
+      ['Model', `${m.id} (${count(m.params)} params${m.activeParams < m.params ? `, ${count(m.activeParams)} active` : ''})`],
+      ['Compute', flops(compute)],
+      ['Time', `${duration(wallHours * 3600)} on ${gpus} × ${chosen.name}`],
+    );
     if (!rate) {
       const offers = jobOffers(catalogs.prices, [chosen.id], gpus, catalogs.terms, { cloud, region });
       if (offers[0]) rate = rateOf(offers[0]);
@@ -138,7 +182,9 @@ export async function computeTrainCost(text: string, context: CommandContext): P
       const trained = tokensTrained(wallHours * 3600, gpus, gpu.bf16Flops, mfu, model.activeParams, recompute);
       figures.tokensTrained = { value: trained, unit: 'count' };
       rows.push(['Trains', `≈ ${count(trained)} tokens of ${model.id} at ${percent(mfu)} MFU`]);
-      method.push(`tokens = GPUs × peak × MFU × time ÷ (6 × N) = ${gpus} × ${gpu.bf16Flops / 1e12} TFLOP/s × ${percent(mfu)} × ${formatHours(wallHours)} ÷ (6 × ${count(model.activeParams)})`);
+      method.push(
+        `tokens = GPUs × peak × MFU × time ÷ (6 × N) = ${gpus} × ${gpu.bf16Flops / 1e12} TFLOP/s × ${percent(mfu)} × ${formatHours(wallHours)} ÷ (6 × ${count(model.activeParams)})`,
+      );
     }
   }
   figures.hours = { value: wallHours * runs, unit: 'h' };
@@ -147,7 +193,16 @@ export async function computeTrainCost(text: string, context: CommandContext): P
   rows.push(['GPU-hours', formatHours(wallHours * gpus * runs).replace(' h', '')]);
 
   if (!rate) {
-    return finish(text, rows, tables, figures, assumptions, method, undefined, `${duration(wallHours * 3600)} on ${gpus} GPUs · no price (give price= or gpu=)`);
+    return finish(
+      text,
+      rows,
+      tables,
+      figures,
+      assumptions,
+      method,
+      undefined,
+      `${duration(wallHours * 3600)} on ${gpus} GPUs · no price (give price= or gpu=)`,
+    );
   }
   const paid = wallHours * runs;
   const onDemand = rate.onDemandPerHour * paid;
@@ -155,7 +210,9 @@ export async function computeTrainCost(text: string, context: CommandContext): P
   figures.perGpuHour = { value: rate.onDemandPerHour / gpus, unit: 'USD/GPU·h' };
   rows.push(['Paying for', rate.what]);
   rows.push(['On-demand', `${money(onDemand)} (${hourlyPrice(rate.onDemandPerHour)})`]);
-  method.push(`cost = ${hourlyPrice(rate.onDemandPerHour)} × ${formatHours(wallHours)}${runs > 1 ? ` × ${runs} runs` : ''} = ${money(onDemand)}`);
+  method.push(
+    `cost = ${hourlyPrice(rate.onDemandPerHour)} × ${formatHours(wallHours)}${runs > 1 ? ` × ${runs} runs` : ''} = ${money(onDemand)}`,
+  );
 
   let spotCost: number | undefined;
   if (rate.spotPerHour !== null) {
@@ -164,13 +221,20 @@ export async function computeTrainCost(text: string, context: CommandContext): P
       const cloudOfRate = instance?.cloud ?? cloud ?? 'aws';
       const perHour = interruptRate !== undefined ? interruptRate * 3600 : catalogs.terms[cloudOfRate].spotInterruptionsPerHour;
       const rework = spotRework(paid, perHour, checkpointEvery / 3600, restart / 3600);
-      if (!rework) args.fail(`at ${percent(perHour, 1)} interruptions an hour, a checkpoint every ${duration(checkpointEvery)} loses more than the run gains; checkpoint more often`);
+      if (!rework)
+        args.fail(
+          `at ${percent(perHour, 1)} interruptions an hour, a checkpoint every ${duration(checkpointEvery)} loses more than the run gains; checkpoint more often`,
+        );
       spotHours = rework.totalHours;
       figures.spotInterruptions = { value: rework.interruptions, unit: 'count' };
       figures.spotReworkHours = { value: rework.lostHours, unit: 'h' };
       rows.push(['Spot rework', `≈ ${rework.interruptions.toFixed(1)} interruptions, ${formatHours(rework.lostHours)} redone`]);
-      method.push(`spot time = work ÷ (1 − rate × (interval ÷ 2 + restart)) = ${formatHours(paid)} ÷ (1 − ${percent(perHour, 1)}/h × (${duration(checkpointEvery / 2)} + ${duration(restart)})) = ${formatHours(spotHours)}`);
-      assumptions.push(`interruptions at ${percent(perHour, 1)} an hour${interruptRate === undefined ? ' (catalog planning rate; set interrupt=)' : ''}; each loses half a checkpoint interval plus ${duration(restart)} to restart (restart=)`);
+      method.push(
+        `spot time = work ÷ (1 − rate × (interval ÷ 2 + restart)) = ${formatHours(paid)} ÷ (1 − ${percent(perHour, 1)}/h × (${duration(checkpointEvery / 2)} + ${duration(restart)})) = ${formatHours(spotHours)}`,
+      );
+      assumptions.push(
+        `interruptions at ${percent(perHour, 1)} an hour${interruptRate === undefined ? ' (catalog planning rate; set interrupt=)' : ''}; each loses half a checkpoint interval plus ${duration(restart)} to restart (restart=)`,
+      );
     } else if (spot) {
       assumptions.push('spot rework not priced: add ckpt_every=30m to add the work redone after interruptions');
     }
@@ -182,42 +246,86 @@ export async function computeTrainCost(text: string, context: CommandContext): P
     figures.oneYear = { value: rate.oneYearPerHour * paid, unit: 'USD' };
     figures.threeYear = { value: rate.threeYearPerHour * paid, unit: 'USD' };
     rows.push(['1-year commitment', money(rate.oneYearPerHour * paid)], ['3-year commitment', money(rate.threeYearPerHour * paid)]);
-    assumptions.push('commitment prices apply the catalog\'s typical discounts for the hours used; a commitment is paid for its whole term');
+    assumptions.push("commitment prices apply the catalog's typical discounts for the hours used; a commitment is paid for its whole term");
   }
-  const headline = spot && spotCost !== undefined ? `${money(spotCost)} on spot (on-demand ${money(onDemand)})` : `${money(onDemand)} on-demand${spotCost !== undefined ? ` (spot ${money(spotCost)})` : ''}`;
-  const what = tokens !== undefined ? `${duration(wallHours * 3600)} on ${gpus} × ${gpu?.name ?? 'H100 SXM'}` : `${rate.what} × ${formatHours(wallHours)}${runs > 1 ? ` × ${runs} runs` : ''}`;
+  const headline =
+    spot && spotCost !== undefined
+      ? `${money(spotCost)} on spot (on-demand ${money(onDemand)})`
+      : `${money(onDemand)} on-demand${spotCost !== undefined ? ` (spot ${money(spotCost)})` : ''}`;
+  const what =
+    tokens !== undefined
+      ? `${duration(wallHours * 3600)} on ${gpus} × ${gpu?.name ?? 'H100 SXM'}`
+      : `${rate.what} × ${formatHours(wallHours)}${runs > 1 ? ` × ${runs} runs` : ''}`;
   return finish(text, rows, tables, figures, assumptions, method, rate, `${headline} · ${what}`);
 }
 
 function finish(
-  input: string, rows: [string, string][], tables: PlanTable[], figures: Record<string, Figure>,
-  assumptions: string[], method: string[], rate: Rate | undefined, summary: string,
+  input: string,
+  rows: [string, string][],
+  tables: PlanTable[],
+  figures: Record<string, Figure>,
+  assumptions: string[],
+  method: string[],
+  rate: Rate | undefined,
+  summary: string,
 ): PlanResult {
   return {
-    command: 'train-cost', input, summary, figures, rows, tables, assumptions, method,
-    prices: rate?.asOf ? `Prices: config/prices.yaml, as of ${rate.asOf}; Linux, per hour, before tax and discounts you negotiated.` : undefined,
+    command: 'train-cost',
+    input,
+    summary,
+    figures,
+    rows,
+    tables,
+    assumptions,
+    method,
+    prices: rate?.asOf
+      ? `Prices: config/prices.yaml, as of ${rate.asOf}; Linux, per hour, before tax and discounts you negotiated.`
+      : undefined,
   };
 }
 
 /** The same job on every GPU with a price: time and cheapest on-demand cost, ranked by cost. */
 function compareGpus(
-  catalogs: Catalogs, model: ResolvedModel, tokens: number, gpus: number, mfu: number, recompute: boolean, cloud?: Cloud, region?: string,
+  catalogs: Catalogs,
+  model: ResolvedModel,
+  tokens: number,
+  gpus: number,
+  mfu: number,
+  recompute: boolean,
+  cloud?: Cloud,
+  region?: string,
 ): PlanTable {
   const compute = trainingFlops(model.activeParams, tokens, recompute);
-  const options = catalogs.gpus.filter((g) => g.trains).flatMap((g) => {
-    const offer = jobOffers(catalogs.prices, [g.id], gpus, catalogs.terms, { cloud, region })[0];
-    if (!offer) return [];
-    const hoursNeeded = trainingSeconds(compute, gpus, g.bf16Flops, mfu) / 3600;
-    return [{ gpu: g, offer, hoursNeeded, cost: offer.onDemandPerHour * hoursNeeded, spot: offer.spotPerHour === null ? null : offer.spotPerHour * hoursNeeded }];
-  });
+  const options = catalogs.gpus
+    .filter((g) => g.trains)
+    .flatMap((g) => {
+      const offer = jobOffers(catalogs.prices, [g.id], gpus, catalogs.terms, { cloud, region })[0];
+      if (!offer) return [];
+      const hoursNeeded = trainingSeconds(compute, gpus, g.bf16Flops, mfu) / 3600;
+      return [
+        {
+          gpu: g,
+          offer,
+          hoursNeeded,
+          cost: offer.onDemandPerHour * hoursNeeded,
+          spot: offer.spotPerHour === null ? null : offer.spotPerHour * hoursNeeded,
+        },
+      ];
+    });
   const byTime = [...options].sort((a, b) => a.hoursNeeded - b.hoursNeeded);
   return {
     title: `The same run on ${gpus} of each GPU, cheapest first`,
     header: ['GPU', 'Time', 'On-demand', 'Spot', 'Instance', 'Speed rank'],
-    rows: options.sort((a, b) => a.cost - b.cost).map((o) => [
-      o.gpu.name, duration(o.hoursNeeded * 3600), money(o.cost), o.spot === null ? '—' : money(o.spot),
-      `${o.offer.instances} × ${o.offer.price.instance} (${o.offer.price.cloud})`, `#${byTime.indexOf(o) + 1}`,
-    ]),
+    rows: options
+      .sort((a, b) => a.cost - b.cost)
+      .map((o) => [
+        o.gpu.name,
+        duration(o.hoursNeeded * 3600),
+        money(o.cost),
+        o.spot === null ? '—' : money(o.spot),
+        `${o.offer.instances} × ${o.offer.price.instance} (${o.offer.price.cloud})`,
+        `#${byTime.indexOf(o) + 1}`,
+      ]),
   };
 }
 
@@ -225,7 +333,8 @@ export const trainCostCommand: Command<PlanResult> = {
   name: 'train-cost',
   view: 'plan',
   description: 'What a training run costs: from a model and tokens, or GPUs × time, or instances × time',
-  usage: '[model tokens=] [gpu= gpus= | instance= instances=] [hours=|days=|time=] [price=] [mfu=40%] [spot ckpt_every=30m interrupt=5%/h] [recompute] [runs=]',
+  usage:
+    '[model tokens=] [gpu= gpus= | instance= instances=] [hours=|days=|time=] [price=] [mfu=40%] [spot ckpt_every=30m interrupt=5%/h] [recompute] [runs=]',
   usageHint: '[model tokens=1T] gpu=h100 gpus=64 [days=3] [spot]',
   examples: [
     'gpus=64 gpu=a100 days=3 price=3',

@@ -14,8 +14,11 @@ if (!existsSync(CHROMIUM)) {
   Install Debian's package (sudo apt-get install chromium), or set BURNRATE_CHROMIUM to a Chromium or Chrome binary.`);
     process.exit(1);
   }
-  console.error(`ensure-chromium: ${CHROMIUM} is missing; installing Debian's chromium (and an emoji font for the screenshots) for the browser tests`);
-  const apt = (args) => execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  console.error(
+    `ensure-chromium: ${CHROMIUM} is missing; installing Debian's chromium (and an emoji font for the screenshots) for the browser tests`,
+  );
+  const apt = (args) =>
+    execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   apt(['update', '-qq']);
   apt(['install', '-y', '-qq', 'chromium', 'fonts-noto-color-emoji']);
   if (!existsSync(CHROMIUM)) {

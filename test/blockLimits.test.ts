@@ -18,7 +18,12 @@ describe('splitMessage', () => {
   });
 
   it('never starts or ends a part with a divider', () => {
-    const blocks: Block[] = [...Array.from({ length: MAX_BLOCKS - 1 }, (_, i) => section(i)), { type: 'divider' }, { type: 'divider' }, section(99)];
+    const blocks: Block[] = [
+      ...Array.from({ length: MAX_BLOCKS - 1 }, (_, i) => section(i)),
+      { type: 'divider' },
+      { type: 'divider' },
+      section(99),
+    ];
     const parts = splitMessage({ text: 'answer', blocks });
     for (const part of parts) {
       expect(part.blocks[0]!.type).not.toBe('divider');

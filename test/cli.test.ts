@@ -25,7 +25,15 @@ describe('burnrate CLI', () => {
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     for (const key of ['totalBytes', 'perGpuBytes', 'gpus', 'breakdown', 'assumptions', 'fits']) expect(result).toHaveProperty(key);
-    expect(Object.keys(result.breakdown).sort()).toEqual(['activations', 'gradients', 'kvCache', 'logits', 'optimizer', 'overhead', 'weights']);
+    expect(Object.keys(result.breakdown).sort()).toEqual([
+      'activations',
+      'gradients',
+      'kvCache',
+      'logits',
+      'optimizer',
+      'overhead',
+      'weights',
+    ]);
     const sum = Object.values(result.breakdown as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(result.totalBytes).toBeCloseTo(sum * result.gpus, 0);
   });
@@ -46,7 +54,7 @@ describe('burnrate CLI', () => {
     expect(stderr).toMatch(/unknown command "gpu-memroy"[\s\S]*gpu-memory/);
   });
 
-  it('shows a command\'s help', async () => {
+  it("shows a command's help", async () => {
     const { code, stdout } = await burnrate('gpu-memory', 'help');
     expect(code).toBe(0);
     expect(stdout).toMatch(/examples:[\s\S]*burnrate gpu-memory deepseek-v3 fp8 gpus=8/);
@@ -65,7 +73,7 @@ describe('the three renderings', () => {
     expect(text).toContain('KV tokens');
   });
 
-  it('stays inside Slack\'s block limits', async () => {
+  it("stays inside Slack's block limits", async () => {
     const result = await computeGpuMemory('deepseek-v3 fp8 gpus=8', offlineContext());
     const { blocks } = gpuMemoryBlocks(result);
     expect(blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);

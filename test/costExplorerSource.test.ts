@@ -2,14 +2,14 @@
 // account's costs: the digest over the wire must equal the digest built from the same data.
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CostData, CostSourceError } from '../src/clouds/costSource.ts';
-import { CostExplorerSource } from '../src/clouds/aws/costExplorerSource.ts';
-import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
-import { addDays, lastFullWeek } from '../src/calc/period.ts';
-import { buildWeeklyDigest, digestQuery, type WeeklyDigest, weeklyDigest } from '../reports/weeklyDigest/weeklyDigest.ts';
-import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
 import { runDigest } from '../reports/weeklyDigest/digestJob.ts';
+import { buildWeeklyDigest, digestQuery, type WeeklyDigest, weeklyDigest } from '../reports/weeklyDigest/weeklyDigest.ts';
+import { addDays, lastFullWeek } from '../src/calc/period.ts';
+import { CostExplorerSource } from '../src/clouds/aws/costExplorerSource.ts';
+import { type CostData, CostSourceError } from '../src/clouds/costSource.ts';
+import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
 import { DEFAULT_DIGEST_SETTINGS } from '../src/runtime/finopsJobs.ts';
+import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 const period = lastFullWeek(NOW, 'UTC');
@@ -21,7 +21,11 @@ let client: CostExplorerClient;
 beforeAll(async () => {
   demoData = await demoAccount.costs(digestQuery(period, 'team'));
   fake = await startFakeCostExplorer({ data: demoData });
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL_COST_EXPLORER: fake.url });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_ENDPOINT_URL_COST_EXPLORER: fake.url,
+  });
   client = new CostExplorerClient({ region: 'us-east-1' });
 });
 afterAll(async () => {
@@ -31,9 +35,18 @@ afterAll(async () => {
 });
 
 const figures = (d: WeeklyDigest) => ({
-  total: d.total, previousTotal: d.previousTotal, credits: d.credits, services: d.services, otherServices: d.otherServices,
-  groups: d.groups, increases: d.increases, decreases: d.decreases, anomalies: d.anomalies, forecast: d.forecast,
-  gpu: d.gpu.map((g) => ({ ...g, hours: Math.round(g.hours * 10) / 10 })), days: d.days,
+  total: d.total,
+  previousTotal: d.previousTotal,
+  credits: d.credits,
+  services: d.services,
+  otherServices: d.otherServices,
+  groups: d.groups,
+  increases: d.increases,
+  decreases: d.decreases,
+  anomalies: d.anomalies,
+  forecast: d.forecast,
+  gpu: d.gpu.map((g) => ({ ...g, hours: Math.round(g.hours * 10) / 10 })),
+  days: d.days,
 });
 
 async function overTheWire(): Promise<WeeklyDigest> {
@@ -52,7 +65,9 @@ describe('the digest job', () => {
     fake.options.failWith = 'AccessDeniedException';
     try {
       const plan = await runDigest(DEFAULT_DIGEST_SETTINGS, NOW, process.env);
-      expect(plan.summary).toMatch(/^Cloud cost 2026-W47: AWS Cost Explorer unavailable \(AWS denied GetCostAndUsage: grant the bot's role ce:GetCostAndUsage/);
+      expect(plan.summary).toMatch(
+        /^Cloud cost 2026-W47: AWS Cost Explorer unavailable \(AWS denied GetCostAndUsage: grant the bot's role ce:GetCostAndUsage/,
+      );
     } finally {
       delete fake.options.failWith;
       // the requests running beside the one refused still land; let them before the next test counts
@@ -80,8 +95,12 @@ describe('Cost Explorer source', () => {
     for (const move of wire.decreases) expect(move.usageType!.cost).toBeLessThan(move.usageType!.previous);
     const byUsageType = fake.requests.find((r) => (r.body.GroupBy as { Key: string }[])[1]!.Key === 'USAGE_TYPE')!;
     expect(byUsageType.body).toMatchObject({
-      TimePeriod: { Start: '2026-11-09', End: '2026-11-23' }, Filter: { Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } },
-      GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }, { Type: 'DIMENSION', Key: 'USAGE_TYPE' }],
+      TimePeriod: { Start: '2026-11-09', End: '2026-11-23' },
+      Filter: { Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } },
+      GroupBy: [
+        { Type: 'DIMENSION', Key: 'SERVICE' },
+        { Type: 'DIMENSION', Key: 'USAGE_TYPE' },
+      ],
     });
     expect(wire.requests).toBe(4);
   });
@@ -90,16 +109,29 @@ describe('Cost Explorer source', () => {
     const wire = await overTheWire();
     const records = fake.requests.find((r) => (r.body.GroupBy as { Key: string }[])[0]!.Key === 'RECORD_TYPE')!;
     expect(records.body).toMatchObject({
-      TimePeriod: { Start: '2026-11-09', End: '2026-11-23' }, Metrics: ['UnblendedCost', 'UsageQuantity'],
-      Filter: { Or: [
-        { And: [{ Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } }, { Dimensions: { Key: 'SERVICE', Values: ['Amazon Elastic Compute Cloud - Compute'] } }] },
-        { Dimensions: { Key: 'RECORD_TYPE', Values: ['Credit', 'Refund', 'Tax'] } },
-      ] },
-      GroupBy: [{ Type: 'DIMENSION', Key: 'RECORD_TYPE' }, { Type: 'DIMENSION', Key: 'INSTANCE_TYPE' }],
+      TimePeriod: { Start: '2026-11-09', End: '2026-11-23' },
+      Metrics: ['UnblendedCost', 'UsageQuantity'],
+      Filter: {
+        Or: [
+          {
+            And: [
+              { Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } },
+              { Dimensions: { Key: 'SERVICE', Values: ['Amazon Elastic Compute Cloud - Compute'] } },
+            ],
+          },
+          { Dimensions: { Key: 'RECORD_TYPE', Values: ['Credit', 'Refund', 'Tax'] } },
+        ],
+      },
+      GroupBy: [
+        { Type: 'DIMENSION', Key: 'RECORD_TYPE' },
+        { Type: 'DIMENSION', Key: 'INSTANCE_TYPE' },
+      ],
     });
     // the fake also holds a CPU instance and a SageMaker g5.xlarge: neither is an EC2 GPU instance
     expect(wire.gpu.map((g) => g.name).sort()).toEqual(['g5.12xlarge', 'g5.xlarge', 'g6.xlarge', 'p4d.24xlarge']);
-    expect(wire.gpu.find((g) => g.name === 'g5.xlarge')!.cost).toBe(buildWeeklyDigest(demoData, period, 'team', NOW).gpu.find((g) => g.name === 'g5.xlarge')!.cost);
+    expect(wire.gpu.find((g) => g.name === 'g5.xlarge')!.cost).toBe(
+      buildWeeklyDigest(demoData, period, 'team', NOW).gpu.find((g) => g.name === 'g5.xlarge')!.cost,
+    );
     expect(wire.credits).toBe(-250_000_000);
   });
 
@@ -109,12 +141,21 @@ describe('Cost Explorer source', () => {
     expect(usage.target).toBe('AWSInsightsIndexService.GetCostAndUsage');
     expect(usage.authorization).toMatch(/Credential=AKIDBURNRATETEST\/\d{8}\/us-east-1\/ce\/aws4_request/);
     expect(usage.body).toMatchObject({
-      TimePeriod: { Start: '2026-10-19', End: '2026-11-23' }, Granularity: 'DAILY', Metrics: ['UnblendedCost'],
+      TimePeriod: { Start: '2026-10-19', End: '2026-11-23' },
+      Granularity: 'DAILY',
+      Metrics: ['UnblendedCost'],
       Filter: { Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } },
-      GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }, { Type: 'TAG', Key: 'team' }],
+      GroupBy: [
+        { Type: 'DIMENSION', Key: 'SERVICE' },
+        { Type: 'TAG', Key: 'team' },
+      ],
     });
     const forecast = fake.requests.find((r) => r.target === 'AWSInsightsIndexService.GetCostForecast')!;
-    expect(forecast.body).toMatchObject({ TimePeriod: { Start: '2026-11-23', End: '2026-12-01' }, Metric: 'UNBLENDED_COST', Granularity: 'MONTHLY' });
+    expect(forecast.body).toMatchObject({
+      TimePeriod: { Start: '2026-11-23', End: '2026-12-01' },
+      Metric: 'UNBLENDED_COST',
+      Granularity: 'MONTHLY',
+    });
   });
 
   it('follows NextPageToken to the end', async () => {
@@ -139,7 +180,9 @@ describe('Cost Explorer source', () => {
     fake.options.forecastError = 'DataUnavailableException';
     try {
       const wire = await overTheWire();
-      expect(wire.forecast).toEqual({ omitted: expect.stringMatching(/^no month-end forecast: Cost Explorer cannot forecast this account yet/) });
+      expect(wire.forecast).toEqual({
+        omitted: expect.stringMatching(/^no month-end forecast: Cost Explorer cannot forecast this account yet/),
+      });
     } finally {
       delete fake.options.forecastError;
     }

@@ -15,7 +15,12 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const client = () => new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDBURNRATETEST', secretAccessKey: 'secret' } });
+const client = () =>
+  new DynamoDBClient({
+    endpoint: dynamo.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDBURNRATETEST', secretAccessKey: 'secret' },
+  });
 
 async function freshStore(): Promise<DynamoStateStore> {
   const store = new DynamoStateStore(client(), `burnrate-state-${++tables}`);

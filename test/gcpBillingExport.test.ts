@@ -8,15 +8,15 @@ import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digestAsPlan } from '../reports/weeklyDigest/digestPresentation.ts';
+import { digestQuery, weeklyDigest } from '../reports/weeklyDigest/weeklyDigest.ts';
+import { addDays, lastFullWeek } from '../src/calc/period.ts';
+import { CostExplorerSource } from '../src/clouds/aws/costExplorerSource.ts';
+import { combinedSource } from '../src/clouds/combinedSource.ts';
 import { CostSourceError, toMicro } from '../src/clouds/costSource.ts';
 import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
-import { combinedSource } from '../src/clouds/combinedSource.ts';
-import { CostExplorerSource } from '../src/clouds/aws/costExplorerSource.ts';
-import { digestCostSource } from '../src/clouds/registry.ts';
-import { digestAsPlan } from '../reports/weeklyDigest/digestPresentation.ts';
 import { GcpBillingExportSource, runRateForecast } from '../src/clouds/gcp/gcpBillingExportSource.ts';
-import { addDays, lastFullWeek } from '../src/calc/period.ts';
-import { digestQuery, weeklyDigest } from '../reports/weeklyDigest/weeklyDigest.ts';
+import { digestCostSource } from '../src/clouds/registry.ts';
 import { DEFAULT_DIGEST_SETTINGS } from '../src/runtime/finopsJobs.ts';
 import { type BillingRow, type FakeBigQuery, startFakeBigQuery } from './support/fakeBigQuery.ts';
 import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
@@ -45,13 +45,24 @@ beforeAll(async () => {
   costExplorer = await startFakeCostExplorer({ data: await demoAccount.costs(query) });
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyFile = join(mkdtempSync(join(tmpdir(), 'burnrate-bq-')), 'key.json');
-  writeFileSync(keyFile, JSON.stringify({
-    type: 'service_account', project_id: 'acme-billing', private_key_id: 'k1', client_email: 'burnrate@acme-billing.iam.gserviceaccount.com',
-    client_id: '1', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }), token_uri: `${bigquery.url}/token`,
-  }));
+  writeFileSync(
+    keyFile,
+    JSON.stringify({
+      type: 'service_account',
+      project_id: 'acme-billing',
+      private_key_id: 'k1',
+      client_email: 'burnrate@acme-billing.iam.gserviceaccount.com',
+      client_id: '1',
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      token_uri: `${bigquery.url}/token`,
+    }),
+  );
   Object.assign(process.env, {
-    GOOGLE_APPLICATION_CREDENTIALS: keyFile, BIGQUERY_EMULATOR_HOST: bigquery.url,
-    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL_COST_EXPLORER: costExplorer.url,
+    GOOGLE_APPLICATION_CREDENTIALS: keyFile,
+    BIGQUERY_EMULATOR_HOST: bigquery.url,
+    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_ENDPOINT_URL_COST_EXPLORER: costExplorer.url,
   });
 });
 afterAll(async () => {
@@ -69,7 +80,11 @@ function authClient(): OAuth2Client {
   client.setCredentials({ access_token: 'ya29.burnrate-test', expiry_date: Date.now() + 3_600_000, token_type: 'Bearer' });
   return client;
 }
-const source = () => new GcpBillingExportSource(new BigQuery({ projectId: 'acme-billing', authClient: authClient() as unknown as BigQueryOptions['authClient'] }), TABLE);
+const source = () =>
+  new GcpBillingExportSource(
+    new BigQuery({ projectId: 'acme-billing', authClient: authClient() as unknown as BigQueryOptions['authClient'] }),
+    TABLE,
+  );
 
 describe('GCP billing export source', () => {
   it('reads usage by day, service and label, every page, with credits and tax on their own lines', async () => {
@@ -77,7 +92,9 @@ describe('GCP billing export source', () => {
     const inWeek = data.usage.filter((u) => u.date >= period.week.start && u.date < period.week.end);
     expect(inWeek.reduce((sum, u) => sum + u.cost, 0)).toBe(toMicro(7 * 420));
     expect(new Set(data.usage.map((u) => u.service))).toEqual(new Set(['GCP Compute Engine', 'GCP Vertex AI']));
-    expect(data.adjustments.filter((a) => a.kind === 'credit' && a.date >= period.week.start).reduce((s, a) => s + a.cost, 0)).toBe(toMicro(-140));
+    expect(data.adjustments.filter((a) => a.kind === 'credit' && a.date >= period.week.start).reduce((s, a) => s + a.cost, 0)).toBe(
+      toMicro(-140),
+    );
     expect(data.adjustments.filter((a) => a.kind === 'tax')).toEqual([{ date: period.week.days[3], kind: 'tax', cost: toMicro(15) }]);
     expect(data.usage).toHaveLength(35 * 2);
     expect(bigquery.pageRequests.length).toBeGreaterThan(1);
@@ -105,14 +122,25 @@ describe('GCP billing export source', () => {
 
   it('adds a note on which billing accounts it covers, or why that is unknown', async () => {
     const bq = new BigQuery({ projectId: 'acme-billing', authClient: authClient() as unknown as BigQueryOptions['authClient'] });
-    const covered = new GcpBillingExportSource(bq, TABLE, async () => 'GCP coverage: billing account "Main" (3 projects) is in this digest');
+    const covered = new GcpBillingExportSource(
+      bq,
+      TABLE,
+      async () => 'GCP coverage: billing account "Main" (3 projects) is in this digest',
+    );
     expect((await covered.costs(query)).notes).toEqual(['GCP coverage: billing account "Main" (3 projects) is in this digest']);
-    const unknown = new GcpBillingExportSource(bq, TABLE, async () => { throw new Error('PERMISSION_DENIED: billing.accounts.list'); });
-    expect((await unknown.costs(query)).notes).toEqual(['GCP coverage: unknown (the Cloud Billing API answered: PERMISSION_DENIED: billing.accounts.list)']);
+    const unknown = new GcpBillingExportSource(bq, TABLE, async () => {
+      throw new Error('PERMISSION_DENIED: billing.accounts.list');
+    });
+    expect((await unknown.costs(query)).notes).toEqual([
+      'GCP coverage: unknown (the Cloud Billing API answered: PERMISSION_DENIED: billing.accounts.list)',
+    ]);
   });
 
   it('forecasts the month end from the run rate, except on the first day', () => {
-    const usage = [{ date: '2026-11-01', service: 's', group: '', cost: toMicro(100) }, { date: '2026-11-02', service: 's', group: '', cost: toMicro(100) }];
+    const usage = [
+      { date: '2026-11-01', service: 's', group: '', cost: toMicro(100) },
+      { date: '2026-11-02', service: 's', group: '', cost: toMicro(100) },
+    ];
     expect(runRateForecast(usage, '2026-11-03')).toEqual({ monthToDate: toMicro(200), monthEnd: toMicro(3000) });
     expect(runRateForecast(usage, '2026-12-01')).toMatchObject({ omitted: expect.stringMatching(/first day of a month/) });
   });
@@ -136,13 +164,23 @@ describe('AWS and GCP in one digest', () => {
     expect(digest.credits).toBe(aws.credits + toMicro(-140));
     expect(digest.notes).toEqual([]);
     // month to date covers both clouds: GCP's Nov 1–22 at $420 a day
-    expect('monthToDate' in digest.forecast && 'monthToDate' in aws.forecast && digest.forecast.monthToDate - aws.forecast.monthToDate).toBe(toMicro(22 * 420));
+    expect(
+      'monthToDate' in digest.forecast && 'monthToDate' in aws.forecast && digest.forecast.monthToDate - aws.forecast.monthToDate,
+    ).toBe(toMicro(22 * 420));
   });
 
   it('posts AWS with a note when GCP fails', async () => {
-    bigquery.failNext = { status: 403, reason: 'accessDenied', message: 'Access Denied: User does not have bigquery.jobs.create permission' };
+    bigquery.failNext = {
+      status: 403,
+      reason: 'accessDenied',
+      message: 'Access Denied: User does not have bigquery.jobs.create permission',
+    };
     const digest = await weeklyDigest(both(), period, 'team', NOW);
-    expect(digest.notes).toEqual([expect.stringMatching(/^GCP billing export: unavailable \(BigQuery refused the query: grant the bot's service account roles\/bigquery\.jobUser/)]);
+    expect(digest.notes).toEqual([
+      expect.stringMatching(
+        /^GCP billing export: unavailable \(BigQuery refused the query: grant the bot's service account roles\/bigquery\.jobUser/,
+      ),
+    ]);
     expect(digest.total).toBeGreaterThan(0);
     expect(digest.services.map((l) => l.name)).not.toContain('GCP Compute Engine');
     expect(digestAsPlan(digest).assumptions).toContain(digest.notes[0]);

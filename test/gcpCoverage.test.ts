@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudBillingClient } from '@google-cloud/billing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { googleRestOptions } from '../src/clouds/gcp/googleClientOptions.ts';
 import { billingCoverage, coverageNote, exportedAccount } from '../src/clouds/gcp/gcpCoverage.ts';
+import { googleRestOptions } from '../src/clouds/gcp/googleClientOptions.ts';
 
 const TABLE = 'acme-billing.billing_export.gcp_billing_export_v1_012345_6789AB_CDEF01';
 const ACCOUNTS = [
@@ -36,18 +36,36 @@ beforeAll(async () => {
     const projects = /^\/v1\/(billingAccounts\/[^/]+)\/projects$/.exec(pathname);
     if (projects) {
       const account = ACCOUNTS.find((a) => a.name === projects[1])!;
-      return reply({ projectBillingInfo: account.projects.map((p) => ({ name: `projects/${p}/billingInfo`, projectId: p, billingAccountName: account.name, billingEnabled: true })), nextPageToken: '' });
+      return reply({
+        projectBillingInfo: account.projects.map((p) => ({
+          name: `projects/${p}/billingInfo`,
+          projectId: p,
+          billingAccountName: account.name,
+          billingEnabled: true,
+        })),
+        nextPageToken: '',
+      });
     }
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 404, message: 'not found', status: 'NOT_FOUND' } }));
+    res
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: { code: 404, message: 'not found', status: 'NOT_FOUND' } }));
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyFile = join(mkdtempSync(join(tmpdir(), 'burnrate-billing-')), 'key.json');
-  writeFileSync(keyFile, JSON.stringify({
-    type: 'service_account', project_id: 'acme-billing', private_key_id: 'k1', client_email: 'burnrate@acme-billing.iam.gserviceaccount.com',
-    client_id: '1', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }), token_uri: `${url}/token`,
-  }));
+  writeFileSync(
+    keyFile,
+    JSON.stringify({
+      type: 'service_account',
+      project_id: 'acme-billing',
+      private_key_id: 'k1',
+      client_email: 'burnrate@acme-billing.iam.gserviceaccount.com',
+      client_id: '1',
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      token_uri: `${url}/token`,
+    }),
+  );
   process.env.GOOGLE_APPLICATION_CREDENTIALS = keyFile;
 });
 afterAll(async () => {
@@ -66,7 +84,9 @@ describe('GCP coverage', () => {
         { id: '0F0F0F-111111-222222', name: 'Research grants', projects: 1, covered: false },
       ]);
       expect(paths).toContain('/v1/billingAccounts?pageToken=2');
-      expect(coverageNote(accounts, TABLE)).toBe('GCP coverage: billing account "Main" (3 projects) is in this digest; not covered: "Research grants" (1 project) (no export table configured)');
+      expect(coverageNote(accounts, TABLE)).toBe(
+        'GCP coverage: billing account "Main" (3 projects) is in this digest; not covered: "Research grants" (1 project) (no export table configured)',
+      );
     } finally {
       await client.close();
     }

@@ -2,19 +2,19 @@
 // Cloud Monitoring clients (REST) against a loopback GCP, priced from the catalog, re-checked,
 // stopped and restored.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { recheck, stopperFor, type CloudActionSettings } from '../src/actions/cloudActions.ts';
+import { DEFAULT_EXCLUSIONS, type LocalSsdPolicy } from '../reports/idleScan/idleFindings.ts';
+import { runScan } from '../reports/idleScan/scanJob.ts';
+import { priceUtilization } from '../reports/weeklyDigest/weeklyDigest.ts';
+import { type CloudActionSettings, recheck, stopperFor } from '../src/actions/cloudActions.ts';
 import { findingRef } from '../src/actions/findingRef.ts';
-import { ActionRefused, type CloudCall } from '../src/clouds/stopper.ts';
 import { HOURS_PER_MONTH } from '../src/calc/pricing.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import { toMicro } from '../src/clouds/costSource.ts';
-import { readUtilization } from '../src/clouds/utilization.ts';
-import { priceUtilization } from '../reports/weeklyDigest/weeklyDigest.ts';
 import { utilizationSource } from '../src/clouds/registry.ts';
+import { ActionRefused, type CloudCall } from '../src/clouds/stopper.ts';
+import { readUtilization } from '../src/clouds/utilization.ts';
 import { loadSettings, SettingsError } from '../src/runtime/settings.ts';
 import { DEFAULT_APPROVALS } from '../src/settings/fileSettings.ts';
-import { DEFAULT_EXCLUSIONS, type LocalSsdPolicy } from '../reports/idleScan/idleFindings.ts';
-import { runScan } from '../reports/idleScan/scanJob.ts';
 import { scanMessage } from '../src/slack/findingBlocks.ts';
 import { type FakeEndpoint, type FakeGcp, type FakeVm, startFakeGcp } from './support/fakeGcp.ts';
 
@@ -29,23 +29,75 @@ let gcp: FakeGcp;
 const savedCredentials = process.env.GOOGLE_APPLICATION_CREDENTIALS;
 
 function fleet(): FakeVm[] {
-  const vm = (over: Partial<FakeVm> & Pick<FakeVm, 'name' | 'id' | 'machineType'>): FakeVm => ({ project: PROD, zone: 'us-central1-a', status: 'RUNNING', ...over });
+  const vm = (over: Partial<FakeVm> & Pick<FakeVm, 'name' | 'id' | 'machineType'>): FakeVm => ({
+    project: PROD,
+    zone: 'us-central1-a',
+    status: 'RUNNING',
+    ...over,
+  });
   return [
     // idle: its busiest of 8 GPUs peaked at 4%; two local SSDs
-    vm({ name: 'llm-finetune-idle', id: '1001', machineType: 'a2-ultragpu-8g', gpus: { type: 'nvidia-a100-80gb', count: 8 }, localSsds: 2, labels: { team: 'llm' },
-      gpuHourly: [flat(4), ...Array.from({ length: 7 }, () => flat(0.5))] }),
+    vm({
+      name: 'llm-finetune-idle',
+      id: '1001',
+      machineType: 'a2-ultragpu-8g',
+      gpus: { type: 'nvidia-a100-80gb', count: 8 },
+      localSsds: 2,
+      labels: { team: 'llm' },
+      gpuHourly: [flat(4), ...Array.from({ length: 7 }, () => flat(0.5))],
+    }),
     // not idle: one GPU of eight worked for an hour; the average over GPUs would hide it
-    vm({ name: 'eval-a100', id: '1002', machineType: 'a2-ultragpu-8g', gpus: { type: 'nvidia-a100-80gb', count: 8 },
-      gpuHourly: [[...flat(1, 167), 60], ...Array.from({ length: 7 }, () => flat(1))] }),
+    vm({
+      name: 'eval-a100',
+      id: '1002',
+      machineType: 'a2-ultragpu-8g',
+      gpus: { type: 'nvidia-a100-80gb', count: 8 },
+      gpuHourly: [[...flat(1, 167), 60], ...Array.from({ length: 7 }, () => flat(1))],
+    }),
     // an N1 with an attached T4, idle, in another zone: priced as n1-standard-4+t4
-    vm({ name: 'notebook-t4', id: '1003', zone: 'europe-west4-b', machineType: 'n1-standard-4', gpus: { type: 'nvidia-tesla-t4', count: 1 }, gpuHourly: [flat(0)] }),
+    vm({
+      name: 'notebook-t4',
+      id: '1003',
+      zone: 'europe-west4-b',
+      machineType: 'n1-standard-4',
+      gpus: { type: 'nvidia-tesla-t4', count: 1 },
+      gpuHourly: [flat(0)],
+    }),
     // no Ops Agent: judged on CPU (3%) and network (1 MB a day each way), low confidence
-    vm({ name: 'batch-l4', id: '1004', machineType: 'g2-standard-4', gpus: { type: 'nvidia-l4', count: 1 }, cpuHourly: flat(0.03), networkHourly: flat(1e6 / 24) }),
+    vm({
+      name: 'batch-l4',
+      id: '1004',
+      machineType: 'g2-standard-4',
+      gpus: { type: 'nvidia-l4', count: 1 },
+      cpuHourly: flat(0.03),
+      networkHourly: flat(1e6 / 24),
+    }),
     // left alone: no GPU, stopped, kept by label
     vm({ name: 'web-frontend', id: '1005', machineType: 'e2-standard-4', gpuHourly: [flat(0)] }),
-    vm({ name: 'old-a100', id: '1006', machineType: 'a2-highgpu-1g', status: 'TERMINATED', gpus: { type: 'nvidia-tesla-a100', count: 1 }, gpuHourly: [flat(0)] }),
-    vm({ name: 'standby-l4', id: '1007', machineType: 'g2-standard-4', gpus: { type: 'nvidia-l4', count: 1 }, labels: { 'burnrate-keep': 'true' }, gpuHourly: [flat(0)] }),
-    vm({ project: RESEARCH, name: 'research-l4', id: '2001', machineType: 'g2-standard-4', gpus: { type: 'nvidia-l4', count: 1 }, gpuHourly: [flat(2)] }),
+    vm({
+      name: 'old-a100',
+      id: '1006',
+      machineType: 'a2-highgpu-1g',
+      status: 'TERMINATED',
+      gpus: { type: 'nvidia-tesla-a100', count: 1 },
+      gpuHourly: [flat(0)],
+    }),
+    vm({
+      name: 'standby-l4',
+      id: '1007',
+      machineType: 'g2-standard-4',
+      gpus: { type: 'nvidia-l4', count: 1 },
+      labels: { 'burnrate-keep': 'true' },
+      gpuHourly: [flat(0)],
+    }),
+    vm({
+      project: RESEARCH,
+      name: 'research-l4',
+      id: '2001',
+      machineType: 'g2-standard-4',
+      gpus: { type: 'nvidia-l4', count: 1 },
+      gpuHourly: [flat(2)],
+    }),
   ];
 }
 
@@ -61,20 +113,50 @@ const L4 = 11;
 
 function endpoints(): FakeEndpoint[] {
   const model = (id: string, predictions: number, over: Partial<FakeEndpoint['deployedModels'][number]> = {}) => ({
-    id, model: `projects/${PROD}/locations/us-central1/models/m${id}`, displayName: `model-${id}`, machineType: 'n1-standard-4', acceleratorType: T4, acceleratorCount: 1, minReplicaCount: 1, predictions, ...over,
+    id,
+    model: `projects/${PROD}/locations/us-central1/models/m${id}`,
+    displayName: `model-${id}`,
+    machineType: 'n1-standard-4',
+    acceleratorType: T4,
+    acceleratorCount: 1,
+    minReplicaCount: 1,
+    predictions,
+    ...over,
   });
   const endpoint = (over: Partial<FakeEndpoint> & Pick<FakeEndpoint, 'id' | 'displayName' | 'deployedModels'>): FakeEndpoint => ({
-    project: PROD, location: 'us-central1', trafficSplit: Object.fromEntries(over.deployedModels.map((m, i) => [m.id, i === 0 ? 100 : 0])), ...over,
+    project: PROD,
+    location: 'us-central1',
+    trafficSplit: Object.fromEntries(over.deployedModels.map((m, i) => [m.id, i === 0 ? 100 : 0])),
+    ...over,
   });
   return [
     // nobody called it all week: two T4 replicas
-    endpoint({ id: '111', displayName: 'churn-vertex', labels: { team: 'growth' }, deployedModels: [model('11', 0, { minReplicaCount: 2 })] }),
+    endpoint({
+      id: '111',
+      displayName: 'churn-vertex',
+      labels: { team: 'growth' },
+      deployedModels: [model('11', 0, { minReplicaCount: 2 })],
+    }),
     // one model of two idle: partly idle, no Stop
-    endpoint({ id: '222', displayName: 'ranker-vertex', deployedModels: [model('21', 5000), model('22', 0, { machineType: 'g2-standard-4', acceleratorType: L4 })] }),
+    endpoint({
+      id: '222',
+      displayName: 'ranker-vertex',
+      deployedModels: [model('21', 5000), model('22', 0, { machineType: 'g2-standard-4', acceleratorType: L4 })],
+    }),
     endpoint({ id: '333', displayName: 'busy-vertex', deployedModels: [model('31', 120)] }),
     // two idle models sharing traffic 70/30
-    endpoint({ id: '444', displayName: 'ab-test-vertex', deployedModels: [model('41', 0), model('42', 0)], trafficSplit: { 41: 70, 42: 30 } }),
-    endpoint({ id: '555', location: 'europe-west4', displayName: 'eu-vertex', deployedModels: [model('51', 0, { machineType: 'g2-standard-4', acceleratorType: L4 })] }),
+    endpoint({
+      id: '444',
+      displayName: 'ab-test-vertex',
+      deployedModels: [model('41', 0), model('42', 0)],
+      trafficSplit: { 41: 70, 42: 30 },
+    }),
+    endpoint({
+      id: '555',
+      location: 'europe-west4',
+      displayName: 'eu-vertex',
+      deployedModels: [model('51', 0, { machineType: 'g2-standard-4', acceleratorType: L4 })],
+    }),
   ];
 }
 
@@ -103,10 +185,14 @@ describe('idle GCE GPU VMs', () => {
     ]);
     for (const f of findings) expect(f.monthlyWaste).toBeCloseTo(price(f.instanceType) * HOURS_PER_MONTH, 6);
     const [idle, blind] = findings;
-    expect(idle!.evidence).toBe('busiest GPU (Ops Agent agent.googleapis.com/gpu/utilization) over 7 days: peak 4.0%, average 4.0% across 168 hourly datapoints');
+    expect(idle!.evidence).toBe(
+      'busiest GPU (Ops Agent agent.googleapis.com/gpu/utilization) over 7 days: peak 4.0%, average 4.0% across 168 hourly datapoints',
+    );
     expect(idle!.tags).toEqual({ team: 'llm' });
     // approvals.gce_local_ssd is refuse unless set: a VM with local SSD is reported but offered no Stop
-    expect(idle!.stopEffect).toBe('nothing: its 750 GB of local SSD would be lost or kept at a charge, and approvals.gce_local_ssd is refuse; set it to discard or preserve to offer Stop');
+    expect(idle!.stopEffect).toBe(
+      'nothing: its 750 GB of local SSD would be lost or kept at a charge, and approvals.gce_local_ssd is refuse; set it to discard or preserve to offer Stop',
+    );
     expect(idle!.noStop).toBe(true);
     expect(blind!.evidence).toBe('no GPU metrics, so judged on CPU and network over 7 days: CPU peak 3.0%, network 2.00 MB a day');
     expect(findings[3]!.stopEffect).toContain('it has no local SSD, so no local data is lost');
@@ -132,7 +218,11 @@ describe('idle GCE GPU VMs', () => {
   });
 
   it('reports a project it may not read with the role to grant, and reads the others', async () => {
-    const reading = await readUtilization(await utilizationSource({ gcp_projects: [BROKEN, RESEARCH] }, gcp.env()), '2026-11-16', '2026-11-23');
+    const reading = await readUtilization(
+      await utilizationSource({ gcp_projects: [BROKEN, RESEARCH] }, gcp.env()),
+      '2026-11-16',
+      '2026-11-23',
+    );
     expect(reading.instances.map((i) => i.instanceId)).toEqual(['research-l4']);
     expect(reading.notes).toEqual([
       `${BROKEN}/all zones: GCP denied compute.instances.list in project ${BROKEN}: grant the bot's service account roles/compute.viewer; left out there: GPU instances`,
@@ -148,8 +238,17 @@ describe('idle GCE GPU VMs', () => {
 });
 
 describe('stopping a GCE VM', () => {
-  const cloud = (gceLocalSsd: LocalSsdPolicy = 'discard'): CloudActionSettings => ({ env: gcp.env(), exclusions: DEFAULT_EXCLUSIONS, gcpProjects: [PROD], gceLocalSsd });
-  const scan = (gce_local_ssd: LocalSsdPolicy) => runScan({ gcp_projects: [PROD] }, NOW, gcp.env(), { exclusions: DEFAULT_EXCLUSIONS, approvals: { ...DEFAULT_APPROVALS, gce_local_ssd } });
+  const cloud = (gceLocalSsd: LocalSsdPolicy = 'discard'): CloudActionSettings => ({
+    env: gcp.env(),
+    exclusions: DEFAULT_EXCLUSIONS,
+    gcpProjects: [PROD],
+    gceLocalSsd,
+  });
+  const scan = (gce_local_ssd: LocalSsdPolicy) =>
+    runScan({ gcp_projects: [PROD] }, NOW, gcp.env(), {
+      exclusions: DEFAULT_EXCLUSIONS,
+      approvals: { ...DEFAULT_APPROVALS, gce_local_ssd },
+    });
 
   it('offers no Stop for a VM with local SSD while approvals.gce_local_ssd is refuse, and refuses one asked for anyway', async () => {
     const report = await scan('refuse');
@@ -157,16 +256,22 @@ describe('stopping a GCE VM', () => {
     const control = scanMessage(report, () => true).blocks.find((b) => b.block_id?.includes(':llm-finetune-idle|'));
     expect(control?.type === 'actions' && control.elements.map((e) => e.text.text)).toEqual(['Snooze 7d', 'Keep']);
     expect(await recheck(ref, cloud('refuse'), NOW)).toEqual({
-      idle: false, reason: 'its 750 GB of local SSD would be lost or kept at a charge, and approvals.gce_local_ssd is refuse; set it to discard or preserve to offer Stop',
+      idle: false,
+      reason:
+        'its 750 GB of local SSD would be lost or kept at a charge, and approvals.gce_local_ssd is refuse; set it to discard or preserve to offer Stop',
     });
-    await expect((await stopperFor(ref, cloud('refuse'))).stop(ref, [])).rejects.toThrow(new ActionRefused('it has local SSD and approvals.gce_local_ssd is refuse'));
+    await expect((await stopperFor(ref, cloud('refuse'))).stop(ref, [])).rejects.toThrow(
+      new ActionRefused('it has local SSD and approvals.gce_local_ssd is refuse'),
+    );
     expect(gcp.mutations).toEqual([]);
   });
 
   it('with preserve, stops it keeping its local SSD and says so', async () => {
     const { findings } = await scan('preserve');
     const finding = findings.find((f) => f.id === 'llm-finetune-idle')!;
-    expect(finding.stopEffect).toContain('its 750 GB of local SSD is kept and still billed while stopped (approvals.gce_local_ssd: preserve)');
+    expect(finding.stopEffect).toContain(
+      'its 750 GB of local SSD is kept and still billed while stopped (approvals.gce_local_ssd: preserve)',
+    );
     const calls: CloudCall[] = [];
     await (await stopperFor(findingRef(finding), cloud('preserve'))).stop(findingRef(finding), calls);
     expect(gcp.mutations).toEqual([{ call: 'stop', vm: 'llm-finetune-idle', discardLocalSsd: 'false' }]);
@@ -185,14 +290,26 @@ describe('stopping a GCE VM', () => {
     const stopper = await stopperFor(ref, cloud());
     expect(await stopper.stop(ref, calls)).toEqual({ project: PROD, zone: 'us-central1-a', instance: 'llm-finetune-idle' });
     expect(gcp.mutations).toEqual([{ call: 'stop', vm: 'llm-finetune-idle', discardLocalSsd: 'true' }]);
-    expect(calls).toEqual([{ call: 'compute.instances.stop', requestId: expect.stringMatching(/^operation-\d+$/), before: 'RUNNING', after: 'TERMINATED (local SSD discarded)' }]);
+    expect(calls).toEqual([
+      {
+        call: 'compute.instances.stop',
+        requestId: expect.stringMatching(/^operation-\d+$/),
+        before: 'RUNNING',
+        after: 'TERMINATED (local SSD discarded)',
+      },
+    ]);
     expect(gcp.requests).toContain(`POST /compute/v1/projects/${PROD}/zones/us-central1-a/operations/${calls[0]!.requestId}/wait`);
     expect(await recheck(ref, cloud(), NOW)).toEqual({ idle: false, reason: 'the VM no longer exists or is not running' });
     await expect(stopper.stop(ref, [])).rejects.toThrow(new ActionRefused('the VM is TERMINATED, not RUNNING'));
 
     await stopper.restore(ref, undefined, calls);
     expect(gcp.mutations.at(-1)).toEqual({ call: 'start', vm: 'llm-finetune-idle' });
-    expect(calls.at(-1)).toEqual({ call: 'compute.instances.start', requestId: expect.stringMatching(/^operation-\d+$/), before: 'TERMINATED', after: 'RUNNING' });
+    expect(calls.at(-1)).toEqual({
+      call: 'compute.instances.start',
+      requestId: expect.stringMatching(/^operation-\d+$/),
+      before: 'TERMINATED',
+      after: 'RUNNING',
+    });
     expect(calls.at(-1)!.requestId).not.toBe(calls[0]!.requestId);
     expect((await recheck(ref, cloud(), NOW)).idle).toBe(true);
   });
@@ -201,8 +318,13 @@ describe('stopping a GCE VM', () => {
     const { findings } = await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
     const ref = findingRef(findings.find((f) => f.id === 'notebook-t4')!);
     gcp.vms.find((v) => v.name === 'notebook-t4')!.gpuHourly = [[...flat(0, 167), 35]];
-    expect(await recheck(ref, cloud(), NOW)).toEqual({ idle: false, reason: 'it is no longer idle: its busiest GPU reached 35.0% in the last 7 days' });
-    await expect(recheck(ref, { ...cloud(), gcpProjects: [RESEARCH] }, NOW)).rejects.toThrow(new ActionRefused(`the GCP project "${PROD}" is no longer in digest.gcp_projects`));
+    expect(await recheck(ref, cloud(), NOW)).toEqual({
+      idle: false,
+      reason: 'it is no longer idle: its busiest GPU reached 35.0% in the last 7 days',
+    });
+    await expect(recheck(ref, { ...cloud(), gcpProjects: [RESEARCH] }, NOW)).rejects.toThrow(
+      new ActionRefused(`the GCP project "${PROD}" is no longer in digest.gcp_projects`),
+    );
     await expect(stopperFor(ref, { ...cloud(), gcpProjects: [] })).rejects.toThrow(ActionRefused);
     expect(gcp.mutations).toEqual([]);
   });
@@ -222,7 +344,9 @@ describe('idle Vertex AI endpoints', () => {
     ]);
     const churn = findings.find((f) => f.id === '111/11')!;
     expect(churn.monthlyWaste).toBeCloseTo(0.54 * 2 * HOURS_PER_MONTH, 6);
-    expect(churn.evidence).toBe('Predictions summed over 7 days: 0 (deployed model 11); priced at the Compute Engine rate of its machine, so the waste is at least this');
+    expect(churn.evidence).toBe(
+      'Predictions summed over 7 days: 0 (deployed model 11); priced at the Compute Engine rate of its machine, so the waste is at least this',
+    );
     expect(churn.tags).toEqual({ team: 'growth' });
     expect(churn.stopEffect).toMatch(/^undeploys its models after saving/);
     expect(findings.find((f) => f.id === '222/22')!.evidence).toContain('other models served 5,000');
@@ -230,7 +354,11 @@ describe('idle Vertex AI endpoints', () => {
 
   it('names a project whose endpoints it may not list, with the role to grant, and still reads its VMs', async () => {
     const allow = gcp.deny(RESEARCH, 'aiplatform');
-    const reading = await readUtilization(await utilizationSource({ gcp_projects: [PROD, RESEARCH] }, gcp.env()), '2026-11-16', '2026-11-23').finally(allow);
+    const reading = await readUtilization(
+      await utilizationSource({ gcp_projects: [PROD, RESEARCH] }, gcp.env()),
+      '2026-11-16',
+      '2026-11-23',
+    ).finally(allow);
     expect(reading.instances.map((i) => i.instanceId)).toContain('research-l4');
     expect(reading.endpoints.map((e) => e.endpointName)).toContain('111');
     expect(reading.notes).toEqual([
@@ -258,15 +386,20 @@ describe('idle Vertex AI endpoints', () => {
       { call: 'undeployModel', endpoint: '444', body: { deployedModelId: '42', trafficSplit: {} } },
     ]);
     expect(calls.map((c) => `${c.call} ${c.before} → ${c.after}`)).toEqual([
-      'aiplatform.endpoints.undeployModel deployed 41 (model-41) → undeployed', 'aiplatform.endpoints.undeployModel deployed 42 (model-42) → undeployed',
+      'aiplatform.endpoints.undeployModel deployed 41 (model-41) → undeployed',
+      'aiplatform.endpoints.undeployModel deployed 42 (model-42) → undeployed',
     ]);
-    expect(await recheck(ref, cloud(), NOW)).toEqual({ idle: false, reason: 'the endpoint no longer exists or has no models deployed on dedicated machines' });
+    expect(await recheck(ref, cloud(), NOW)).toEqual({
+      idle: false,
+      reason: 'the endpoint no longer exists or has no models deployed on dedicated machines',
+    });
 
     gcp.mutations.length = 0;
     await stopper.restore(ref, JSON.parse(JSON.stringify(saved)), calls);
     const endpoint = gcp.endpoints.find((e) => e.id === '444')!;
     expect(endpoint.deployedModels.map((m) => [m.model, m.machineType, m.acceleratorType, m.minReplicaCount])).toEqual([
-      [`projects/${PROD}/locations/us-central1/models/m41`, 'n1-standard-4', T4, 1], [`projects/${PROD}/locations/us-central1/models/m42`, 'n1-standard-4', T4, 1],
+      [`projects/${PROD}/locations/us-central1/models/m41`, 'n1-standard-4', T4, 1],
+      [`projects/${PROD}/locations/us-central1/models/m42`, 'n1-standard-4', T4, 1],
     ]);
     const [first, second] = endpoint.deployedModels.map((m) => m.id);
     expect(endpoint.trafficSplit).toEqual({ [first!]: 70, [second!]: 30 });
@@ -280,27 +413,42 @@ describe('idle Vertex AI endpoints', () => {
     // the first undeploy goes through, the second is refused
     gcp.failNext('undeployModel', 'The endpoint is being updated', 1);
     const calls: CloudCall[] = [];
-    await expect((await stopperFor(ref, cloud())).stop(ref, calls))
-      .rejects.toThrow('FAILED_PRECONDITION: The endpoint is being updated; the 1 model undeployed before it was deployed again and the traffic split put back');
+    await expect((await stopperFor(ref, cloud())).stop(ref, calls)).rejects.toThrow(
+      'FAILED_PRECONDITION: The endpoint is being updated; the 1 model undeployed before it was deployed again and the traffic split put back',
+    );
     const endpoint = gcp.endpoints.find((e) => e.id === '444')!;
-    expect(endpoint.deployedModels.map((m) => m.model).sort()).toEqual([`projects/${PROD}/locations/us-central1/models/m41`, `projects/${PROD}/locations/us-central1/models/m42`]);
+    expect(endpoint.deployedModels.map((m) => m.model).sort()).toEqual([
+      `projects/${PROD}/locations/us-central1/models/m41`,
+      `projects/${PROD}/locations/us-central1/models/m42`,
+    ]);
     const back = endpoint.deployedModels.find((m) => m.model.endsWith('/m41'))!.id;
     expect(endpoint.trafficSplit).toEqual({ [back]: 70, 42: 30 });
-    expect(calls.map((c) => c.call)).toEqual(['aiplatform.endpoints.undeployModel', 'aiplatform.endpoints.deployModel', 'aiplatform.endpoints.update']);
+    expect(calls.map((c) => c.call)).toEqual([
+      'aiplatform.endpoints.undeployModel',
+      'aiplatform.endpoints.deployModel',
+      'aiplatform.endpoints.update',
+    ]);
   });
 
   it('does not undeploy an endpoint that served predictions since the scan', async () => {
     const { findings } = await runScan({ gcp_projects: [PROD] }, NOW, gcp.env());
     const ref = findingRef(findings.find((f) => f.id === '111/11')!);
     gcp.endpoints.find((e) => e.id === '111')!.deployedModels[0]!.predictions = 42;
-    expect(await recheck(ref, cloud(), NOW)).toEqual({ idle: false, reason: 'it is no longer idle: it served 42 predictions in the last 7 days' });
+    expect(await recheck(ref, cloud(), NOW)).toEqual({
+      idle: false,
+      reason: 'it is no longer idle: it served 42 predictions in the last 7 days',
+    });
     expect(gcp.mutations).toEqual([]);
   });
 });
 
 describe('GCP settings', () => {
   it('names a project ID or an endpoint that cannot be right', () => {
-    expect(() => loadSettings({ GCP_COMPUTE_ENDPOINT: 'compute.local' })).toThrow(new SettingsError('GCP_COMPUTE_ENDPOINT must be a base URL like https://compute.googleapis.com or http://127.0.0.1:8086; got "compute.local"'));
+    expect(() => loadSettings({ GCP_COMPUTE_ENDPOINT: 'compute.local' })).toThrow(
+      new SettingsError(
+        'GCP_COMPUTE_ENDPOINT must be a base URL like https://compute.googleapis.com or http://127.0.0.1:8086; got "compute.local"',
+      ),
+    );
     expect(() => loadSettings({ GCP_MONITORING_ENDPOINT: 'ftp://x' })).toThrow(/GCP_MONITORING_ENDPOINT must be a base URL/);
   });
 });

@@ -27,10 +27,20 @@ async function rejectionOf(text: string): Promise<UsageError> {
 describe('/gpu-memory grammar', () => {
   it('reads the examples of the issue', () => {
     expect(parseGpuMemoryText('llama-3.1-70b fp8 batch=32 ctx=8k engine=vllm gpu=h100')).toMatchObject({
-      model: 'llama-3.1-70b', precision: 'fp8', batch: 32, context: 8192, engine: 'vllm', gpu: 'h100', mode: 'inference',
+      model: 'llama-3.1-70b',
+      precision: 'fp8',
+      batch: 32,
+      context: 8192,
+      engine: 'vllm',
+      gpu: 'h100',
+      mode: 'inference',
     });
     expect(parseGpuMemoryText('qwen2.5-0.5b train mixed batch=8 seq=2048 ckpt')).toMatchObject({
-      mode: 'train', trainingPrecision: 'mixed', batch: 8, sequence: 2048, checkpointing: true,
+      mode: 'train',
+      trainingPrecision: 'mixed',
+      batch: 8,
+      sequence: 2048,
+      checkpointing: true,
     });
     expect(parseGpuMemoryText('llama-3.2-1b train bf16 batch=4 seq=1024')).toMatchObject({ trainingPrecision: 'bf16' });
     expect(parseGpuMemoryText('llama-3.1-70b qlora r=64 seq=4096 ckpt')).toMatchObject({ mode: 'qlora', loraRank: 64, sequence: 4096 });

@@ -126,4 +126,3 @@ describe('gpu-memory physics', () => {
     expect(moe.model).toMatchObject({ params: 140620634112, paramsSource: "mixtral-8x22b's count" });
   });
 });
-

@@ -30,7 +30,11 @@ describe('/gpu-price', () => {
     expect(r.figures.instanceOnDemand).toEqual({ value: 1.01, unit: 'USD/h' });
     expect(r.figures.instanceSpot).toEqual({ value: 0.3, unit: 'USD/h' });
     expect(r.summary).toMatch(/^g5\.xlarge: \$1\.01\/h on-demand, \$0\.300\/h spot/);
-    expect(r.tables[0]!.rows.every((row) => ['g5.xlarge', 'g5.2xlarge', 'g5.12xlarge', 'g5.48xlarge', 'ml.g5.xlarge', 'ml.g5.2xlarge', 'NV36ads_A10_v5'].includes(row[0]!))).toBe(true);
+    expect(
+      r.tables[0]!.rows.every((row) =>
+        ['g5.xlarge', 'g5.2xlarge', 'g5.12xlarge', 'g5.48xlarge', 'ml.g5.xlarge', 'ml.g5.2xlarge', 'NV36ads_A10_v5'].includes(row[0]!),
+      ),
+    ).toBe(true);
   });
 
   it('filters by cloud and region, and ranks by spot on request', async () => {

@@ -11,9 +11,18 @@ import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../src/hub/huggingFaceHub.ts';
 
 const CONFIG = {
-  architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32,
-  num_key_value_heads: 8, head_dim: 128, intermediate_size: 14336, vocab_size: 128256, tie_word_embeddings: false,
-  max_position_embeddings: 131072, torch_dtype: 'bfloat16',
+  architectures: ['LlamaForCausalLM'],
+  model_type: 'llama',
+  hidden_size: 4096,
+  num_hidden_layers: 32,
+  num_attention_heads: 32,
+  num_key_value_heads: 8,
+  head_dim: 128,
+  intermediate_size: 14336,
+  vocab_size: 128256,
+  tie_word_embeddings: false,
+  max_position_embeddings: 131072,
+  torch_dtype: 'bfloat16',
 };
 
 let server: Server | undefined;
@@ -29,7 +38,12 @@ async function hub(handler: (req: IncomingMessage) => { status: number; body?: u
   });
   await new Promise<void>((ready) => server!.listen(0, '127.0.0.1', () => ready()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const env = { HF_ENDPOINT: endpoint, HF_TOKEN: 'hf_test', BURNRATE_CACHE_DIR: mkdtempSync(join(tmpdir(), 'burnrate-hub-')), BURNRATE_HUB_TIMEOUT_MS: '300' };
+  const env = {
+    HF_ENDPOINT: endpoint,
+    HF_TOKEN: 'hf_test',
+    BURNRATE_CACHE_DIR: mkdtempSync(join(tmpdir(), 'burnrate-hub-')),
+    BURNRATE_HUB_TIMEOUT_MS: '300',
+  };
   const context = { catalogs: bundledCatalogs(), hub: new HuggingFaceHub(hubSettingsFromEnv(env)) };
   return { seen, context };
 }
@@ -85,7 +99,9 @@ describe('models from the Hugging Face Hub', () => {
   });
 
   it('says what is missing from a config that is not a decoder-only transformer', async () => {
-    const { context } = await hub((req) => (req.url?.endsWith('config.json') ? { status: 200, body: { model_type: 'bert' } } : { status: 404 }));
+    const { context } = await hub((req) =>
+      req.url?.endsWith('config.json') ? { status: 200, body: { model_type: 'bert' } } : { status: 404 },
+    );
     expect(await rejection(context, 'acme/encoder')).toMatch(/not a decoder-only transformer .*hidden_size/);
   });
 });

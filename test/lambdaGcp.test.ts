@@ -11,8 +11,8 @@ import { type FakeAws, startFakeAws } from './support/fakeAws.ts';
 import { type FakeGcp, startFakeGcp } from './support/fakeGcp.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { type FakeSqsSsm, startFakeSqsSsm } from './support/fakeSqsSsm.ts';
-import { sqsEvent } from './support/lambdaEvents.ts';
 import { useLambdaEnvironment } from './support/lambdaEnvironment.ts';
+import { sqsEvent } from './support/lambdaEvents.ts';
 import { bundledLambdas, type LambdaPackage } from './support/lambdaPackage.ts';
 
 const PROJECT = 'ml-prod-123456';
@@ -27,19 +27,32 @@ let lambdaPackage: LambdaPackage;
 
 beforeAll(async () => {
   lambdaPackage = await bundledLambdas();
-  worker = await lambdaPackage.handler('worker') as typeof worker;
+  worker = (await lambdaPackage.handler('worker')) as typeof worker;
   dynamo = await startDynalite();
-  queue = await startFakeSqsSsm({ '/burnrate/test/slack-bot-token': 'xoxb-lambda', '/burnrate/test/slack-signing-secret': '0123456789abcdef0123456789abcdef' });
+  queue = await startFakeSqsSsm({
+    '/burnrate/test/slack-bot-token': 'xoxb-lambda',
+    '/burnrate/test/slack-signing-secret': '0123456789abcdef0123456789abcdef',
+  });
   slack = await startFakeSlack();
   aws = await startFakeAws([], []);
   gcp = await startFakeGcp({});
   gcp.vms.push({
-    project: PROJECT, zone: 'us-central1-a', name: 'forgotten-l4', id: '3001', machineType: 'g2-standard-4', status: 'RUNNING',
-    gpus: { type: 'nvidia-l4', count: 1 }, gpuHourly: [Array.from({ length: 168 }, () => 1)],
+    project: PROJECT,
+    zone: 'us-central1-a',
+    name: 'forgotten-l4',
+    id: '3001',
+    machineType: 'g2-standard-4',
+    status: 'RUNNING',
+    gpus: { type: 'nvidia-l4', count: 1 },
+    gpuHourly: [Array.from({ length: 168 }, () => 1)],
   });
   const config = join(mkdtempSync(join(tmpdir(), 'burnrate-lambda-gcp-')), 'burnrate.yaml');
   writeFileSync(config, `digest:\n  gcp_projects: [${PROJECT}]\n`);
-  await useLambdaEnvironment({ dynamoUrl: dynamo.url, queueUrl: queue.url, slackApiUrl: slack.apiUrl, awsUrl: aws.url }, 'burnrate-gcp', config);
+  await useLambdaEnvironment(
+    { dynamoUrl: dynamo.url, queueUrl: queue.url, slackApiUrl: slack.apiUrl, awsUrl: aws.url },
+    'burnrate-gcp',
+    config,
+  );
   Object.assign(process.env, gcp.env());
 }, 120_000);
 afterAll(async () => {
@@ -50,7 +63,10 @@ afterAll(async () => {
 
 describe('the bundled worker on GCP', () => {
   it('scans the configured project and posts its idle GPU VM', async () => {
-    const message = { messageId: 'm-gcp-1', body: JSON.stringify({ type: 'report', job: 'scan', public: true, channel: 'C0GCPSCAN1', responseUrl: `${slack.url}/respond/g` }) };
+    const message = {
+      messageId: 'm-gcp-1',
+      body: JSON.stringify({ type: 'report', job: 'scan', public: true, channel: 'C0GCPSCAN1', responseUrl: `${slack.url}/respond/g` }),
+    };
     expect(await worker(sqsEvent([message]))).toEqual({ batchItemFailures: [] });
     const [post] = slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0GCPSCAN1');
     expect(String(post!.body.text)).toMatch(/^Idle GPUs and endpoints: \$[\d,.]+ a month across 1 finding$/);

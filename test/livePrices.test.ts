@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeGpuPrice } from '../commands/gpuPrice.ts';
 import { JsonFileCache } from '../src/cache/jsonFileCache.ts';
-import { LivePrices, type LivePriceSettings, livePriceSettingsFromEnv } from '../src/pricing/livePrices.ts';
+import { type LivePriceSettings, LivePrices, livePriceSettingsFromEnv } from '../src/pricing/livePrices.ts';
 import { offlineContext } from './support/context.ts';
 import { type FakeApi, startFakeCloudCatalog, startFakePriceList } from './support/fakePriceApis.ts';
 
@@ -22,21 +22,50 @@ let savedKeyFile = '';
 beforeAll(async () => {
   priceList = await startFakePriceList({ 'us-east-1/p5.48xlarge': '55.0400000000', 'us-east-1/g5.xlarge': '1.0060000000' });
   catalog = await startFakeCloudCatalog([
-    { description: 'Nvidia Tesla A100 GPU running in Americas', usageType: 'OnDemand', regions: ['us-central1', 'us-east1'], units: '2', nanos: 933_908_000 },
-    { description: 'Spot Preemptible Nvidia Tesla A100 GPU running in Americas', usageType: 'Preemptible', regions: ['us-central1'], units: '0', nanos: 880_000_000 },
+    {
+      description: 'Nvidia Tesla A100 GPU running in Americas',
+      usageType: 'OnDemand',
+      regions: ['us-central1', 'us-east1'],
+      units: '2',
+      nanos: 933_908_000,
+    },
+    {
+      description: 'Spot Preemptible Nvidia Tesla A100 GPU running in Americas',
+      usageType: 'Preemptible',
+      regions: ['us-central1'],
+      units: '0',
+      nanos: 880_000_000,
+    },
     { description: 'Nvidia Tesla A100 80GB GPU running in EMEA', usageType: 'OnDemand', regions: ['europe-west4'], units: '4', nanos: 0 },
-    { description: 'Commitment v1: Nvidia Tesla A100 GPU running in Americas for 1 Year', usageType: 'Commit1Yr', regions: ['us-central1'], units: '1', nanos: 0 },
+    {
+      description: 'Commitment v1: Nvidia Tesla A100 GPU running in Americas for 1 Year',
+      usageType: 'Commit1Yr',
+      regions: ['us-central1'],
+      units: '1',
+      nanos: 0,
+    },
     { description: 'Nvidia L4 GPU running in Americas', usageType: 'OnDemand', regions: ['us-central1'], units: '0', nanos: 560_000_000 },
   ]);
   const keyFile = join(mkdtempSync(join(tmpdir(), 'burnrate-gcp-')), 'key.json');
-  writeFileSync(keyFile, JSON.stringify({
-    type: 'service_account', project_id: 'burnrate-test', private_key_id: 'k1', client_email: 'burnrate@burnrate-test.iam.gserviceaccount.com',
-    client_id: '1', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }), token_uri: `${catalog.url}/token`,
-  }));
+  writeFileSync(
+    keyFile,
+    JSON.stringify({
+      type: 'service_account',
+      project_id: 'burnrate-test',
+      private_key_id: 'k1',
+      client_email: 'burnrate@burnrate-test.iam.gserviceaccount.com',
+      client_id: '1',
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      token_uri: `${catalog.url}/token`,
+    }),
+  );
   savedKeyFile = keyFile;
   Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL_PRICING: priceList.url,
-    GOOGLE_APPLICATION_CREDENTIALS: keyFile, GCP_CLOUDBILLING_ENDPOINT: catalog.url,
+    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_ENDPOINT_URL_PRICING: priceList.url,
+    GOOGLE_APPLICATION_CREDENTIALS: keyFile,
+    GCP_CLOUDBILLING_ENDPOINT: catalog.url,
   });
 });
 afterAll(async () => {
@@ -46,11 +75,16 @@ afterAll(async () => {
 });
 
 function live(overrides: Partial<LivePriceSettings> = {}): LivePrices {
-  return new LivePrices({ ...livePriceSettingsFromEnv(process.env), cacheDir: mkdtempSync(join(tmpdir(), 'burnrate-prices-')), timeoutMs: 10_000, ...overrides });
+  return new LivePrices({
+    ...livePriceSettingsFromEnv(process.env),
+    cacheDir: mkdtempSync(join(tmpdir(), 'burnrate-prices-')),
+    timeoutMs: 10_000,
+    ...overrides,
+  });
 }
 
 describe('AWS Price List API', () => {
-  it('replaces the catalog\'s on-demand price, following pages, and says where the price came from', async () => {
+  it("replaces the catalog's on-demand price, following pages, and says where the price came from", async () => {
     const livePrices = live({ gcp: false });
     const r = await computeGpuPrice('h100 cloud=aws', { ...offlineContext(), livePrices });
     const p5 = r.tables[0]!.rows.find((row) => row[0] === 'p5.48xlarge')!;
@@ -69,7 +103,14 @@ describe('AWS Price List API', () => {
     const body = JSON.parse(first.body);
     expect(body.ServiceCode).toBe('AmazonEC2');
     const filters = Object.fromEntries(body.Filters.map((f: { Field: string; Value: string }) => [f.Field, f.Value]));
-    expect(filters).toMatchObject({ instanceType: 'p5.48xlarge', regionCode: 'us-east-1', operatingSystem: 'Linux', tenancy: 'Shared', preInstalledSw: 'NA', capacitystatus: 'Used' });
+    expect(filters).toMatchObject({
+      instanceType: 'p5.48xlarge',
+      regionCode: 'us-east-1',
+      operatingSystem: 'Linux',
+      tenancy: 'Shared',
+      preInstalledSw: 'NA',
+      capacitystatus: 'Used',
+    });
     expect(JSON.parse(calls[1]!.body).NextToken).toBe('page-2');
   });
 
@@ -126,7 +167,7 @@ describe('AWS Price List API', () => {
 });
 
 describe('Cloud Billing Catalog API', () => {
-  it('adds Compute Engine\'s per-GPU prices for the region, on-demand and spot, from every page', async () => {
+  it("adds Compute Engine's per-GPU prices for the region, on-demand and spot, from every page", async () => {
     const livePrices = live({ aws: false });
     const r = await computeGpuPrice('a100 cloud=gcp region=us-central1', { ...offlineContext(), livePrices });
     const table = r.tables.find((t) => /Compute Engine GPU prices in us-central1/.test(t.title))!;
@@ -172,8 +213,12 @@ describe('settings', () => {
   });
 
   it('names a setting that is set but unusable', () => {
-    expect(() => livePriceSettingsFromEnv({ BURNRATE_PRICE_TIMEOUT_MS: 'soon' })).toThrow(/BURNRATE_PRICE_TIMEOUT_MS must be a whole number of milliseconds/);
-    expect(() => livePriceSettingsFromEnv({ GCP_CLOUDBILLING_ENDPOINT: 'cloudbilling' })).toThrow(/GCP_CLOUDBILLING_ENDPOINT must be a base URL/);
+    expect(() => livePriceSettingsFromEnv({ BURNRATE_PRICE_TIMEOUT_MS: 'soon' })).toThrow(
+      /BURNRATE_PRICE_TIMEOUT_MS must be a whole number of milliseconds/,
+    );
+    expect(() => livePriceSettingsFromEnv({ GCP_CLOUDBILLING_ENDPOINT: 'cloudbilling' })).toThrow(
+      /GCP_CLOUDBILLING_ENDPOINT must be a base URL/,
+    );
   });
 
   it('the cache forgets after a day', async () => {

@@ -29,12 +29,39 @@ describe('model registry', () => {
   it('covers every family the issue names', () => {
     const ids = registry.presets.map((p) => p.id);
     for (const family of [
-      /^llama-3\.1-/, /^llama-3\.2-/, /^llama-3\.3-/, /^llama-4-scout/, /^llama-4-maverick/, /^mistral-7b/, /^mistral-small/,
-      /^mistral-nemo/, /^mistral-large/, /^mixtral-8x7b/, /^mixtral-8x22b/, /^qwen2\.5-0\.5b/, /^qwen2\.5-72b/, /^qwen2\.5-coder-/,
-      /^qwen3-\d/, /^qwen3-.*-a\d+b/, /^gemma-2-/, /^gemma-3-/, /^phi-3-mini/, /^phi-3-small/, /^phi-3-medium/, /^phi-4/,
-      /^deepseek-v3/, /^deepseek-r1$/, /^deepseek-r1-distill-/, /^gpt-oss-/, /^falcon3-/, /^olmo-2-/,
+      /^llama-3\.1-/,
+      /^llama-3\.2-/,
+      /^llama-3\.3-/,
+      /^llama-4-scout/,
+      /^llama-4-maverick/,
+      /^mistral-7b/,
+      /^mistral-small/,
+      /^mistral-nemo/,
+      /^mistral-large/,
+      /^mixtral-8x7b/,
+      /^mixtral-8x22b/,
+      /^qwen2\.5-0\.5b/,
+      /^qwen2\.5-72b/,
+      /^qwen2\.5-coder-/,
+      /^qwen3-\d/,
+      /^qwen3-.*-a\d+b/,
+      /^gemma-2-/,
+      /^gemma-3-/,
+      /^phi-3-mini/,
+      /^phi-3-small/,
+      /^phi-3-medium/,
+      /^phi-4/,
+      /^deepseek-v3/,
+      /^deepseek-r1$/,
+      /^deepseek-r1-distill-/,
+      /^gpt-oss-/,
+      /^falcon3-/,
+      /^olmo-2-/,
     ]) {
-      expect(ids.some((id) => family.test(id)), String(family)).toBe(true);
+      expect(
+        ids.some((id) => family.test(id)),
+        String(family),
+      ).toBe(true);
     }
   });
 

@@ -42,14 +42,25 @@ describe.each(PLAN_COMMANDS.map((c) => [c.name, c] as const))('/%s', (_name, com
 
 describe('the CLI runs every calculator', () => {
   it('train-cost --json prints every figure with its unit, exit 0', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'train-cost', 'gpus=64', 'gpu=a100', 'days=3', 'price=3', '--json']);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      BIN,
+      'train-cost',
+      'gpus=64',
+      'gpu=a100',
+      'days=3',
+      'price=3',
+      '--json',
+    ]);
     const result = JSON.parse(stdout) as PlanResult;
     expect(result.figures.onDemand).toEqual({ value: 13_824, unit: 'USD' });
     expect(result.figures.hours).toEqual({ value: 72, unit: 'h' });
   });
 
   it('bad input exits 2 with what was understood', async () => {
-    const failed = await promisify(execFile)(process.execPath, [BIN, 'serve-cost', 'instance=g5.xlarge', 'util=lots']).then(() => undefined, (e: unknown) => e as { code: number; stderr: string });
+    const failed = await promisify(execFile)(process.execPath, [BIN, 'serve-cost', 'instance=g5.xlarge', 'util=lots']).then(
+      () => undefined,
+      (e: unknown) => e as { code: number; stderr: string },
+    );
     expect(failed?.code).toBe(2);
     expect(failed?.stderr).toMatch(/util=lots: "lots" is not a number/);
     expect(failed?.stderr).toMatch(/understood: instance=g5\.xlarge/);

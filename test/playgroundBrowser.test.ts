@@ -22,14 +22,30 @@ const stdout: string[] = [];
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const port = await freePort();
-  const env = { PORT: String(port), BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-playground-')), 'state.sqlite'), PATH: process.env.PATH ?? '' };
-  const started = await startBot(env, (line) => stdout.push(line), (line) => stdout.push(line));
+  const env = {
+    PORT: String(port),
+    BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-playground-')), 'state.sqlite'),
+    PATH: process.env.PATH ?? '',
+  };
+  const started = await startBot(
+    env,
+    (line) => stdout.push(line),
+    (line) => stdout.push(line),
+  );
   if (typeof started === 'number') throw new Error(`local mode did not start: exit ${started}: ${stdout.join('\n')}`);
   stop = started;
   // the flags keep Chromium off the network: no component updates, no sync, no QUIC probes
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   await page.goto(`http://localhost:${port}/`);
@@ -76,7 +92,9 @@ describe('the playground in Chromium', () => {
 
   it('refuses Stop to someone who is not an approver, and changes nothing', async () => {
     await page.click('#run-scan');
-    await expect.poll(() => newest().textContent(), { timeout: 15_000 }).toContain('Idle GPUs and endpoints: $6,195 a month across 3 findings');
+    await expect
+      .poll(() => newest().textContent(), { timeout: 15_000 })
+      .toContain('Idle GPUs and endpoints: $6,195 a month across 3 findings');
     await shot('02-scan');
     await controls('churn-model-prod').locator('button', { hasText: 'Stop' }).click();
     await expect.poll(() => page.locator('dialog#confirm[open]').textContent()).toContain('Stop churn-model-prod?');
@@ -107,8 +125,15 @@ describe('the playground in Chromium', () => {
   });
 
   it('restores, and the next scan finds the endpoint again', async () => {
-    await page.locator('.message', { hasText: '3 findings' }).locator(`.bk-block[data-block-id*="churn-model-prod"] button`, { hasText: 'Restore' }).click();
-    await expect.poll(() => page.locator('.message', { hasText: '3 findings' }).locator('.bk-block[data-block-id*="churn-model-prod"]').textContent(), { timeout: 15_000 })
+    await page
+      .locator('.message', { hasText: '3 findings' })
+      .locator(`.bk-block[data-block-id*="churn-model-prod"] button`, { hasText: 'Restore' })
+      .click();
+    await expect
+      .poll(
+        () => page.locator('.message', { hasText: '3 findings' }).locator('.bk-block[data-block-id*="churn-model-prod"]').textContent(),
+        { timeout: 15_000 },
+      )
       .toMatch(/Restored at .* by @ada/);
     await shot('06-restored');
     await page.click('#run-scan');
@@ -126,7 +151,9 @@ describe('the playground in Chromium', () => {
     await modal.locator('input.bk-input').fill('warm standby for the EU launch');
     await modal.locator('button[type=submit]').click();
     await expect.poll(() => page.locator('#modal-layer form.modal').count()).toBe(0);
-    await expect.poll(() => controls('research-notebook-gpu').textContent(), { timeout: 15_000 }).toContain('Kept by @ada: warm standby for the EU launch');
+    await expect
+      .poll(() => controls('research-notebook-gpu').textContent(), { timeout: 15_000 })
+      .toContain('Kept by @ada: warm standby for the EU launch');
     // the message was updated from the store: the endpoint restored before it was posted still offers Stop
     expect(await controls('churn-model-prod').locator('button').allTextContents()).toEqual(['Stop', 'Snooze 7d', 'Keep']);
     await shot('07-kept');

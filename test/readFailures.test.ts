@@ -6,9 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
-import { lastFullWeek } from '../src/calc/period.ts';
 import { digestQuery } from '../reports/weeklyDigest/weeklyDigest.ts';
+import { lastFullWeek } from '../src/calc/period.ts';
+import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
 import { BROKEN_ANSWERS, type BrokenAnswer, expectedCode } from './support/brokenAnswers.ts';
 import { type FakeAws, type FakeEndpoint, startFakeAws } from './support/fakeAws.ts';
 import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
@@ -19,10 +19,11 @@ let aws: FakeAws;
 let costExplorer: FakeCostExplorer;
 
 /** An idle GPU instance and an idle endpoint in every region, and any other endpoints a test adds. */
-const startFleet = (more: FakeEndpoint[] = []) => startFakeAws(
-  [{ instanceId: 'i-0aaaaaaaaaaaaaaa1', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [week(1)] }],
-  [{ name: 'quiet-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [] }, ...more],
-);
+const startFleet = (more: FakeEndpoint[] = []) =>
+  startFakeAws(
+    [{ instanceId: 'i-0aaaaaaaaaaaaaaa1', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [week(1)] }],
+    [{ name: 'quiet-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [] }, ...more],
+  );
 
 beforeEach(async () => {
   aws = await startFleet();
@@ -38,18 +39,25 @@ function awsEnv(regions: string[]): NodeJS.ProcessEnv {
   const dir = mkdtempSync(join(tmpdir(), 'burnrate-failures-'));
   writeFileSync(join(dir, 'burnrate.yaml'), `digest:\n  regions: [${regions.join(', ')}]\n`);
   return cleanEnv({
-    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: regions[0],
-    AWS_ENDPOINT_URL_EC2: aws.url, AWS_ENDPOINT_URL_CLOUDWATCH: aws.url, AWS_ENDPOINT_URL_SAGEMAKER: aws.url, AWS_ENDPOINT_URL_COST_EXPLORER: costExplorer.url,
-    BURNRATE_CONFIG: join(dir, 'burnrate.yaml'), BURNRATE_STATE_FILE: join(dir, 'state.sqlite'),
+    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_REGION: regions[0],
+    AWS_ENDPOINT_URL_EC2: aws.url,
+    AWS_ENDPOINT_URL_CLOUDWATCH: aws.url,
+    AWS_ENDPOINT_URL_SAGEMAKER: aws.url,
+    AWS_ENDPOINT_URL_COST_EXPLORER: costExplorer.url,
+    BURNRATE_CONFIG: join(dir, 'burnrate.yaml'),
+    BURNRATE_STATE_FILE: join(dir, 'state.sqlite'),
     // a request nobody answers counts as failed after this long (the SDK tries it three times)
     BURNRATE_AWS_TIMEOUT_MS: '300',
   });
 }
 
 /** The note a failed SageMaker ListApps leaves, for each way it can fail. */
-const listAppsNote = (place: string, broken: BrokenAnswer) => (broken === 'denied'
-  ? `${place}: AWS denied ListApps: grant the bot's role sagemaker:ListApps; left out there: SageMaker Studio apps`
-  : `${place}: SageMaker ListApps failed (${expectedCode(broken, 'json-1.1')}); left out there: SageMaker Studio apps`);
+const listAppsNote = (place: string, broken: BrokenAnswer) =>
+  broken === 'denied'
+    ? `${place}: AWS denied ListApps: grant the bot's role sagemaker:ListApps; left out there: SageMaker Studio apps`
+    : `${place}: SageMaker ListApps failed (${expectedCode(broken, 'json-1.1')}); left out there: SageMaker Studio apps`;
 
 describe.each(BROKEN_ANSWERS)('SageMaker ListApps answering %s', (broken) => {
   it('one region: the scan prints its findings with a one-line note and exits 0', async () => {
@@ -61,7 +69,7 @@ describe.each(BROKEN_ANSWERS)('SageMaker ListApps answering %s', (broken) => {
     expect(run.stdout).toContain(`- ${listAppsNote('us-east-1', broken)}\n`);
   });
 
-  it('two regions, one failing: both regions\' findings, and the note names the failing one', async () => {
+  it("two regions, one failing: both regions' findings, and the note names the failing one", async () => {
     aws.breakAction('ListApps', broken, 'us-west-2');
     const run = await shippedCli(['scan', '--dry-run', '--json'], awsEnv(['us-east-1', 'us-west-2']));
     expect(run.code, run.stderr).toBe(0);
@@ -90,7 +98,17 @@ describe('the other APIs a scan reads, in their own protocols', () => {
   ] as const)('%s throttled past the retries: a note with its code', async (action, protocol, api, part) => {
     if (action === 'ListInferenceComponents') {
       await aws.close();
-      aws = await startFleet([{ name: 'shared-host', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [], components: [{ name: 'ic-a', invocations: [] }] }]);
+      aws = await startFleet([
+        {
+          name: 'shared-host',
+          variant: 'AllTraffic',
+          instanceType: 'ml.g5.xlarge',
+          count: 1,
+          invocations: [],
+          gpu: [],
+          components: [{ name: 'ic-a', invocations: [] }],
+        },
+      ]);
     }
     aws.breakAction(action, 'throttled');
     const run = await shippedCli(['scan', '--dry-run', '--json'], awsEnv(['us-east-1']));
@@ -115,7 +133,9 @@ describe('Cost Explorer', () => {
     const run = await shippedCli(['digest', '--dry-run'], awsEnv(['us-east-1']));
     expect(run.code).toBe(1);
     expectNoStackTrace(run);
-    expect(run.stdout).toMatch(/^Cloud cost \d{4}-W\d\d: AWS Cost Explorer unavailable \(Cost Explorer GetCostAndUsage failed \(timed out\)\)/);
+    expect(run.stdout).toMatch(
+      /^Cloud cost \d{4}-W\d\d: AWS Cost Explorer unavailable \(Cost Explorer GetCostAndUsage failed \(timed out\)\)/,
+    );
     expect(run.stderr).toContain('burnrate digest: AWS Cost Explorer: Cost Explorer GetCostAndUsage failed (timed out)');
   });
 });

@@ -10,8 +10,8 @@ import { startDynalite } from './support/dynalite.ts';
 import { type FakeAws, startFakeAws } from './support/fakeAws.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { type FakeSqsSsm, type SentMessage, startFakeSqsSsm } from './support/fakeSqsSsm.ts';
-import { sqsEvent } from './support/lambdaEvents.ts';
 import { useLambdaEnvironment } from './support/lambdaEnvironment.ts';
+import { sqsEvent } from './support/lambdaEvents.ts';
 
 const CHANNEL = 'C0SCAN00001';
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
@@ -24,7 +24,10 @@ let aws: FakeAws;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
-  queue = await startFakeSqsSsm({ '/burnrate/test/slack-bot-token': 'xoxb-lambda', '/burnrate/test/slack-signing-secret': '0123456789abcdef0123456789abcdef' });
+  queue = await startFakeSqsSsm({
+    '/burnrate/test/slack-bot-token': 'xoxb-lambda',
+    '/burnrate/test/slack-signing-secret': '0123456789abcdef0123456789abcdef',
+  });
   slack = await startFakeSlack();
   // every region of the fake serves the same fleet: one idle machine and one idle endpoint
   aws = await startFakeAws(
@@ -34,7 +37,11 @@ beforeAll(async () => {
   aws.failRegion('eu-west-1', 'UnrecognizedClientException', 'The security token included in the request is invalid.');
   const config = join(mkdtempSync(join(tmpdir(), 'burnrate-fanout-')), 'burnrate.yaml');
   writeFileSync(config, `digest:\n  regions: [${REGIONS.join(', ')}]\nscan:\n  channel: ${CHANNEL}\n`);
-  await useLambdaEnvironment({ dynamoUrl: dynamo.url, queueUrl: queue.url, slackApiUrl: slack.apiUrl, awsUrl: aws.url }, 'burnrate-fanout', config);
+  await useLambdaEnvironment(
+    { dynamoUrl: dynamo.url, queueUrl: queue.url, slackApiUrl: slack.apiUrl, awsUrl: aws.url },
+    'burnrate-fanout',
+    config,
+  );
 });
 afterAll(async () => {
   process.env = savedEnv;
@@ -42,7 +49,8 @@ afterAll(async () => {
 });
 
 const posts = () => slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === CHANNEL);
-const deliver = async (messages: { messageId: string; body: string }[]) => expect(await workerHandler(sqsEvent(messages))).toEqual({ batchItemFailures: [] });
+const deliver = async (messages: { messageId: string; body: string }[]) =>
+  expect(await workerHandler(sqsEvent(messages))).toEqual({ batchItemFailures: [] });
 let parts: SentMessage[] = [];
 
 describe('the daily scan fanned out over regions', () => {
@@ -78,11 +86,18 @@ describe('the daily scan fanned out over regions', () => {
       expect(text).toContain(`*forgotten* (${region})`);
       expect(text).toContain(`*quiet-model* (${region})`);
     }
-    expect(text).toContain('eu-west-1: EC2 DescribeInstances failed (UnrecognizedClientException (HTTP 400)); left out there: GPU instances');
-    expect(text).toContain('eu-west-1: SageMaker ListEndpoints failed (UnrecognizedClientException (HTTP 400)); left out there: Endpoints (SageMaker, Vertex AI)');
+    expect(text).toContain(
+      'eu-west-1: EC2 DescribeInstances failed (UnrecognizedClientException (HTTP 400)); left out there: GPU instances',
+    );
+    expect(text).toContain(
+      'eu-west-1: SageMaker ListEndpoints failed (UnrecognizedClientException (HTTP 400)); left out there: Endpoints (SageMaker, Vertex AI)',
+    );
     expect(text).not.toContain('security token');
     // late deliveries and another start after the post change nothing
-    await deliver([{ messageId: 'again-2', body: parts[1]!.body }, { messageId: 'start-3', body: JSON.stringify({ type: 'scheduled', job: 'daily-scan' }) }]);
+    await deliver([
+      { messageId: 'again-2', body: parts[1]!.body },
+      { messageId: 'start-3', body: JSON.stringify({ type: 'scheduled', job: 'daily-scan' }) },
+    ]);
     expect(posts()).toHaveLength(1);
   });
 });

@@ -1,7 +1,14 @@
 // /serve-cost against the reference monthly examples, the roofline it rests on, and bad input.
 import { describe, expect, it } from 'vitest';
 import { computeServeCost } from '../commands/serveCost.ts';
-import { DECODE_BANDWIDTH_EFFICIENCY, type DecodeShape, decodeStepSeconds, largestBatch, requestsPerSecond, weightBytesRead } from '../src/calc/serving.ts';
+import {
+  DECODE_BANDWIDTH_EFFICIENCY,
+  type DecodeShape,
+  decodeStepSeconds,
+  largestBatch,
+  requestsPerSecond,
+  weightBytesRead,
+} from '../src/calc/serving.ts';
 import { offlineContext } from './support/context.ts';
 import { expectUsageError } from './support/usageError.ts';
 
@@ -13,31 +20,40 @@ const figure = async (text: string, name: string) => (await run(text)).figures[n
 describe('reference monthly examples', () => {
   it('a small model on 1× g6.xlarge ≈ $580', async () => {
     expect(await figure('instance=g6.xlarge month=30d', 'monthly')).toBeCloseTo(576, 0);
-    expect(Math.abs(await figure('instance=g6.xlarge', 'monthly') / 580 - 1)).toBeLessThan(0.02);
+    expect(Math.abs((await figure('instance=g6.xlarge', 'monthly')) / 580 - 1)).toBeLessThan(0.02);
   });
 
   it('7B on 1× g5.2xlarge ≈ $870', async () => {
     expect(Math.round(await figure('7b instance=g5.2xlarge month=30d', 'monthly'))).toBe(871);
-    expect(Math.abs(await figure('7b instance=g5.2xlarge', 'monthly') / 870 - 1)).toBeLessThan(0.02);
+    expect(Math.abs((await figure('7b instance=g5.2xlarge', 'monthly')) / 870 - 1)).toBeLessThan(0.02);
   });
 
   it('an ml.g5.xlarge endpoint 24/7 ≈ $730 (the reference priced it at the g5.xlarge rate)', async () => {
     expect(Math.round(await figure('instance=g5.xlarge month=30d', 'monthly'))).toBe(727);
-    expect(Math.abs(await figure('instance=g5.xlarge', 'monthly') / 730 - 1)).toBeLessThan(0.02);
+    expect(Math.abs((await figure('instance=g5.xlarge', 'monthly')) / 730 - 1)).toBeLessThan(0.02);
   });
 
   it('a g5.xlarge endpoint at 5% utilization wastes about $690 a month', async () => {
     const r = await run('instance=g5.xlarge util=5% month=30d');
     expect(Math.round(r.figures.idle!.value)).toBe(691);
     expect(r.summary).toMatch(/\$690\.84 of it idle at 5\.0% utilization/);
-    expect(Math.abs(await figure('instance=g5.xlarge util=5%', 'idle') / 690 - 1)).toBeLessThan(0.02);
+    expect(Math.abs((await figure('instance=g5.xlarge util=5%', 'idle')) / 690 - 1)).toBeLessThan(0.02);
   });
 });
 
 describe('the roofline', () => {
   const shape: DecodeShape = {
-    perGpuWeightBytes: 14e9, expertShare: 0, expertsPerToken: 0, experts: 0, perGpuKvBytesPerToken: 131_072,
-    averageContext: 600, pipeline: 1, gpuBandwidth: 600e9, gpuFlops: 125e12, gpus: 1, activeParams: 7e9,
+    perGpuWeightBytes: 14e9,
+    expertShare: 0,
+    expertsPerToken: 0,
+    experts: 0,
+    perGpuKvBytesPerToken: 131_072,
+    averageContext: 600,
+    pipeline: 1,
+    gpuBandwidth: 600e9,
+    gpuFlops: 125e12,
+    gpus: 1,
+    activeParams: 7e9,
   };
 
   it('a decode step of one sequence reads the weights once at the achievable bandwidth', () => {
@@ -60,11 +76,11 @@ describe('the roofline', () => {
 
   it('an MoE step reads only the experts its batch touches', () => {
     const moe = { ...shape, expertShare: 0.9, expertsPerToken: 8, experts: 256 };
-    expect(weightBytesRead(moe, 1)).toBeCloseTo(14e9 * (0.1 + 0.9 * 8 / 256), 0);
+    expect(weightBytesRead(moe, 1)).toBeCloseTo(14e9 * (0.1 + (0.9 * 8) / 256), 0);
     expect(weightBytesRead(moe, 64)).toBeCloseTo(14e9, 0);
   });
 
-  it('requests per second include each request\'s prefill', () => {
+  it("requests per second include each request's prefill", () => {
     const withoutPrefill = 64 / (200 * decodeStepSeconds(shape, 64));
     expect(requestsPerSecond(shape, 64, 500, 200)).toBeLessThan(withoutPrefill);
   });

@@ -21,14 +21,17 @@ afterAll(async () => {
   await slack?.close();
 });
 
-
 const run = (env: Record<string, string>) => runNode(BIN, [], { PATH: process.env.PATH ?? '', ...env });
 
 describe('npm start', () => {
   it('with no Slack credentials, serves the playground on PORT, loopback only, and says so; stops on SIGTERM', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [BIN], {
-      env: { PATH: process.env.PATH ?? '', PORT: String(port), BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-server-')), 'state.sqlite') },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(port),
+        BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-server-')), 'state.sqlite'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
@@ -45,7 +48,9 @@ describe('npm start', () => {
     expect(script.headers.get('content-type')).toContain('javascript');
     expect(await script.text()).toContain('confirmDialog');
     // the page acts as any user, approvers included: nothing but this machine may reach it
-    const outward = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    const outward = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (outward) await expect(fetch(`http://${outward.address}:${port}/`)).rejects.toThrow();
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
@@ -57,9 +62,14 @@ describe('npm start', () => {
     await new Promise<void>((ready) => holder.listen(0, '127.0.0.1', () => ready()));
     const port = (holder.address() as AddressInfo).port;
     try {
-      const { code, stderr } = await run({ PORT: String(port), BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-server-')), 'state.sqlite') });
+      const { code, stderr } = await run({
+        PORT: String(port),
+        BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-server-')), 'state.sqlite'),
+      });
       expect(code).toBe(2);
-      expect(stderr).toContain(`burnrate: cannot start: port ${port} is in use (EADDRINUSE): stop what holds it, or set PORT to a free port`);
+      expect(stderr).toContain(
+        `burnrate: cannot start: port ${port} is in use (EADDRINUSE): stop what holds it, or set PORT to a free port`,
+      );
     } finally {
       holder.close();
     }
@@ -76,7 +86,11 @@ describe('npm start', () => {
     const port = await freePort();
     const child = spawn(process.execPath, [BIN], {
       env: {
-        PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port),
+        PATH: process.env.PATH ?? '',
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
         BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-server-')), 'state.sqlite'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -105,14 +119,25 @@ describe('npm start', () => {
     const unreachable = `http://127.0.0.1:${await freePort()}/api/`;
     const child = spawn(process.execPath, [BIN], {
       env: {
-        PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: unreachable, PORT: String(port),
+        PATH: process.env.PATH ?? '',
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: unreachable,
+        PORT: String(port),
         BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-server-')), 'state.sqlite'),
       },
       stdio: 'ignore',
     });
     children.push(child);
     const until = Date.now() + 15_000;
-    while (Date.now() < until && !(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 100));
+    while (
+      Date.now() < until &&
+      !(await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      await new Promise((r) => setTimeout(r, 100));
     const started = Date.now();
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

@@ -8,17 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackLambdaHandler } from '../src/runtime/lambda.ts';
-import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
-import { lastFullWeek } from '../src/calc/period.ts';
 import { digestQuery } from '../reports/weeklyDigest/weeklyDigest.ts';
+import { lastFullWeek } from '../src/calc/period.ts';
+import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
+import type { SlackLambdaHandler } from '../src/runtime/lambda.ts';
 import { startDynalite } from './support/dynalite.ts';
-import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
 import { type FakeAws, startFakeAws } from './support/fakeAws.ts';
+import { type FakeCostExplorer, startFakeCostExplorer } from './support/fakeCostExplorer.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { type FakeSqsSsm, startFakeSqsSsm } from './support/fakeSqsSsm.ts';
-import { httpApiEvent, sqsEvent } from './support/lambdaEvents.ts';
 import { useLambdaEnvironment } from './support/lambdaEnvironment.ts';
+import { httpApiEvent, sqsEvent } from './support/lambdaEvents.ts';
 import { bundledLambdas } from './support/lambdaPackage.ts';
 import { signedHeaders, slashCommandBody } from './support/slackRequests.ts';
 
@@ -40,12 +40,17 @@ const fromSources = async (): Promise<Handlers> => ({
 const fromBundles = async (): Promise<Handlers> => {
   const lambdas = await bundledLambdas();
   return {
-    slackHandler: await lambdas.handler('slack') as Handlers['slackHandler'], workerHandler: await lambdas.handler('worker') as Handlers['workerHandler'],
-    schedulerHandler: await lambdas.handler('scheduler') as Handlers['schedulerHandler'], remove: lambdas.remove,
+    slackHandler: (await lambdas.handler('slack')) as Handlers['slackHandler'],
+    workerHandler: (await lambdas.handler('worker')) as Handlers['workerHandler'],
+    schedulerHandler: (await lambdas.handler('scheduler')) as Handlers['schedulerHandler'],
+    remove: lambdas.remove,
   };
 };
 
-describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('the Lambda functions from their %s', (_, load) => {
+describe.each([
+  ['sources', fromSources],
+  ['bundles', fromBundles],
+] as const)('the Lambda functions from their %s', (_, load) => {
   const savedEnv = { ...process.env };
   let slackHandler: Handlers['slackHandler'];
   let workerHandler: Handlers['workerHandler'];
@@ -62,7 +67,10 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
   beforeAll(async () => {
     ({ slackHandler, workerHandler, schedulerHandler, remove } = await load());
     dynamo = await startDynalite();
-    queue = await startFakeSqsSsm({ '/burnrate/test/slack-bot-token': 'xoxb-lambda', '/burnrate/test/slack-signing-secret': SIGNING_SECRET });
+    queue = await startFakeSqsSsm({
+      '/burnrate/test/slack-bot-token': 'xoxb-lambda',
+      '/burnrate/test/slack-signing-secret': SIGNING_SECRET,
+    });
     slack = await startFakeSlack();
     aws = await startFakeAws(
       [{ instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [week(1)] }],
@@ -71,7 +79,11 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
     QUEUE_URL = `${queue.url}/123456789012/burnrate-work`;
     const config = join(mkdtempSync(join(tmpdir(), 'burnrate-lambda-')), 'burnrate.yaml');
     writeFileSync(config, 'scan:\n  channel: C0SCAN00001\n');
-    await useLambdaEnvironment({ dynamoUrl: dynamo.url, queueUrl: queue.url, slackApiUrl: slack.apiUrl, awsUrl: aws.url }, 'burnrate-test', config);
+    await useLambdaEnvironment(
+      { dynamoUrl: dynamo.url, queueUrl: queue.url, slackApiUrl: slack.apiUrl, awsUrl: aws.url },
+      'burnrate-test',
+      config,
+    );
     costExplorer = await startFakeCostExplorer({ data: await demoAccount.costs(digestQuery(lastFullWeek(new Date(), 'UTC'), 'team')) });
     process.env.AWS_ENDPOINT_URL_COST_EXPLORER = costExplorer.url;
   }, 120_000);
@@ -114,7 +126,10 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
 
   describe('the worker function', () => {
     it('runs a queued report once, however often SQS delivers it', async () => {
-      const message = { messageId: 'm-report-1', body: JSON.stringify({ type: 'report', job: 'scan', public: true, channel: 'C0123456789', responseUrl: `${slack.url}/respond/x` }) };
+      const message = {
+        messageId: 'm-report-1',
+        body: JSON.stringify({ type: 'report', job: 'scan', public: true, channel: 'C0123456789', responseUrl: `${slack.url}/respond/x` }),
+      };
       expect(await workerHandler(sqsEvent([message]))).toEqual({ batchItemFailures: [] });
       expect(await workerHandler(sqsEvent([message]))).toEqual({ batchItemFailures: [] });
       const posts = slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0123456789');
@@ -125,7 +140,16 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
     it('posts a digest whose chart Slack refuses with its tables, and the chart as a PNG in the thread', async () => {
       slack.rejectBlockType('data_visualization');
       try {
-        const message = { messageId: 'm-digest-1', body: JSON.stringify({ type: 'report', job: 'digest', public: true, channel: 'C0CHARTS01', responseUrl: `${slack.url}/respond/z` }) };
+        const message = {
+          messageId: 'm-digest-1',
+          body: JSON.stringify({
+            type: 'report',
+            job: 'digest',
+            public: true,
+            channel: 'C0CHARTS01',
+            responseUrl: `${slack.url}/respond/z`,
+          }),
+        };
         expect(await workerHandler(sqsEvent([message]))).toEqual({ batchItemFailures: [] });
         const posts = slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0CHARTS01');
         expect(posts.map((c) => String(c.body.blocks).includes('data_visualization'))).toEqual([true, false]);
@@ -140,7 +164,10 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
     });
 
     it('reports only the failed message of a batch in batchItemFailures, and lets its retry run', async () => {
-      const good = { messageId: 'm-good', body: JSON.stringify({ type: 'report', job: 'scan', public: true, channel: 'C0DIGEST001', responseUrl: `${slack.url}/respond/y` }) };
+      const good = {
+        messageId: 'm-good',
+        body: JSON.stringify({ type: 'report', job: 'scan', public: true, channel: 'C0DIGEST001', responseUrl: `${slack.url}/respond/y` }),
+      };
       const bad = { messageId: 'm-bad', body: '{not json' };
       slack.answer('chat.postMessage', { ok: false, error: 'channel_not_found' });
       const failed = await workerHandler(sqsEvent([bad, good]));
@@ -149,8 +176,9 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
       // SQS retries only what failed; the claims were given back, so the retry runs
       expect(await workerHandler(sqsEvent([good]))).toEqual({ batchItemFailures: [] });
       // the refused post and the retry's post: nothing else went to that channel
-      expect(slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0DIGEST001').map((c) => String(c.body.text)))
-        .toEqual([expect.stringMatching(/^Idle GPUs and endpoints/), expect.stringMatching(/^Idle GPUs and endpoints/)]);
+      expect(
+        slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0DIGEST001').map((c) => String(c.body.text)),
+      ).toEqual([expect.stringMatching(/^Idle GPUs and endpoints/), expect.stringMatching(/^Idle GPUs and endpoints/)]);
     });
   });
 
@@ -160,14 +188,19 @@ describe.each([['sources', fromSources], ['bundles', fromBundles]] as const)('th
       expect(await schedulerHandler({ job: 'daily-scan' })).toEqual({ queued: 'daily-scan' });
       expect(await schedulerHandler({ job: 'daily-scan' })).toEqual({ queued: 'daily-scan' });
       const queued = queue.sent.slice(before);
-      expect(queued.map((m) => JSON.parse(m.body))).toEqual([{ type: 'scheduled', job: 'daily-scan' }, { type: 'scheduled', job: 'daily-scan' }]);
+      expect(queued.map((m) => JSON.parse(m.body))).toEqual([
+        { type: 'scheduled', job: 'daily-scan' },
+        { type: 'scheduled', job: 'daily-scan' },
+      ]);
       const result = await workerHandler(sqsEvent(queued.map((m) => ({ messageId: m.messageId, body: m.body }))));
       expect(result).toEqual({ batchItemFailures: [] });
       expect(slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0SCAN00001')).toHaveLength(1);
     });
 
     it('refuses an input that names no known job, saying which exist', async () => {
-      await expect(schedulerHandler({ job: 'hourly-digest' })).rejects.toThrow('unknown job "hourly-digest" in the schedule\'s input; expected one of weekly-digest, daily-scan');
+      await expect(schedulerHandler({ job: 'hourly-digest' })).rejects.toThrow(
+        'unknown job "hourly-digest" in the schedule\'s input; expected one of weekly-digest, daily-scan',
+      );
     });
   });
 });

@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULED_JOB_NAMES } from '../src/schedule/jobNames.ts';
 
-interface Statement { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, string>> }
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, string>>;
+}
 type Resource = { Type: string; Properties: Record<string, any> };
 
 const root = join(__dirname, '..');
@@ -19,13 +24,20 @@ beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'burnrate-package-'));
   execFileSync(process.execPath, [join(root, 'bin', 'build-lambda.js')], { cwd: root, stdio: 'pipe' });
   const { AWS_ACCESS_KEY_ID: _, AWS_SECRET_ACCESS_KEY: __, ...env } = process.env;
-  execFileSync(process.execPath, [join(root, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--package', out], { cwd: root, stdio: 'pipe', env: { ...env, SLS_TELEMETRY_DISABLED: '1' } });
+  execFileSync(process.execPath, [join(root, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--package', out], {
+    cwd: root,
+    stdio: 'pipe',
+    env: { ...env, SLS_TELEMETRY_DISABLED: '1' },
+  });
   template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
 }, 120_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
-const statements = (role: string): Statement[] => (template.Resources[role]!.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+const statements = (role: string): Statement[] =>
+  (template.Resources[role]!.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 /** what changes a cloud resource (state-table writes and logs are the bot's own bookkeeping) */
 const destructive = (action: string) => /^(sagemaker|ec2|application-autoscaling):(?!Describe|List|Get)/.test(action);
@@ -37,7 +49,11 @@ describe('the packaged deployment', () => {
     expect(functions.SlackLambdaFunction!.Handler).toBe('dist/lambda/slack/index.handler');
     expect(functions.WorkerLambdaFunction!.Handler).toBe('dist/lambda/worker/index.handler');
     expect(functions.SchedulerLambdaFunction!.Handler).toBe('dist/lambda/scheduler/index.handler');
-    expect(Object.values(functions).map((f) => f.Role['Fn::GetAtt'][0]).sort()).toEqual(['SchedulerFunctionRole', 'SlackFunctionRole', 'WorkerFunctionRole']);
+    expect(
+      Object.values(functions)
+        .map((f) => f.Role['Fn::GetAtt'][0])
+        .sort(),
+    ).toEqual(['SchedulerFunctionRole', 'SlackFunctionRole', 'WorkerFunctionRole']);
     for (const f of Object.values(functions)) expect(f.Runtime).toBe('nodejs22.x');
     expect(functions.WorkerLambdaFunction!.Timeout).toBe(900);
     // the worker also carries the chart renderer's WebAssembly and its font (about 1.3 MB zipped) and
@@ -50,7 +66,10 @@ describe('the packaged deployment', () => {
     const [[, route]] = ofType('AWS::ApiGatewayV2::Route') as [[string, Resource]];
     expect(route.Properties.RouteKey).toBe('POST /slack/events');
     const [[, mapping]] = ofType('AWS::Lambda::EventSourceMapping') as [[string, Resource]];
-    expect(mapping.Properties).toMatchObject({ EventSourceArn: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
     expect(mapping.Properties.FunctionName['Fn::GetAtt'][0]).toBe('WorkerLambdaFunction');
   });
 
@@ -59,7 +78,10 @@ describe('the packaged deployment', () => {
     expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 });
     expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 900);
     const [[, alarm]] = ofType('AWS::CloudWatch::Alarm') as [[string, Resource]];
-    expect(alarm.Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }] });
+    expect(alarm.Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+    });
   });
 
   it('schedules every job of the registry with a time zone, through the scheduler function', () => {
@@ -74,7 +96,10 @@ describe('the packaged deployment', () => {
 
   it('declares the state table as the DynamoDB store expects it: pk/sk, TTL on ttl, point-in-time recovery', () => {
     const table = template.Resources.StateTable!.Properties;
-    expect(table.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]);
+    expect(table.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
@@ -87,15 +112,28 @@ describe('the packaged deployment', () => {
     const destructiveByRole = Object.fromEntries(roles.map((role) => [role, statements(role).flatMap(actions).filter(destructive)]));
     for (const role of roles.filter((r) => r !== 'WorkerFunctionRole')) expect(destructiveByRole[role], role).toEqual([]);
     expect(destructiveByRole.WorkerFunctionRole!.sort()).toEqual([
-      'application-autoscaling:PutScalingPolicy', 'application-autoscaling:RegisterScalableTarget', 'ec2:StartInstances', 'ec2:StopInstances',
-      'sagemaker:AddTags', 'sagemaker:CreateApp', 'sagemaker:CreateEndpoint', 'sagemaker:DeleteApp', 'sagemaker:DeleteEndpoint', 'sagemaker:StartNotebookInstance', 'sagemaker:StopNotebookInstance',
+      'application-autoscaling:PutScalingPolicy',
+      'application-autoscaling:RegisterScalableTarget',
+      'ec2:StartInstances',
+      'ec2:StopInstances',
+      'sagemaker:AddTags',
+      'sagemaker:CreateApp',
+      'sagemaker:CreateEndpoint',
+      'sagemaker:DeleteApp',
+      'sagemaker:DeleteEndpoint',
+      'sagemaker:StartNotebookInstance',
+      'sagemaker:StopNotebookInstance',
       'sagemaker:UpdateEndpointWeightsAndCapacities',
     ]);
     for (const s of statements('WorkerFunctionRole').filter((x) => actions(x).some((a) => /^(ec2|sagemaker):/.test(a) && destructive(a)))) {
       expect(s.Condition).toEqual({ StringNotEquals: { 'aws:ResourceTag/burnrate:keep': 'true' } });
     }
     // the scheduler function may only queue work
-    expect(statements('SchedulerFunctionRole').flatMap(actions).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage']);
+    expect(statements('SchedulerFunctionRole').flatMap(actions).sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:SendMessage',
+    ]);
     // the worker queues the daily scan's parts on its own queue, and nowhere else
     const sends = statements('WorkerFunctionRole').filter((s) => actions(s).includes('sqs:SendMessage'));
     expect(sends.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': ['WorkQueue', 'Arn'] }]);

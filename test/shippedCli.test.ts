@@ -20,17 +20,17 @@ function readmeCommands(): string[][] {
     ...[...README.matchAll(/`(npx burnrate [^`]+)`/g)].map((m) => m[1]!),
   ].filter((line) => line.startsWith('npx burnrate '));
   const words = (line: string) => line.slice('npx burnrate '.length).split(/\s+/).filter(Boolean);
-  return [...new Set(shown.flatMap((line) => (line.includes('[')
-    ? [line.replace(/\s*\[[^\]]*\]/g, ''), line.replace(/[[\]]/g, '')]
-    : [line])))].map(words);
+  return [
+    ...new Set(shown.flatMap((line) => (line.includes('[') ? [line.replace(/\s*\[[^\]]*\]/g, ''), line.replace(/[[\]]/g, '')] : [line]))),
+  ].map(words);
 }
 
 const stateFile = () => join(mkdtempSync(join(tmpdir(), 'burnrate-cli-')), 'state.sqlite');
 
-describe('the README\'s commands, from the installed bundle', () => {
+describe("the README's commands, from the installed bundle", () => {
   const commands = readmeCommands();
 
-  it('finds the README\'s examples', () => {
+  it("finds the README's examples", () => {
     expect(commands.length).toBeGreaterThanOrEqual(8);
     expect(commands.map((c) => c[0])).toEqual(expect.arrayContaining(['gpu-memory', 'train-cost', 'serve-cost', 'help']));
   });
@@ -66,8 +66,20 @@ describe('reports and the audit log, from the installed bundle on the demo accou
     const path = stateFile();
     const store = new SqliteStateStore(path);
     const now = Date.now();
-    await store.appendAudit({ at: now - 60_000, actor: 'U0APPROVER1', event: 'decision', resource: 'ec2-gpu-instance:us-east-1:i-0abc', outcome: 'approved: stopping' });
-    await store.appendAudit({ at: now - 30_000, actor: 'U0APPROVER1', event: 'stopped', resource: 'ec2-gpu-instance:us-east-1:i-0abc', outcome: 'stopped; saves ~$737/month' });
+    await store.appendAudit({
+      at: now - 60_000,
+      actor: 'U0APPROVER1',
+      event: 'decision',
+      resource: 'ec2-gpu-instance:us-east-1:i-0abc',
+      outcome: 'approved: stopping',
+    });
+    await store.appendAudit({
+      at: now - 30_000,
+      actor: 'U0APPROVER1',
+      event: 'stopped',
+      resource: 'ec2-gpu-instance:us-east-1:i-0abc',
+      outcome: 'stopped; saves ~$737/month',
+    });
     await store.close();
     const env = cleanEnv({ BURNRATE_STATE_FILE: path });
     const text = await shippedCli(['audit', '--since', '1d'], env);
@@ -85,7 +97,9 @@ describe('reports and the audit log, from the installed bundle on the demo accou
     expect(flag.stderr).toMatch(/--since "forever" is not .*\n  usage: burnrate audit/);
     const settings = await shippedCli(['scan', '--dry-run'], { ...env, BURNRATE_AWS_TIMEOUT_MS: 'soon' });
     expect(settings.code).toBe(2);
-    expect(settings.stderr).toMatch(/BURNRATE_AWS_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000, e\.g\. 30000; got "soon"/);
+    expect(settings.stderr).toMatch(
+      /BURNRATE_AWS_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000, e\.g\. 30000; got "soon"/,
+    );
     expectNoStackTrace(settings);
   });
 });
@@ -96,7 +110,10 @@ describe('/gpu-memory numbers no GPU cluster could hold, from the installed bund
   it.each([
     [['70b', 'fp16', 'batch=1e308', 'ctx=1e308'], /batch=1e308: batch is too large to count exactly \(at most 2\^53\), got 1e308/],
     [['70b', 'fp16', 'batch=1e999'], /batch=1e999: "1e999" is too large to be a number/],
-    [['70b', 'fp16', 'ctx=1e12'], /batch 1 × 1,000,000,000,000 tokens needs ≈ \d[\d,]* PB, more than any GPU cluster holds \(200,000 × .+\); lower batch= or ctx=/],
+    [
+      ['70b', 'fp16', 'ctx=1e12'],
+      /batch 1 × 1,000,000,000,000 tokens needs ≈ \d[\d,]* PB, more than any GPU cluster holds \(200,000 × .+\); lower batch= or ctx=/,
+    ],
     [['70b', 'train', 'batch=4096', 'seq=1m'], /needs ≈ \d[\d,]* PB, more than any GPU cluster holds .*; lower batch= or seq=/],
   ])('%j exits 2 with what was wrong and what to type', async (words, message) => {
     const run = await gpuMemory(...words);
@@ -107,10 +124,12 @@ describe('/gpu-memory numbers no GPU cluster could hold, from the installed bund
     expectNoStackTrace(run);
   });
 
-  it('a context past the model\'s own is answered, with the warning right under the answer', async () => {
+  it("a context past the model's own is answered, with the warning right under the answer", async () => {
     const run = await gpuMemory('llama-3.1-8b', 'ctx=1m');
     expect(run.code).toBe(0);
-    expect(run.stdout.split('\n')[1]).toBe('⚠ 1,048,576 tokens is beyond llama-3.1-8b\'s own 131,072-token context: the model was not trained for it, and the memory is what that length would take');
+    expect(run.stdout.split('\n')[1]).toBe(
+      "⚠ 1,048,576 tokens is beyond llama-3.1-8b's own 131,072-token context: the model was not trained for it, and the memory is what that length would take",
+    );
     const json = JSON.parse((await gpuMemory('llama-3.1-8b', 'ctx=1m', '--json')).stdout);
     expect(Number.isFinite(json.totalBytes)).toBe(true);
     expect(json.warnings).toHaveLength(1);

@@ -19,11 +19,14 @@ const SECRET = 'b'.repeat(32);
 /** The example config with every commented key uncommented: each setting the file documents, set. */
 function fullExampleConfig(): string {
   const example = readFileSync(join(ROOT, 'config/burnrate.example.yaml'), 'utf8');
-  const full = example.split('\n').map((line) => {
-    const commented = /^(\s*)# (.*)$/.exec(line);
-    // a commented key ("# channel: C0…", "#   - name: prod", "#     role_arn: …"), not prose
-    return commented && /^\s*(- )?[a-z][a-z0-9_-]*:(\s|$)/.test(commented[2]!) ? `${commented[1]}${commented[2]}` : line;
-  }).join('\n');
+  const full = example
+    .split('\n')
+    .map((line) => {
+      const commented = /^(\s*)# (.*)$/.exec(line);
+      // a commented key ("# channel: C0…", "#   - name: prod", "#     role_arn: …"), not prose
+      return commented && /^\s*(- )?[a-z][a-z0-9_-]*:(\s|$)/.test(commented[2]!) ? `${commented[1]}${commented[2]}` : line;
+    })
+    .join('\n');
   const path = join(mkdtempSync(join(tmpdir(), 'burnrate-example-')), 'burnrate.yaml');
   writeFileSync(path, full);
   return path;
@@ -42,8 +45,15 @@ async function npmStart(env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child:
   expect(script).toBe('node bin/burnrate-server.js');
   expect(bundleIsFresh('burnrate-server.mjs'), 'dist/burnrate-server.mjs is older than the sources').toBe(true);
   const child = spawn(process.execPath, ['bin/burnrate-server.js'], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HF_ENDPOINT: 'http://127.0.0.1:9', BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-start-')), 'state.sqlite'), ...env },
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      HF_ENDPOINT: 'http://127.0.0.1:9',
+      BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-start-')), 'state.sqlite'),
+      ...env,
+    },
   });
   running.push(child);
   let out = '';
@@ -65,8 +75,19 @@ describe('npm start with every key of config/burnrate.example.yaml set', () => {
   it('the uncommented example is a valid settings file that sets the keys the example leaves commented', () => {
     const config = fullExampleConfig();
     const settings = loadSettings({ BURNRATE_CONFIG: config });
-    expect(settings.file.digest).toMatchObject({ schedule: '0 9 * * 1', channel: 'C0123456789', regions: ['us-east-1', 'us-west-2'], gcp_projects: ['ml-prod-123456', 'ml-research-654321'] });
-    expect(settings.file.accounts).toEqual([{ name: 'prod', role_arn: 'arn:aws:iam::111111111111:role/burnrate-read', stop_role_arn: 'arn:aws:iam::111111111111:role/burnrate-stop' }]);
+    expect(settings.file.digest).toMatchObject({
+      schedule: '0 9 * * 1',
+      channel: 'C0123456789',
+      regions: ['us-east-1', 'us-west-2'],
+      gcp_projects: ['ml-prod-123456', 'ml-research-654321'],
+    });
+    expect(settings.file.accounts).toEqual([
+      {
+        name: 'prod',
+        role_arn: 'arn:aws:iam::111111111111:role/burnrate-read',
+        stop_role_arn: 'arn:aws:iam::111111111111:role/burnrate-stop',
+      },
+    ]);
     expect(settings.file.approvals.actions).toEqual({ 'ec2-gpu-instance': ['snooze', 'keep'] });
   });
 
@@ -74,9 +95,16 @@ describe('npm start with every key of config/burnrate.example.yaml set', () => {
     const slack = await startFakeSlack();
     fakes.push(slack);
     const port = await freePort();
-    const { child, output } = await npmStart({
-      BURNRATE_CONFIG: fullExampleConfig(), SLACK_BOT_TOKEN: 'xoxb-example', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port),
-    }, /"started":"http"/);
+    const { child, output } = await npmStart(
+      {
+        BURNRATE_CONFIG: fullExampleConfig(),
+        SLACK_BOT_TOKEN: 'xoxb-example',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+      },
+      /"started":"http"/,
+    );
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const body = slashCommandBody('/gpu-memory', '70b fp16', `${slack.url}/respond`);
@@ -91,12 +119,25 @@ describe('npm start with every key of config/burnrate.example.yaml set', () => {
     const socket: FakeSocketMode = await startFakeSocketMode();
     fakes.push(slack, socket);
     slack.answer('apps.connections.open', { ok: true, url: socket.url });
-    const { child, output } = await npmStart({
-      BURNRATE_CONFIG: fullExampleConfig(), SLACK_BOT_TOKEN: 'xoxb-example', SLACK_APP_TOKEN: 'xapp-1-A1-example', SLACK_API_URL: slack.apiUrl,
-    }, /"started":"socket-mode"/);
+    const { child, output } = await npmStart(
+      {
+        BURNRATE_CONFIG: fullExampleConfig(),
+        SLACK_BOT_TOKEN: 'xoxb-example',
+        SLACK_APP_TOKEN: 'xapp-1-A1-example',
+        SLACK_API_URL: slack.apiUrl,
+      },
+      /"started":"socket-mode"/,
+    );
     const ack = await socket.send('slash_commands', {
-      token: 'deprecated', team_id: 'T1', channel_id: 'C1', user_id: 'U1', command: '/gpu-memory', text: '70b fp16', api_app_id: 'A1',
-      response_url: `${slack.url}/respond`, trigger_id: '1.2.3',
+      token: 'deprecated',
+      team_id: 'T1',
+      channel_id: 'C1',
+      user_id: 'U1',
+      command: '/gpu-memory',
+      text: '70b fp16',
+      api_app_id: 'A1',
+      response_url: `${slack.url}/respond`,
+      trigger_id: '1.2.3',
     });
     expect(String(ack.payload?.text)).toMatch(/^≈ \d+ GB · fits/);
     expect(output()).not.toMatch(/^\s+at /m);
@@ -105,7 +146,10 @@ describe('npm start with every key of config/burnrate.example.yaml set', () => {
 
   it('with no Slack credentials: the playground page', async () => {
     const port = await freePort();
-    const { child } = await npmStart({ BURNRATE_CONFIG: fullExampleConfig(), PORT: String(port) }, /burnrate playground: http:\/\/localhost:\d+/);
+    const { child } = await npmStart(
+      { BURNRATE_CONFIG: fullExampleConfig(), PORT: String(port) },
+      /burnrate playground: http:\/\/localhost:\d+/,
+    );
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>burnrate playground</title>');

@@ -10,8 +10,15 @@ afterEach(() => vi.restoreAllMocks());
 describe('internal failures', () => {
   it('tell the caller a reference and log the same reference with command, user and duration', async () => {
     const logged: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { logged.push(String(chunk)); return true; });
-    const brokenCache = { fetchModel: async () => { throw new Error("EACCES: permission denied, open '/root/.cache/burnrate/x.json'"); } };
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      logged.push(String(chunk));
+      return true;
+    });
+    const brokenCache = {
+      fetchModel: async () => {
+        throw new Error("EACCES: permission denied, open '/root/.cache/burnrate/x.json'");
+      },
+    };
     const command = COMMANDS.find((c) => c.name === 'gpu-memory')!;
     const [reply, ...more] = await answerCommand(command, 'acme/llm-7b bf16', { catalogs: bundledCatalogs(), hub: brokenCache }, 'U9');
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
-import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
+import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
 import type { FinopsJobs } from '../src/slack/app.ts';
 import type { Block } from '../src/slack/blockLimits.ts';
 import { signSlackRequest } from '../src/slack/requestSignature.ts';
@@ -20,8 +20,13 @@ let server: RunningServer;
 beforeAll(async () => {
   slack = await startFakeSlack();
   server = await startHttpServer({
-    port: 0, host: '127.0.0.1', signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}, () => new Date('2026-11-23T08:00:00Z')),
+    port: 0,
+    host: '127.0.0.1',
+    signingSecret: SIGNING_SECRET,
+    token: 'xoxb-test',
+    slackApiUrl: slack.apiUrl,
+    context: offlineContext(),
+    jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}, () => new Date('2026-11-23T08:00:00Z')),
     state: new SqliteStateStore(join(mkdtempSync(join(tmpdir(), 'burnrate-http-')), 'state.sqlite')),
   });
 });
@@ -80,7 +85,10 @@ describe('slash commands over HTTP', () => {
   });
 
   it('rejects an unsigned button click', async () => {
-    const click = blockActionsBody({ action_id: 'share_answer', value: '{"command":"gpu-memory","text":"70b"}' }, `${slack.url}/respond/share-3`);
+    const click = blockActionsBody(
+      { action_id: 'share_answer', value: '{"command":"gpu-memory","text":"70b"}' },
+      `${slack.url}/respond/share-3`,
+    );
     expect((await post(click, signedHeaders(click, Math.floor(Date.now() / 1000), 'wrong-secret'))).status).toBe(401);
     await new Promise((r) => setTimeout(r, 200));
     expect(slack.calls.filter((c) => c.path === '/respond/share-3')).toHaveLength(0);
@@ -114,7 +122,9 @@ describe('slash commands over HTTP', () => {
   it('/finops help lists every command; /finops gpu-memory runs it', async () => {
     let body = command('/finops', 'help');
     let { json } = await post(body, signedHeaders(body));
-    expect(JSON.stringify(json.blocks)).toMatch(/\/gpu-memory.*\/train-cost.*\/serve-cost.*\/gpu-price.*\/storage-throughput.*\/allreduce.*\/availability.*\/utilization.*\/finops digest.*\/finops scan/s);
+    expect(JSON.stringify(json.blocks)).toMatch(
+      /\/gpu-memory.*\/train-cost.*\/serve-cost.*\/gpu-price.*\/storage-throughput.*\/allreduce.*\/availability.*\/utilization.*\/finops digest.*\/finops scan/s,
+    );
     body = command('/finops', 'gpu-memory 70b fp16');
     ({ json } = await post(body, signedHeaders(body)));
     expect(json.text).toMatch(/^≈ \d+ GB/);
@@ -126,7 +136,9 @@ describe('slash commands over HTTP', () => {
     expect(json).toMatchObject({ response_type: 'ephemeral', text: 'Working on the weekly digest…' });
     const followUp = await slack.waitFor((c) => c.path === '/respond/digest-private');
     expect(followUp.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    expect(followUp.body.text).toMatch(/^\[demo data\] Cloud cost 2026-W47 \(Nov 16–22\): \$19,983, \+\$3,329 \(\+20\.0%\) vs the week before$/);
+    expect(followUp.body.text).toMatch(
+      /^\[demo data\] Cloud cost 2026-W47 \(Nov 16–22\): \$19,983, \+\$3,329 \(\+20\.0%\) vs the week before$/,
+    );
     expect(JSON.stringify(followUp.body.blocks)).toMatch(/Anomaly: Nov 18/);
   });
 
@@ -146,16 +158,30 @@ describe('slash commands over HTTP', () => {
       const uploadsBefore = slack.uploads.length;
       const body = command('/finops', 'digest public');
       await post(body, signedHeaders(body));
-      const delivered = await slack.waitFor((c) => slack.calls.indexOf(c) >= before && c.path === '/api/chat.postMessage'
-        && /Cloud cost/.test(String(c.body.text)) && !String(c.body.blocks).includes('data_visualization'));
+      const delivered = await slack.waitFor(
+        (c) =>
+          slack.calls.indexOf(c) >= before &&
+          c.path === '/api/chat.postMessage' &&
+          /Cloud cost/.test(String(c.body.text)) &&
+          !String(c.body.blocks).includes('data_visualization'),
+      );
       expect(String(delivered.body.blocks)).toContain('Daily spend');
-      expect(String(delivered.body.blocks)).toMatch(/:chart_with_upwards_trend: Daily spend, 2026-W\d+ vs 2026-W\d+: in the thread, as an image/);
-      const attempts = slack.calls.slice(before).filter((c) => c.path === '/api/chat.postMessage' && /Cloud cost/.test(String(c.body.text)));
+      expect(String(delivered.body.blocks)).toMatch(
+        /:chart_with_upwards_trend: Daily spend, 2026-W\d+ vs 2026-W\d+: in the thread, as an image/,
+      );
+      const attempts = slack.calls
+        .slice(before)
+        .filter((c) => c.path === '/api/chat.postMessage' && /Cloud cost/.test(String(c.body.text)));
       expect(attempts.map((c) => String(c.body.blocks).includes('data_visualization'))).toEqual([true, false]);
 
-      const completed = await slack.waitFor((c) => slack.calls.indexOf(c) >= before && c.path === '/api/files.completeUploadExternal', 15_000);
+      const completed = await slack.waitFor(
+        (c) => slack.calls.indexOf(c) >= before && c.path === '/api/files.completeUploadExternal',
+        15_000,
+      );
       expect(completed.body).toMatchObject({ channel_id: 'C1', thread_ts: '1.0001' });
-      expect(JSON.parse(String(completed.body.files))).toEqual([{ id: expect.stringMatching(/^F/), title: expect.stringMatching(/^Daily spend, 2026-W\d+ vs 2026-W\d+$/) }]);
+      expect(JSON.parse(String(completed.body.files))).toEqual([
+        { id: expect.stringMatching(/^F/), title: expect.stringMatching(/^Daily spend, 2026-W\d+ vs 2026-W\d+$/) },
+      ]);
       const [image] = slack.uploads.slice(uploadsBefore);
       expect(image!.filename).toMatch(/^daily-spend-2026-w\d+-vs-2026-w\d+\.png$/);
       // a PNG (signature, then IHDR) at twice the chart's 560 px width
@@ -169,14 +195,21 @@ describe('slash commands over HTTP', () => {
 
   it('posts the digest once, with its tables, when the chart image cannot be uploaded (no files:write)', async () => {
     slack.rejectBlockType('data_visualization');
-    slack.answer('files.getUploadURLExternal', { ok: false, error: 'missing_scope', needed: 'files:write', provided: 'commands,chat:write' });
+    slack.answer('files.getUploadURLExternal', {
+      ok: false,
+      error: 'missing_scope',
+      needed: 'files:write',
+      provided: 'commands,chat:write',
+    });
     try {
       const before = slack.calls.length;
       const body = command('/finops', 'digest public');
       await post(body, signedHeaders(body));
       await slack.waitFor((c) => slack.calls.indexOf(c) >= before && c.path === '/api/files.getUploadURLExternal', 15_000);
       await new Promise((r) => setTimeout(r, 300));
-      const delivered = slack.calls.slice(before).filter((c) => c.path === '/api/chat.postMessage' && !String(c.body.blocks).includes('data_visualization'));
+      const delivered = slack.calls
+        .slice(before)
+        .filter((c) => c.path === '/api/chat.postMessage' && !String(c.body.blocks).includes('data_visualization'));
       expect(delivered).toHaveLength(1);
       expect(String(delivered[0]!.body.blocks)).toContain('Daily spend');
       expect(slack.calls.slice(before).filter((c) => c.path === '/api/files.completeUploadExternal')).toEqual([]);
@@ -200,12 +233,21 @@ describe('slash commands over HTTP', () => {
 describe('long replies', () => {
   let longServer: RunningServer;
   const rows = Array.from({ length: 120 }, (_, i): Block => ({ type: 'section', text: { type: 'mrkdwn', text: `finding ${i + 1}` } }));
-  const longJobs: FinopsJobs = { ...finopsJobs(DEFAULT_DIGEST_SETTINGS, {}), scan: async () => ({ text: 'idle scan: 120 findings', blocks: rows }) };
+  const longJobs: FinopsJobs = {
+    ...finopsJobs(DEFAULT_DIGEST_SETTINGS, {}),
+    scan: async () => ({ text: 'idle scan: 120 findings', blocks: rows }),
+  };
 
   beforeAll(async () => {
     longServer = await startHttpServer({
-      port: 0, host: '127.0.0.1', signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-      context: offlineContext(), jobs: longJobs, state: new SqliteStateStore(':memory:'),
+      port: 0,
+      host: '127.0.0.1',
+      signingSecret: SIGNING_SECRET,
+      token: 'xoxb-test',
+      slackApiUrl: slack.apiUrl,
+      context: offlineContext(),
+      jobs: longJobs,
+      state: new SqliteStateStore(':memory:'),
     });
   });
   afterAll(() => longServer.close());
@@ -213,10 +255,15 @@ describe('long replies', () => {
   it('posts a result of 120 blocks as three messages of at most 50 blocks, in order, none lost', async () => {
     const body = slashCommandBody('/finops', 'scan public', `${slack.url}/respond/long`);
     await fetch(`${longServer.url}/slack/events`, { method: 'POST', body, headers: signedHeaders(body) });
-    const isPart = (c: { path: string; body: Record<string, unknown> }) => c.path === '/api/chat.postMessage' && /^idle scan: 120 findings/.test(String(c.body.text));
+    const isPart = (c: { path: string; body: Record<string, unknown> }) =>
+      c.path === '/api/chat.postMessage' && /^idle scan: 120 findings/.test(String(c.body.text));
     await slack.waitFor((c) => isPart(c) && /part 3 of 3/.test(String(c.body.text)));
     const parts = slack.calls.filter(isPart);
-    expect(parts.map((p) => p.body.text)).toEqual(['idle scan: 120 findings', 'idle scan: 120 findings (part 2 of 3)', 'idle scan: 120 findings (part 3 of 3)']);
+    expect(parts.map((p) => p.body.text)).toEqual([
+      'idle scan: 120 findings',
+      'idle scan: 120 findings (part 2 of 3)',
+      'idle scan: 120 findings (part 3 of 3)',
+    ]);
     // the Web API client sends blocks form-encoded as JSON
     const posted = parts.flatMap((p) => JSON.parse(String(p.body.blocks)) as Block[]);
     expect(posted).toEqual(rows);
@@ -226,12 +273,19 @@ describe('long replies', () => {
 describe('events', () => {
   function eventRequest(eventId: string, retry?: number) {
     const body = JSON.stringify({
-      token: 'x', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: eventId, event_time: 1,
+      token: 'x',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: eventId,
+      event_time: 1,
       event: { type: 'app_mention', user: 'U1', text: '<@UBOT> hi', ts: '1700000000.000100', channel: 'C9', event_ts: '1700000000.000100' },
     });
     const ts = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
-      'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signSlackRequest(SIGNING_SECRET, ts, body),
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': signSlackRequest(SIGNING_SECRET, ts, body),
     };
     if (retry) Object.assign(headers, { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' });
     return { body, headers };

@@ -1,11 +1,11 @@
 // The same signed requests through the Lambda handler, as API Gateway HTTP API (v2) events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLambdaHandler, type SlackLambdaHandler } from '../src/runtime/lambda.ts';
-import { httpApiEvent } from './support/lambdaEvents.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
+import { createLambdaHandler, type SlackLambdaHandler } from '../src/runtime/lambda.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { offlineContext } from './support/context.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
+import { httpApiEvent } from './support/lambdaEvents.ts';
 import { blockActionsBody, SIGNING_SECRET, signedHeaders, slashCommandBody } from './support/slackRequests.ts';
 
 let slack: FakeSlack;
@@ -14,8 +14,12 @@ let handler: SlackLambdaHandler;
 beforeAll(async () => {
   slack = await startFakeSlack();
   handler = createLambdaHandler({
-    signingSecret: SIGNING_SECRET, token: 'xoxb-test', slackApiUrl: slack.apiUrl,
-    context: offlineContext(), jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}), state: new SqliteStateStore(':memory:'),
+    signingSecret: SIGNING_SECRET,
+    token: 'xoxb-test',
+    slackApiUrl: slack.apiUrl,
+    context: offlineContext(),
+    jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}),
+    state: new SqliteStateStore(':memory:'),
   });
 });
 afterAll(() => slack.close());

@@ -18,11 +18,17 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   socket = await startFakeSocketMode();
   slack.answer('apps.connections.open', { ok: true, url: socket.url });
-  const outcome = await startBot({
-    SLACK_BOT_TOKEN: 'xoxb-socket', SLACK_APP_TOKEN: 'xapp-1-A1-socket', SLACK_API_URL: slack.apiUrl,
-    BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-socket-')), 'state.sqlite'),
-    HF_ENDPOINT: 'http://127.0.0.1:9',
-  }, () => {}, () => {});
+  const outcome = await startBot(
+    {
+      SLACK_BOT_TOKEN: 'xoxb-socket',
+      SLACK_APP_TOKEN: 'xapp-1-A1-socket',
+      SLACK_API_URL: slack.apiUrl,
+      BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-socket-')), 'state.sqlite'),
+      HF_ENDPOINT: 'http://127.0.0.1:9',
+    },
+    () => {},
+    () => {},
+  );
   if (typeof outcome === 'number') throw new Error(`startBot exited with ${outcome}`);
   stop = outcome;
 });
@@ -33,8 +39,18 @@ afterAll(async () => {
 });
 
 const slashCommand = (command: string, text: string, responseUrl: string) => ({
-  token: 'deprecated', team_id: 'T1', team_domain: 'acme', channel_id: 'C1', channel_name: 'ml-platform',
-  user_id: 'U1', user_name: 'ada', command, text, api_app_id: 'A1', response_url: responseUrl, trigger_id: '1.2.3',
+  token: 'deprecated',
+  team_id: 'T1',
+  team_domain: 'acme',
+  channel_id: 'C1',
+  channel_name: 'ml-platform',
+  user_id: 'U1',
+  user_name: 'ada',
+  command,
+  text,
+  api_app_id: 'A1',
+  response_url: responseUrl,
+  trigger_id: '1.2.3',
   is_enterprise_install: 'false',
 });
 
@@ -61,11 +77,25 @@ describe('Socket Mode', () => {
     const answer = await socket.send('slash_commands', slashCommand('/gpu-memory', '8b bf16', `${slack.url}/respond/s3`));
     const button = (answer.payload!.blocks as { type: string; elements: { action_id: string; value: string }[] }[]).at(-1)!.elements[0]!;
     const click = await socket.send('interactive', {
-      type: 'block_actions', api_app_id: 'A1', token: 'deprecated', trigger_id: '4.5.6',
-      user: { id: 'U2', username: 'grace', name: 'grace', team_id: 'T1' }, team: { id: 'T1', domain: 'acme' },
-      container: { type: 'message', message_ts: '1.2', channel_id: 'C1', is_ephemeral: true }, channel: { id: 'C1', name: 'ml-platform' },
+      type: 'block_actions',
+      api_app_id: 'A1',
+      token: 'deprecated',
+      trigger_id: '4.5.6',
+      user: { id: 'U2', username: 'grace', name: 'grace', team_id: 'T1' },
+      team: { id: 'T1', domain: 'acme' },
+      container: { type: 'message', message_ts: '1.2', channel_id: 'C1', is_ephemeral: true },
+      channel: { id: 'C1', name: 'ml-platform' },
       response_url: `${slack.url}/respond/s3-share`,
-      actions: [{ action_id: button.action_id, value: button.value, block_id: 'b1', type: 'button', text: { type: 'plain_text', text: 'Share in channel' }, action_ts: '1.3' }],
+      actions: [
+        {
+          action_id: button.action_id,
+          value: button.value,
+          block_id: 'b1',
+          type: 'button',
+          text: { type: 'plain_text', text: 'Share in channel' },
+          action_ts: '1.3',
+        },
+      ],
     });
     expect(click.envelope_id).toMatch(/^env-/);
     const shared = await slack.waitFor((c) => c.path === '/respond/s3-share');
@@ -74,7 +104,12 @@ describe('Socket Mode', () => {
 
   it('replies to a mention in its thread with the bot token', async () => {
     await socket.send('events_api', {
-      token: 'x', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'Ev0SOCKET1', event_time: 1,
+      token: 'x',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: 'Ev0SOCKET1',
+      event_time: 1,
       event: { type: 'app_mention', user: 'U1', text: '<@UBOT> hi', ts: '1700000000.000900', channel: 'C7', event_ts: '1700000000.000900' },
     });
     const reply = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C7');

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import Database from 'libsql';
+import { describe, expect, it } from 'vitest';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { stateStoreContract } from './support/stateStoreContract.ts';
 
@@ -29,7 +29,9 @@ describe('SQLite state store file', () => {
     const path = freshFile();
     mkdirSync(dirname(path), { recursive: true });
     const old = new (Database as unknown as new (p: string) => { exec(sql: string): void; close(): void })(path);
-    old.exec("CREATE TABLE claims (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL); INSERT INTO claims VALUES ('digest#2026-W47#C1', 9999999999999)");
+    old.exec(
+      "CREATE TABLE claims (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL); INSERT INTO claims VALUES ('digest#2026-W47#C1', 9999999999999)",
+    );
     old.close();
     const store = new SqliteStateStore(path);
     expect(await store.claim('digest#2026-W47#C1', 60)).toBe(false);

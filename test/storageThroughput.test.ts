@@ -29,7 +29,7 @@ describe('/storage-throughput', () => {
     expect((await run('gpus=10 samples=100/s sample=3MB')).figures.iops!.value).toBe(3000);
   });
 
-  it('derives a model\'s training read rate from its tokens per second', async () => {
+  it("derives a model's training read rate from its tokens per second", async () => {
     const r = await run('7b gpus=8 bytes_per_token=2');
     const tokensPerGpu = (989e12 * 0.4) / (6 * 7e9);
     expect(r.figures.perGpuReadBytesPerSecond!.value).toBeCloseTo(tokensPerGpu * 2, 6);
@@ -38,8 +38,8 @@ describe('/storage-throughput', () => {
   it('checkpoint write: 14 bytes per parameter within the target time', async () => {
     const r = await run('70b gpus=512 ckpt_every=30m ckpt_time=60s');
     expect(r.figures.checkpointBytes!.value).toBe(70e9 * 14);
-    expect(r.figures.checkpointWriteBytesPerSecond!.value).toBeCloseTo(70e9 * 14 / 60, 3);
-    expect(r.figures.checkpointShare!.value).toBeCloseTo(100 * 60 / 1800, 9);
+    expect(r.figures.checkpointWriteBytesPerSecond!.value).toBeCloseTo((70e9 * 14) / 60, 3);
+    expect(r.figures.checkpointShare!.value).toBeCloseTo((100 * 60) / 1800, 9);
   });
 
   it('answers bad input with what to type', async () => {

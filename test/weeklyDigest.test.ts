@@ -1,12 +1,12 @@
 // The weekly digest: arithmetic on hand-made cost data, anomalies against a 4-week baseline, the
 // demo account end to end, and the CLI's dry run.
 import { describe, expect, it } from 'vitest';
+import { digestAsPlan } from '../reports/weeklyDigest/digestPresentation.ts';
+import { BASELINE_DAYS, buildWeeklyDigest, digestQuery, weeklyDigest } from '../reports/weeklyDigest/weeklyDigest.ts';
+import { addDays, lastFullWeek } from '../src/calc/period.ts';
 import type { CostData, DailyCost } from '../src/clouds/costSource.ts';
 import { toMicro } from '../src/clouds/costSource.ts';
 import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
-import { digestAsPlan } from '../reports/weeklyDigest/digestPresentation.ts';
-import { addDays, lastFullWeek } from '../src/calc/period.ts';
-import { BASELINE_DAYS, buildWeeklyDigest, digestQuery, weeklyDigest } from '../reports/weeklyDigest/weeklyDigest.ts';
 import { digestCli } from '../src/runtime/reportCli.ts';
 import { type Block, MAX_BLOCKS, splitMessage } from '../src/slack/blockLimits.ts';
 import { planBlocks } from '../src/slack/planBlocks.ts';
@@ -15,20 +15,35 @@ const NOW = new Date('2026-11-23T08:00:00Z');
 const period = lastFullWeek(NOW, 'UTC');
 
 function data(usage: DailyCost[], extra: Partial<CostData> = {}): CostData {
-  return { account: 'test', demo: false, usage, adjustments: [], gpu: [], forecast: { omitted: 'not enough history' }, requests: 2, ...extra };
+  return {
+    account: 'test',
+    demo: false,
+    usage,
+    adjustments: [],
+    gpu: [],
+    forecast: { omitted: 'not enough history' },
+    requests: 2,
+    ...extra,
+  };
 }
 
 /** `perDay` USD every day from the baseline's start to the week's end, for one service and group */
 function flat(service: string, group: string, perDay: (date: string) => number): DailyCost[] {
   const out: DailyCost[] = [];
-  for (let d = addDays(period.week.start, -BASELINE_DAYS); d < period.week.end; d = addDays(d, 1)) out.push({ date: d, service, group, cost: toMicro(perDay(d)) });
+  for (let d = addDays(period.week.start, -BASELINE_DAYS); d < period.week.end; d = addDays(d, 1))
+    out.push({ date: d, service, group, cost: toMicro(perDay(d)) });
   return out;
 }
 
 describe('buildWeeklyDigest', () => {
   it('sums each week in integer micro-dollars and keeps credits out of the totals', () => {
     const usage = [...flat('EC2', 'research', () => 100.1), ...flat('S3', '', (d) => (d >= period.week.start ? 20 : 10))];
-    const d = buildWeeklyDigest(data(usage, { adjustments: [{ date: period.week.start, kind: 'credit', cost: toMicro(-50) }] }), period, 'team', NOW);
+    const d = buildWeeklyDigest(
+      data(usage, { adjustments: [{ date: period.week.start, kind: 'credit', cost: toMicro(-50) }] }),
+      period,
+      'team',
+      NOW,
+    );
     expect(d.total).toBe(toMicro(7 * 100.1 + 7 * 20));
     expect(d.previousTotal).toBe(toMicro(7 * 100.1 + 7 * 10));
     expect(Number.isInteger(d.total)).toBe(true);
@@ -73,7 +88,9 @@ describe('the demo account digest', () => {
     expect(d.credits).toBeLessThan(0);
     expect('monthEnd' in d.forecast && d.forecast.monthEnd > d.forecast.monthToDate).toBe(true);
     const plan = digestAsPlan(d);
-    expect(plan.summary).toMatch(/^\[demo data\] Cloud cost 2026-W47 \(Nov 16–22\): \$[\d,]+, \+\$[\d,]+ \(\+\d+\.\d%\) vs the week before$/);
+    expect(plan.summary).toMatch(
+      /^\[demo data\] Cloud cost 2026-W47 \(Nov 16–22\): \$[\d,]+, \+\$[\d,]+ \(\+\d+\.\d%\) vs the week before$/,
+    );
     for (const part of splitMessage(planBlocks(plan))) expect(part.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
   });
 
@@ -83,7 +100,15 @@ describe('the demo account digest', () => {
     expect(charts).toHaveLength(1);
     const chart = charts[0] as Extract<Block, { type: 'data_visualization' }>;
     expect(chart.title.length).toBeLessThanOrEqual(50);
-    expect(chart.chart.axis_config.categories).toEqual(['Mon Nov 16', 'Tue Nov 17', 'Wed Nov 18', 'Thu Nov 19', 'Fri Nov 20', 'Sat Nov 21', 'Sun Nov 22']);
+    expect(chart.chart.axis_config.categories).toEqual([
+      'Mon Nov 16',
+      'Tue Nov 17',
+      'Wed Nov 18',
+      'Thu Nov 19',
+      'Fri Nov 20',
+      'Sat Nov 21',
+      'Sun Nov 22',
+    ]);
     expect(chart.chart.series.map((s) => s.name)).toEqual(['2026-W47', '2026-W46']);
     for (const series of chart.chart.series) expect(series.data.map((p) => p.label)).toEqual(chart.chart.axis_config.categories);
     expect(chart.chart.series[0]!.data[2]!.value).toBe(Math.round(d.days[2]!.cost / 1e6));

@@ -6,12 +6,17 @@ import type { StateStore } from '../../src/state/stateStore.ts';
 /** After this, a finding still idle is posted afresh (and the old message is left as it is). */
 export const REPORTED_SECONDS = 7 * 24 * 60 * 60;
 
-export interface Reported { ts: string; at: number }
+export interface Reported {
+  ts: string;
+  at: number;
+}
 
 const key = (channel: string, resource: string) => `reported#${channel}#${resource}`;
 
 export async function reportedIn(state: StateStore, channel: string, resources: string[], nowMs: number): Promise<Map<string, Reported>> {
-  const found = await Promise.all(resources.map(async (resource) => [resource, (await state.read<Reported>(key(channel, resource), nowMs))?.value] as const));
+  const found = await Promise.all(
+    resources.map(async (resource) => [resource, (await state.read<Reported>(key(channel, resource), nowMs))?.value] as const),
+  );
   return new Map(found.filter((entry): entry is [string, Reported] => entry[1] !== undefined));
 }
 

@@ -2,24 +2,38 @@
 // project), each read by its own worker invocation, so the fleet's size never meets one
 // invocation's 15 minutes. Each part stores what it found; the part that completes the run puts the
 // parts together and hands them to the daily scan job, whose claim posts the report exactly once.
-import { failureReason, isBug } from '../../src/clouds/readFailure.ts';
+
 import { localDate } from '../../src/calc/period.ts';
-import { type Place, placeName, type UtilizationSource } from '../../src/clouds/utilization.ts';
+import { failureReason, isBug } from '../../src/clouds/readFailure.ts';
 import { placeSource } from '../../src/clouds/registry.ts';
+import { type Place, placeName, type UtilizationSource } from '../../src/clouds/utilization.ts';
 import { dailyScanJob } from '../../src/schedule/dailyScanJob.ts';
 import type { JobOutcome, ScheduledJobContext } from '../../src/schedule/postOnce.ts';
 import { DEFAULT_EXCLUSIONS, type Finding, scanWindow } from './idleFindings.ts';
-import { type FleetScan, scanFleet, type ScanOptions } from './scanJob.ts';
+import { type FleetScan, type ScanOptions, scanFleet } from './scanJob.ts';
 
-export interface ScanPartTask { type: 'scan-part'; run: string; place: Place; total: number }
+export interface ScanPartTask {
+  type: 'scan-part';
+  run: string;
+  place: Place;
+  total: number;
+}
 
 /** Findings a part stores per record: well under DynamoDB's 400 KB item at about 1 KB a finding. */
 export const FINDINGS_PER_RECORD = 200;
 /** A run's records outlive the day it reports on. */
 const RUN_SECONDS = 2 * 24 * 60 * 60;
 
-interface RunRecord { total: number; done: string[] }
-interface PartRecord { findings: Finding[]; excluded: string[]; notes: string[]; demo: boolean }
+interface RunRecord {
+  total: number;
+  done: string[];
+}
+interface PartRecord {
+  findings: Finding[];
+  excluded: string[];
+  notes: string[];
+  demo: boolean;
+}
 
 const runKey = (run: string) => `scan-run#${run}`;
 const partPrefix = (run: string) => `scan-part#${run}#`;
@@ -29,13 +43,22 @@ const partPrefix = (run: string) => `scan-part#${run}#`;
  * schedule fired twice, or queueing failed half-way and SQS delivers the start again) gets the parts
  * it has not finished queued again: parts are idempotent, and only the one that completes the run posts.
  */
-export async function startScanFanOut(context: ScheduledJobContext, places: Place[], queue: (task: ScanPartTask) => Promise<void>): Promise<JobOutcome | 'fanned-out' | 'already-complete'> {
+export async function startScanFanOut(
+  context: ScheduledJobContext,
+  places: Place[],
+  queue: (task: ScanPartTask) => Promise<void>,
+): Promise<JobOutcome | 'fanned-out' | 'already-complete'> {
   const channel = context.scan?.channel;
   if (!channel) return 'no-channel';
   const now = context.now();
   const run = `${localDate(now, context.digest.timezone)}#${channel}`;
   let pending = places;
-  if (!(await context.state.write<RunRecord>(runKey(run), { total: places.length, done: [] }, 0, { ttlSeconds: RUN_SECONDS, nowMs: now.getTime() }))) {
+  if (
+    !(await context.state.write<RunRecord>(runKey(run), { total: places.length, done: [] }, 0, {
+      ttlSeconds: RUN_SECONDS,
+      nowMs: now.getTime(),
+    }))
+  ) {
     const done = (await context.state.read<RunRecord>(runKey(run)))?.value.done ?? [];
     pending = places.filter((place) => !done.includes(placeName(place)));
     if (!pending.length) return 'already-complete';
@@ -51,11 +74,17 @@ export async function runScanPart(task: ScanPartTask, context: ScheduledJobConte
   const options = context.scan ?? { exclusions: DEFAULT_EXCLUSIONS };
   const source = await placeSource(task.place, context.digest, context.env);
   const name = placeName(task.place);
-  const part = source ? await readPart(task.place, source, now, options) : { findings: [], excluded: [], notes: [`${name}: skipped (no longer in the settings)`], demo: false };
+  const part = source
+    ? await readPart(task.place, source, now, options)
+    : { findings: [], excluded: [], notes: [`${name}: skipped (no longer in the settings)`], demo: false };
   // several records where a place has many findings; a redelivered part writes the same records again
   const chunks = Math.max(1, Math.ceil(part.findings.length / FINDINGS_PER_RECORD));
   for (let k = 0; k < chunks; k++) {
-    const chunk: PartRecord = { ...part, findings: part.findings.slice(k * FINDINGS_PER_RECORD, (k + 1) * FINDINGS_PER_RECORD), ...(k ? { excluded: [], notes: [] } : {}) };
+    const chunk: PartRecord = {
+      ...part,
+      findings: part.findings.slice(k * FINDINGS_PER_RECORD, (k + 1) * FINDINGS_PER_RECORD),
+      ...(k ? { excluded: [], notes: [] } : {}),
+    };
     const key = `${partPrefix(task.run)}${name}#${k}`;
     const existing = await context.state.read<PartRecord>(key);
     await context.state.write(key, chunk, existing?.version ?? 0, { ttlSeconds: RUN_SECONDS });
@@ -69,11 +98,20 @@ async function readPart(place: Place, source: UtilizationSource, now: Date, opti
   try {
     const { result, notes, demo } = await scanFleet(source, now, options);
     // a place read alone is not labelled by its source; the whole run needs the labels
-    const findings = result.findings.map((f) => ({ ...f, region: f.region ?? place.region, ...(place.account && !f.account ? { account: place.account } : {}) }));
+    const findings = result.findings.map((f) => ({
+      ...f,
+      region: f.region ?? place.region,
+      ...(place.account && !f.account ? { account: place.account } : {}),
+    }));
     return { findings, excluded: result.excluded, notes, demo };
   } catch (error) {
     if (isBug(error)) throw error;
-    return { findings: [], excluded: [], notes: [`${placeName(place)}: ${failureReason(error, 'read')}; the other places are complete`], demo: false };
+    return {
+      findings: [],
+      excluded: [],
+      notes: [`${placeName(place)}: ${failureReason(error, 'read')}; the other places are complete`],
+      demo: false,
+    };
   }
 }
 
@@ -84,7 +122,8 @@ async function markDone(context: ScheduledJobContext, run: string, name: string)
     if (!current) throw new Error(`the scan run ${run} is not in the state store (expired?)`);
     if (current.value.done.includes(name)) return false;
     const done = [...current.value.done, name];
-    if (await context.state.write<RunRecord>(runKey(run), { ...current.value, done }, current.version, { ttlSeconds: RUN_SECONDS })) return done.length === current.value.total;
+    if (await context.state.write<RunRecord>(runKey(run), { ...current.value, done }, current.version, { ttlSeconds: RUN_SECONDS }))
+      return done.length === current.value.total;
     // parts finishing together contend for the one record: back off a little, at random
     await new Promise((wait) => setTimeout(wait, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
   }
@@ -98,6 +137,8 @@ async function assemble(context: ScheduledJobContext, run: string, now: Date): P
       findings: parts.flatMap((p) => p.findings).sort((a, b) => (b.monthlyWaste ?? 0) - (a.monthlyWaste ?? 0)),
       excluded: parts.flatMap((p) => p.excluded),
     },
-    notes: parts.flatMap((p) => p.notes), demo: parts.length > 0 && parts.every((p) => p.demo), window: scanWindow(now),
+    notes: parts.flatMap((p) => p.notes),
+    demo: parts.length > 0 && parts.every((p) => p.demo),
+    window: scanWindow(now),
   };
 }

@@ -4,17 +4,30 @@
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
 import { type Decision, decisionsByResource, reconcileStopped } from '../../src/actions/actionState.ts';
 import { resourceKey } from '../../src/actions/findingRef.ts';
-import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
-import { readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
 import { addDays } from '../../src/calc/period.ts';
+import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import { type SourceSettings, utilizationSource } from '../../src/clouds/registry.ts';
+import { readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
 import { money, placeOf, utcDay } from '../../src/present/format.ts';
 import type { AccountSettings, ApprovalSettings } from '../../src/settings/fileSettings.ts';
 import type { StateStore } from '../../src/state/stateStore.ts';
-import { DEFAULT_EXCLUSIONS, DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type ScanResult, scanWindow } from './idleFindings.ts';
+import {
+  DEFAULT_EXCLUSIONS,
+  DEFAULT_THRESHOLDS,
+  type Exclusions,
+  type Finding,
+  type FindingKind,
+  idleFindings,
+  type ScanResult,
+  scanWindow,
+} from './idleFindings.ts';
 
 export const KIND_TITLES: Record<FindingKind, string> = {
-  'sagemaker-endpoint': 'SageMaker endpoints', 'ec2-gpu-instance': 'EC2 GPU instances', 'gce-gpu-instance': 'GCE GPU VMs', 'vertex-endpoint': 'Vertex AI endpoints', 'sagemaker-notebook': 'SageMaker notebook instances',
+  'sagemaker-endpoint': 'SageMaker endpoints',
+  'ec2-gpu-instance': 'EC2 GPU instances',
+  'gce-gpu-instance': 'GCE GPU VMs',
+  'vertex-endpoint': 'Vertex AI endpoints',
+  'sagemaker-notebook': 'SageMaker notebook instances',
   'sagemaker-studio-app': 'SageMaker Studio apps',
 };
 
@@ -25,7 +38,10 @@ export interface ScanReport {
 }
 
 /** A finding left out because someone snoozed or kept it in Slack. */
-export interface DecidedFinding { finding: Finding; decision: Decision }
+export interface DecidedFinding {
+  finding: Finding;
+  decision: Decision;
+}
 
 function describeDecision({ finding, decision }: DecidedFinding): string {
   return decision.type === 'snooze'
@@ -33,7 +49,13 @@ function describeDecision({ finding, decision }: DecidedFinding): string {
     : `${finding.name} (kept by ${decision.by}: ${decision.reason})`;
 }
 
-export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], window: { start: string; end: string }, demo: boolean, decided: DecidedFinding[] = []): PlanResult {
+export function scanAsPlan(
+  { findings, excluded }: ScanResult,
+  notes: string[],
+  window: { start: string; end: string },
+  demo: boolean,
+  decided: DecidedFinding[] = [],
+): PlanResult {
   const waste = findings.reduce((sum, f) => sum + (f.monthlyWaste ?? 0), 0);
   const summary = findings.length
     ? `${demo ? '[demo data] ' : ''}Idle GPUs and endpoints: ${money(waste)} a month across ${findings.length} finding${findings.length > 1 ? 's' : ''}`
@@ -44,27 +66,47 @@ export function scanAsPlan({ findings, excluded }: ScanResult, notes: string[], 
   const tables: PlanTable[] = kinds.flatMap((kind) => {
     const rows = findings.filter((f) => f.kind === kind);
     if (!rows.length) return [];
-    return [{
-      title: `${KIND_TITLES[kind]}: ${money(wasteOf(kind))} a month`,
-      header: ['Resource', 'Type', 'Waste a month', 'Confidence', 'Evidence', 'Stop'],
-      rows: rows.map((f) => [
-        `${f.name}${placeOf(f)}`, `${f.count} × ${f.instanceType}`, f.monthlyWaste === null ? 'not in the price catalog' : money(f.monthlyWaste),
-        f.confidence, f.evidence, f.stopEffect,
-      ]),
-    }];
+    return [
+      {
+        title: `${KIND_TITLES[kind]}: ${money(wasteOf(kind))} a month`,
+        header: ['Resource', 'Type', 'Waste a month', 'Confidence', 'Evidence', 'Stop'],
+        rows: rows.map((f) => [
+          `${f.name}${placeOf(f)}`,
+          `${f.count} × ${f.instanceType}`,
+          f.monthlyWaste === null ? 'not in the price catalog' : money(f.monthlyWaste),
+          f.confidence,
+          f.evidence,
+          f.stopEffect,
+        ]),
+      },
+    ];
   });
   const dedupe = (names: string[]) => [...new Set(names)];
   return {
-    command: 'scan', input: `${window.start}..${window.end}`, summary,
+    command: 'scan',
+    input: `${window.start}..${window.end}`,
+    summary,
     figures: { monthlyWaste: { value: waste, unit: 'USD' }, findings: { value: findings.length, unit: 'count' } },
-    rows: [['Window', `${window.start} – ${addDays(window.end, -1)} (${DEFAULT_THRESHOLDS.windowDays} days)`], ['Monthly waste', money(waste)]],
-    tables, notesTitle: 'Notes',
+    rows: [
+      ['Window', `${window.start} – ${addDays(window.end, -1)} (${DEFAULT_THRESHOLDS.windowDays} days)`],
+      ['Monthly waste', money(waste)],
+    ],
+    tables,
+    notesTitle: 'Notes',
     assumptions: [
       'A GPU machine (EC2 or GCE) is idle while its busiest GPU stays under 5% (CloudWatch agent or Ops Agent metrics); without GPU metrics, while CPU stays under 10% and the network under 5 MB a day (low confidence)',
       `A notebook instance is reported once it has been in service ${DEFAULT_THRESHOLDS.notebookHours} h since it was last started (low confidence: SageMaker records no user activity for it)`,
       `A Studio app on an instance is reported after ${DEFAULT_THRESHOLDS.studioHours} h without user activity (low confidence where SageMaker's only activity is its own health checks)`,
-      ...(excluded.length ? [`${excluded.length} idle resource${excluded.length > 1 ? 's' : ''} excluded by the keep tag or scan.allow: ${excluded.join(', ')}`] : []),
-      ...(decided.length ? [`${decided.length} idle resource${decided.length > 1 ? 's' : ''} snoozed or kept in Slack: ${dedupe(decided.map(describeDecision)).join(', ')}`] : []),
+      ...(excluded.length
+        ? [
+            `${excluded.length} idle resource${excluded.length > 1 ? 's' : ''} excluded by the keep tag or scan.allow: ${excluded.join(', ')}`,
+          ]
+        : []),
+      ...(decided.length
+        ? [
+            `${decided.length} idle resource${decided.length > 1 ? 's' : ''} snoozed or kept in Slack: ${dedupe(decided.map(describeDecision)).join(', ')}`,
+          ]
+        : []),
       ...notes,
       ...(demo ? ['Demo data: no AWS credentials are configured, so the scan shows the bundled demo account'] : []),
     ],
@@ -99,7 +141,14 @@ export type ScanSourceSettings = Pick<SourceSettings, 'regions' | 'gcp_projects'
 export async function scanFleet(source: UtilizationSource | undefined, now: Date, options: ScanOptions): Promise<FleetScan> {
   const window = scanWindow(now);
   const reading = await readUtilization(source, window.start, window.end);
-  const result = idleFindings(reading, bundledCatalogs().prices, DEFAULT_THRESHOLDS, options.exclusions, now, options.approvals?.gce_local_ssd);
+  const result = idleFindings(
+    reading,
+    bundledCatalogs().prices,
+    DEFAULT_THRESHOLDS,
+    options.exclusions,
+    now,
+    options.approvals?.gce_local_ssd,
+  );
   return { result, notes: reading.notes, demo: reading.demo, window, unread: reading.unread };
 }
 
@@ -108,10 +157,19 @@ export async function scanFleet(source: UtilizationSource | undefined, now: Date
  * Slack, which a state store lists in the notes.
  */
 export async function runScan(
-  settings: ScanSourceSettings, now: Date, env: NodeJS.ProcessEnv, options: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS }, state?: StateStore,
+  settings: ScanSourceSettings,
+  now: Date,
+  env: NodeJS.ProcessEnv,
+  options: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS },
+  state?: StateStore,
 ): Promise<ScanReport> {
-  const { result, notes, demo, window, unread } = options.scanned
-    ?? await scanFleet(await utilizationSource({ ...settings, ...(options.accounts ? { accounts: options.accounts } : {}) }, env), now, options);
+  const { result, notes, demo, window, unread } =
+    options.scanned ??
+    (await scanFleet(
+      await utilizationSource({ ...settings, ...(options.accounts ? { accounts: options.accounts } : {}) }, env),
+      now,
+      options,
+    ));
   const decisions = state ? await decisionsByResource(state, now.getTime()) : new Map<string, Decision>();
   if (state) await reconcileStopped(state, [...new Set(result.findings.map(resourceKey))], now.getTime());
   const decided: DecidedFinding[] = [];
@@ -121,5 +179,8 @@ export async function runScan(
     return !decision;
   });
   const plan = scanAsPlan({ ...result, findings }, notes, window, demo, decided);
-  return { plan: unread ? { ...plan, unavailable: 'nothing could be read: every place failed (the notes say where and why)' } : plan, findings };
+  return {
+    plan: unread ? { ...plan, unavailable: 'nothing could be read: every place failed (the notes say where and why)' } : plan,
+    findings,
+  };
 }

@@ -1,12 +1,12 @@
 // The weekly digest as a job: pick the weeks from the clock at run time, fetch, build, present.
 // Used by /finops digest, the CLI and (later) the schedule.
 import type { PlanResult } from '../../commands/planResult.ts';
-import { type CostMetric, CostSourceError } from '../../src/clouds/costSource.ts';
-import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
-import { digestAsPlan } from './digestPresentation.ts';
-import type { AccountSettings } from '../../src/settings/fileSettings.ts';
-import { digestCostSource, utilizationSource } from '../../src/clouds/registry.ts';
 import { type DigestPeriod, lastFullWeek } from '../../src/calc/period.ts';
+import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
+import { type CostMetric, CostSourceError } from '../../src/clouds/costSource.ts';
+import { digestCostSource, utilizationSource } from '../../src/clouds/registry.ts';
+import type { AccountSettings } from '../../src/settings/fileSettings.ts';
+import { digestAsPlan } from './digestPresentation.ts';
 import { weeklyDigest } from './weeklyDigest.ts';
 
 export interface DigestSettings {
@@ -22,15 +22,30 @@ export interface DigestSettings {
 }
 
 export async function runDigest(
-  settings: DigestSettings, now: Date, env: NodeJS.ProcessEnv, period: DigestPeriod = lastFullWeek(now, settings.timezone),
+  settings: DigestSettings,
+  now: Date,
+  env: NodeJS.ProcessEnv,
+  period: DigestPeriod = lastFullWeek(now, settings.timezone),
 ): Promise<PlanResult> {
   const source = await digestCostSource(settings, env);
   const utilization = await utilizationSource(settings, env);
   try {
-    return digestAsPlan(await weeklyDigest(source, period, settings.group_by, now, { source: utilization, prices: bundledCatalogs().prices }));
+    return digestAsPlan(
+      await weeklyDigest(source, period, settings.group_by, now, { source: utilization, prices: bundledCatalogs().prices }),
+    );
   } catch (error) {
     if (!(error instanceof CostSourceError)) throw error;
     const summary = `Cloud cost ${period.week.isoWeek}: ${source.name} unavailable (${error.message})`;
-    return { command: 'digest', input: period.week.isoWeek, summary, figures: {}, rows: [], tables: [], assumptions: [], method: [], unavailable: `${source.name}: ${error.message}` };
+    return {
+      command: 'digest',
+      input: period.week.isoWeek,
+      summary,
+      figures: {},
+      rows: [],
+      tables: [],
+      assumptions: [],
+      method: [],
+      unavailable: `${source.name}: ${error.message}`,
+    };
   }
 }

@@ -1,9 +1,9 @@
 // The weekly digest in the shape every renderer takes (PlanResult): the headline first, then the
 // figures, the tables (services, movers, teams, GPU spend, the daily chart) and the notes.
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
-import { grouped, money, percent, placeOf } from '../../src/present/format.ts';
 import { acceleratorSignal } from '../../src/clouds/acceleratorSignals.ts';
 import { fromMicro, type MicroUsd } from '../../src/clouds/costSource.ts';
+import { grouped, money, percent, placeOf } from '../../src/present/format.ts';
 import type { Line, Move, WeeklyDigest } from './weeklyDigest.ts';
 
 const usd = (micro: MicroUsd) => money(fromMicro(micro));
@@ -17,7 +17,9 @@ function dayLabel(date: string): string {
 
 function weekLabel(days: string[]): string {
   const [first, last] = [days[0]!, days.at(-1)!];
-  return first.slice(5, 7) === last.slice(5, 7) ? `${dayLabel(first)}–${Number(last.slice(8, 10))}` : `${dayLabel(first)} – ${dayLabel(last)}`;
+  return first.slice(5, 7) === last.slice(5, 7)
+    ? `${dayLabel(first)}–${Number(last.slice(8, 10))}`
+    : `${dayLabel(first)} – ${dayLabel(last)}`;
 }
 
 function change(cost: MicroUsd, previous: MicroUsd): string {
@@ -49,14 +51,20 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
   const { week } = d.period;
   const title = `${d.demo ? '[demo data] ' : ''}Cloud cost ${week.isoWeek} (${weekLabel(week.days)})`;
   const summary = `${title}: ${usd(d.total)}, ${change(d.total, d.previousTotal)} vs the week before`;
-  const notes = d.anomalies.map((a) =>
-    `Anomaly: ${dayLabel(a.date)} cost ${usd(a.cost)}, above its 4-week baseline of ${usd(a.baselineMean)} ± ${usd(a.baselineSd)} by more than 3σ; most of it ${a.topService}`);
+  const notes = d.anomalies.map(
+    (a) =>
+      `Anomaly: ${dayLabel(a.date)} cost ${usd(a.cost)}, above its 4-week baseline of ${usd(a.baselineMean)} ± ${usd(a.baselineSd)} by more than 3σ; most of it ${a.topService}`,
+  );
   const rows: [string, string][] = [
     [week.isoWeek, usd(d.total)],
     [d.period.previous.isoWeek, usd(d.previousTotal)],
     ['Change', change(d.total, d.previousTotal)],
   ];
-  const adjustments = [['Credits', d.credits], ['Refunds', d.refunds], ['Tax', d.tax]] as const;
+  const adjustments = [
+    ['Credits', d.credits],
+    ['Refunds', d.refunds],
+    ['Tax', d.tax],
+  ] as const;
   for (const [label, amount] of adjustments) if (amount !== 0) rows.push([label, `${usd(amount)} (not in the totals above)`]);
   if ('omitted' in d.forecast) rows.push(['Month end', d.forecast.omitted]);
   else rows.push(['Month to date', usd(d.forecast.monthToDate)], ['Month-end forecast', usd(d.forecast.monthEnd)]);
@@ -81,15 +89,22 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
     if (hours > 0) {
       const used = measured.reduce((sum, u) => sum + u.hours * u.averagePercent!, 0) / hours / 100;
       const idle = measured.reduce((sum, u) => sum + (u.idleCost ?? 0), 0);
-      rows.push(['GPU time used', `${percent(used)} of ${Math.round(hours)} instance-hours with GPU metrics`], ['Idle GPU spend', `${usd(idle)} (see /finops scan for idle resources)`]);
+      rows.push(
+        ['GPU time used', `${percent(used)} of ${Math.round(hours)} instance-hours with GPU metrics`],
+        ['Idle GPU spend', `${usd(idle)} (see /finops scan for idle resources)`],
+      );
     }
     tables.push({
       title: 'GPU instances: busiest GPU per hour',
       header: ['Instance', 'Type', 'Hours', 'Average', 'Peak', 'Cost', 'Idle share'],
       rows: d.utilization.map((u) => [
-        `${u.name ?? u.instanceId}${placeOf(u)}`, u.instanceType, u.hours.toFixed(0),
-        u.averagePercent === null ? 'no metrics' : percent(u.averagePercent / 100), u.maximumPercent === null ? '—' : percent(u.maximumPercent / 100),
-        u.cost === null ? '—' : usd(u.cost), u.idleCost === null ? '—' : usd(u.idleCost),
+        `${u.name ?? u.instanceId}${placeOf(u)}`,
+        u.instanceType,
+        u.hours.toFixed(0),
+        u.averagePercent === null ? 'no metrics' : percent(u.averagePercent / 100),
+        u.maximumPercent === null ? '—' : percent(u.maximumPercent / 100),
+        u.cost === null ? '—' : usd(u.cost),
+        u.idleCost === null ? '—' : usd(u.idleCost),
       ]),
     });
     // what to install, once per kind of machine that reported nothing
@@ -100,19 +115,28 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
       title: 'SageMaker endpoints, least used first',
       header: ['Endpoint / variant', 'Instances', 'Invocations', 'GPU', 'Week cost', 'Per 1K calls'],
       rows: d.endpoints.map((e) => [
-        `${e.endpointName} / ${e.variantName}${placeOf(e)}`, `${e.instanceCount} × ${e.instanceType}`, grouped(e.invocations),
-        e.gpuAveragePercent === null ? '—' : percent(e.gpuAveragePercent / 100), e.cost === null ? '—' : usd(e.cost),
+        `${e.endpointName} / ${e.variantName}${placeOf(e)}`,
+        `${e.instanceCount} × ${e.instanceType}`,
+        grouped(e.invocations),
+        e.gpuAveragePercent === null ? '—' : percent(e.gpuAveragePercent / 100),
+        e.cost === null ? '—' : usd(e.cost),
         e.perThousandInvocations === null ? (e.invocations === 0 ? 'no calls' : '—') : usd(e.perThousandInvocations),
       ]),
     });
     const idle = d.endpoints.filter((e) => e.invocations === 0);
-    if (idle.length) notes.push(`${idle.length} endpoint variant${idle.length > 1 ? 's' : ''} had no invocations all week (${idle.map((e) => e.endpointName).join(', ')}): candidates for /finops scan`);
+    if (idle.length)
+      notes.push(
+        `${idle.length} endpoint variant${idle.length > 1 ? 's' : ''} had no invocations all week (${idle.map((e) => e.endpointName).join(', ')}): candidates for /finops scan`,
+      );
   }
   tables.push({
     title: 'Daily spend',
     header: ['Day', week.isoWeek, '', 'Week before'],
     rows: d.days.map((day, i) => [
-      `${WEEKDAYS[i]} ${dayLabel(day.date)}${day.provisional ? '*' : ''}`, usd(day.cost), bar(day.cost), usd(day.previous),
+      `${WEEKDAYS[i]} ${dayLabel(day.date)}${day.provisional ? '*' : ''}`,
+      usd(day.cost),
+      bar(day.cost),
+      usd(day.previous),
     ]),
   });
 
@@ -130,14 +154,27 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
     yLabel: 'USD per day',
   };
   return {
-    command: 'digest', input: week.isoWeek, summary, chart,
+    command: 'digest',
+    input: week.isoWeek,
+    summary,
+    chart,
     figures: {
-      total: { value: fromMicro(d.total), unit: 'USD' }, previousTotal: { value: fromMicro(d.previousTotal), unit: 'USD' },
-      credits: { value: fromMicro(d.credits), unit: 'USD' }, anomalies: { value: d.anomalies.length, unit: 'count' },
+      total: { value: fromMicro(d.total), unit: 'USD' },
+      previousTotal: { value: fromMicro(d.previousTotal), unit: 'USD' },
+      credits: { value: fromMicro(d.credits), unit: 'USD' },
+      anomalies: { value: d.anomalies.length, unit: 'count' },
       costExplorerRequests: { value: d.requests, unit: 'count' },
-      ...('omitted' in d.forecast ? {} : { monthToDate: { value: fromMicro(d.forecast.monthToDate), unit: 'USD' }, monthEndForecast: { value: fromMicro(d.forecast.monthEnd), unit: 'USD' } }),
+      ...('omitted' in d.forecast
+        ? {}
+        : {
+            monthToDate: { value: fromMicro(d.forecast.monthToDate), unit: 'USD' },
+            monthEndForecast: { value: fromMicro(d.forecast.monthEnd), unit: 'USD' },
+          }),
     },
-    rows, tables, assumptions: notes, notesTitle: 'Notes',
+    rows,
+    tables,
+    assumptions: notes,
+    notesTitle: 'Notes',
     method: [`Usage cost by day, ${d.account}; credits, refunds and tax apart; weeks run Monday–Sunday in ${d.period.timeZone}`],
   };
 }

@@ -1,20 +1,38 @@
 // The weekly digest as figures: totals and change, what moved, by team, GPU spend, anomalies and
 // the month-end view. Pure: cost data in, digest out; rendering happens elsewhere.
+
+import { addDays, type DigestPeriod, isProvisional } from '../../src/calc/period.ts';
 import type { InstancePrice } from '../../src/catalogs/hardware.ts';
 import { type CostData, type CostQuery, type CostSource, type Forecast, type MicroUsd, toMicro } from '../../src/clouds/costSource.ts';
 import { type EndpointUsage, type GpuInstanceUsage, readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
-import { addDays, type DigestPeriod, isProvisional } from '../../src/calc/period.ts';
 
 /** A day is anomalous above its 4-week baseline's mean + 3 standard deviations. */
 export const ANOMALY_SIGMAS = 3;
 export const BASELINE_DAYS = 28;
 const TOP = 5;
 
-export interface Line { name: string; cost: MicroUsd; previous: MicroUsd }
+export interface Line {
+  name: string;
+  cost: MicroUsd;
+  previous: MicroUsd;
+}
 /** A service that moved, and the usage type within it that moved most the same way, when the source says */
-export interface Move extends Line { usageType?: Line }
-export interface Day { date: string; cost: MicroUsd; previous: MicroUsd; provisional: boolean }
-export interface Anomaly { date: string; cost: MicroUsd; baselineMean: MicroUsd; baselineSd: MicroUsd; topService: string }
+export interface Move extends Line {
+  usageType?: Line;
+}
+export interface Day {
+  date: string;
+  cost: MicroUsd;
+  previous: MicroUsd;
+  provisional: boolean;
+}
+export interface Anomaly {
+  date: string;
+  cost: MicroUsd;
+  baselineMean: MicroUsd;
+  baselineSd: MicroUsd;
+  topService: string;
+}
 
 export interface GpuInstanceLine extends GpuInstanceUsage {
   /** hours × the catalog's on-demand price; null when the catalog does not list the type */
@@ -61,21 +79,29 @@ export interface EndpointLine extends EndpointUsage {
 
 /** Prices each endpoint variant for the week it was up and per 1,000 invocations. */
 export function priceEndpoints(usage: EndpointUsage[], prices: InstancePrice[], weekHours = 168): EndpointLine[] {
-  return usage.map((u) => {
-    const hourly = prices.find((p) => p.instance === u.instanceType)?.onDemandPerHour;
-    const cost = hourly === undefined ? null : toMicro(hourly * u.instanceCount * weekHours);
-    return { ...u, cost, perThousandInvocations: cost === null || u.invocations === 0 ? null : Math.round((cost / u.invocations) * 1000) };
-  }).sort((a, b) => a.invocations - b.invocations || (b.cost ?? 0) - (a.cost ?? 0));
+  return usage
+    .map((u) => {
+      const hourly = prices.find((p) => p.instance === u.instanceType)?.onDemandPerHour;
+      const cost = hourly === undefined ? null : toMicro(hourly * u.instanceCount * weekHours);
+      return {
+        ...u,
+        cost,
+        perThousandInvocations: cost === null || u.invocations === 0 ? null : Math.round((cost / u.invocations) * 1000),
+      };
+    })
+    .sort((a, b) => a.invocations - b.invocations || (b.cost ?? 0) - (a.cost ?? 0));
 }
 
 /** Prices each instance's reported hours and the idle share of them. */
 export function priceUtilization(usage: GpuInstanceUsage[], prices: InstancePrice[]): GpuInstanceLine[] {
-  return usage.map((u) => {
-    const hourly = prices.find((p) => p.cloud === (u.cloud ?? 'aws') && p.instance === u.instanceType)?.onDemandPerHour;
-    const cost = hourly === undefined ? null : toMicro(hourly * u.hours);
-    const idleCost = cost === null || u.averagePercent === null ? null : Math.round(cost * (1 - u.averagePercent / 100));
-    return { ...u, cost, idleCost };
-  }).sort((a, b) => (b.idleCost ?? -1) - (a.idleCost ?? -1));
+  return usage
+    .map((u) => {
+      const hourly = prices.find((p) => p.cloud === (u.cloud ?? 'aws') && p.instance === u.instanceType)?.onDemandPerHour;
+      const cost = hourly === undefined ? null : toMicro(hourly * u.hours);
+      const idleCost = cost === null || u.averagePercent === null ? null : Math.round(cost * (1 - u.averagePercent / 100));
+      return { ...u, cost, idleCost };
+    })
+    .sort((a, b) => (b.idleCost ?? -1) - (a.idleCost ?? -1));
 }
 
 const sum = (xs: MicroUsd[]) => xs.reduce((a, b) => a + b, 0);
@@ -94,13 +120,21 @@ function lines(rows: { key: string; date: string; cost: MicroUsd }[], period: Di
 function topAndRest(all: Line[], label: string): { top: Line[]; rest: Line | null } {
   const top = all.slice(0, TOP);
   const others = all.slice(TOP);
-  return { top, rest: others.length ? { name: `${others.length} other ${label}`, cost: sum(others.map((l) => l.cost)), previous: sum(others.map((l) => l.previous)) } : null };
+  return {
+    top,
+    rest: others.length
+      ? { name: `${others.length} other ${label}`, cost: sum(others.map((l) => l.cost)), previous: sum(others.map((l) => l.previous)) }
+      : null,
+  };
 }
 
 /** Each service's move with the usage type behind it: the one that moved most in the same direction. */
 function withUsageTypes(moves: Line[], data: CostData, period: DigestPeriod): Move[] {
   return moves.map((move) => {
-    const types = lines((data.usageTypes ?? []).filter((u) => u.service === move.name).map((u) => ({ key: u.usageType, date: u.date, cost: u.cost })), period);
+    const types = lines(
+      (data.usageTypes ?? []).filter((u) => u.service === move.name).map((u) => ({ key: u.usageType, date: u.date, cost: u.cost })),
+      period,
+    );
     const { up, down } = largestMoves(types, 1, 1);
     const usageType = move.cost > move.previous ? up[0] : down[0];
     return usageType ? { ...move, usageType } : move;
@@ -109,10 +143,13 @@ function withUsageTypes(moves: Line[], data: CostData, period: DigestPeriod): Mo
 
 /** The largest increases and the largest decreases, by amount moved, biggest first. */
 function largestMoves(all: Line[], increases: number, decreases: number): { up: Line[]; down: Line[] } {
-  const byDelta = [...all].sort((a, b) => (b.cost - b.previous) - (a.cost - a.previous));
+  const byDelta = [...all].sort((a, b) => b.cost - b.previous - (a.cost - a.previous));
   return {
     up: byDelta.filter((l) => l.cost > l.previous).slice(0, increases),
-    down: byDelta.filter((l) => l.cost < l.previous).reverse().slice(0, decreases),
+    down: byDelta
+      .filter((l) => l.cost < l.previous)
+      .reverse()
+      .slice(0, decreases),
   };
 }
 
@@ -125,13 +162,18 @@ function dailyTotals(data: CostData): Map<string, MicroUsd> {
 function anomalies(data: CostData, daily: Map<string, MicroUsd>, period: DigestPeriod): Anomaly[] {
   const found: Anomaly[] = [];
   for (const date of period.week.days) {
-    const baseline = Array.from({ length: BASELINE_DAYS }, (_, i) => daily.get(addDays(date, -(i + 1)))).filter((c): c is number => c !== undefined);
+    const baseline = Array.from({ length: BASELINE_DAYS }, (_, i) => daily.get(addDays(date, -(i + 1)))).filter(
+      (c): c is number => c !== undefined,
+    );
     if (baseline.length < BASELINE_DAYS) continue;
     const mean = sum(baseline) / baseline.length;
     const sd = Math.sqrt(sum(baseline.map((c) => (c - mean) ** 2)) / baseline.length);
     const cost = daily.get(date) ?? 0;
     if (cost > mean + ANOMALY_SIGMAS * sd) {
-      const services = lines(data.usage.filter((u) => u.date === date).map((u) => ({ key: u.service, date: period.week.start, cost: u.cost })), period);
+      const services = lines(
+        data.usage.filter((u) => u.date === date).map((u) => ({ key: u.service, date: period.week.start, cost: u.cost })),
+        period,
+      );
       found.push({ date, cost, baselineMean: Math.round(mean), baselineSd: Math.round(sd), topService: services[0]?.name ?? '' });
     }
   }
@@ -139,13 +181,20 @@ function anomalies(data: CostData, daily: Map<string, MicroUsd>, period: DigestP
 }
 
 export function buildWeeklyDigest(data: CostData, period: DigestPeriod, groupBy: string, now: Date): WeeklyDigest {
-  const services = lines(data.usage.map((u) => ({ key: u.service, date: u.date, cost: u.cost })), period);
-  const groups = lines(data.usage.map((u) => ({ key: u.group || `(no ${groupBy})`, date: u.date, cost: u.cost })), period);
+  const services = lines(
+    data.usage.map((u) => ({ key: u.service, date: u.date, cost: u.cost })),
+    period,
+  );
+  const groups = lines(
+    data.usage.map((u) => ({ key: u.group || `(no ${groupBy})`, date: u.date, cost: u.cost })),
+    period,
+  );
   const daily = dailyTotals(data);
   const byDate = (date: string) => daily.get(date) ?? 0;
   const moved = largestMoves(services, 3, 3);
   const inWeek = (d: { date: string }) => d.date >= period.week.start && d.date < period.week.end;
-  const adjustments = (kind: 'credit' | 'refund' | 'tax') => sum(data.adjustments.filter((a) => a.kind === kind && inWeek(a)).map((a) => a.cost));
+  const adjustments = (kind: 'credit' | 'refund' | 'tax') =>
+    sum(data.adjustments.filter((a) => a.kind === kind && inWeek(a)).map((a) => a.cost));
   const gpuLines = new Map<string, Line & { hours: number }>();
   for (const g of data.gpu) {
     const line = gpuLines.get(g.instanceType) ?? { name: g.instanceType, cost: 0, previous: 0, hours: 0 };
@@ -158,15 +207,32 @@ export function buildWeeklyDigest(data: CostData, period: DigestPeriod, groupBy:
   const serviceSplit = topAndRest(services, 'services');
   const groupSplit = topAndRest(groups, `${groupBy} values`);
   return {
-    account: data.account, demo: data.demo, period, groupBy,
-    total: sum(services.map((s) => s.cost)), previousTotal: sum(services.map((s) => s.previous)),
-    credits: adjustments('credit'), refunds: adjustments('refund'), tax: adjustments('tax'),
-    days: period.week.days.map((date, i) => ({ date, cost: byDate(date), previous: byDate(period.previous.days[i]!), provisional: isProvisional(date, now) })),
-    services: serviceSplit.top, otherServices: serviceSplit.rest,
-    increases: withUsageTypes(moved.up, data, period), decreases: withUsageTypes(moved.down, data, period),
-    groups: groupSplit.top, otherGroups: groupSplit.rest,
+    account: data.account,
+    demo: data.demo,
+    period,
+    groupBy,
+    total: sum(services.map((s) => s.cost)),
+    previousTotal: sum(services.map((s) => s.previous)),
+    credits: adjustments('credit'),
+    refunds: adjustments('refund'),
+    tax: adjustments('tax'),
+    days: period.week.days.map((date, i) => ({
+      date,
+      cost: byDate(date),
+      previous: byDate(period.previous.days[i]!),
+      provisional: isProvisional(date, now),
+    })),
+    services: serviceSplit.top,
+    otherServices: serviceSplit.rest,
+    increases: withUsageTypes(moved.up, data, period),
+    decreases: withUsageTypes(moved.down, data, period),
+    groups: groupSplit.top,
+    otherGroups: groupSplit.rest,
     gpu: [...gpuLines.values()].sort((a, b) => b.cost - a.cost),
-    anomalies: anomalies(data, daily, period), forecast: data.forecast, requests: data.requests, notes: data.notes ?? [],
+    anomalies: anomalies(data, daily, period),
+    forecast: data.forecast,
+    requests: data.requests,
+    notes: data.notes ?? [],
   };
 }
 
@@ -175,9 +241,18 @@ export function digestQuery(period: DigestPeriod, groupBy: string): CostQuery {
   return { start: addDays(period.week.start, -BASELINE_DAYS), end: period.week.end, today: period.today, groupBy };
 }
 
-export interface UtilizationInput { source: UtilizationSource | undefined; prices: InstancePrice[] }
+export interface UtilizationInput {
+  source: UtilizationSource | undefined;
+  prices: InstancePrice[];
+}
 
-export async function weeklyDigest(source: CostSource, period: DigestPeriod, groupBy: string, now: Date, utilization?: UtilizationInput): Promise<WeeklyDigest> {
+export async function weeklyDigest(
+  source: CostSource,
+  period: DigestPeriod,
+  groupBy: string,
+  now: Date,
+  utilization?: UtilizationInput,
+): Promise<WeeklyDigest> {
   const [data, reading] = await Promise.all([
     source.costs(digestQuery(period, groupBy)),
     utilization && readUtilization(utilization.source, period.week.start, period.week.end),

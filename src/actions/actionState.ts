@@ -6,7 +6,10 @@ import type { FindingRef } from './findingRef.ts';
 export type ActionStatus =
   /** a production resource approved once, waiting for a second approver */
   | 'awaiting-second'
-  | 'stopping' | 'stopped' | 'restoring' | 'restored'
+  | 'stopping'
+  | 'stopped'
+  | 'restoring'
+  | 'restored'
   /** the re-check, the cap or a decision said no: nothing was changed */
   | 'not-stopped'
   | 'dry-run'
@@ -47,9 +50,21 @@ export async function reconcileStopped(state: StateStore, resources: string[], n
   for (const resource of resources) {
     const current = await state.read<ActionRecord>(actionKey(resource), nowMs);
     if (current?.value.status !== 'stopped') continue;
-    const record: ActionRecord = { ...current.value, status: 'restored', by: 'scan', at: nowMs, reason: 'running again: started outside burnrate' };
+    const record: ActionRecord = {
+      ...current.value,
+      status: 'restored',
+      by: 'scan',
+      at: nowMs,
+      reason: 'running again: started outside burnrate',
+    };
     if (await state.write(actionKey(resource), record, current.version, { nowMs })) {
-      await state.appendAudit({ at: nowMs, actor: 'scan', event: 'reconcile', resource, outcome: 'found running again after burnrate stopped it: marked restored' });
+      await state.appendAudit({
+        at: nowMs,
+        actor: 'scan',
+        event: 'reconcile',
+        resource,
+        outcome: 'found running again after burnrate stopped it: marked restored',
+      });
       reopened.push(resource);
     }
   }
@@ -63,14 +78,22 @@ export type Decision =
 export const actionKey = (resource: string) => `action#${resource}`;
 export const decisionKey = (resource: string) => `decision#${resource}`;
 
-export interface ResourceStatus { action?: ActionRecord; decision?: Decision }
+export interface ResourceStatus {
+  action?: ActionRecord;
+  decision?: Decision;
+}
 
 /** What the state store says about each resource: its action record and its decision. */
 export async function resourceStatus(state: StateStore, resources: string[]): Promise<Map<string, ResourceStatus>> {
-  const entries = await Promise.all(resources.map(async (resource) => {
-    const [action, decision] = await Promise.all([state.read<ActionRecord>(actionKey(resource)), state.read<Decision>(decisionKey(resource))]);
-    return [resource, { ...(action ? { action: action.value } : {}), ...(decision ? { decision: decision.value } : {}) }] as const;
-  }));
+  const entries = await Promise.all(
+    resources.map(async (resource) => {
+      const [action, decision] = await Promise.all([
+        state.read<ActionRecord>(actionKey(resource)),
+        state.read<Decision>(decisionKey(resource)),
+      ]);
+      return [resource, { ...(action ? { action: action.value } : {}), ...(decision ? { decision: decision.value } : {}) }] as const;
+    }),
+  );
   return new Map(entries);
 }
 

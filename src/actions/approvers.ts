@@ -27,7 +27,12 @@ export class Approvers {
       answer = await this.client.usergroups.users.list({ usergroup: group });
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
-      const hint = code === 'missing_scope' ? '; add the usergroups:read scope and reinstall the app' : code === 'no_such_subteam' ? '; check approvals.approver_groups' : '';
+      const hint =
+        code === 'missing_scope'
+          ? '; add the usergroups:read scope and reinstall the app'
+          : code === 'no_such_subteam'
+            ? '; check approvals.approver_groups'
+            : '';
       throw new Error(`Slack answered ${code} for user group ${group}${hint}`);
     }
     const members = new Set(answer.users ?? []);
@@ -38,6 +43,8 @@ export class Approvers {
   /** Who they are, as Slack mentions: "<@U1>, <!subteam^S1>"; or how to name some. */
   describe(): string {
     const names = [...this.settings.approvers.map((u) => `<@${u}>`), ...this.settings.approver_groups.map((g) => `<!subteam^${g}>`)];
-    return names.length ? names.join(', ') : 'none are configured yet (set approvals.approvers or approvals.approver_groups in the config file)';
+    return names.length
+      ? names.join(', ')
+      : 'none are configured yet (set approvals.approvers or approvals.approver_groups in the config file)';
   }
 }

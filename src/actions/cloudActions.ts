@@ -1,17 +1,31 @@
 // The cloud side of acting on a finding: the re-check just before acting, on the same signal and
 // thresholds as the scan, and the Stopper for the finding's kind in its region.
+
+import {
+  DEFAULT_THRESHOLDS,
+  type Exclusions,
+  type Finding,
+  type FindingKind,
+  idleFindings,
+  type LocalSsdPolicy,
+  scanWindow,
+} from '../../reports/idleScan/idleFindings.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
-import { hasAwsCredentials } from '../clouds/credentials.ts';
-import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage, UtilizationSource } from '../clouds/utilization.ts';
 import { assumedCredentials } from '../clouds/aws/awsSources.ts';
+import { hasAwsCredentials } from '../clouds/credentials.ts';
 import { gcpSourcesFor, utilizationSource } from '../clouds/registry.ts';
+import { ActionRefused, type Stopper } from '../clouds/stopper.ts';
+import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage, UtilizationSource } from '../clouds/utilization.ts';
 import { grouped, utcMinute } from '../present/format.ts';
 import type { AccountSettings } from '../settings/fileSettings.ts';
-import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, type FindingKind, idleFindings, type LocalSsdPolicy, scanWindow } from '../../reports/idleScan/idleFindings.ts';
 import { type FindingRef, vertexEndpointId } from './findingRef.ts';
-import { ActionRefused, type Stopper } from '../clouds/stopper.ts';
 
-interface ResourceUsage { endpoints: EndpointUsage[]; instances: GpuInstanceUsage[]; notebooks: NotebookUsage[]; studioApps: StudioAppUsage[] }
+interface ResourceUsage {
+  endpoints: EndpointUsage[];
+  instances: GpuInstanceUsage[];
+  notebooks: NotebookUsage[];
+  studioApps: StudioAppUsage[];
+}
 
 export interface CloudActionSettings {
   env: NodeJS.ProcessEnv;
@@ -39,7 +53,8 @@ const MISSING: Record<FindingKind, string> = {
 
 const WINDOW = `in the last ${DEFAULT_THRESHOLDS.windowDays} days`;
 
-const served = (what: string) => (u: ResourceUsage) => `it served ${grouped(u.endpoints.reduce((s, e) => s + e.invocations, 0))} ${what} ${WINDOW}`;
+const served = (what: string) => (u: ResourceUsage) =>
+  `it served ${grouped(u.endpoints.reduce((s, e) => s + e.invocations, 0))} ${what} ${WINDOW}`;
 const busiestGpu = (u: ResourceUsage) => `its busiest GPU reached ${u.instances[0]!.maximumPercent?.toFixed(1) ?? '?'}% ${WINDOW}`;
 
 /** What the resource did that makes it no longer idle, from what the re-check read of it. */
@@ -62,22 +77,45 @@ function regionOf(ref: FindingRef, settings: CloudActionSettings): string | unde
 export async function recheck(ref: FindingRef, settings: CloudActionSettings, now: Date): Promise<Recheck> {
   const source = await sourceFor(ref, settings);
   if (!source) {
-    return { idle: false, reason: onGcp(ref) ? 'no GCP credentials: set GOOGLE_APPLICATION_CREDENTIALS' : 'no region to look in: set digest.regions (or AWS_REGION)' };
+    return {
+      idle: false,
+      reason: onGcp(ref)
+        ? 'no GCP credentials: set GOOGLE_APPLICATION_CREDENTIALS'
+        : 'no region to look in: set digest.regions (or AWS_REGION)',
+    };
   }
   const { start, end } = scanWindow(now);
   const machine = ref.kind === 'ec2-gpu-instance' || ref.kind === 'gce-gpu-instance';
   const usage: ResourceUsage = {
-    endpoints: ref.kind === 'sagemaker-endpoint' ? await source.endpoints(start, end, [ref.name])
-      : ref.kind === 'vertex-endpoint' ? await source.endpoints(start, end, [vertexEndpointId(ref)]) : [],
+    endpoints:
+      ref.kind === 'sagemaker-endpoint'
+        ? await source.endpoints(start, end, [ref.name])
+        : ref.kind === 'vertex-endpoint'
+          ? await source.endpoints(start, end, [vertexEndpointId(ref)])
+          : [],
     // a VM's name is unique in its zone only
-    instances: machine ? (await source.gpuInstances(start, end, [ref.id])).filter((u) => ref.kind !== 'gce-gpu-instance' || u.region === ref.region) : [],
+    instances: machine
+      ? (await source.gpuInstances(start, end, [ref.id])).filter((u) => ref.kind !== 'gce-gpu-instance' || u.region === ref.region)
+      : [],
     notebooks: ref.kind === 'sagemaker-notebook' ? await source.notebooks([ref.name]) : [],
     studioApps: ref.kind === 'sagemaker-studio-app' ? await source.studioApps([ref.id]) : [],
   };
-  if (!usage.endpoints.length && !usage.instances.some((u) => u.instanceId === ref.id) && !usage.notebooks.length && !usage.studioApps.length) {
+  if (
+    !usage.endpoints.length &&
+    !usage.instances.some((u) => u.instanceId === ref.id) &&
+    !usage.notebooks.length &&
+    !usage.studioApps.length
+  ) {
     return { idle: false, reason: MISSING[ref.kind] };
   }
-  const { findings, excluded } = idleFindings(usage, bundledCatalogs().prices, DEFAULT_THRESHOLDS, settings.exclusions, now, settings.gceLocalSsd);
+  const { findings, excluded } = idleFindings(
+    usage,
+    bundledCatalogs().prices,
+    DEFAULT_THRESHOLDS,
+    settings.exclusions,
+    now,
+    settings.gceLocalSsd,
+  );
   if (excluded.length) return { idle: false, reason: 'it now carries the keep tag or is on scan.allow' };
   const finding = findings.find((f) => f.id === ref.id);
   if (!finding) return { idle: false, reason: `it is no longer idle: ${BUSY[ref.kind](usage)}` };
@@ -90,7 +128,10 @@ export async function recheck(ref: FindingRef, settings: CloudActionSettings, no
 /** Where the re-check reads: the finding's GCP project, or its AWS region in its account. */
 async function sourceFor(ref: FindingRef, settings: CloudActionSettings): Promise<UtilizationSource | undefined> {
   if (onGcp(ref)) {
-    const where = { gcp_projects: [projectOf(ref, settings)], ...(ref.kind === 'vertex-endpoint' && ref.region ? { vertex_locations: [ref.region] } : {}) };
+    const where = {
+      gcp_projects: [projectOf(ref, settings)],
+      ...(ref.kind === 'vertex-endpoint' && ref.region ? { vertex_locations: [ref.region] } : {}),
+    };
     return (await gcpSourcesFor(where, settings.env))[0]?.[1];
   }
   const region = regionOf(ref, settings);
@@ -101,7 +142,8 @@ async function sourceFor(ref: FindingRef, settings: CloudActionSettings): Promis
 const onGcp = (ref: FindingRef) => ref.kind === 'gce-gpu-instance' || ref.kind === 'vertex-endpoint';
 
 function projectOf(ref: FindingRef, settings: CloudActionSettings): string {
-  if (!ref.account || !settings.gcpProjects?.includes(ref.account)) throw new ActionRefused(`the GCP project "${ref.account}" is no longer in digest.gcp_projects`);
+  if (!ref.account || !settings.gcpProjects?.includes(ref.account))
+    throw new ActionRefused(`the GCP project "${ref.account}" is no longer in digest.gcp_projects`);
   return ref.account;
 }
 
@@ -116,11 +158,12 @@ function accountOf(ref: FindingRef, settings: CloudActionSettings): AccountSetti
 export async function stopperFor(ref: FindingRef, settings: CloudActionSettings): Promise<Stopper> {
   if (onGcp(ref)) {
     const project = projectOf(ref, settings);
-    if (!settings.env.GOOGLE_APPLICATION_CREDENTIALS) throw new ActionRefused('no GCP credentials are set (GOOGLE_APPLICATION_CREDENTIALS)');
+    if (!settings.env.GOOGLE_APPLICATION_CREDENTIALS)
+      throw new ActionRefused('no GCP credentials are set (GOOGLE_APPLICATION_CREDENTIALS)');
     const clients = await import('../clouds/gcp/gcpClients.ts');
     if (ref.kind === 'vertex-endpoint') {
       const { VertexEndpointStopper } = await import('../clouds/gcp/vertexEndpointStopper.ts');
-      if (!ref.region) throw new ActionRefused('the finding does not name the endpoint\'s location');
+      if (!ref.region) throw new ActionRefused("the finding does not name the endpoint's location");
       return new VertexEndpointStopper(clients.vertexClient(ref.region, settings.env), project);
     }
     const { GceInstanceStopper } = await import('../clouds/gcp/gceInstanceStopper.ts');
@@ -128,27 +171,44 @@ export async function stopperFor(ref: FindingRef, settings: CloudActionSettings)
     return new GceInstanceStopper(instances, operations, settings.gceLocalSsd ?? 'refuse');
   }
   if (!hasAwsCredentials(settings.env)) {
-    const [{ DemoStopper }, { demoControlPlane }] = await Promise.all([import('../clouds/demo/demoStopper.ts'), import('../clouds/demo/demoUtilization.ts')]);
+    const [{ DemoStopper }, { demoControlPlane }] = await Promise.all([
+      import('../clouds/demo/demoStopper.ts'),
+      import('../clouds/demo/demoUtilization.ts'),
+    ]);
     return new DemoStopper(demoControlPlane);
   }
   const account = accountOf(ref, settings);
   const region = regionOf(ref, settings) ?? 'us-east-1';
-  const config = { region, ...(account ? { credentials: await assumedCredentials(account.stop_role_arn ?? account.role_arn, region, 'burnrate-stop') } : {}) };
+  const config = {
+    region,
+    ...(account ? { credentials: await assumedCredentials(account.stop_role_arn ?? account.role_arn, region, 'burnrate-stop') } : {}),
+  };
   // AWS_ENDPOINT_URL_SAGEMAKER, _APPLICATION_AUTO_SCALING and _EC2 point the clients elsewhere
   if (ref.kind === 'sagemaker-endpoint') {
     const [{ SageMakerClient }, { ApplicationAutoScalingClient }, { SageMakerEndpointStopper }] = await Promise.all([
-      import('@aws-sdk/client-sagemaker'), import('@aws-sdk/client-application-auto-scaling'), import('../clouds/aws/sageMakerEndpointStopper.ts'),
+      import('@aws-sdk/client-sagemaker'),
+      import('@aws-sdk/client-application-auto-scaling'),
+      import('../clouds/aws/sageMakerEndpointStopper.ts'),
     ]);
     return new SageMakerEndpointStopper(new SageMakerClient(config), new ApplicationAutoScalingClient(config), settings.wait);
   }
   if (ref.kind === 'sagemaker-notebook') {
-    const [{ SageMakerClient }, { SageMakerNotebookStopper }] = await Promise.all([import('@aws-sdk/client-sagemaker'), import('../clouds/aws/sageMakerNotebookStopper.ts')]);
+    const [{ SageMakerClient }, { SageMakerNotebookStopper }] = await Promise.all([
+      import('@aws-sdk/client-sagemaker'),
+      import('../clouds/aws/sageMakerNotebookStopper.ts'),
+    ]);
     return new SageMakerNotebookStopper(new SageMakerClient(config));
   }
   if (ref.kind === 'sagemaker-studio-app') {
-    const [{ SageMakerClient }, { SageMakerStudioAppStopper }] = await Promise.all([import('@aws-sdk/client-sagemaker'), import('../clouds/aws/sageMakerStudioAppStopper.ts')]);
+    const [{ SageMakerClient }, { SageMakerStudioAppStopper }] = await Promise.all([
+      import('@aws-sdk/client-sagemaker'),
+      import('../clouds/aws/sageMakerStudioAppStopper.ts'),
+    ]);
     return new SageMakerStudioAppStopper(new SageMakerClient(config));
   }
-  const [{ EC2Client }, { Ec2InstanceStopper }] = await Promise.all([import('@aws-sdk/client-ec2'), import('../clouds/aws/ec2InstanceStopper.ts')]);
+  const [{ EC2Client }, { Ec2InstanceStopper }] = await Promise.all([
+    import('@aws-sdk/client-ec2'),
+    import('../clouds/aws/ec2InstanceStopper.ts'),
+  ]);
   return new Ec2InstanceStopper(new EC2Client(config));
 }

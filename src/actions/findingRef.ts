@@ -3,12 +3,24 @@
 import { FINDING_KINDS, type Finding } from '../../reports/idleScan/idleFindings.ts';
 
 /** id is the instance id, or endpoint/variant; stopEffect feeds the confirm dialog. */
-export type FindingRef = Pick<Finding, 'kind' | 'id' | 'name' | 'account' | 'region' | 'instanceType' | 'count' | 'monthlyWaste' | 'spot' | 'partial' | 'noStop' | 'stopEffect'>;
+export type FindingRef = Pick<
+  Finding,
+  'kind' | 'id' | 'name' | 'account' | 'region' | 'instanceType' | 'count' | 'monthlyWaste' | 'spot' | 'partial' | 'noStop' | 'stopEffect'
+>;
 
 export function findingRef(f: Finding): FindingRef {
   return {
-    kind: f.kind, id: f.id, name: f.name, ...(f.account ? { account: f.account } : {}), ...(f.region ? { region: f.region } : {}), instanceType: f.instanceType, count: f.count,
-    monthlyWaste: f.monthlyWaste === null ? null : Math.round(f.monthlyWaste), ...(f.spot ? { spot: true } : {}), ...(f.partial ? { partial: true } : {}), ...(f.noStop ? { noStop: true } : {}),
+    kind: f.kind,
+    id: f.id,
+    name: f.name,
+    ...(f.account ? { account: f.account } : {}),
+    ...(f.region ? { region: f.region } : {}),
+    instanceType: f.instanceType,
+    count: f.count,
+    monthlyWaste: f.monthlyWaste === null ? null : Math.round(f.monthlyWaste),
+    ...(f.spot ? { spot: true } : {}),
+    ...(f.partial ? { partial: true } : {}),
+    ...(f.noStop ? { noStop: true } : {}),
     stopEffect: f.stopEffect,
   };
 }
@@ -26,10 +38,16 @@ export function resourceKey(ref: Pick<FindingRef, 'kind' | 'id' | 'name' | 'acco
 export function parseFindingRef(value: string | undefined): FindingRef | undefined {
   try {
     const ref = JSON.parse(value ?? '') as Partial<FindingRef>;
-    const valid = (FINDING_KINDS as readonly string[]).includes(String(ref.kind)) && typeof ref.id === 'string' && typeof ref.name === 'string'
-      && typeof ref.instanceType === 'string' && typeof ref.count === 'number' && typeof ref.stopEffect === 'string'
-      && (ref.monthlyWaste === null || typeof ref.monthlyWaste === 'number') && (ref.region === undefined || typeof ref.region === 'string')
-      && (ref.account === undefined || typeof ref.account === 'string');
+    const valid =
+      (FINDING_KINDS as readonly string[]).includes(String(ref.kind)) &&
+      typeof ref.id === 'string' &&
+      typeof ref.name === 'string' &&
+      typeof ref.instanceType === 'string' &&
+      typeof ref.count === 'number' &&
+      typeof ref.stopEffect === 'string' &&
+      (ref.monthlyWaste === null || typeof ref.monthlyWaste === 'number') &&
+      (ref.region === undefined || typeof ref.region === 'string') &&
+      (ref.account === undefined || typeof ref.account === 'string');
     return valid ? (ref as FindingRef) : undefined;
   } catch {
     return undefined;

@@ -4,14 +4,24 @@
 // step in the audit log. Knows the state store and the clouds, not Slack: `refresh` re-renders
 // whatever shows the finding after each change, and the returned text is for the clicker alone.
 import { failureDetail } from '../clouds/readFailure.ts';
+import { ActionRefused, type CloudCall } from '../clouds/stopper.ts';
 import { grouped, utcDay, utcMinute } from '../present/format.ts';
 import type { ApprovalSettings } from '../settings/fileSettings.ts';
 import type { AuditEntry, StateStore } from '../state/stateStore.ts';
-import { type ActionRecord, actionKey, countStop, type Decision, decisionKey, holds, overwrite, resourceStatus, type ResourceStatus } from './actionState.ts';
+import {
+  type ActionRecord,
+  actionKey,
+  countStop,
+  type Decision,
+  decisionKey,
+  holds,
+  overwrite,
+  type ResourceStatus,
+  resourceStatus,
+} from './actionState.ts';
 import type { Approvers } from './approvers.ts';
 import { type CloudActionSettings, recheck, stopperFor } from './cloudActions.ts';
 import { type FindingRef, resourceKey } from './findingRef.ts';
-import { ActionRefused, type CloudCall } from '../clouds/stopper.ts';
 
 export type IdleAction = 'stop' | 'snooze' | 'keep' | 'restore';
 
@@ -27,14 +37,15 @@ export const SNOOZE_DAYS = 7;
 const DAY_MS = 86_400_000;
 
 /** What approvals.actions enables per kind (everything, when a kind is not listed). */
-export const actionAllowed = (approvals: Pick<ApprovalSettings, 'actions'>) => (ref: Pick<FindingRef, 'kind'>, action: IdleAction): boolean => {
-  const allowed = approvals.actions[ref.kind];
-  return !allowed || allowed.includes(action);
-};
+export const actionAllowed =
+  (approvals: Pick<ApprovalSettings, 'actions'>) =>
+  (ref: Pick<FindingRef, 'kind'>, action: IdleAction): boolean => {
+    const allowed = approvals.actions[ref.kind];
+    return !allowed || allowed.includes(action);
+  };
 
-export const saves = (ref: FindingRef) => (ref.monthlyWaste === null
-  ? 'saves an amount the price catalog cannot say'
-  : `saves ~$${grouped(ref.monthlyWaste)}/month`);
+export const saves = (ref: FindingRef) =>
+  ref.monthlyWaste === null ? 'saves an amount the price catalog cannot say' : `saves ~$${grouped(ref.monthlyWaste)}/month`;
 
 function describeBusy(record: ActionRecord): string {
   if (record.status === 'stopping') return `It is already being stopped by <@${record.by}>.`;
@@ -72,14 +83,24 @@ export class IdleActions {
   private async check(user: string, ref: FindingRef, action: IdleAction): Promise<string | undefined> {
     const resource = resourceKey(ref);
     if (!this.allows(ref, action)) {
-      await this.audit({ actor: user, event: 'decision', resource, outcome: `refused: ${action} is not enabled for ${ref.kind} (approvals.actions)` });
+      await this.audit({
+        actor: user,
+        event: 'decision',
+        resource,
+        outcome: `refused: ${action} is not enabled for ${ref.kind} (approvals.actions)`,
+      });
       return `${action} is not enabled for this kind of resource (approvals.actions in the config file).`;
     }
     let may: boolean;
     try {
       may = await this.mayAct(user, action);
     } catch (error) {
-      await this.audit({ actor: user, event: 'decision', resource, outcome: `refused: approvers unreadable (${(error as Error).message})` });
+      await this.audit({
+        actor: user,
+        event: 'decision',
+        resource,
+        outcome: `refused: approvers unreadable (${(error as Error).message})`,
+      });
       return `Could not check who the approvers are (${(error as Error).message}). Nothing was changed.`;
     }
     if (!may) {
@@ -98,7 +119,12 @@ export class IdleActions {
     const key = actionKey(resource);
     const current = await state.read<ActionRecord>(key);
     if (current && holds(current.value, this.context.now().getTime())) {
-      await this.audit({ actor: user, event: 'decision', resource, outcome: `duplicate: already ${current.value.status} by ${current.value.by}` });
+      await this.audit({
+        actor: user,
+        event: 'decision',
+        resource,
+        outcome: `duplicate: already ${current.value.status} by ${current.value.by}`,
+      });
       return describeBusy(current.value);
     }
     if (current?.value.status === 'awaiting-second' && current.value.approvals.includes(user)) {
@@ -130,18 +156,30 @@ export class IdleActions {
     const calls: CloudCall[] = [];
     try {
       const check = await recheck(ref, this.context.cloud, this.context.now());
-      await this.audit({ actor: user, event: 'recheck', resource, outcome: check.idle ? `still idle: ${check.finding.evidence}` : check.reason });
+      await this.audit({
+        actor: user,
+        event: 'recheck',
+        resource,
+        outcome: check.idle ? `still idle: ${check.finding.evidence}` : check.reason,
+      });
       if (!check.idle) return await notStopped(check.reason);
       const decision = (await state.read<Decision>(decisionKey(resource)))?.value;
       if (decision) {
-        return await notStopped(decision.type === 'snooze'
-          ? `it is snoozed until ${utcDay(decision.until)} by <@${decision.by}>`
-          : `<@${decision.by}> chose to keep it: ${decision.reason}`);
+        return await notStopped(
+          decision.type === 'snooze'
+            ? `it is snoozed until ${utcDay(decision.until)} by <@${decision.by}>`
+            : `<@${decision.by}> chose to keep it: ${decision.reason}`,
+        );
       }
       const [tagKey, tagValue = ''] = this.context.approvals.production_tag.split('=');
       if (check.finding.tags?.[tagKey!] === tagValue && new Set(approvals).size < 2) {
         await move({ status: 'awaiting-second', by: user });
-        await this.audit({ actor: user, event: 'decision', resource, outcome: `production (${this.context.approvals.production_tag}): waiting for a second approver` });
+        await this.audit({
+          actor: user,
+          event: 'decision',
+          resource,
+          outcome: `production (${this.context.approvals.production_tag}): waiting for a second approver`,
+        });
         await refresh();
         return `This resource is tagged ${this.context.approvals.production_tag}: a second approver must press Stop too.`;
       }
@@ -156,7 +194,9 @@ export class IdleActions {
       const stopper = await stopperFor(ref, this.context.cloud);
       const day = this.context.now().toISOString().slice(0, 10);
       if (!(await countStop(state, day, this.context.approvals.max_stops_per_day))) {
-        return await notStopped(`today's cap of ${this.context.approvals.max_stops_per_day} stops is reached (approvals.max_stops_per_day)`);
+        return await notStopped(
+          `today's cap of ${this.context.approvals.max_stops_per_day} stops is reached (approvals.max_stops_per_day)`,
+        );
       }
 
       const saved = await stopper.stop(ref, calls);
@@ -183,13 +223,27 @@ export class IdleActions {
     const key = actionKey(resource);
     const current = await this.context.state.read<ActionRecord>(key);
     // a restore that died half-way (no longer held) may be pressed again; it goes on from where it was
-    const restorable = current?.value.status === 'stopped' || (current?.value.status === 'restoring' && !holds(current.value, this.context.now().getTime()));
+    const restorable =
+      current?.value.status === 'stopped' || (current?.value.status === 'restoring' && !holds(current.value, this.context.now().getTime()));
     if (!current || !restorable) {
-      await this.audit({ actor: user, event: 'decision', resource, outcome: `restore refused: status is ${current?.value.status ?? 'none'}` });
-      return current?.value.status === 'restoring' ? `It is already being restored by <@${current.value.by}>.` : 'burnrate has not stopped this resource, so there is nothing to restore.';
+      await this.audit({
+        actor: user,
+        event: 'decision',
+        resource,
+        outcome: `restore refused: status is ${current?.value.status ?? 'none'}`,
+      });
+      return current?.value.status === 'restoring'
+        ? `It is already being restored by <@${current.value.by}>.`
+        : 'burnrate has not stopped this resource, so there is nothing to restore.';
     }
     const stoppedRecord = current.value;
-    if (!(await this.context.state.write<ActionRecord>(key, { ...stoppedRecord, status: 'restoring', by: user, at: this.context.now().getTime() }, current.version))) {
+    if (
+      !(await this.context.state.write<ActionRecord>(
+        key,
+        { ...stoppedRecord, status: 'restoring', by: user, at: this.context.now().getTime() },
+        current.version,
+      ))
+    ) {
       return 'Someone else acted on it just now; see the message.';
     }
     await this.audit({ actor: user, event: 'decision', resource, outcome: 'approved: restoring' });

@@ -2,7 +2,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-export interface Cached<T> { value: T; fetchedAt: string }
+export interface Cached<T> {
+  value: T;
+  fetchedAt: string;
+}
 
 export class JsonFileCache {
   constructor(private readonly dir: string) {}

@@ -20,7 +20,13 @@ export function algorithmBandwidth(bytes: number, seconds: number): number {
  * Two levels: reduce-scatter inside each node over NVLink, all-reduce of each GPU's 1/g shard across
  * nodes (every GPU on its own network rail), all-gather inside the node again.
  */
-export function hierarchicalAllReduceSeconds(bytes: number, gpusPerNode: number, nodes: number, intraPerGpu: number, nodeNetwork: number): { intra: number; inter: number } {
+export function hierarchicalAllReduceSeconds(
+  bytes: number,
+  gpusPerNode: number,
+  nodes: number,
+  intraPerGpu: number,
+  nodeNetwork: number,
+): { intra: number; inter: number } {
   const intra = (ringAllReduceFactor(gpusPerNode) * bytes) / intraPerGpu;
   // each of the g rails carries a 1/g shard at 1/g of the node's network: the g cancel
   const inter = (ringAllReduceFactor(nodes) * bytes) / nodeNetwork;

@@ -47,7 +47,10 @@ export function cheapestOffers(prices: InstancePrice[], gpuId: string, count: nu
     const instances = instancesFor(p, count);
     if (instances === null) continue;
     const offer: CloudOffer = {
-      cloud: p.cloud, instance: p.instance, region: p.region, instances,
+      cloud: p.cloud,
+      instance: p.instance,
+      region: p.region,
+      instances,
       onDemandPerHour: instances * p.onDemandPerHour,
       spotPerHour: p.spotPerHour === null ? null : instances * p.spotPerHour,
       asOf: p.asOf,
@@ -58,9 +61,7 @@ export function cheapestOffers(prices: InstancePrice[], gpuId: string, count: nu
   return [...best.values()].sort((a, b) => a.onDemandPerHour - b.onDemandPerHour);
 }
 
-export function fitTable(
-  gpus: Gpu[], prices: InstancePrice[], requirementFor: (count: number) => Requirement | null,
-): FitRow[] {
+export function fitTable(gpus: Gpu[], prices: InstancePrice[], requirementFor: (count: number) => Requirement | null): FitRow[] {
   const cache = new Map<number, Requirement | null>();
   const need = (count: number) => {
     if (!cache.has(count)) cache.set(count, requirementFor(count));
@@ -74,15 +75,26 @@ export function fitTable(
       last = req;
       if (req.perGpuBytes <= gpu.usableBytes) {
         return {
-          gpuId: gpu.id, gpuName: gpu.name, usableBytes: gpu.usableBytes, count, perGpuBytes: req.perGpuBytes,
-          headroomBytes: gpu.usableBytes - req.perGpuBytes, layout: req.layout, offers: cheapestOffers(prices, gpu.id, count),
+          gpuId: gpu.id,
+          gpuName: gpu.name,
+          usableBytes: gpu.usableBytes,
+          count,
+          perGpuBytes: req.perGpuBytes,
+          headroomBytes: gpu.usableBytes - req.perGpuBytes,
+          layout: req.layout,
+          offers: cheapestOffers(prices, gpu.id, count),
         };
       }
     }
     return {
-      gpuId: gpu.id, gpuName: gpu.name, usableBytes: gpu.usableBytes, count: null,
-      perGpuBytes: last?.perGpuBytes ?? 0, headroomBytes: gpu.usableBytes - (last?.perGpuBytes ?? 0),
-      layout: last?.layout ?? '', offers: [],
+      gpuId: gpu.id,
+      gpuName: gpu.name,
+      usableBytes: gpu.usableBytes,
+      count: null,
+      perGpuBytes: last?.perGpuBytes ?? 0,
+      headroomBytes: gpu.usableBytes - (last?.perGpuBytes ?? 0),
+      layout: last?.layout ?? '',
+      offers: [],
     };
   });
 }

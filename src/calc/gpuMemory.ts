@@ -1,9 +1,7 @@
 // Peak GPU memory of a job, as nvidia-smi shows it, from the physics of what PyTorch allocates.
 // Pure: no I/O. Calibrated against ../shared/data/gpu-memory (H100, PyTorch 2.11, transformers 5.17).
 import { type Architecture, moeLayerCount, parameterBreakdown } from './architecture.ts';
-import {
-  computeBytes, KV_BYTES, type KvPrecisionId, NF4_DOUBLE_QUANT_BITS, type PrecisionId, WEIGHT_FORMATS,
-} from './precision.ts';
+import { computeBytes, KV_BYTES, type KvPrecisionId, NF4_DOUBLE_QUANT_BITS, type PrecisionId, WEIGHT_FORMATS } from './precision.ts';
 
 export type Mode = 'inference' | 'train' | 'lora' | 'qlora';
 export type TrainingPrecision = 'mixed' | 'bf16' | 'fp32';
@@ -106,9 +104,7 @@ function effectiveIntermediate(arch: Architecture): { mean: number; max: number 
 function kvBytesPerToken(arch: Architecture, kv: KvPrecisionId, context: number): { perToken: number; total: number } {
   const bytes = KV_BYTES[kv];
   // MLA caches the compressed latent plus the shared RoPE key (DeepSeek-V2 paper §2.1; vLLM MLA backend)
-  const perLayer = arch.mla
-    ? (arch.mla.kvLoraRank + arch.mla.qkRopeHeadDim) * bytes
-    : 2 * arch.kvHeads * arch.headDim * bytes;
+  const perLayer = arch.mla ? (arch.mla.kvLoraRank + arch.mla.qkRopeHeadDim) * bytes : 2 * arch.kvHeads * arch.headDim * bytes;
   const window = arch.slidingWindow;
   const windowLayers = window ? Math.round(arch.layers * window.layerShare) : 0;
   const fullLayers = arch.layers - windowLayers;
@@ -211,8 +207,15 @@ function emptyBreakdown(): Breakdown {
 }
 
 function finish(
-  s: MemoryScenario, parts: Omit<Breakdown, 'overhead'>, transientBytes: number, slackShare: number, context: number,
-  peakPhase: string, kvPerToken: number, trainableParams: number, method: string[],
+  s: MemoryScenario,
+  parts: Omit<Breakdown, 'overhead'>,
+  transientBytes: number,
+  slackShare: number,
+  context: number,
+  peakPhase: string,
+  kvPerToken: number,
+  trainableParams: number,
+  method: string[],
 ): MemoryEstimate {
   const slack = slackShare * transientBytes;
   const overhead = context + LIBRARY_WORKSPACE + slack;
@@ -220,8 +223,8 @@ function finish(
   const perGpuBytes = Object.values(breakdown).reduce((a, b) => a + b, 0);
   const gpus = s.parallel.tensor * s.parallel.pipeline * s.parallel.data;
   method.push(
-    `overhead: CUDA context ${(context / MiB).toFixed(0)} MiB + library workspaces ${(LIBRARY_WORKSPACE / MiB).toFixed(0)} MiB`
-      + ` + allocator slack ${Math.round(slackShare * 100)}% of transient tensors`,
+    `overhead: CUDA context ${(context / MiB).toFixed(0)} MiB + library workspaces ${(LIBRARY_WORKSPACE / MiB).toFixed(0)} MiB` +
+      ` + allocator slack ${Math.round(slackShare * 100)}% of transient tensors`,
   );
   return { perGpuBytes, gpus, totalBytes: perGpuBytes * gpus, breakdown, peakPhase, kvBytesPerToken: kvPerToken, trainableParams, method };
 }
@@ -242,8 +245,8 @@ export function estimateInference(s: MemoryScenario): MemoryEstimate {
   method.push(
     arch.mla
       ? `KV cache: compressed MLA latent (${arch.mla.kvLoraRank}+${arch.mla.qkRopeHeadDim}) × layers × batch × context × ${KV_BYTES[s.kv]} B`
-      : `KV cache: 2 × layers × ${arch.kvHeads} KV heads × ${arch.headDim} head dim × batch × context × ${KV_BYTES[s.kv]} B`
-        + (arch.slidingWindow ? ` (sliding-window layers hold ${arch.slidingWindow.size} tokens)` : ''),
+      : `KV cache: 2 × layers × ${arch.kvHeads} KV heads × ${arch.headDim} head dim × batch × context × ${KV_BYTES[s.kv]} B` +
+          (arch.slidingWindow ? ` (sliding-window layers hold ${arch.slidingWindow.size} tokens)` : ''),
   );
 
   // Prefill is the peak: inside the gated MLP, act(gate), up and their product are alive together
@@ -289,17 +292,18 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
   let masterBytes: number; // bytes per element of weights, gradients and optimizer states of trainable params
   let computeCopies = 0; // mixed precision: bf16 copies of weights kept by autocast for backward
   if (isAdapter) {
-    const baseBits = s.mode === 'qlora'
-      ? (group: WeightGroup) => (group === 'linear' || group === 'experts' ? NF4_DOUBLE_QUANT_BITS : 16)
-      : inferenceWeightBits(s.weights);
+    const baseBits =
+      s.mode === 'qlora'
+        ? (group: WeightGroup) => (group === 'linear' || group === 'experts' ? NF4_DOUBLE_QUANT_BITS : 16)
+        : inferenceWeightBits(s.weights);
     const baseBytes = shardedWeights(s, baseBits).bytes;
     // PEFT keeps adapters in fp32 (autocast_adapter_dtype=True) even on a bf16 base
     trainable = (loraAdapterParams(arch, s.lora.rank, s.lora.targets) * layersShare) / tp;
     masterBytes = 4;
     weightBytes = baseBytes + trainable * 4;
     method.push(
-      `weights: frozen base in ${s.mode === 'qlora' ? 'NF4 with double quantization (QLoRA)' : WEIGHT_FORMATS[s.weights].label}`
-        + ` + LoRA r=${s.lora.rank} adapters on ${s.lora.targets} in fp32 (PEFT default)`,
+      `weights: frozen base in ${s.mode === 'qlora' ? 'NF4 with double quantization (QLoRA)' : WEIGHT_FORMATS[s.weights].label}` +
+        ` + LoRA r=${s.lora.rank} adapters on ${s.lora.targets} in fp32 (PEFT default)`,
     );
   } else {
     const w = shardedWeights(s, uniformBits(precision === 'bf16' ? 16 : 32));
@@ -345,7 +349,7 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
     // the update of the largest matrix is materialized twice
     const h = arch.hiddenSize;
     states = (4 * trainable * 2) / h;
-    stepTransient = 2 * 4 * h * Math.max(arch.intermediateSize, arch.vocabSize) / tp;
+    stepTransient = (2 * 4 * h * Math.max(arch.intermediateSize, arch.vocabSize)) / tp;
     method.push('optimizer: Adafactor, factored second moment (row + column per matrix)');
   }
   states /= zeroShard(1);
@@ -353,8 +357,8 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
 
   // activations
   const layersHere = Math.ceil(arch.layers / pp);
-  const perLayerToken = trainingActivationPerToken(arch, precision, tp)
-    + (isAdapter ? loraInputCopiesPerToken(arch, s.lora.targets) / tp : 0);
+  const perLayerToken =
+    trainingActivationPerToken(arch, precision, tp) + (isAdapter ? loraInputCopiesPerToken(arch, s.lora.targets) / tp : 0);
   const fullLayer = tokens * perLayerToken;
   const checkpointInput = tokens * arch.hiddenSize * (precision === 'bf16' ? 2 : 4);
   const saved = s.training.checkpointing ? layersHere * checkpointInput : layersHere * fullLayer;
@@ -362,7 +366,7 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
   const head = tokens * arch.hiddenSize * (precision === 'bf16' ? 8 : 10);
   method.push(
     s.training.checkpointing
-      ? 'activations: gradient checkpointing keeps each layer\'s input; one layer is recomputed at a time'
+      ? "activations: gradient checkpointing keeps each layer's input; one layer is recomputed at a time"
       : 'activations: every tensor autograd saves per layer (SDPA attention, gated MLP)',
   );
 
@@ -392,7 +396,10 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
         // one layer recomputed, plus the gradients of its MLP intermediate and of the hidden stream
         name: 'recompute backward',
         parts: {
-          ...emptyBreakdown(), weights: weightBytes + computeCopies, optimizer: states, gradients,
+          ...emptyBreakdown(),
+          weights: weightBytes + computeCopies,
+          optimizer: states,
+          gradients,
           activations: saved + fullLayer + tokens * 2 * (iMax + arch.hiddenSize) * a,
         },
         transient: saved + fullLayer,
@@ -406,8 +413,7 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
       },
     );
   }
-  const total = (p: (typeof phases)[number]) =>
-    Object.values(p.parts).reduce((a, b) => a + b, 0) + ALLOCATOR_SLACK_TRAINING * p.transient;
+  const total = (p: (typeof phases)[number]) => Object.values(p.parts).reduce((a, b) => a + b, 0) + ALLOCATOR_SLACK_TRAINING * p.transient;
   const peak = phases.reduce((best, p) => (total(p) > total(best) ? p : best));
   return finish(s, peak.parts, peak.transient, ALLOCATOR_SLACK_TRAINING, CUDA_CONTEXT_TRAINING, peak.name, 0, trainable * tp * pp, method);
 }

@@ -16,8 +16,15 @@ interface MathUnit {
 /** Spellings people use that mathjs does not know: `KB` (mathjs: kB), `Gbps`, `MBps`, `hrs`, `30m`, `3d`. */
 function normalizeUnits(text: string, dimension: Dimension): string {
   const spaced = text.replace(/(\d)\s*([a-zA-Z])/g, '$1 $2');
-  const timed = dimension !== 'time' ? spaced : spaced
-    .replace(/\bm\b/g, 'minute').replace(/\bd\b/g, 'day').replace(/\bw\b/g, 'week').replace(/\bmo\b/g, 'month').replace(/\by\b/g, 'year');
+  const timed =
+    dimension !== 'time'
+      ? spaced
+      : spaced
+          .replace(/\bm\b/g, 'minute')
+          .replace(/\bd\b/g, 'day')
+          .replace(/\bw\b/g, 'week')
+          .replace(/\bmo\b/g, 'month')
+          .replace(/\by\b/g, 'year');
   return timed
     .replace(/\bK(i?[bB])/g, 'k$1')
     .replace(/\b([kMGTP]?i?)bps\b/g, '$1b/s')

@@ -2,8 +2,23 @@
 // format leaves unquantized. Sources are cited per entry.
 
 export type PrecisionId =
-  | 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8' | 'int4' | 'nf4' | 'gptq' | 'awq' | 'mxfp4'
-  | 'q8_0' | 'q6_k' | 'q5_k_m' | 'q4_k_m' | 'q4_0' | 'q3_k_m' | 'q2_k';
+  | 'fp32'
+  | 'fp16'
+  | 'bf16'
+  | 'fp8'
+  | 'int8'
+  | 'int4'
+  | 'nf4'
+  | 'gptq'
+  | 'awq'
+  | 'mxfp4'
+  | 'q8_0'
+  | 'q6_k'
+  | 'q5_k_m'
+  | 'q4_k_m'
+  | 'q4_0'
+  | 'q3_k_m'
+  | 'q2_k';
 
 export interface WeightFormat {
   id: PrecisionId;
@@ -33,31 +48,67 @@ export const WEIGHT_FORMATS: Record<PrecisionId, WeightFormat> = {
   fp16: { id: 'fp16', label: 'FP16', linearBits: 16, embeddingBits: 16, lmHeadBits: 16, otherBits: 16, note: 'half precision' },
   bf16: { id: 'bf16', label: 'BF16', linearBits: 16, embeddingBits: 16, lmHeadBits: 16, otherBits: 16, note: 'bfloat16' },
   fp8: {
-    id: 'fp8', label: 'FP8', linearBits: 8, embeddingBits: 16, lmHeadBits: 16, otherBits: 16,
+    id: 'fp8',
+    label: 'FP8',
+    linearBits: 8,
+    embeddingBits: 16,
+    lmHeadBits: 16,
+    otherBits: 16,
     note: 'FP8 E4M3 linear layers with per-channel scales; embeddings and lm_head stay BF16 (vLLM/compressed-tensors FP8 checkpoints)',
   },
   int8: {
-    id: 'int8', label: 'INT8', linearBits: 8 + 16 / 4096, embeddingBits: 16, lmHeadBits: 16, otherBits: 16,
+    id: 'int8',
+    label: 'INT8',
+    linearBits: 8 + 16 / 4096,
+    embeddingBits: 16,
+    lmHeadBits: 16,
+    otherBits: 16,
     note: 'bitsandbytes LLM.int8: int8 linear weights with one fp16 scale per row; embeddings and lm_head stay 16-bit',
   },
   int4: {
-    id: 'int4', label: 'INT4 (w4, group 128)', linearBits: 4 + 20 / 128, embeddingBits: 16, lmHeadBits: 16, otherBits: 16,
+    id: 'int4',
+    label: 'INT4 (w4, group 128)',
+    linearBits: 4 + 20 / 128,
+    embeddingBits: 16,
+    lmHeadBits: 16,
+    otherBits: 16,
     note: '4-bit weights in groups of 128, each with an fp16 scale and a 4-bit zero point; embeddings and lm_head stay 16-bit',
   },
   gptq: {
-    id: 'gptq', label: 'GPTQ 4-bit', linearBits: 4 + 20 / 128, embeddingBits: 16, lmHeadBits: 16, otherBits: 16,
+    id: 'gptq',
+    label: 'GPTQ 4-bit',
+    linearBits: 4 + 20 / 128,
+    embeddingBits: 16,
+    lmHeadBits: 16,
+    otherBits: 16,
     note: 'GPTQ, 4 bits, group size 128: fp16 scale + packed 4-bit zero per group; embeddings and lm_head stay fp16',
   },
   awq: {
-    id: 'awq', label: 'AWQ 4-bit', linearBits: 4 + 20 / 128, embeddingBits: 16, lmHeadBits: 16, otherBits: 16,
+    id: 'awq',
+    label: 'AWQ 4-bit',
+    linearBits: 4 + 20 / 128,
+    embeddingBits: 16,
+    lmHeadBits: 16,
+    otherBits: 16,
     note: 'AWQ, 4 bits, group size 128: fp16 scale + packed 4-bit zero per group; embeddings and lm_head stay fp16',
   },
   nf4: {
-    id: 'nf4', label: 'NF4', linearBits: 4 + 32 / 64, embeddingBits: 16, lmHeadBits: 16, otherBits: 16,
+    id: 'nf4',
+    label: 'NF4',
+    linearBits: 4 + 32 / 64,
+    embeddingBits: 16,
+    lmHeadBits: 16,
+    otherBits: 16,
     note: 'bitsandbytes NF4, blocks of 64 with an fp32 absmax each (transformers default, no double quantization); embeddings and lm_head stay 16-bit',
   },
   mxfp4: {
-    id: 'mxfp4', label: 'MXFP4 experts', linearBits: 4 + 8 / 32, embeddingBits: 16, lmHeadBits: 16, otherBits: 16, expertsOnly: true,
+    id: 'mxfp4',
+    label: 'MXFP4 experts',
+    linearBits: 4 + 8 / 32,
+    embeddingBits: 16,
+    lmHeadBits: 16,
+    otherBits: 16,
+    expertsOnly: true,
     note: 'OCP MXFP4 (4-bit E2M1, one 8-bit scale per 32) for MoE experts; attention, embeddings and lm_head BF16, as gpt-oss ships',
   },
   q8_0: gguf('q8_0', 'GGUF Q8_0', 8.5, 8.5),
@@ -75,7 +126,13 @@ export const NF4_DOUBLE_QUANT_BITS = 4 + 8 / 64 + 32 / (64 * 256);
 export type KvPrecisionId = 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8' | 'q8_0' | 'q4_0';
 
 export const KV_BYTES: Record<KvPrecisionId, number> = {
-  fp32: 4, fp16: 2, bf16: 2, fp8: 1, int8: 1, q8_0: 8.5 / 8, q4_0: 4.5 / 8,
+  fp32: 4,
+  fp16: 2,
+  bf16: 2,
+  fp8: 1,
+  int8: 1,
+  q8_0: 8.5 / 8,
+  q4_0: 4.5 / 8,
 };
 
 export function isPrecisionId(value: string): value is PrecisionId {

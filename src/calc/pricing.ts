@@ -29,7 +29,9 @@ export function jobOffer(price: InstancePrice, gpus: number, terms: Record<Cloud
   const onDemandPerHour = instances * price.onDemandPerHour;
   const t = terms[price.cloud];
   return {
-    price, instances, onDemandPerHour,
+    price,
+    instances,
+    onDemandPerHour,
     spotPerHour: price.spotPerHour === null ? null : instances * price.spotPerHour,
     oneYearPerHour: onDemandPerHour * (1 - t.oneYearDiscount),
     threeYearPerHour: onDemandPerHour * (1 - t.threeYearDiscount),
@@ -38,7 +40,11 @@ export function jobOffer(price: InstancePrice, gpus: number, terms: Record<Cloud
 
 /** Offers for `gpus` GPUs of any of `gpuIds` on instances that can hold the job, cheapest on-demand first. */
 export function jobOffers(
-  prices: InstancePrice[], gpuIds: string[], gpus: number, terms: Record<Cloud, PriceTerms>, filter: { cloud?: Cloud; region?: string } = {},
+  prices: InstancePrice[],
+  gpuIds: string[],
+  gpus: number,
+  terms: Record<Cloud, PriceTerms>,
+  filter: { cloud?: Cloud; region?: string } = {},
 ): JobOffer[] {
   return prices
     .filter((p) => gpuIds.includes(p.gpuId) && instancesNeeded(p, gpus) !== null)

@@ -31,7 +31,8 @@ export function weightBytesRead(s: DecodeShape, batch: number): number {
 }
 
 export function decodeStepSeconds(s: DecodeShape, batch: number): number {
-  const memory = (weightBytesRead(s, batch) + batch * s.averageContext * s.perGpuKvBytesPerToken) / (s.gpuBandwidth * DECODE_BANDWIDTH_EFFICIENCY);
+  const memory =
+    (weightBytesRead(s, batch) + batch * s.averageContext * s.perGpuKvBytesPerToken) / (s.gpuBandwidth * DECODE_BANDWIDTH_EFFICIENCY);
   const compute = (2 * s.activeParams * batch) / (s.gpus * s.gpuFlops * SERVING_MFU);
   return Math.max(memory, compute) * s.pipeline;
 }

@@ -18,7 +18,14 @@ export function trainingSeconds(flops: number, gpus: number, peakFlopsPerGpu: nu
 }
 
 /** Tokens a given amount of compute trains: the 6·N·D rule solved for D. */
-export function tokensTrained(seconds: number, gpus: number, peakFlopsPerGpu: number, mfu: number, activeParams: number, recompute: boolean): number {
+export function tokensTrained(
+  seconds: number,
+  gpus: number,
+  peakFlopsPerGpu: number,
+  mfu: number,
+  activeParams: number,
+  recompute: boolean,
+): number {
   return (seconds * gpus * peakFlopsPerGpu * mfu) / (6 * activeParams * (recompute ? RECOMPUTE_FACTOR : 1));
 }
 
@@ -36,7 +43,12 @@ export interface SpotRework {
  * Interruptions also strike the rework, so total time T = W + rate·T·(interval/2 + restart),
  * T = W ÷ (1 − rate·(interval/2 + restart)). Returns null when the run would never finish.
  */
-export function spotRework(workHours: number, interruptionsPerHour: number, checkpointEveryHours: number, restartHours: number): SpotRework | null {
+export function spotRework(
+  workHours: number,
+  interruptionsPerHour: number,
+  checkpointEveryHours: number,
+  restartHours: number,
+): SpotRework | null {
   const lossPerInterruption = checkpointEveryHours / 2 + restartHours;
   const share = interruptionsPerHour * lossPerInterruption;
   if (share >= 1) return null;

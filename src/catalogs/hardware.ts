@@ -33,7 +33,10 @@ export interface InstancePrice {
 }
 
 const isoDate = z.pipe(
-  z.pipe(z.union([z.string(), z.date()]), z.transform((d: string | Date) => (d instanceof Date ? d.toISOString().slice(0, 10) : d))),
+  z.pipe(
+    z.union([z.string(), z.date()]),
+    z.transform((d: string | Date) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)),
+  ),
   z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')),
 );
 const positive = () => z.number().check(z.positive());
@@ -41,21 +44,38 @@ const positiveInt = () => z.int().check(z.positive());
 
 const gpuSchema = z.object({
   as_of: isoDate,
-  gpus: z.array(z.object({
-    id: z.string(), name: z.string(), aliases: z.array(z.string()), vendor: z.string(),
-    memory_gb: positive(), usable_mib: positiveInt(),
-    bf16_tflops: positive(), bandwidth_gbs: positive(), trains: z._default(z.boolean(), true), source: z.string().check(z.minLength(1)),
-  })),
+  gpus: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      aliases: z.array(z.string()),
+      vendor: z.string(),
+      memory_gb: positive(),
+      usable_mib: positiveInt(),
+      bf16_tflops: positive(),
+      bandwidth_gbs: positive(),
+      trains: z._default(z.boolean(), true),
+      source: z.string().check(z.minLength(1)),
+    }),
+  ),
 });
 
 const share = z.number().check(z.gte(0), z.lte(1));
 const termsSchema = z.object({ one_year: share, three_year: share, spot_interruptions_per_hour: share, as_of: isoDate });
 
 const priceSchema = z.object({
-  instances: z.array(z.object({
-    cloud: z.enum(['aws', 'gcp', 'azure']), instance: z.string(), gpu: z.string(), count: positiveInt(),
-    region: z.string(), on_demand: positive(), spot: z.nullable(positive()), as_of: isoDate,
-  })),
+  instances: z.array(
+    z.object({
+      cloud: z.enum(['aws', 'gcp', 'azure']),
+      instance: z.string(),
+      gpu: z.string(),
+      count: positiveInt(),
+      region: z.string(),
+      on_demand: positive(),
+      spot: z.nullable(positive()),
+      as_of: isoDate,
+    }),
+  ),
   terms: z.object({ aws: termsSchema, gcp: termsSchema, azure: termsSchema }),
 });
 
@@ -69,24 +89,44 @@ export interface PriceTerms {
 
 export function loadGpuCatalog(path = join(CONFIG_DIR, 'gpus.yaml')): Gpu[] {
   return readYamlFile(path, gpuSchema).gpus.map((g) => ({
-    id: g.id, name: g.name, aliases: g.aliases, vendor: g.vendor, memoryGb: g.memory_gb,
-    usableBytes: g.usable_mib * 2 ** 20, bf16Flops: g.bf16_tflops * 1e12, memoryBandwidth: g.bandwidth_gbs * 1e9, trains: g.trains, source: g.source,
+    id: g.id,
+    name: g.name,
+    aliases: g.aliases,
+    vendor: g.vendor,
+    memoryGb: g.memory_gb,
+    usableBytes: g.usable_mib * 2 ** 20,
+    bf16Flops: g.bf16_tflops * 1e12,
+    memoryBandwidth: g.bandwidth_gbs * 1e9,
+    trains: g.trains,
+    source: g.source,
   }));
 }
 
 /** prices.yaml: the instance prices (each naming a GPU of the catalog) and each cloud's price terms. */
-export function loadPriceCatalog(gpus: Gpu[], path = join(CONFIG_DIR, 'prices.yaml')): { prices: InstancePrice[]; terms: Record<Cloud, PriceTerms> } {
+export function loadPriceCatalog(
+  gpus: Gpu[],
+  path = join(CONFIG_DIR, 'prices.yaml'),
+): { prices: InstancePrice[]; terms: Record<Cloud, PriceTerms> } {
   const known = new Set(gpus.map((g) => g.id));
   const { instances, terms } = readYamlFile(path, priceSchema);
   const prices = instances.map((p) => {
     if (!known.has(p.gpu)) throw new CatalogError(`${path}: ${p.instance} names gpu ${p.gpu}, which is not in the GPU catalog`);
     return {
-      cloud: p.cloud, instance: p.instance, gpuId: p.gpu, gpuCount: p.count, region: p.region,
-      onDemandPerHour: p.on_demand, spotPerHour: p.spot, asOf: p.as_of,
+      cloud: p.cloud,
+      instance: p.instance,
+      gpuId: p.gpu,
+      gpuCount: p.count,
+      region: p.region,
+      onDemandPerHour: p.on_demand,
+      spotPerHour: p.spot,
+      asOf: p.as_of,
     };
   });
   const convert = (t: z.infer<typeof termsSchema>): PriceTerms => ({
-    oneYearDiscount: t.one_year, threeYearDiscount: t.three_year, spotInterruptionsPerHour: t.spot_interruptions_per_hour, asOf: t.as_of,
+    oneYearDiscount: t.one_year,
+    threeYearDiscount: t.three_year,
+    spotInterruptionsPerHour: t.spot_interruptions_per_hour,
+    asOf: t.as_of,
   });
   return { prices, terms: { aws: convert(terms.aws), gcp: convert(terms.gcp), azure: convert(terms.azure) } };
 }

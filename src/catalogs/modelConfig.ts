@@ -64,28 +64,30 @@ function slidingWindowOf(c: HfConfig): Architecture['slidingWindow'] {
 
 export function architectureFromConfig(c: HfConfig, extraParams = 0): Architecture {
   const experts = c.num_local_experts ?? c.n_routed_experts ?? c.num_experts;
-  const moe: Architecture['moe'] = experts && c.num_experts_per_tok
-    ? {
-      experts,
-      topK: c.num_experts_per_tok,
-      // Mixtral and gpt-oss size each expert with intermediate_size; Llama 4 uses intermediate_size for
-      // experts and intermediate_size_mlp for its dense layers
-      expertIntermediateSize: c.moe_intermediate_size ?? c.intermediate_size,
-      sharedExperts: c.n_shared_experts ?? (c.model_type === 'llama4_text' ? 1 : c.shared_expert_intermediate_size ? 1 : 0),
-      sharedIntermediateSize: c.shared_expert_intermediate_size,
-      firstDenseLayers: c.first_k_dense_replace ?? 0,
-      layerStep: c.interleave_moe_layer_step ?? 1,
-    }
-    : undefined;
-  const mla: Architecture['mla'] = c.kv_lora_rank && c.qk_nope_head_dim && c.qk_rope_head_dim && c.v_head_dim
-    ? {
-      qLoraRank: c.q_lora_rank ?? null,
-      kvLoraRank: c.kv_lora_rank,
-      qkNopeHeadDim: c.qk_nope_head_dim,
-      qkRopeHeadDim: c.qk_rope_head_dim,
-      vHeadDim: c.v_head_dim,
-    }
-    : undefined;
+  const moe: Architecture['moe'] =
+    experts && c.num_experts_per_tok
+      ? {
+          experts,
+          topK: c.num_experts_per_tok,
+          // Mixtral and gpt-oss size each expert with intermediate_size; Llama 4 uses intermediate_size for
+          // experts and intermediate_size_mlp for its dense layers
+          expertIntermediateSize: c.moe_intermediate_size ?? c.intermediate_size,
+          sharedExperts: c.n_shared_experts ?? (c.model_type === 'llama4_text' ? 1 : c.shared_expert_intermediate_size ? 1 : 0),
+          sharedIntermediateSize: c.shared_expert_intermediate_size,
+          firstDenseLayers: c.first_k_dense_replace ?? 0,
+          layerStep: c.interleave_moe_layer_step ?? 1,
+        }
+      : undefined;
+  const mla: Architecture['mla'] =
+    c.kv_lora_rank && c.qk_nope_head_dim && c.qk_rope_head_dim && c.v_head_dim
+      ? {
+          qLoraRank: c.q_lora_rank ?? null,
+          kvLoraRank: c.kv_lora_rank,
+          qkNopeHeadDim: c.qk_nope_head_dim,
+          qkRopeHeadDim: c.qk_rope_head_dim,
+          vHeadDim: c.v_head_dim,
+        }
+      : undefined;
   return {
     hiddenSize: c.hidden_size,
     layers: c.num_hidden_layers,

@@ -18,16 +18,18 @@ export interface ModelPreset {
   source: string;
 }
 
-const entrySchema = z.object({
-  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]*$/, 'lower-case id')),
-  hf: z.string().check(z.includes('/')),
-  aliases: z._default(z.array(z.string()), []),
-  params: z.optional(z.int().check(z.positive())),
-  extra_params: z._default(z.int().check(z.nonnegative()), 0),
-  native_precision: z._default(z.string().check(z.refine(isPrecisionId, 'a known precision')), 'bf16'),
-  config: z.optional(hfConfigSchema),
-  config_from: z.optional(z.string()),
-}).check(z.refine((e) => Boolean(e.config) !== Boolean(e.config_from), 'exactly one of config or config_from'));
+const entrySchema = z
+  .object({
+    id: z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]*$/, 'lower-case id')),
+    hf: z.string().check(z.includes('/')),
+    aliases: z._default(z.array(z.string()), []),
+    params: z.optional(z.int().check(z.positive())),
+    extra_params: z._default(z.int().check(z.nonnegative()), 0),
+    native_precision: z._default(z.string().check(z.refine(isPrecisionId, 'a known precision')), 'bf16'),
+    config: z.optional(hfConfigSchema),
+    config_from: z.optional(z.string()),
+  })
+  .check(z.refine((e) => Boolean(e.config) !== Boolean(e.config_from), 'exactly one of config or config_from'));
 
 const registrySchema = z.object({
   models: z.array(entrySchema),
@@ -48,12 +50,18 @@ export interface ModelRegistry {
  * `meta-llama/Llama-3.1-8B-Instruct` and `Llama 3.1 8B` both become `llama-3.1-8b`.
  */
 export function normalizeModelName(name: string): string {
-  let n = name.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  let n = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   n = n.slice(n.lastIndexOf('/') + 1);
   n = n.replace(/^meta-(?=llama)/, '');
   n = n.replace(/-(instruct|it|chat|base|hf|pt|\d{4})$/g, '');
   n = n.replace(/-(instruct|it|chat|base|hf|pt|\d{4})$/g, '');
-  n = n.replace(/^llama(\d)/, 'llama-$1').replace(/^qwen-(\d)/, 'qwen$1').replace(/^falcon-(\d)/, 'falcon$1');
+  n = n
+    .replace(/^llama(\d)/, 'llama-$1')
+    .replace(/^qwen-(\d)/, 'qwen$1')
+    .replace(/^falcon-(\d)/, 'falcon$1');
   return n;
 }
 
@@ -80,11 +88,12 @@ export function loadModelRegistry(path = join(CONFIG_DIR, 'models.yaml')): Model
     const preset = presets[index]!;
     for (const name of [entry.id, entry.hf, ...entry.aliases]) byName.set(normalizeModelName(name), preset);
   });
-  const reference = (ids: string[]) => ids.map((id) => {
-    const preset = presets.find((p) => p.id === id);
-    if (!preset) throw new CatalogError(`${path}: reference architecture ${id} is not in models`);
-    return preset;
-  });
+  const reference = (ids: string[]) =>
+    ids.map((id) => {
+      const preset = presets.find((p) => p.id === id);
+      if (!preset) throw new CatalogError(`${path}: reference architecture ${id} is not in models`);
+      return preset;
+    });
   return { presets, byName, referenceDense: reference(data.reference_dense), referenceMoe: reference(data.reference_moe) };
 }
 

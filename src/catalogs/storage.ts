@@ -6,10 +6,38 @@ import { CONFIG_DIR, readYamlFile } from './yamlFile.ts';
 const positive = () => z.number().check(z.positive());
 
 const tierSchema = z.discriminatedUnion('scaling', [
-  z.strictObject({ id: z.string(), name: z.string(), scaling: z.literal('per_node'), gbs: positive(), iops: positive(), source: z.string() }),
-  z.strictObject({ id: z.string(), name: z.string(), scaling: z.literal('per_tib'), mbs_per_tib: positive(), min_tib: positive(), source: z.string() }),
-  z.strictObject({ id: z.string(), name: z.string(), scaling: z.literal('fixed'), max_gbs: positive(), iops: positive(), source: z.string() }),
-  z.strictObject({ id: z.string(), name: z.string(), scaling: z.literal('per_stream'), mbs_per_stream: positive(), requests_per_prefix: positive(), source: z.string() }),
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    scaling: z.literal('per_node'),
+    gbs: positive(),
+    iops: positive(),
+    source: z.string(),
+  }),
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    scaling: z.literal('per_tib'),
+    mbs_per_tib: positive(),
+    min_tib: positive(),
+    source: z.string(),
+  }),
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    scaling: z.literal('fixed'),
+    max_gbs: positive(),
+    iops: positive(),
+    source: z.string(),
+  }),
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    scaling: z.literal('per_stream'),
+    mbs_per_stream: positive(),
+    requests_per_prefix: positive(),
+    source: z.string(),
+  }),
 ]);
 
 export type StorageTier = z.infer<typeof tierSchema>;

@@ -15,16 +15,24 @@ export interface AcceleratorSignal {
 
 export function acceleratorSignal(machine: Pick<GpuInstanceUsage, 'cloud' | 'instanceType'>): AcceleratorSignal {
   if (machine.cloud === 'gcp') {
-    return { accelerator: 'GPU', metric: `Ops Agent ${GPU_METRIC}`, whenMissing: `"no metrics" on a GCE VM: it reports no ${GPU_METRIC}; install the Ops Agent, which collects NVIDIA GPU metrics` };
+    return {
+      accelerator: 'GPU',
+      metric: `Ops Agent ${GPU_METRIC}`,
+      whenMissing: `"no metrics" on a GCE VM: it reports no ${GPU_METRIC}; install the Ops Agent, which collects NVIDIA GPU metrics`,
+    };
   }
   if (isNeuronInstance(machine.instanceType)) {
     return {
-      accelerator: 'NeuronCore', metric: acceleratorMetric(machine.instanceType),
-      whenMissing: '"no metrics" on Inferentia or Trainium: no node_neuroncore_utilization for it; burnrate reads NeuronCores from Container Insights with enhanced observability, which records them for EKS nodes',
+      accelerator: 'NeuronCore',
+      metric: acceleratorMetric(machine.instanceType),
+      whenMissing:
+        '"no metrics" on Inferentia or Trainium: no node_neuroncore_utilization for it; burnrate reads NeuronCores from Container Insights with enhanced observability, which records them for EKS nodes',
     };
   }
   return {
-    accelerator: 'GPU', metric: acceleratorMetric(machine.instanceType),
-    whenMissing: '"no metrics": the instance reports no nvidia_smi_utilization_gpu; install the CloudWatch agent with its nvidia_gpu section',
+    accelerator: 'GPU',
+    metric: acceleratorMetric(machine.instanceType),
+    whenMissing:
+      '"no metrics": the instance reports no nvidia_smi_utilization_gpu; install the CloudWatch agent with its nvidia_gpu section',
   };
 }

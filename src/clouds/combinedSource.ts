@@ -3,7 +3,9 @@
 import { type CostData, type CostQuery, type CostSource, CostSourceError, type Forecast } from './costSource.ts';
 
 function mergeForecasts(parts: { name: string; forecast: Forecast }[], notes: string[]): Forecast {
-  const forecasting = parts.filter((p): p is { name: string; forecast: Exclude<Forecast, { omitted: string }> } => !('omitted' in p.forecast));
+  const forecasting = parts.filter(
+    (p): p is { name: string; forecast: Exclude<Forecast, { omitted: string }> } => !('omitted' in p.forecast),
+  );
   for (const p of parts) if ('omitted' in p.forecast) notes.push(`month-end forecast leaves out ${p.name}: ${p.forecast.omitted}`);
   if (!forecasting.length) return { omitted: 'no source could forecast the month end' };
   return {
@@ -26,7 +28,10 @@ export function combinedSource(sources: CostSource[]): CostSource {
         else throw answer.reason;
       });
       if (!parts.length) throw new CostSourceError(notes.join('; '));
-      const forecast = mergeForecasts(parts.map((p) => ({ name: p.name, forecast: p.data.forecast })), notes);
+      const forecast = mergeForecasts(
+        parts.map((p) => ({ name: p.name, forecast: p.data.forecast })),
+        notes,
+      );
       return {
         account: parts.map((p) => p.data.account).join(' + '),
         demo: parts.every((p) => p.data.demo),

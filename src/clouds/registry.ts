@@ -5,13 +5,14 @@
 // GCP project, the demo fleet without. With `accounts` in the settings, every account × region is
 // read through its read-only role (sts:AssumeRole); each row says which account it came from.
 // Reports reach providers only through here and the interfaces; each provider loads when used.
+
+import type { AccountSettings } from '../settings/fileSettings.ts';
 import { awsReadConfig } from './aws/awsReadClients.ts';
 import { awsSources } from './aws/awsSources.ts';
-import { hasAwsCredentials } from './credentials.ts';
 import { combinedSource } from './combinedSource.ts';
 import type { CostMetric, CostSource } from './costSource.ts';
+import { hasAwsCredentials } from './credentials.ts';
 import { demoAccount } from './demo/demoAccount.ts';
-import type { AccountSettings } from '../settings/fileSettings.ts';
 import { demoUtilization } from './demo/demoUtilization.ts';
 import { gcpSources } from './gcp/gcpSources.ts';
 import { type Place, regionalUtilization, type UtilizationSource } from './utilization.ts';
@@ -36,16 +37,24 @@ export function regionsToRead(settings: SourceSettings, env: NodeJS.ProcessEnv):
  * AWS Cost Explorer with AWS credentials, the GCP billing export with GCP credentials and a table,
  * both when both; the bundled demo account when neither. SDKs load only when used.
  */
-export async function digestCostSource(settings: { metric: CostMetric; gcp_billing_table?: string }, env: NodeJS.ProcessEnv): Promise<CostSource> {
+export async function digestCostSource(
+  settings: { metric: CostMetric; gcp_billing_table?: string },
+  env: NodeJS.ProcessEnv,
+): Promise<CostSource> {
   const sources: CostSource[] = [];
   if (hasAwsCredentials(env)) {
-    const [{ CostExplorerClient }, { CostExplorerSource }] = await Promise.all([import('@aws-sdk/client-cost-explorer'), import('./aws/costExplorerSource.ts')]);
+    const [{ CostExplorerClient }, { CostExplorerSource }] = await Promise.all([
+      import('@aws-sdk/client-cost-explorer'),
+      import('./aws/costExplorerSource.ts'),
+    ]);
     // Cost Explorer is served from us-east-1; AWS_ENDPOINT_URL_COST_EXPLORER points it elsewhere
     sources.push(new CostExplorerSource(new CostExplorerClient(awsReadConfig(env, { region: 'us-east-1' })), settings.metric));
   }
   if (settings.gcp_billing_table && env.GOOGLE_APPLICATION_CREDENTIALS) {
     const [{ bigQueryClient, billingClient }, { GcpBillingExportSource }, { billingCoverage, coverageNote }] = await Promise.all([
-      import('./gcp/gcpBillingClients.ts'), import('./gcp/gcpBillingExportSource.ts'), import('./gcp/gcpCoverage.ts'),
+      import('./gcp/gcpBillingClients.ts'),
+      import('./gcp/gcpBillingExportSource.ts'),
+      import('./gcp/gcpCoverage.ts'),
     ]);
     const table = settings.gcp_billing_table;
     const coverage = async () => {
@@ -78,9 +87,10 @@ export async function utilizationSource(settings: SourceSettings, env: NodeJS.Pr
 }
 
 /** Every AWS region, in each account when accounts are configured. */
-const awsPlaces = (settings: SourceSettings, regions: string[]): Place[] => (settings.accounts?.length
-  ? settings.accounts.flatMap((account) => regions.map((region) => ({ account: account.name, region })))
-  : regions.map((region) => ({ region })));
+const awsPlaces = (settings: SourceSettings, regions: string[]): Place[] =>
+  settings.accounts?.length
+    ? settings.accounts.flatMap((account) => regions.map((region) => ({ account: account.name, region })))
+    : regions.map((region) => ({ region }));
 
 /** A GCP project is read as one place: its VMs in every zone, its endpoints in the Vertex locations. */
 const gcpPlace = (project: string): Place => ({ account: project, region: 'all zones', cloud: 'gcp' });
@@ -98,7 +108,10 @@ export function scanPlaces(settings: SourceSettings, env: NodeJS.ProcessEnv): Pl
 export async function placeSource(place: Place, settings: SourceSettings, env: NodeJS.ProcessEnv): Promise<UtilizationSource | undefined> {
   if (place.cloud === 'gcp') {
     if (!settings.gcp_projects?.includes(place.account ?? '')) return undefined;
-    const sources = await gcpSourcesFor({ gcp_projects: [place.account!], ...(settings.vertex_locations ? { vertex_locations: settings.vertex_locations } : {}) }, env);
+    const sources = await gcpSourcesFor(
+      { gcp_projects: [place.account!], ...(settings.vertex_locations ? { vertex_locations: settings.vertex_locations } : {}) },
+      env,
+    );
     return sources.length ? regionalUtilization(sources) : undefined;
   }
   const account = settings.accounts?.find((a) => a.name === place.account);
@@ -120,7 +133,10 @@ function awsSourcesFor(settings: SourceSettings, env: NodeJS.ProcessEnv): Promis
  * The GCP projects the settings name, where GCP credentials are set; GCP_COMPUTE_ENDPOINT,
  * GCP_AIPLATFORM_ENDPOINT and GCP_MONITORING_ENDPOINT point the clients elsewhere.
  */
-export function gcpSourcesFor(settings: Pick<SourceSettings, 'gcp_projects' | 'vertex_locations'>, env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
+export function gcpSourcesFor(
+  settings: Pick<SourceSettings, 'gcp_projects' | 'vertex_locations'>,
+  env: NodeJS.ProcessEnv,
+): Promise<[Place, UtilizationSource][]> {
   if (!env.GOOGLE_APPLICATION_CREDENTIALS) return Promise.resolve([]);
   return gcpSources((settings.gcp_projects ?? []).map(gcpPlace), settings.vertex_locations ?? DEFAULT_VERTEX_LOCATIONS, env);
 }

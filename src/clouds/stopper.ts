@@ -2,7 +2,12 @@
 import type { FindingRef } from '../actions/findingRef.ts';
 
 /** One mutating cloud call, for the audit log. */
-export interface CloudCall { call: string; requestId: string; before: string; after: string }
+export interface CloudCall {
+  call: string;
+  requestId: string;
+  before: string;
+  after: string;
+}
 
 export interface Stopper {
   /** stops the resource; returns what Restore will need; appends each mutating call to `calls` */

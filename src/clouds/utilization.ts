@@ -1,7 +1,8 @@
 // How much of the GPU time paid for was used: per GPU instance, the hours it reported and its GPU
 // utilization (the busiest GPU of the machine, hour by hour), priced from the catalog.
-import { failureReason, isBug } from './readFailure.ts';
+
 import { CostSourceError } from './costSource.ts';
+import { failureReason, isBug } from './readFailure.ts';
 
 export interface GpuInstanceUsage {
   /** the EC2 instance id, or the GCE VM's name (unique in its project and zone) */
@@ -118,7 +119,10 @@ export interface UtilizationReading {
 
 /** What each read of a source is, as notes name it. */
 const PARTS = {
-  gpuInstances: 'GPU instances', endpoints: 'Endpoints (SageMaker, Vertex AI)', notebooks: 'SageMaker notebook instances', studioApps: 'SageMaker Studio apps',
+  gpuInstances: 'GPU instances',
+  endpoints: 'Endpoints (SageMaker, Vertex AI)',
+  notebooks: 'SageMaker notebook instances',
+  studioApps: 'SageMaker Studio apps',
 } as const;
 
 /**
@@ -129,7 +133,12 @@ const PARTS = {
 export async function readUtilization(source: UtilizationSource | undefined, start: string, end: string): Promise<UtilizationReading> {
   if (!source) {
     return {
-      instances: [], endpoints: [], notebooks: [], studioApps: [], demo: false, unread: true,
+      instances: [],
+      endpoints: [],
+      notebooks: [],
+      studioApps: [],
+      demo: false,
+      unread: true,
       notes: ['GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'],
     };
   }
@@ -147,8 +156,10 @@ export async function readUtilization(source: UtilizationSource | undefined, sta
     }
   };
   const [instances, endpoints, notebooks, studioApps] = await Promise.all([
-    read(0, PARTS.gpuInstances, () => source.gpuInstances(start, end)), read(1, PARTS.endpoints, () => source.endpoints(start, end)),
-    read(2, PARTS.notebooks, () => source.notebooks()), read(3, PARTS.studioApps, () => source.studioApps()),
+    read(0, PARTS.gpuInstances, () => source.gpuInstances(start, end)),
+    read(1, PARTS.endpoints, () => source.endpoints(start, end)),
+    read(2, PARTS.notebooks, () => source.notebooks()),
+    read(3, PARTS.studioApps, () => source.studioApps()),
   ]);
   const failed = [0, 1, 2, 3].filter((k) => failures[k] || unexplained[k]).length;
   const notes = [...unexplained.flat(), ...failureNotes([...failures.flat(), ...(source.skipped ?? [])])];
@@ -162,12 +173,20 @@ export function summarizeHourly(values: number[]): Pick<GpuInstanceUsage, 'hours
 }
 
 /** Where a source reads: an AWS region (in an account), or a GCP project (its name in account). */
-export interface Place { region: string; account?: string; cloud?: 'gcp' }
+export interface Place {
+  region: string;
+  account?: string;
+  cloud?: 'gcp';
+}
 
 export const placeName = (place: Place) => (place.account ? `${place.account}/${place.region}` : place.region);
 
 /** A read that failed in one place: the place, why (the API and the error code), and what it left out. */
-export interface PlaceFailure { place: string; reason: string; what: string }
+export interface PlaceFailure {
+  place: string;
+  reason: string;
+  what: string;
+}
 
 /**
  * One line per place and reason: "us-east-1: SageMaker ListApps failed (ThrottlingException); left
@@ -182,7 +201,11 @@ export function failureNotes(failures: PlaceFailure[]): string[] {
     if (!entry.what.includes(f.what)) entry.what.push(f.what);
     byPlaceAndReason.set(key, entry);
   }
-  return [...byPlaceAndReason.values()].sort((a, b) => a.place.localeCompare(b.place) || a.reason.localeCompare(b.reason)).map((e) => `${e.place}: ${e.reason}; left out there: ${e.what.sort((a, b) => partOrder.indexOf(a) - partOrder.indexOf(b)).join(', ')}`);
+  return [...byPlaceAndReason.values()]
+    .sort((a, b) => a.place.localeCompare(b.place) || a.reason.localeCompare(b.reason))
+    .map(
+      (e) => `${e.place}: ${e.reason}; left out there: ${e.what.sort((a, b) => partOrder.indexOf(a) - partOrder.indexOf(b)).join(', ')}`,
+    );
 }
 
 /** Every place a read asked failed (a re-check must not take that for "nothing there"). */
@@ -207,17 +230,19 @@ export function regionalUtilization(byRegion: [Place, UtilizationSource][]): Uti
   async function acrossRegions<T>(what: string, read: (source: UtilizationSource) => Promise<T[]>): Promise<(T & Place)[]> {
     // by place, in the order the places were given, not the order they failed in
     const failures: (PlaceFailure | undefined)[] = byRegion.map(() => undefined);
-    const all = await Promise.all(byRegion.map(async ([place, source], k) => {
-      try {
-        const rows = await read(source);
-        // a row that knows its own place (a GCE VM's project and zone) keeps it
-        return labelled ? rows.map((row) => ({ ...place, ...row })) : rows as (T & Place)[];
-      } catch (error) {
-        if (isBug(error)) throw error;
-        failures[k] = { place: placeName(place), reason: failureReason(error, 'read'), what };
-        return [];
-      }
-    }));
+    const all = await Promise.all(
+      byRegion.map(async ([place, source], k) => {
+        try {
+          const rows = await read(source);
+          // a row that knows its own place (a GCE VM's project and zone) keeps it
+          return labelled ? rows.map((row) => ({ ...place, ...row })) : (rows as (T & Place)[]);
+        } catch (error) {
+          if (isBug(error)) throw error;
+          failures[k] = { place: placeName(place), reason: failureReason(error, 'read'), what };
+          return [];
+        }
+      }),
+    );
     const failed = failures.filter((f): f is PlaceFailure => f !== undefined);
     if (failed.length === byRegion.length) throw new PlacesFailed(failed);
     skipped.push(...failed);

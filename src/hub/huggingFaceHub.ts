@@ -56,7 +56,10 @@ export class HuggingFaceHub {
   }
 
   async fetchModel(repo: string): Promise<HubModel> {
-    const cached = await readFile(this.cachePath(repo), 'utf8').then((t) => JSON.parse(t) as HubModel, () => null);
+    const cached = await readFile(this.cachePath(repo), 'utf8').then(
+      (t) => JSON.parse(t) as HubModel,
+      () => null,
+    );
     if (cached) return cached;
     const base = this.settings.endpoint;
     const [config, info] = await Promise.all([

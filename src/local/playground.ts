@@ -18,21 +18,61 @@ import { MAX_BODY_BYTES } from '../slack/requestSignature.ts';
 import { openStateStore } from '../state/openStateStore.ts';
 import { apiArguments, BOT, CHANNEL, PEOPLE, SlackStandIn, StandInError } from './slackStandIn.ts';
 
-export interface SetupItem { name: string; set: boolean; what: string }
+export interface SetupItem {
+  name: string;
+  set: boolean;
+  what: string;
+}
 
 /** What a real workspace needs, and which of it this environment has. */
 export function setupChecklist(settings: Settings, env: NodeJS.ProcessEnv): SetupItem[] {
   const { file } = settings;
   return [
-    { name: 'SLACK_BOT_TOKEN', set: Boolean(env.SLACK_BOT_TOKEN), what: 'the app\'s xoxb- token (OAuth & Permissions, after installing it)' },
-    { name: 'SLACK_SIGNING_SECRET', set: Boolean(env.SLACK_SIGNING_SECRET), what: 'for HTTP mode (Basic Information → App Credentials); Slack then posts to `/slack/events` on PORT' },
-    { name: 'SLACK_APP_TOKEN', set: Boolean(env.SLACK_APP_TOKEN), what: 'or Socket Mode, with no public URL: an xapp- token with `connections:write`' },
-    { name: 'AWS credentials', set: hasAwsCredentials(env), what: '`AWS_PROFILE` or `AWS_ACCESS_KEY_ID`: Cost Explorer, CloudWatch and Stop on your account (the playground stays on the demo account)' },
-    { name: 'AWS_REGION or digest.regions', set: Boolean(env.AWS_REGION || env.AWS_DEFAULT_REGION || file.digest.regions?.length), what: 'the regions of your GPU instances and endpoints' },
-    { name: 'GOOGLE_APPLICATION_CREDENTIALS', set: Boolean(env.GOOGLE_APPLICATION_CREDENTIALS && file.digest.gcp_billing_table), what: 'with `digest.gcp_billing_table`, for the GCP billing export' },
-    { name: 'config file', set: settings.configPath !== null, what: `${settings.configPath ?? 'config/burnrate.yaml (or BURNRATE_CONFIG)'}: copy config/burnrate.example.yaml` },
-    { name: 'approvals.approvers', set: file.approvals.approvers.length + file.approvals.approver_groups.length > 0, what: 'the Slack user or group IDs who may press Stop; then `approvals.dry_run: false`' },
-    { name: 'digest.channel and scan.channel', set: Boolean(file.digest.channel && file.scan.channel), what: 'where the weekly digest and the daily scan post on their schedules' },
+    {
+      name: 'SLACK_BOT_TOKEN',
+      set: Boolean(env.SLACK_BOT_TOKEN),
+      what: "the app's xoxb- token (OAuth & Permissions, after installing it)",
+    },
+    {
+      name: 'SLACK_SIGNING_SECRET',
+      set: Boolean(env.SLACK_SIGNING_SECRET),
+      what: 'for HTTP mode (Basic Information → App Credentials); Slack then posts to `/slack/events` on PORT',
+    },
+    {
+      name: 'SLACK_APP_TOKEN',
+      set: Boolean(env.SLACK_APP_TOKEN),
+      what: 'or Socket Mode, with no public URL: an xapp- token with `connections:write`',
+    },
+    {
+      name: 'AWS credentials',
+      set: hasAwsCredentials(env),
+      what: '`AWS_PROFILE` or `AWS_ACCESS_KEY_ID`: Cost Explorer, CloudWatch and Stop on your account (the playground stays on the demo account)',
+    },
+    {
+      name: 'AWS_REGION or digest.regions',
+      set: Boolean(env.AWS_REGION || env.AWS_DEFAULT_REGION || file.digest.regions?.length),
+      what: 'the regions of your GPU instances and endpoints',
+    },
+    {
+      name: 'GOOGLE_APPLICATION_CREDENTIALS',
+      set: Boolean(env.GOOGLE_APPLICATION_CREDENTIALS && file.digest.gcp_billing_table),
+      what: 'with `digest.gcp_billing_table`, for the GCP billing export',
+    },
+    {
+      name: 'config file',
+      set: settings.configPath !== null,
+      what: `${settings.configPath ?? 'config/burnrate.yaml (or BURNRATE_CONFIG)'}: copy config/burnrate.example.yaml`,
+    },
+    {
+      name: 'approvals.approvers',
+      set: file.approvals.approvers.length + file.approvals.approver_groups.length > 0,
+      what: 'the Slack user or group IDs who may press Stop; then `approvals.dry_run: false`',
+    },
+    {
+      name: 'digest.channel and scan.channel',
+      set: Boolean(file.digest.channel && file.scan.channel),
+      what: 'where the weekly digest and the daily scan post on their schedules',
+    },
   ];
 }
 
@@ -43,10 +83,18 @@ export function setupChecklist(settings: Settings, env: NodeJS.ProcessEnv): Setu
 function playgroundSettings(settings: Settings, apiUrl: string): Settings {
   const { stateTable: _dynamo, ...rest } = settings;
   return {
-    ...rest, slackApiUrl: apiUrl, livePrices: { ...settings.livePrices, aws: false, gcp: false },
+    ...rest,
+    slackApiUrl: apiUrl,
+    livePrices: { ...settings.livePrices, aws: false, gcp: false },
     file: {
-      ...settings.file, accounts: [],
-      approvals: { ...settings.file.approvals, approvers: PEOPLE.filter((p) => p.approver).map((p) => p.id), approver_groups: [], dry_run: false },
+      ...settings.file,
+      accounts: [],
+      approvals: {
+        ...settings.file.approvals,
+        approvers: PEOPLE.filter((p) => p.approver).map((p) => p.id),
+        approver_groups: [],
+        dry_run: false,
+      },
     },
   };
 }
@@ -71,20 +119,33 @@ const text = (value: unknown, name: string) => {
 };
 
 const send = (res: ServerResponse, status: number, body: unknown, type = 'application/json') =>
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(type === 'application/json' ? JSON.stringify(body) : String(body));
+  res
+    .writeHead(status, { 'content-type': type, 'cache-control': 'no-store' })
+    .end(type === 'application/json' ? JSON.stringify(body) : String(body));
 
 /** The page, its script, its state and events, the page's moves, the Web API and response_url. */
 export function playgroundRoutes(standIn: SlackStandIn, info: Record<string, unknown>) {
   // the checkout or package this runs from, where config/ is: the page's sources live under src/local/web
   const root = dirname(CONFIG_DIR);
   let script: Promise<string> | undefined;
-  const bundle = () => (script ??= import('esbuild').then(async ({ build }) => {
-    const built = await build({ entryPoints: [join(root, 'src/local/web/page.ts')], bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'silent' });
-    return built.outputFiles[0]!.text;
-  }).catch((error: unknown) => {
-    script = undefined;
-    throw error;
-  }));
+  const bundle = () =>
+    (script ??= import('esbuild')
+      .then(async ({ build }) => {
+        const built = await build({
+          entryPoints: [join(root, 'src/local/web/page.ts')],
+          bundle: true,
+          write: false,
+          format: 'esm',
+          platform: 'browser',
+          target: 'es2022',
+          logLevel: 'silent',
+        });
+        return built.outputFiles[0]!.text;
+      })
+      .catch((error: unknown) => {
+        script = undefined;
+        throw error;
+      }));
   const streams = new Set<ServerResponse>();
   let pending = false;
   standIn.onChange(() => {
@@ -124,7 +185,11 @@ export function playgroundRoutes(standIn: SlackStandIn, info: Record<string, unk
       send(res, 200, { ok: true });
     } else if (route === 'POST /playground/submit') {
       const body = await jsonBody(req);
-      await standIn.submit(text(body.user, 'user'), text(body.viewId, 'viewId'), (body.values ?? {}) as Record<string, Record<string, string>>);
+      await standIn.submit(
+        text(body.user, 'user'),
+        text(body.viewId, 'viewId'),
+        (body.values ?? {}) as Record<string, Record<string, string>>,
+      );
       send(res, 200, { ok: true });
     } else if (route === 'POST /playground/close') {
       const body = await jsonBody(req);
@@ -170,7 +235,12 @@ export function playgroundRoutes(standIn: SlackStandIn, info: Record<string, unk
 }
 
 /** Starts local mode; returns what stops it. */
-export async function startPlayground(settings: Settings, port: number, env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<() => Promise<void>> {
+export async function startPlayground(
+  settings: Settings,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+): Promise<() => Promise<void>> {
   const started = Date.now();
   const base = `http://127.0.0.1:${port}`;
   const signingSecret = randomBytes(16).toString('hex');
@@ -180,14 +250,22 @@ export async function startPlayground(settings: Settings, port: number, env: Nod
   const state = await openStateStore(local);
   const context = commandContext(local, demoEnv);
   const routes = playgroundRoutes(standIn, {
-    people: PEOPLE, bot: { id: BOT.botUserId, name: BOT.name }, channel: CHANNEL.name,
+    people: PEOPLE,
+    bot: { id: BOT.botUserId, name: BOT.name },
+    channel: CHANNEL.name,
     commands: slashCommands().map(({ command, description, usage_hint }) => ({ command, description, usage_hint })),
-    setup: setupChecklist(settings, env), manifest: manifestYaml(),
+    setup: setupChecklist(settings, env),
+    manifest: manifestYaml(),
   });
   // loopback only: the page acts as any user, approvers included
   const server = await startHttpServer({
-    ...slackAppParts(local, demoEnv, state, context), token: 'xoxb-playground', port, host: '127.0.0.1', signingSecret,
-    bot: { botId: BOT.botId, botUserId: BOT.botUserId }, routes: (req, res) => routes.handle(req, res),
+    ...slackAppParts(local, demoEnv, state, context),
+    token: 'xoxb-playground',
+    port,
+    host: '127.0.0.1',
+    signingSecret,
+    bot: { botId: BOT.botId, botUserId: BOT.botUserId },
+    routes: (req, res) => routes.handle(req, res),
   }).catch(async (error: unknown) => {
     await state.close();
     await context.livePrices.close();

@@ -4,11 +4,15 @@
 // secret exactly as Slack signs them. The page drives it; the app cannot tell it from Slack.
 import { randomBytes } from 'node:crypto';
 import { parse, stringify } from 'node:querystring';
-import { slashCommands } from '../slack/manifest.ts';
 import type { Block } from '../slack/blockLimits.ts';
+import { slashCommands } from '../slack/manifest.ts';
 import { signSlackRequest } from '../slack/requestSignature.ts';
 
-export interface Person { id: string; name: string; approver: boolean }
+export interface Person {
+  id: string;
+  name: string;
+  approver: boolean;
+}
 
 export const CHANNEL = { id: 'C0PLAYGRND', name: 'ml-platform' } as const;
 export const TEAM = { id: 'T0PLAYGRND', domain: 'burnrate-playground' } as const;
@@ -30,10 +34,20 @@ export interface ChannelMessage {
   command?: boolean;
 }
 
-export interface OpenView { id: string; user: string; view: Record<string, unknown>; errors?: Record<string, string> }
+export interface OpenView {
+  id: string;
+  user: string;
+  view: Record<string, unknown>;
+  errors?: Record<string, string>;
+}
 
 /** Where a response_url posts: to whom and, for a click, which message replace_original replaces. */
-interface ResponseTarget { user: string; sourceTs?: string; at: number; uses: number }
+interface ResponseTarget {
+  user: string;
+  sourceTs?: string;
+  at: number;
+  uses: number;
+}
 
 /** A trigger_id lasts three seconds in Slack; views.open refuses an older one. */
 const TRIGGER_MS = 3000;
@@ -55,7 +69,10 @@ export class SlackStandIn {
   private lastMicros = 0;
 
   /** `baseUrl` is where this process serves; the app's events go to baseUrl + /slack/events. */
-  constructor(private readonly baseUrl: string, private readonly signingSecret: string) {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly signingSecret: string,
+  ) {
     this.commands = new Set(slashCommands().map((c) => c.command));
   }
 
@@ -117,8 +134,13 @@ export class SlackStandIn {
   private async send(body: string): Promise<Response> {
     const timestamp = Math.floor(Date.now() / 1000);
     return fetch(`${this.baseUrl}/slack/events`, {
-      method: 'POST', body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signSlackRequest(this.signingSecret, timestamp, body) },
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signSlackRequest(this.signingSecret, timestamp, body),
+      },
     });
   }
 
@@ -134,14 +156,28 @@ export class SlackStandIn {
     const [, command, text] = match as unknown as [string, string, string];
     this.add({ user, text: typed.trim(), visibleTo: user, command: true });
     if (!this.commands.has(command)) {
-      this.slackbotSays(user, `${command} is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`);
+      this.slackbotSays(
+        user,
+        `${command} is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`,
+      );
       return;
     }
-    const response = await this.send(stringify({
-      token: 'playground', team_id: TEAM.id, team_domain: TEAM.domain, channel_id: CHANNEL.id, channel_name: CHANNEL.name,
-      user_id: user, user_name: person.name, command, text: text.trim(), api_app_id: 'A0PLAYGRND',
-      response_url: this.responseUrl({ user }), trigger_id: this.trigger(user),
-    }));
+    const response = await this.send(
+      stringify({
+        token: 'playground',
+        team_id: TEAM.id,
+        team_domain: TEAM.domain,
+        channel_id: CHANNEL.id,
+        channel_name: CHANNEL.name,
+        user_id: user,
+        user_name: person.name,
+        command,
+        text: text.trim(),
+        api_app_id: 'A0PLAYGRND',
+        response_url: this.responseUrl({ user }),
+        trigger_id: this.trigger(user),
+      }),
+    );
     await this.acknowledged(user, command, response);
   }
 
@@ -170,9 +206,13 @@ export class SlackStandIn {
     if (!block || !button) throw new StandInError(`no button ${actionId} in block ${blockId}`);
     const ephemeral = Boolean(message.visibleTo);
     const payload = {
-      type: 'block_actions', api_app_id: 'A0PLAYGRND', token: 'playground', trigger_id: this.trigger(user),
+      type: 'block_actions',
+      api_app_id: 'A0PLAYGRND',
+      token: 'playground',
+      trigger_id: this.trigger(user),
       user: { id: user, username: person.name, name: person.name, team_id: TEAM.id },
-      team: TEAM, channel: CHANNEL,
+      team: TEAM,
+      channel: CHANNEL,
       container: { type: 'message', message_ts: ts, channel_id: CHANNEL.id, is_ephemeral: ephemeral },
       // Slack sends the message along only when it is not ephemeral
       ...(ephemeral ? {} : { message: { type: 'message', user: message.user, ts, text: message.text, blocks: message.blocks } }),
@@ -187,11 +227,19 @@ export class SlackStandIn {
     const person = this.person(user);
     const open = this.views.get(viewId);
     if (!open || open.user !== user) throw new StandInError(`no open modal ${viewId} for ${person.name}`);
-    const stateValues = Object.fromEntries(Object.entries(values).map(([blockId, actions]) => [blockId,
-      Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }]))]));
+    const stateValues = Object.fromEntries(
+      Object.entries(values).map(([blockId, actions]) => [
+        blockId,
+        Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }])),
+      ]),
+    );
     const payload = {
-      type: 'view_submission', api_app_id: 'A0PLAYGRND', token: 'playground', trigger_id: this.trigger(user),
-      user: { id: user, username: person.name, name: person.name, team_id: TEAM.id }, team: TEAM,
+      type: 'view_submission',
+      api_app_id: 'A0PLAYGRND',
+      token: 'playground',
+      trigger_id: this.trigger(user),
+      user: { id: user, username: person.name, name: person.name, team_id: TEAM.id },
+      team: TEAM,
       view: { ...open.view, id: viewId, state: { values: stateValues }, hash: viewId },
     };
     const response = await this.send(stringify({ payload: JSON.stringify(payload) }));
@@ -213,7 +261,11 @@ export class SlackStandIn {
   }
 
   /** A message from the bot as Slack would show it: new, or in place of the clicked one. */
-  private post(user: string, reply: { response_type?: string; replace_original?: boolean; delete_original?: boolean; text?: string; blocks?: Block[] }, sourceTs: string | undefined): void {
+  private post(
+    user: string,
+    reply: { response_type?: string; replace_original?: boolean; delete_original?: boolean; text?: string; blocks?: Block[] },
+    sourceTs: string | undefined,
+  ): void {
     const source = sourceTs ? this.messages.find((m) => m.ts === sourceTs) : undefined;
     if (source && reply.delete_original) {
       this.messages.splice(this.messages.indexOf(source), 1);
@@ -225,7 +277,12 @@ export class SlackStandIn {
       this.changed();
       return;
     }
-    this.add({ user: BOT.botUserId, text: reply.text ?? '', ...(reply.blocks ? { blocks: reply.blocks } : {}), ...(reply.response_type === 'in_channel' ? {} : { visibleTo: user }) });
+    this.add({
+      user: BOT.botUserId,
+      text: reply.text ?? '',
+      ...(reply.blocks ? { blocks: reply.blocks } : {}),
+      ...(reply.response_type === 'in_channel' ? {} : { visibleTo: user }),
+    });
   }
 
   /** A POST to a response_url. */
@@ -244,11 +301,20 @@ export class SlackStandIn {
   api(method: string, args: Record<string, unknown>): ApiAnswer {
     const channelOk = (channel: unknown) => channel === CHANNEL.id || channel === CHANNEL.name || channel === `#${CHANNEL.name}`;
     const blocks = blocksOf(args.blocks);
-    if (blocks && blocks.length > MAX_BLOCKS) return { ok: false, error: 'invalid_blocks', errors: [`must provide at most ${MAX_BLOCKS} items [json-pointer:/blocks]`] };
+    if (blocks && blocks.length > MAX_BLOCKS)
+      return { ok: false, error: 'invalid_blocks', errors: [`must provide at most ${MAX_BLOCKS} items [json-pointer:/blocks]`] };
     const content = { text: String(args.text ?? ''), ...(blocks ? { blocks } : {}) };
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: `${this.baseUrl}/`, team: 'burnrate playground', user: BOT.name, team_id: TEAM.id, user_id: BOT.botUserId, bot_id: BOT.botId };
+        return {
+          ok: true,
+          url: `${this.baseUrl}/`,
+          team: 'burnrate playground',
+          user: BOT.name,
+          team_id: TEAM.id,
+          user_id: BOT.botUserId,
+          bot_id: BOT.botId,
+        };
       case 'chat.postMessage': {
         if (!channelOk(args.channel)) return { ok: false, error: 'channel_not_found' };
         const message = this.add({ user: BOT.botUserId, ...content });
@@ -273,7 +339,8 @@ export class SlackStandIn {
         if (!trigger) return { ok: false, error: 'invalid_trigger_id' };
         if (Date.now() - trigger.at > TRIGGER_MS) return { ok: false, error: 'expired_trigger_id' };
         this.triggers.delete(String(args.trigger_id));
-        const view = typeof args.view === 'string' ? (JSON.parse(args.view) as Record<string, unknown>) : (args.view as Record<string, unknown>);
+        const view =
+          typeof args.view === 'string' ? (JSON.parse(args.view) as Record<string, unknown>) : (args.view as Record<string, unknown>);
         const id = `V${randomBytes(5).toString('hex').toUpperCase()}`;
         this.views.set(id, { id, user: trigger.user, view });
         this.changed();
@@ -299,7 +366,6 @@ function blocksOf(value: unknown): Block[] | undefined {
   // Slack gives a block without a block_id one of its own, and clicks name the block by it
   return blocks.map((block) => (block.block_id ? block : { ...block, block_id: randomBytes(3).toString('hex') }));
 }
-
 
 /** A Web API request's arguments, form-encoded or JSON. */
 export function apiArguments(contentType: string, raw: string): Record<string, unknown> {

@@ -57,7 +57,12 @@ export function percent(fraction: number, digits = 0): string {
 
 /** 1.5e12 → 1.5T, 7e9 → 7B, 50000 → 50K */
 export function count(n: number): string {
-  for (const [size, suffix] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']] as const) {
+  for (const [size, suffix] of [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ] as const) {
     if (n >= size) return `${Number((n / size).toPrecision(3))}${suffix}`;
   }
   return `${Number(n.toPrecision(3))}`;

@@ -12,8 +12,13 @@ export const formatBytes = (bytes: number): string => {
 const money = (dollars: number) => `$${dollars.toFixed(2)}`;
 
 const ITEM_LABELS: Record<keyof GpuMemoryResult['breakdown'], string> = {
-  weights: 'Weights', kvCache: 'KV cache', activations: 'Activations', logits: 'Logits',
-  gradients: 'Gradients', optimizer: 'Optimizer', overhead: 'CUDA + allocator',
+  weights: 'Weights',
+  kvCache: 'KV cache',
+  activations: 'Activations',
+  logits: 'Logits',
+  gradients: 'Gradients',
+  optimizer: 'Optimizer',
+  overhead: 'CUDA + allocator',
 };
 
 export function breakdownRows(r: GpuMemoryResult): [string, string][] {
@@ -48,7 +53,12 @@ export function fitRows(r: GpuMemoryResult): string[][] {
 }
 
 export function headerLine(r: GpuMemoryResult): string {
-  const mode = r.mode === 'inference' ? `inference, ${r.precision}` : r.mode === 'train' ? `full training, ${r.trainingPrecision}` : `${r.mode}, base ${r.precision}`;
+  const mode =
+    r.mode === 'inference'
+      ? `inference, ${r.precision}`
+      : r.mode === 'train'
+        ? `full training, ${r.trainingPrecision}`
+        : `${r.mode}, base ${r.precision}`;
   const per = r.gpus > 1 ? ` · ${formatBytes(r.perGpuBytes)} per GPU on ${r.gpus} GPUs` : '';
   return `${r.model.id} (${mode}, batch ${r.batch}, ${grouped(r.tokens)} tokens) · total ${formatBytes(r.totalBytes)}${per}`;
 }

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import type { CloudCatalogClient } from '@google-cloud/billing';
 import { cacheDirFromEnv } from '../cache/cacheDir.ts';
-import { hasAwsCredentials } from '../clouds/credentials.ts';
 import { JsonFileCache } from '../cache/jsonFileCache.ts';
+import { hasAwsCredentials } from '../clouds/credentials.ts';
 import type { GcpGpuPrice } from '../clouds/gcp/gcpGpuSkus.ts';
 
 export const LIVE_PRICE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -30,7 +30,9 @@ export function livePriceSettingsFromEnv(env: NodeJS.ProcessEnv): LivePriceSetti
   }
   const endpoint = env.GCP_CLOUDBILLING_ENDPOINT;
   if (endpoint && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(endpoint)) {
-    throw new LivePriceError(`GCP_CLOUDBILLING_ENDPOINT must be a base URL like https://cloudbilling.googleapis.com or http://127.0.0.1:8085; got "${endpoint}"`);
+    throw new LivePriceError(
+      `GCP_CLOUDBILLING_ENDPOINT must be a base URL like https://cloudbilling.googleapis.com or http://127.0.0.1:8085; got "${endpoint}"`,
+    );
   }
   return {
     aws: hasAwsCredentials(env),
@@ -41,7 +43,11 @@ export function livePriceSettingsFromEnv(env: NodeJS.ProcessEnv): LivePriceSetti
   };
 }
 
-export interface Live<T> { value: T; fetchedAt: string; source: string }
+export interface Live<T> {
+  value: T;
+  fetchedAt: string;
+  source: string;
+}
 
 export class LivePriceError extends Error {
   override name = 'LivePriceError';

@@ -7,33 +7,45 @@ import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { LivePrices } from '../pricing/livePrices.ts';
 import type { ScheduledJobContext } from '../schedule/postOnce.ts';
+import { digestSettings } from '../settings/fileSettings.ts';
 import { log, type SlackAppOptions } from '../slack/app.ts';
 import { chartsInThread, sendWithChartFallback } from '../slack/chartFallback.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { finopsJobs, scanOptions } from './finopsJobs.ts';
-import { digestSettings } from '../settings/fileSettings.ts';
 import type { Settings } from './settings.ts';
 
 export function commandContext(settings: Settings, env: NodeJS.ProcessEnv): CommandContext & { livePrices: LivePrices } {
   const hub = hubSettingsFromEnv(env);
   return {
-    catalogs: bundledCatalogs(), hub: new HuggingFaceHub({ ...hub, timeoutMs: Math.min(hub.timeoutMs, settings.file.hub_timeout_ms) }),
+    catalogs: bundledCatalogs(),
+    hub: new HuggingFaceHub({ ...hub, timeoutMs: Math.min(hub.timeoutMs, settings.file.hub_timeout_ms) }),
     livePrices: new LivePrices(settings.livePrices),
   };
 }
 
 /** The Slack app's options that come from settings (all but the receiver and the token's transport). */
-export function slackAppParts(settings: Settings, env: NodeJS.ProcessEnv, state: StateStore, context: CommandContext)
-  : Pick<SlackAppOptions, 'state' | 'slackApiUrl' | 'context' | 'jobs' | 'visibility' | 'idle'> {
+export function slackAppParts(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  state: StateStore,
+  context: CommandContext,
+): Pick<SlackAppOptions, 'state' | 'slackApiUrl' | 'context' | 'jobs' | 'visibility' | 'idle'> {
   const scan = scanOptions(settings.file);
   return {
-    state, context, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
-    jobs: finopsJobs(digestSettings(settings.file), env, () => new Date(), scan, state), visibility: settings.file.reply_visibility,
+    state,
+    context,
+    ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
+    jobs: finopsJobs(digestSettings(settings.file), env, () => new Date(), scan, state),
+    visibility: settings.file.reply_visibility,
     idle: {
       approvals: settings.file.approvals,
       cloud: {
-        env, ...(settings.file.digest.regions ? { regions: settings.file.digest.regions } : {}), exclusions: scan.exclusions, ...(scan.accounts ? { accounts: scan.accounts } : {}),
-        ...(settings.file.digest.gcp_projects ? { gcpProjects: settings.file.digest.gcp_projects } : {}), gceLocalSsd: settings.file.approvals.gce_local_ssd,
+        env,
+        ...(settings.file.digest.regions ? { regions: settings.file.digest.regions } : {}),
+        exclusions: scan.exclusions,
+        ...(scan.accounts ? { accounts: scan.accounts } : {}),
+        ...(settings.file.digest.gcp_projects ? { gcpProjects: settings.file.digest.gcp_projects } : {}),
+        gceLocalSsd: settings.file.approvals.gce_local_ssd,
       },
     },
   };
@@ -47,16 +59,23 @@ export function slackClient(settings: Settings, token: string): WebClient {
 export function scheduledJobContext(settings: Settings, state: StateStore, client: WebClient, env: NodeJS.ProcessEnv): ScheduledJobContext {
   const { scan } = settings.file;
   return {
-    state, digest: digestSettings(settings.file), env, now: () => new Date(),
+    state,
+    digest: digestSettings(settings.file),
+    env,
+    now: () => new Date(),
     scan: { ...(scan.channel ? { channel: scan.channel } : {}), ...scanOptions(settings.file) },
     // the WebClient waits out Retry-After on 429 and sends again
     post: async (channel, message) => {
       let ts: string | undefined;
-      await sendWithChartFallback(async (m) => {
-        const posted = await client.chat.postMessage({ channel, ...m });
-        ts = posted.ts;
-        return posted;
-      }, message, chartsInThread(client, channel, (fields) => log('warn', fields)));
+      await sendWithChartFallback(
+        async (m) => {
+          const posted = await client.chat.postMessage({ channel, ...m });
+          ts = posted.ts;
+          return posted;
+        },
+        message,
+        chartsInThread(client, channel, (fields) => log('warn', fields)),
+      );
       return ts ? { ts } : undefined;
     },
     update: async (channel, ts, message) => {

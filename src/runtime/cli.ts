@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { type ResultView, UsageError } from '../../commands/command.ts';
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
-import type { PlanResult } from '../../commands/planResult.ts';
 import { COMMANDS, findCommand } from '../../commands/index.ts';
+import type { PlanResult } from '../../commands/planResult.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { LivePriceError, LivePrices, livePriceSettingsFromEnv } from '../pricing/livePrices.ts';
@@ -33,19 +33,29 @@ function overview(): string {
   return [
     'usage: burnrate <command> <text...> [--json]',
     '',
-    ...COMMANDS.flatMap((c) => [`  ${c.name.padEnd(12)} ${c.description}`, ...c.examples.slice(0, 2).map((e) => `  ${''.padEnd(12)} e.g. burnrate ${c.name} ${e}`)]),
+    ...COMMANDS.flatMap((c) => [
+      `  ${c.name.padEnd(12)} ${c.description}`,
+      ...c.examples.slice(0, 2).map((e) => `  ${''.padEnd(12)} e.g. burnrate ${c.name} ${e}`),
+    ]),
     '',
     `  ${'digest'.padEnd(12)} the weekly cost digest, printed: burnrate digest --dry-run [--week 2026-W47]`,
     `  ${'scan'.padEnd(12)} idle GPUs and endpoints, printed: burnrate scan --dry-run`,
     `  ${'audit'.padEnd(12)} who stopped, snoozed or kept what: burnrate audit [--since 7d] [--json]`,
     '',
-    '`burnrate <command> help` shows a command\'s grammar and examples.',
+    "`burnrate <command> help` shows a command's grammar and examples.",
   ].join('\n');
 }
 
 function commandHelp(name: string): string {
   const c = findCommand(name)!;
-  return [`${c.name}: ${c.description}`, '', `usage: burnrate ${c.name} ${c.usage} [--json]`, '', 'examples:', ...c.examples.map((e) => `  burnrate ${c.name} ${e}`)].join('\n');
+  return [
+    `${c.name}: ${c.description}`,
+    '',
+    `usage: burnrate ${c.name} ${c.usage} [--json]`,
+    '',
+    'examples:',
+    ...c.examples.map((e) => `  burnrate ${c.name} ${e}`),
+  ].join('\n');
 }
 
 /** Returns the exit code: 0 answered, 2 bad input, 1 internal failure. */
@@ -87,7 +97,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return 2;
   }
   try {
-    const result = await command.run(text, { catalogs: bundledCatalogs(), hub: new HuggingFaceHub(hubSettingsFromEnv(io.env)), livePrices });
+    const result = await command.run(text, {
+      catalogs: bundledCatalogs(),
+      hub: new HuggingFaceHub(hubSettingsFromEnv(io.env)),
+      livePrices,
+    });
     io.out(json ? JSON.stringify(result, null, 2) : TEXT_RENDERERS[command.view](result as never));
     return 0;
   } catch (error) {
@@ -109,6 +123,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 function somethingWentWrong(io: CliIo, command: string, error: unknown): number {
   const ref = randomBytes(3).toString('hex').toUpperCase();
   io.err(`burnrate ${command}: something went wrong (ref ${ref})`);
-  io.err(JSON.stringify({ level: 'error', ref, command, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
+  io.err(
+    JSON.stringify({ level: 'error', ref, command, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+  );
   return 1;
 }

@@ -1,23 +1,32 @@
 // The jobs behind /finops digest and /finops scan, on the configured clouds or the demo account.
-import { actionAllowed } from '../actions/idleActions.ts';
-import { type DigestSettings, runDigest } from '../../reports/weeklyDigest/digestJob.ts';
-import type { FinopsJobs } from '../slack/app.ts';
+
 import { DEFAULT_EXCLUSIONS, exclusionsFromSettings } from '../../reports/idleScan/idleFindings.ts';
 import { runScan, type ScanOptions } from '../../reports/idleScan/scanJob.ts';
+import { type DigestSettings, runDigest } from '../../reports/weeklyDigest/digestJob.ts';
+import { actionAllowed } from '../actions/idleActions.ts';
+import { DEFAULT_APPROVALS, type FileSettings } from '../settings/fileSettings.ts';
+import type { FinopsJobs } from '../slack/app.ts';
 import { scanMessage } from '../slack/findingBlocks.ts';
 import { planBlocks } from '../slack/planBlocks.ts';
 import type { StateStore } from '../state/stateStore.ts';
-import { DEFAULT_APPROVALS, type FileSettings } from '../settings/fileSettings.ts';
 
 export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost' };
 
 export function scanOptions(file: Pick<FileSettings, 'scan' | 'approvals' | 'accounts'>): ScanOptions {
-  return { exclusions: exclusionsFromSettings(file.scan), approvals: file.approvals, ...(file.accounts.length ? { accounts: file.accounts } : {}) };
+  return {
+    exclusions: exclusionsFromSettings(file.scan),
+    approvals: file.approvals,
+    ...(file.accounts.length ? { accounts: file.accounts } : {}),
+  };
 }
 
 /** `now` is read when a job runs, never when the jobs are made: a long-lived bot reports the right week. */
 export function finopsJobs(
-  digest: DigestSettings, env: NodeJS.ProcessEnv, now: () => Date = () => new Date(), scan: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS }, state?: StateStore,
+  digest: DigestSettings,
+  env: NodeJS.ProcessEnv,
+  now: () => Date = () => new Date(),
+  scan: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS },
+  state?: StateStore,
 ): FinopsJobs {
   return {
     digest: async () => planBlocks(await runDigest(digest, now(), env)),

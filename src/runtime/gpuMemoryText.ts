@@ -1,7 +1,7 @@
 // /gpu-memory for a terminal.
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
-import { padTable } from '../present/table.ts';
 import { breakdownRows, FIT_HEADER, fitRows, headerLine, priceFootnote } from '../present/gpuMemoryView.ts';
+import { padTable } from '../present/table.ts';
 
 const table = (rows: string[][]): string => padTable(rows).join('\n');
 

@@ -19,9 +19,11 @@ export type HttpServerOptions = Omit<SlackAppOptions, 'receiver' | 'socketMode'>
 export class PortUnavailable extends Error {
   override name = 'PortUnavailable';
   constructor(port: number, code: string) {
-    super(code === 'EADDRINUSE'
-      ? `port ${port} is in use (EADDRINUSE): stop what holds it, or set PORT to a free port`
-      : `port ${port} needs privileges this process lacks (EACCES): set PORT to 1024 or above`);
+    super(
+      code === 'EADDRINUSE'
+        ? `port ${port} is in use (EADDRINUSE): stop what holds it, or set PORT to a free port`
+        : `port ${port} needs privileges this process lacks (EACCES): set PORT to 1024 or above`,
+    );
   }
 }
 
@@ -69,7 +71,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     receiver.requestListener(req, res);
   });
   await new Promise<void>((ready, fail) => {
-    server.once('error', (error: NodeJS.ErrnoException) => fail(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortUnavailable(options.port, error.code) : error));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortUnavailable(options.port, error.code) : error),
+    );
     server.listen(options.port, options.host ?? '0.0.0.0', () => ready());
   });
   const { port } = server.address() as AddressInfo;
@@ -77,10 +81,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     server,
     url: `http://127.0.0.1:${port}`,
     // finish requests in flight, then drop idle keep-alive connections so the process can exit
-    close: () => new Promise<void>((done) => {
-      server.close(() => done());
-      server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), 2000).unref();
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      }),
   };
 }

@@ -2,14 +2,14 @@
 // `burnrate audit [--since 7d] [--json]`: the bot's reports printed, not posted, and its audit log,
 // from the same settings and state file the bot reads.
 import type { PlanResult } from '../../commands/planResult.ts';
-import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, readAudit } from '../actions/auditLog.ts';
-import { runDigest } from '../../reports/weeklyDigest/digestJob.ts';
-import { namedWeek } from '../calc/period.ts';
 import { runScan } from '../../reports/idleScan/scanJob.ts';
+import { runDigest } from '../../reports/weeklyDigest/digestJob.ts';
+import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, readAudit } from '../actions/auditLog.ts';
+import { namedWeek } from '../calc/period.ts';
+import { digestSettings } from '../settings/fileSettings.ts';
 import { openStateStore } from '../state/openStateStore.ts';
 import { scanOptions } from './finopsJobs.ts';
 import { renderPlanText } from './planText.ts';
-import { digestSettings } from '../settings/fileSettings.ts';
 import { loadSettings, type Settings, SettingsError } from './settings.ts';
 
 export interface ReportCliIo {
@@ -29,7 +29,10 @@ interface Report {
 }
 
 const DIGEST: Report = {
-  name: 'digest', usage: 'burnrate digest --dry-run [--week 2026-W47] [--json]', postedBy: '/finops digest, or the weekly schedule', takesWeek: true,
+  name: 'digest',
+  usage: 'burnrate digest --dry-run [--week 2026-W47] [--json]',
+  postedBy: '/finops digest, or the weekly schedule',
+  takesWeek: true,
   async run({ file }, now, env, week) {
     const period = week === undefined ? undefined : namedWeek(week, now, file.digest.timezone);
     if (week !== undefined && !period) return `--week ${week} is not an ISO week; write it like 2026-W47`;
@@ -38,7 +41,10 @@ const DIGEST: Report = {
 };
 
 const SCAN: Report = {
-  name: 'scan', usage: 'burnrate scan --dry-run [--json]', postedBy: '/finops scan, or the daily schedule', takesWeek: false,
+  name: 'scan',
+  usage: 'burnrate scan --dry-run [--json]',
+  postedBy: '/finops scan, or the daily schedule',
+  takesWeek: false,
   async run(settings, now, env) {
     // the bot's state: what was snoozed or kept in Slack stays out of the CLI's scan too
     const state = await openStateStore(settings);
@@ -111,7 +117,13 @@ export async function auditCli(args: string[], json: boolean, io: ReportCliIo, n
   const state = await openStateStore(settings);
   try {
     const entries = await readAudit(state, windowMs, Number.MAX_SAFE_INTEGER, now.getTime());
-    io.out(json ? JSON.stringify(entries, null, 2) : entries.length ? entries.map((e) => auditLine(e)).join('\n') : `Nothing recorded in the last ${since}.`);
+    io.out(
+      json
+        ? JSON.stringify(entries, null, 2)
+        : entries.length
+          ? entries.map((e) => auditLine(e)).join('\n')
+          : `Nothing recorded in the last ${since}.`,
+    );
     return 0;
   } finally {
     await state.close();

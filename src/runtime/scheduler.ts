@@ -4,16 +4,26 @@ import cron from 'node-cron';
 import { SCHEDULED_JOBS, type ScheduledJobName } from '../schedule/jobs.ts';
 import type { ScheduledJobContext } from '../schedule/postOnce.ts';
 
-export interface Schedule { job: ScheduledJobName; expression: string; timezone: string }
+export interface Schedule {
+  job: ScheduledJobName;
+  expression: string;
+  timezone: string;
+}
 
 export function startSchedules(schedules: Schedule[], context: ScheduledJobContext): () => Promise<void> {
-  const tasks = schedules.map(({ job, expression, timezone }) => cron.schedule(expression, async () => {
-    try {
-      await SCHEDULED_JOBS[job](context);
-    } catch (error) {
-      context.log({ job, error: (error as Error).message });
-    }
-  }, { timezone, name: job, noOverlap: true }));
+  const tasks = schedules.map(({ job, expression, timezone }) =>
+    cron.schedule(
+      expression,
+      async () => {
+        try {
+          await SCHEDULED_JOBS[job](context);
+        } catch (error) {
+          context.log({ job, error: (error as Error).message });
+        }
+      },
+      { timezone, name: job, noOverlap: true },
+    ),
+  );
   return async () => {
     for (const task of tasks) await task.destroy();
   };

@@ -4,13 +4,15 @@ import { createSlackApp, log } from '../slack/app.ts';
 import { openStateStore } from '../state/openStateStore.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { commandContext, scheduledJobContext, slackAppParts, slackClient } from './botParts.ts';
-import { type Schedule, startSchedules } from './scheduler.ts';
 import { PortUnavailable, startHttpServer } from './httpServer.ts';
+import { type Schedule, startSchedules } from './scheduler.ts';
 import { loadSettings, type Settings, SettingsError } from './settings.ts';
 
 /** Returns an exit code when the process should end, or a function that stops the running bot. */
 export async function startBot(
-  env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void,
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+  err: (line: string) => void,
 ): Promise<number | (() => Promise<void>)> {
   let settings: Settings;
   try {
@@ -47,7 +49,10 @@ export async function startBot(
     const app = createSlackApp({ ...shared, socketMode: { appToken: transport.appToken } });
     await app.start();
     log('info', { started: 'socket-mode', ms: Date.now() - started });
-    return () => stopAll(async () => { await app.stop(); });
+    return () =>
+      stopAll(async () => {
+        await app.stop();
+      });
   }
   let server: Awaited<ReturnType<typeof startHttpServer>>;
   try {
@@ -73,7 +78,11 @@ function startReportSchedules(settings: Settings, state: StateStore, token: stri
 }
 
 export async function main(): Promise<void> {
-  const outcome = await startBot(process.env, (line) => console.log(line), (line) => console.error(line));
+  const outcome = await startBot(
+    process.env,
+    (line) => console.log(line),
+    (line) => console.error(line),
+  );
   if (typeof outcome === 'number') {
     process.exitCode = outcome;
     return;

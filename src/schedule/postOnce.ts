@@ -2,8 +2,8 @@
 // and give the claim back if the post fails, so retries, overlapping firings and several runtimes
 // post it exactly once.
 import type { PlanResult } from '../../commands/planResult.ts';
-import type { DigestSettings } from '../../reports/weeklyDigest/digestJob.ts';
 import type { ScanOptions } from '../../reports/idleScan/scanJob.ts';
+import type { DigestSettings } from '../../reports/weeklyDigest/digestJob.ts';
 import { type SlackMessage, splitMessage } from '../slack/blockLimits.ts';
 import type { StateStore } from '../state/stateStore.ts';
 
@@ -23,7 +23,10 @@ export interface ScheduledJobContext {
 export type JobOutcome = 'posted' | 'already-posted' | 'no-channel';
 
 export async function postOnce(
-  context: ScheduledJobContext, job: string, channel: string | undefined, claim: { key: string; ttlSeconds: number; period: string },
+  context: ScheduledJobContext,
+  job: string,
+  channel: string | undefined,
+  claim: { key: string; ttlSeconds: number; period: string },
   produce: () => Promise<{ plan: PlanResult; message: SlackMessage; posted?: (part: SlackMessage, ts: string) => Promise<void> }>,
 ): Promise<JobOutcome> {
   if (!channel) {

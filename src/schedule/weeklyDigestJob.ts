@@ -1,8 +1,8 @@
 // The scheduled weekly digest: exactly one per ISO week per channel. The week comes from the clock
 // at run time.
 import { runDigest } from '../../reports/weeklyDigest/digestJob.ts';
-import { planBlocks } from '../slack/planBlocks.ts';
 import { lastFullWeek } from '../calc/period.ts';
+import { planBlocks } from '../slack/planBlocks.ts';
 import { type JobOutcome, postOnce, type ScheduledJobContext } from './postOnce.ts';
 
 /** A week's claim outlives any retry or late scheduler delivery of that week. */
@@ -12,9 +12,14 @@ export function weeklyDigestJob(context: ScheduledJobContext): Promise<JobOutcom
   const now = context.now();
   const { week } = lastFullWeek(now, context.digest.timezone);
   const { channel } = context.digest;
-  return postOnce(context, 'weekly-digest', channel, { key: `digest#${week.isoWeek}#${channel}`, ttlSeconds: DIGEST_CLAIM_SECONDS, period: week.isoWeek },
+  return postOnce(
+    context,
+    'weekly-digest',
+    channel,
+    { key: `digest#${week.isoWeek}#${channel}`, ttlSeconds: DIGEST_CLAIM_SECONDS, period: week.isoWeek },
     async () => {
       const plan = await runDigest(context.digest, now, context.env);
       return { plan, message: planBlocks(plan) };
-    });
+    },
+  );
 }

@@ -17,7 +17,9 @@ export async function functionSettings(): Promise<FunctionSettings> {
   const env = await lambdaEnv();
   const settings = loadSettings(env);
   if (settings.transport.kind !== 'http') {
-    throw new SettingsError('a Lambda function needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (from BURNRATE_SSM_PREFIX or the environment)');
+    throw new SettingsError(
+      'a Lambda function needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (from BURNRATE_SSM_PREFIX or the environment)',
+    );
   }
   if (!settings.stateTable) throw new SettingsError('a Lambda function keeps its state in DynamoDB: set BURNRATE_STATE_TABLE');
   // the deployment declares the table: no DescribeTable or CreateTable at cold start

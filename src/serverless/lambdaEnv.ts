@@ -22,7 +22,9 @@ async function withSecrets(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
   // AWS_ENDPOINT_URL_SSM points the client elsewhere
   const answer = await new SSMClient({}).send(new GetParametersCommand({ Names: Object.values(names), WithDecryption: true }));
   if (answer.InvalidParameters?.length) {
-    throw new Error(`SSM parameters not found: ${answer.InvalidParameters.join(', ')}; create them with aws ssm put-parameter --type SecureString --name <name> --value <secret>`);
+    throw new Error(
+      `SSM parameters not found: ${answer.InvalidParameters.join(', ')}; create them with aws ssm put-parameter --type SecureString --name <name> --value <secret>`,
+    );
   }
   const value = (name: string) => answer.Parameters?.find((p) => p.Name === name)?.Value;
   return { ...env, ...Object.fromEntries(Object.entries(names).map(([variable, name]) => [variable, value(name)])) };

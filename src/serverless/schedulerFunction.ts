@@ -9,7 +9,8 @@ import { sqsLongWork } from './sqsLongWork.ts';
 
 export async function handler(event: { job?: string }): Promise<{ queued: ScheduledJobName }> {
   const job = SCHEDULED_JOB_NAMES.find((name) => name === event.job);
-  if (!job) throw new Error(`unknown job "${String(event.job)}" in the schedule's input; expected one of ${SCHEDULED_JOB_NAMES.join(', ')}`);
+  if (!job)
+    throw new Error(`unknown job "${String(event.job)}" in the schedule's input; expected one of ${SCHEDULED_JOB_NAMES.join(', ')}`);
   const queueUrl = process.env.BURNRATE_QUEUE_URL;
   if (!queueUrl) throw new Error('the scheduler function queues its job for the worker: set BURNRATE_QUEUE_URL');
   await sqsLongWork(new SQSClient({}), queueUrl).start({ type: 'scheduled', job });

@@ -14,7 +14,9 @@ const slackHandler = once(async (): Promise<SlackLambdaHandler> => {
   if (!queueUrl) throw new SettingsError('the slack function hands long work to the worker: set BURNRATE_QUEUE_URL');
   return createLambdaHandler({
     ...slackAppParts(settings, env, state, commandContext(settings, env)),
-    token, signingSecret, longWork: sqsLongWork(new SQSClient({}), queueUrl),
+    token,
+    signingSecret,
+    longWork: sqsLongWork(new SQSClient({}), queueUrl),
     ...(settings.slackBot ? { bot: settings.slackBot } : {}),
   });
 });

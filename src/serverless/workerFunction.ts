@@ -20,7 +20,18 @@ const worker = once(async () => {
   const { actions, approvals } = idleActions(parts, client, () => new Date());
   // the daily scan fans out over accounts × regions through the worker's own queue
   const fanOut = env.BURNRATE_QUEUE_URL ? { fanOut: sqsLongWork(new SQSClient({}), env.BURNRATE_QUEUE_URL) } : {};
-  return { state, run: longTaskRunner({ client, jobs: parts.jobs, actions, approvals, scheduled: scheduledJobContext(settings, state, client, env), log, ...fanOut }) };
+  return {
+    state,
+    run: longTaskRunner({
+      client,
+      jobs: parts.jobs,
+      actions,
+      approvals,
+      scheduled: scheduledJobContext(settings, state, client, env),
+      log,
+      ...fanOut,
+    }),
+  };
 });
 
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {

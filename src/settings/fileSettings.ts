@@ -3,9 +3,9 @@
 // start (runtime/settings.ts); the reports, actions and schedules only use its types and defaults.
 import cron from 'node-cron';
 import * as z from 'zod/mini';
-import { BILLING_TABLE } from '../clouds/gcp/billingTable.ts';
-import { isValidTimeZone } from '../calc/period.ts';
 import { FINDING_KINDS, type FindingKind, LOCAL_SSD_POLICIES } from '../../reports/idleScan/idleFindings.ts';
+import { isValidTimeZone } from '../calc/period.ts';
+import { BILLING_TABLE } from '../clouds/gcp/billingTable.ts';
 
 const isValidCronExpression = (expression: string): boolean => cron.validate(expression);
 
@@ -21,9 +21,22 @@ const digestSchema = z.strictObject({
   metric: z._default(z.enum(['UnblendedCost', 'AmortizedCost', 'NetAmortizedCost']), 'UnblendedCost'),
   channel: z.optional(matching(/^[CG][A-Z0-9]{8,}$/, CHANNEL)),
   regions: z.optional(z.array(matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1')).check(z.minLength(1))),
-  gcp_billing_table: z.optional(matching(BILLING_TABLE, 'the standard billing export table, project.dataset.gcp_billing_export_v1_XXXXXX_XXXXXX_XXXXXX')),
-  vertex_locations: z.optional(z.array(matching(/^[a-z]+-[a-z]+\d+$/, 'a Vertex AI location such as us-central1 or europe-west4')).check(z.minLength(1))),
-  gcp_projects: z.optional(z.array(matching(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a GCP project ID such as ml-prod-123456 (6 to 30 lowercase letters, digits or hyphens)')).check(z.minLength(1))),
+  gcp_billing_table: z.optional(
+    matching(BILLING_TABLE, 'the standard billing export table, project.dataset.gcp_billing_export_v1_XXXXXX_XXXXXX_XXXXXX'),
+  ),
+  vertex_locations: z.optional(
+    z.array(matching(/^[a-z]+-[a-z]+\d+$/, 'a Vertex AI location such as us-central1 or europe-west4')).check(z.minLength(1)),
+  ),
+  gcp_projects: z.optional(
+    z
+      .array(
+        matching(
+          /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+          'a GCP project ID such as ml-prod-123456 (6 to 30 lowercase letters, digits or hyphens)',
+        ),
+      )
+      .check(z.minLength(1)),
+  ),
   schedule: z._default(satisfying(isValidCronExpression, 'a cron expression such as "0 9 * * 1" (Monday 09:00)'), '0 9 * * 1'),
 });
 
@@ -38,13 +51,23 @@ const ACTIONS = z.enum(['stop', 'snooze', 'keep', 'restore']);
 
 const approvalsSchema = z.strictObject({
   approvers: z._default(z.array(matching(/^[UW][A-Z0-9]{8,}$/, 'a Slack user ID such as U0123ABCDEF (profile → ⋮ → Copy member ID)')), []),
-  approver_groups: z._default(z.array(matching(/^S[A-Z0-9]{8,}$/, 'a Slack user group ID such as S0123ABCDEF (the group\'s page → ⋮ → Copy group ID)')), []),
+  approver_groups: z._default(
+    z.array(matching(/^S[A-Z0-9]{8,}$/, "a Slack user group ID such as S0123ABCDEF (the group's page → ⋮ → Copy group ID)")),
+    [],
+  ),
   snooze_keep: z._default(z.enum(['anyone', 'approvers']), 'anyone'),
   dry_run: z._default(z.boolean(), true),
   max_stops_per_day: z._default(wholeNumber(0, 1000), 5),
   gce_local_ssd: z._default(z.enum(LOCAL_SSD_POLICIES), 'refuse'),
   production_tag: z._default(matching(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. env=production'), 'env=production'),
-  actions: z._default(z.partial(z.strictObject(Object.fromEntries(FINDING_KINDS.map((kind) => [kind, z.array(ACTIONS)])) as Record<FindingKind, z.ZodMiniArray<typeof ACTIONS>>)), {}),
+  actions: z._default(
+    z.partial(
+      z.strictObject(
+        Object.fromEntries(FINDING_KINDS.map((kind) => [kind, z.array(ACTIONS)])) as Record<FindingKind, z.ZodMiniArray<typeof ACTIONS>>,
+      ),
+    ),
+    {},
+  ),
   group_cache_seconds: z._default(wholeNumber(0, 3600), 300),
 });
 

@@ -6,13 +6,13 @@ import type { WebClient } from '@slack/web-api';
 import type { Command, CommandContext } from '../../commands/command.ts';
 import { UsageError } from '../../commands/command.ts';
 import { COMMANDS, findCommand } from '../../commands/index.ts';
-import type { StateStore } from '../state/stateStore.ts';
+import { DEFAULT_EXCLUSIONS } from '../../reports/idleScan/idleFindings.ts';
 import { Approvers } from '../actions/approvers.ts';
 import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, readAudit } from '../actions/auditLog.ts';
 import type { CloudActionSettings } from '../actions/cloudActions.ts';
 import { IdleActions } from '../actions/idleActions.ts';
 import { type ApprovalSettings, DEFAULT_APPROVALS } from '../settings/fileSettings.ts';
-import { DEFAULT_EXCLUSIONS } from '../../reports/idleScan/idleFindings.ts';
+import type { StateStore } from '../state/stateStore.ts';
 import { type Block, chunkLines, type SlackMessage, splitMessage } from './blockLimits.ts';
 import { registerIdleActionHandlers } from './idleActionHandlers.ts';
 import { type FinopsJobs, inProcessLongWork, type LongWork, longTaskRunner } from './longTasks.ts';
@@ -25,14 +25,20 @@ export function log(level: 'info' | 'warn' | 'error', fields: Record<string, unk
 }
 
 export type Visibility = 'ephemeral' | 'in_channel';
-export interface Reply extends SlackMessage { response_type: Visibility }
+export interface Reply extends SlackMessage {
+  response_type: Visibility;
+}
 
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 export function helpReply(command: Command<unknown>): Reply {
   const text = `*/${command.name}*: ${command.description}\nUsage: \`/${command.name} ${command.usage}\``;
   const examples = command.examples.map((e) => `• \`/${command.name} ${e}\``).join('\n');
-  return { response_type: 'ephemeral', text, blocks: [section(text), section(`Examples:\n${examples}`), section('Add `public` to show the answer to the channel.')] };
+  return {
+    response_type: 'ephemeral',
+    text,
+    blocks: [section(text), section(`Examples:\n${examples}`), section('Add `public` to show the answer to the channel.')],
+  };
 }
 
 function usageReply(command: Command<unknown>, error: UsageError): Reply {
@@ -47,18 +53,28 @@ function usageReply(command: Command<unknown>, error: UsageError): Reply {
 const MAX_BUTTON_VALUE = 2000;
 export const SHARE_ACTION = 'share_answer';
 
-interface ShareRequest { command: string; text: string }
+interface ShareRequest {
+  command: string;
+  text: string;
+}
 
 function shareButton(command: Command<unknown>, text: string): Block[] {
   const value = JSON.stringify({ command: command.name, text } satisfies ShareRequest);
   if (value.length > MAX_BUTTON_VALUE) return [];
-  return [{ type: 'actions', elements: [{ type: 'button', action_id: SHARE_ACTION, text: { type: 'plain_text', text: 'Share in channel' }, value }] }];
+  return [
+    {
+      type: 'actions',
+      elements: [{ type: 'button', action_id: SHARE_ACTION, text: { type: 'plain_text', text: 'Share in channel' }, value }],
+    },
+  ];
 }
 
 function parseShareRequest(value: string | undefined): ShareRequest | undefined {
   try {
     const parsed = JSON.parse(value ?? '') as Partial<ShareRequest>;
-    return typeof parsed.command === 'string' && typeof parsed.text === 'string' ? { command: parsed.command, text: parsed.text } : undefined;
+    return typeof parsed.command === 'string' && typeof parsed.text === 'string'
+      ? { command: parsed.command, text: parsed.text }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -75,7 +91,11 @@ function splitPublic(text: string): { text: string; isPublic: boolean } {
  * A private answer ends with a button that shares it with the channel.
  */
 export async function answerCommand(
-  command: Command<unknown>, rawText: string, context: CommandContext, user: string, visibility: Visibility = 'ephemeral',
+  command: Command<unknown>,
+  rawText: string,
+  context: CommandContext,
+  user: string,
+  visibility: Visibility = 'ephemeral',
   sharedBy?: string,
 ): Promise<Reply[]> {
   const { text, isPublic } = splitPublic(rawText);
@@ -88,7 +108,9 @@ export async function answerCommand(
     const responseType = isPublic ? 'in_channel' : visibility;
     const trailer: Block[] = sharedBy
       ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Shared by <@${sharedBy}>: \`/${command.name} ${text}\`` }] }]
-      : responseType === 'ephemeral' ? shareButton(command, text) : [];
+      : responseType === 'ephemeral'
+        ? shareButton(command, text)
+        : [];
     const blocks = [...message.blocks, ...trailer];
     return splitMessage({ text: message.text, blocks }).map((part) => ({ response_type: responseType, ...part }));
   } catch (error) {
@@ -97,7 +119,14 @@ export async function answerCommand(
       return [usageReply(command, error)];
     }
     const ref = randomBytes(3).toString('hex').toUpperCase();
-    log('error', { ref, command: command.name, user, ms: Date.now() - started, error: (error as Error).message, stack: (error as Error).stack });
+    log('error', {
+      ref,
+      command: command.name,
+      user,
+      ms: Date.now() - started,
+      error: (error as Error).message,
+      stack: (error as Error).stack,
+    });
     const apology = `Something went wrong (ref ${ref}). The team can find it in the logs under that reference.`;
     return [{ response_type: 'ephemeral', text: apology, blocks: [section(apology)] }];
   }
@@ -112,8 +141,11 @@ async function deliver(replies: Reply[], ack: (reply: Reply) => Promise<void>, r
 
 export function finopsHelp(): Reply {
   const lines = COMMANDS.map((c) => `• \`/${c.name}\` ${c.description}, e.g. \`/${c.name} ${c.examples[0]}\``);
-  lines.push('• `/finops digest` shows the weekly cost digest now (add `public` to post it to the channel)', '• `/finops scan` runs the idle-resource scan now (`public` posts it with its Stop / Snooze / Keep buttons)',
-    '• `/finops audit [7d]` shows the latest clicks, decisions and cloud calls on idle resources');
+  lines.push(
+    '• `/finops digest` shows the weekly cost digest now (add `public` to post it to the channel)',
+    '• `/finops scan` runs the idle-resource scan now (`public` posts it with its Stop / Snooze / Keep buttons)',
+    '• `/finops audit [7d]` shows the latest clicks, decisions and cloud calls on idle resources',
+  );
   return { response_type: 'ephemeral', text: 'burnrate commands', blocks: [section('*burnrate commands*'), section(lines.join('\n'))] };
 }
 
@@ -159,11 +191,13 @@ export const EVENT_DEDUPE_SECONDS = 2 * 60 * 60;
 export function createSlackApp(options: SlackAppOptions): App {
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined;
   const receiver = options.socketMode
-    // Bolt's own socketMode flag opens the connection at slack.com whatever clientOptions say
-    ? new SocketModeReceiver({ appToken: options.socketMode.appToken, installerOptions: { clientOptions } })
+    ? // Bolt's own socketMode flag opens the connection at slack.com whatever clientOptions say
+      new SocketModeReceiver({ appToken: options.socketMode.appToken, installerOptions: { clientOptions } })
     : options.receiver;
   const app = new App({
-    receiver, token: options.token, clientOptions,
+    receiver,
+    token: options.token,
+    clientOptions,
     ...(options.bot ? { botId: options.bot.botId, botUserId: options.bot.botUserId, tokenVerificationEnabled: false } : {}),
   });
   const visibility = options.visibility ?? 'ephemeral';
@@ -177,7 +211,8 @@ export function createSlackApp(options: SlackAppOptions): App {
   });
   app.event('app_mention', async ({ event, client }) => {
     await client.chat.postMessage({
-      channel: event.channel, thread_ts: event.thread_ts ?? event.ts,
+      channel: event.channel,
+      thread_ts: event.thread_ts ?? event.ts,
       text: 'Hi! Try `/gpu-memory 70b fp16`, or `/finops help` for every command.',
     });
   });
@@ -199,7 +234,8 @@ export function createSlackApp(options: SlackAppOptions): App {
   });
   const now = options.now ?? (() => new Date());
   const { actions, approvals } = idleActions(options, app.client, now);
-  const longWork = options.longWork ?? inProcessLongWork(longTaskRunner({ client: app.client, jobs: options.jobs, actions, approvals, log }), log);
+  const longWork =
+    options.longWork ?? inProcessLongWork(longTaskRunner({ client: app.client, jobs: options.jobs, actions, approvals, log }), log);
   registerIdleActionHandlers(app, { actions, state: options.state, longWork, log });
   app.command('/finops', async ({ command: payload, ack, respond }) => {
     const [verb = 'help', ...rest] = payload.text.trim().split(/\s+/);
@@ -223,12 +259,19 @@ export function createSlackApp(options: SlackAppOptions): App {
 }
 
 /** The idle-finding actions for these options: the approvers are read through `client`. */
-export function idleActions(options: Pick<SlackAppOptions, 'idle' | 'state'>, client: WebClient, now: () => Date): { actions: IdleActions; approvals: ApprovalSettings } {
+export function idleActions(
+  options: Pick<SlackAppOptions, 'idle' | 'state'>,
+  client: WebClient,
+  now: () => Date,
+): { actions: IdleActions; approvals: ApprovalSettings } {
   const approvals = options.idle?.approvals ?? DEFAULT_APPROVALS;
   return {
     approvals,
     actions: new IdleActions({
-      state: options.state, approvals, now, approvers: new Approvers(approvals, client),
+      state: options.state,
+      approvals,
+      now,
+      approvers: new Approvers(approvals, client),
       cloud: options.idle?.cloud ?? { env: {}, exclusions: DEFAULT_EXCLUSIONS },
     }),
   };

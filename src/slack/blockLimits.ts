@@ -4,7 +4,11 @@ export const MAX_BLOCKS = 50;
 export const MAX_SECTION_TEXT = 3000;
 export const MAX_FIELDS = 10;
 
-export interface TextObject { type: 'mrkdwn' | 'plain_text'; text: string; emoji?: boolean }
+export interface TextObject {
+  type: 'mrkdwn' | 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
 /** Slack's data visualization block: at most two a message, titles up to 50 characters, category labels up to 20. */
 export const MAX_CHART_TITLE = 50;
 export const MAX_CHART_LABEL = 20;
@@ -15,9 +19,22 @@ export interface BarChart {
 }
 
 /** A button's confirm dialog: title up to 100 characters, text up to 300. */
-export interface ConfirmDialog { title: TextObject; text: TextObject; confirm: TextObject; deny: TextObject; style?: 'primary' | 'danger' }
+export interface ConfirmDialog {
+  title: TextObject;
+  text: TextObject;
+  confirm: TextObject;
+  deny: TextObject;
+  style?: 'primary' | 'danger';
+}
 /** A button: text up to 75 characters, value up to 2,000. */
-export interface ButtonElement { type: 'button'; action_id: string; text: TextObject; value?: string; style?: 'primary' | 'danger'; confirm?: ConfirmDialog }
+export interface ButtonElement {
+  type: 'button';
+  action_id: string;
+  text: TextObject;
+  value?: string;
+  style?: 'primary' | 'danger';
+  confirm?: ConfirmDialog;
+}
 /** block_id: up to 255 characters, unique within a message. */
 export type Block = { block_id?: string } & (
   | { type: 'section'; text?: TextObject; fields?: TextObject[]; accessory?: ButtonElement }
@@ -25,7 +42,8 @@ export type Block = { block_id?: string } & (
   | { type: 'header'; text: TextObject }
   | { type: 'actions'; elements: ButtonElement[] }
   | { type: 'data_visualization'; title: string; chart: BarChart }
-  | { type: 'divider' });
+  | { type: 'divider' }
+);
 
 export interface SlackMessage {
   /** plain-text fallback for notifications and screen readers */
@@ -74,5 +92,8 @@ export function chunkLines(lines: string[], limit = MAX_SECTION_TEXT): string[] 
 
 /** Lines as preformatted sections (```), each within the section limit. */
 export function codeSections(lines: string[]): Block[] {
-  return chunkLines(lines, MAX_SECTION_TEXT - 6).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${text}\`\`\`` } }));
+  return chunkLines(lines, MAX_SECTION_TEXT - 6).map((text) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: `\`\`\`${text}\`\`\`` },
+  }));
 }

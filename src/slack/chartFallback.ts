@@ -32,19 +32,31 @@ export interface ChartFallbackOptions {
 export function chartsInThread(client: WebClient, channel: string, log: (fields: Record<string, unknown>) => void): ChartFallbackOptions {
   return {
     shareImage: async (png, title, threadTs) => {
-      const filename = `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'chart'}.png`;
+      const filename = `${
+        title
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '') || 'chart'
+      }.png`;
       await client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, file: Buffer.from(png), filename, title, alt_text: title });
     },
     onImageError: (error, title) => {
       const reason = slackError(error);
-      log({ chart: title, channel, notShared: reason, ...(reason.includes('missing_scope') ? { fix: 'add the files:write bot scope and reinstall the app' } : {}) });
+      log({
+        chart: title,
+        channel,
+        notShared: reason,
+        ...(reason.includes('missing_scope') ? { fix: 'add the files:write bot scope and reinstall the app' } : {}),
+      });
     },
   };
 }
 
 /** Sends the message; `send` answers as chat.postMessage does, whose ts is the thread charts go to. */
 export async function sendWithChartFallback(
-  send: (message: SlackMessage) => Promise<unknown>, message: SlackMessage, options: ChartFallbackOptions = {},
+  send: (message: SlackMessage) => Promise<unknown>,
+  message: SlackMessage,
+  options: ChartFallbackOptions = {},
 ): Promise<void> {
   try {
     await send(message);
@@ -56,7 +68,9 @@ export async function sendWithChartFallback(
   const charts = message.blocks.filter(isChart);
   const blocks = message.blocks.flatMap((block): Block[] => {
     if (!isChart(block)) return [block];
-    return shareImage ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `:chart_with_upwards_trend: ${block.title}: in the thread, as an image` }] }] : [];
+    return shareImage
+      ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `:chart_with_upwards_trend: ${block.title}: in the thread, as an image` }] }]
+      : [];
   });
   const sent = await send({ ...message, blocks });
   const ts = (sent as { ts?: string } | undefined)?.ts;

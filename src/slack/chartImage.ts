@@ -32,17 +32,23 @@ export function chartDocument(title: string, chart: BarChart): string {
   // the plot keeps room under its categories for an x-axis label; without one the legend moves up
   const plotBottom = TITLE_HEIGHT + CHART.height - (chart.axis_config?.x_label ? 0 : 28);
   const height = plotBottom + LEGEND_HEIGHT;
-  const legend = chart.series.map((series, s) => {
-    const x = CHART.left + s * 120;
-    const y = plotBottom + 12;
-    return `<rect x="${x}" y="${y - 9}" width="10" height="10" rx="2" fill="${SERIES_COLORS[s % SERIES_COLORS.length]}"/>`
-      + `<text class="legend" x="${x + 14}" y="${y}">${escapeHtml(series.name)}</text>`;
-  }).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART.width}" height="${height}" viewBox="0 0 ${CHART.width} ${height}">`
-    + `<style>${STYLE}</style><rect width="100%" height="100%" fill="#ffffff"/>`
-    + `<text class="title" x="${CHART.left}" y="18">${escapeHtml(title)}</text>`
-    + `<svg x="0" y="${TITLE_HEIGHT}" width="${CHART.width}" height="${CHART.height}" viewBox="0 0 ${CHART.width} ${CHART.height}">${barChartPlot(chart)}</svg>`
-    + `${legend}</svg>`;
+  const legend = chart.series
+    .map((series, s) => {
+      const x = CHART.left + s * 120;
+      const y = plotBottom + 12;
+      return (
+        `<rect x="${x}" y="${y - 9}" width="10" height="10" rx="2" fill="${SERIES_COLORS[s % SERIES_COLORS.length]}"/>` +
+        `<text class="legend" x="${x + 14}" y="${y}">${escapeHtml(series.name)}</text>`
+      );
+    })
+    .join('');
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART.width}" height="${height}" viewBox="0 0 ${CHART.width} ${height}">` +
+    `<style>${STYLE}</style><rect width="100%" height="100%" fill="#ffffff"/>` +
+    `<text class="title" x="${CHART.left}" y="18">${escapeHtml(title)}</text>` +
+    `<svg x="0" y="${TITLE_HEIGHT}" width="${CHART.width}" height="${CHART.height}" viewBox="0 0 ${CHART.width} ${CHART.height}">${barChartPlot(chart)}</svg>` +
+    `${legend}</svg>`
+  );
 }
 
 /** The chart as a PNG at twice its size, sharp on high-density screens. */

@@ -2,12 +2,13 @@
 // dialog that says what happens, Snooze 7d, Keep), and, once someone acts, a status line in place
 // of the buttons (stopping…, stopped · Restore, failed · Retry…), always rendered from the state
 // store so that every update of the message shows every finding's latest state.
-import type { ActionStatus, ResourceStatus } from '../actions/actionState.ts';
-import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
-import { type IdleAction, saves, SNOOZE_DAYS } from '../actions/idleActions.ts';
-import { money, placeOf, utcDay, utcMinute } from '../present/format.ts';
+
 import { type Finding, offersStop } from '../../reports/idleScan/idleFindings.ts';
 import { KIND_TITLES, type ScanReport } from '../../reports/idleScan/scanJob.ts';
+import type { ActionStatus, ResourceStatus } from '../actions/actionState.ts';
+import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
+import { type IdleAction, SNOOZE_DAYS, saves } from '../actions/idleActions.ts';
+import { money, placeOf, utcDay, utcMinute } from '../present/format.ts';
 import { type Block, type ButtonElement, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 import { planBlocks } from './planBlocks.ts';
 
@@ -27,11 +28,14 @@ function button(action: IdleAction, ref: FindingRef, label: string): ButtonEleme
   const base: ButtonElement = { type: 'button', action_id: IDLE_ACTIONS[action], text: plain(label), value: JSON.stringify(ref) };
   if (action !== 'stop') return base;
   return {
-    ...base, style: 'danger' as const,
+    ...base,
+    style: 'danger' as const,
     confirm: {
       title: plain(clip(`Stop ${ref.name}?`, 100)),
       text: mrkdwn(clip(`Stop ${ref.stopEffect}. It ${saves(ref)}. burnrate checks again that it is idle before acting.`, 300)),
-      confirm: plain('Stop it'), deny: plain('Cancel'), style: 'danger' as const,
+      confirm: plain('Stop it'),
+      deny: plain('Cancel'),
+      style: 'danger' as const,
     },
   };
 }
@@ -42,7 +46,12 @@ function buttons(ref: FindingRef, allows: (action: IdleAction) => boolean): Bloc
   if (offersStop(ref) && allows('stop')) offered.push(button('stop', ref, 'Stop'));
   if (allows('snooze')) offered.push(button('snooze', ref, `Snooze ${SNOOZE_DAYS}d`));
   if (allows('keep')) offered.push(button('keep', ref, 'Keep'));
-  if (!offered.length) return { type: 'context', block_id: controlBlockId(ref), elements: [mrkdwn('No actions are enabled for this kind (approvals.actions).')] };
+  if (!offered.length)
+    return {
+      type: 'context',
+      block_id: controlBlockId(ref),
+      elements: [mrkdwn('No actions are enabled for this kind (approvals.actions).')],
+    };
   return { type: 'actions', block_id: controlBlockId(ref), elements: offered };
 }
 
@@ -63,21 +72,36 @@ export function controlBlock(ref: FindingRef, allows: (action: IdleAction) => bo
   const by = /^[UW][A-Z0-9]+$/.test(action.by) ? `<@${action.by}>` : `the ${action.by}`;
   switch (action.status) {
     case 'awaiting-second':
-      return statusLine(ref, `:raised_hand: Production resource: approved by ${action.approvals.map((u) => `<@${u}>`).join(', ')}; a second approver must press Stop`, button('stop', ref, 'Stop (second approval)'));
+      return statusLine(
+        ref,
+        `:raised_hand: Production resource: approved by ${action.approvals.map((u) => `<@${u}>`).join(', ')}; a second approver must press Stop`,
+        button('stop', ref, 'Stop (second approval)'),
+      );
     case 'stopping':
       return statusLine(ref, `:hourglass_flowing_sand: Stopping… approved by ${action.approvals.map((u) => `<@${u}>`).join(', ')}`);
     case 'stopped':
-      return statusLine(ref, `:white_check_mark: Stopped at ${utcMinute(action.at)} by ${by} · ${saves(ref)}${action.reason ? `\n:warning: ${clip(action.reason, 800)}` : ''}`, allows('restore') ? button('restore', ref, 'Restore') : undefined);
+      return statusLine(
+        ref,
+        `:white_check_mark: Stopped at ${utcMinute(action.at)} by ${by} · ${saves(ref)}${action.reason ? `\n:warning: ${clip(action.reason, 800)}` : ''}`,
+        allows('restore') ? button('restore', ref, 'Restore') : undefined,
+      );
     case 'restoring':
       return statusLine(ref, `:hourglass_flowing_sand: Restoring… started by ${by}`);
     case 'restored':
-      return statusLine(ref, `:leftwards_arrow_with_hook: Restored at ${utcMinute(action.at)} by ${by}${action.reason ? ` (${action.reason})` : ''}`);
+      return statusLine(
+        ref,
+        `:leftwards_arrow_with_hook: Restored at ${utcMinute(action.at)} by ${by}${action.reason ? ` (${action.reason})` : ''}`,
+      );
     case 'not-stopped':
       return statusLine(ref, `:no_entry_sign: Not stopped (${utcMinute(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`);
     case 'dry-run':
       return statusLine(ref, `:test_tube: Dry run for ${by}: Stop would have ${ref.stopEffect}. Nothing was changed (${action.reason}).`);
     case 'failed':
-      return statusLine(ref, `:x: Stop failed (${utcMinute(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`, button('stop', ref, 'Retry'));
+      return statusLine(
+        ref,
+        `:x: Stop failed (${utcMinute(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`,
+        button('stop', ref, 'Retry'),
+      );
   }
 }
 
@@ -89,16 +113,24 @@ function findingSection(f: Finding): Block {
 }
 
 /** A Slack link to a message of a channel (the archives URL redirects into the workspace). */
-export const messageLink = (channel: string, ts: string, label: string) => `<https://slack.com/archives/${channel}/p${ts.replace('.', '')}|${label}>`;
+export const messageLink = (channel: string, ts: string, label: string) =>
+  `<https://slack.com/archives/${channel}/p${ts.replace('.', '')}|${label}>`;
 
 /** Findings shown in earlier messages and still idle: counted here, kept up to date there. */
-export interface EarlierFindings { findings: Finding[]; links: string[] }
+export interface EarlierFindings {
+  findings: Finding[];
+  links: string[];
+}
 
 /**
  * The scan as a message: the plan's summary and figures, then each finding with its control block,
  * then the notes. Beyond MAX_FINDINGS_SHOWN the findings are counted, with the command that lists them.
  */
-export function scanMessage(report: ScanReport, allows: (ref: FindingRef, action: IdleAction) => boolean, earlier?: EarlierFindings): SlackMessage {
+export function scanMessage(
+  report: ScanReport,
+  allows: (ref: FindingRef, action: IdleAction) => boolean,
+  earlier?: EarlierFindings,
+): SlackMessage {
   const base = planBlocks({ ...report.plan, tables: [] });
   // the findings go after the summary and its figure fields
   const head = 1 + Math.ceil(report.plan.rows.length / MAX_FIELDS);
@@ -115,27 +147,48 @@ export function scanMessage(report: ScanReport, allows: (ref: FindingRef, action
       findingBlocks.push({ type: 'section', text: mrkdwn(`*${KIND_TITLES[f.kind]}: ${money(wasteOf(f.kind))} a month*`) });
     }
     const ref = findingRef(f);
-    findingBlocks.push(findingSection(f), controlBlock(ref, (action) => allows(ref, action)));
+    findingBlocks.push(
+      findingSection(f),
+      controlBlock(ref, (action) => allows(ref, action)),
+    );
   }
   if (earlier?.findings.length) {
     const n = earlier.findings.length;
     const waste = earlier.findings.reduce((s, f) => s + (f.monthlyWaste ?? 0), 0);
-    findingBlocks.push({ type: 'context', elements: [mrkdwn(`${n} finding${n > 1 ? 's' : ''} reported earlier ${n > 1 ? 'are' : 'is'} still idle (${money(waste)} a month), with ${n > 1 ? 'their' : 'its'} buttons in ${earlier.links.join(', ')}`)] });
+    findingBlocks.push({
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `${n} finding${n > 1 ? 's' : ''} reported earlier ${n > 1 ? 'are' : 'is'} still idle (${money(waste)} a month), with ${n > 1 ? 'their' : 'its'} buttons in ${earlier.links.join(', ')}`,
+        ),
+      ],
+    });
   }
   const rest = grouped.slice(MAX_FINDINGS_SHOWN);
   if (rest.length) {
     const waste = rest.reduce((s, f) => s + (f.monthlyWaste ?? 0), 0);
-    findingBlocks.push({ type: 'context', elements: [mrkdwn(`…and ${rest.length} more finding${rest.length > 1 ? 's' : ''} (${money(waste)} a month). \`npx burnrate scan --dry-run\` lists them all.`)] });
+    findingBlocks.push({
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `…and ${rest.length} more finding${rest.length > 1 ? 's' : ''} (${money(waste)} a month). \`npx burnrate scan --dry-run\` lists them all.`,
+        ),
+      ],
+    });
   }
   return { text: base.text, blocks: [...base.blocks.slice(0, head), ...findingBlocks, ...base.blocks.slice(head)] };
 }
 
 /** The resources a message's control blocks are about. */
-export const resourcesIn = (blocks: Block[]): string[] => [...new Set(blocks.map((b) => resourceOfBlock(b.block_id)).filter((r): r is string => r !== undefined))];
+export const resourcesIn = (blocks: Block[]): string[] => [
+  ...new Set(blocks.map((b) => resourceOfBlock(b.block_id)).filter((r): r is string => r !== undefined)),
+];
 
 /** The message's blocks with every control block rendered again from the state store's status of its resources. */
 export async function rerenderControls(
-  blocks: Block[], statusOf: (resources: string[]) => Promise<Map<string, ResourceStatus>>, allows: (ref: FindingRef, action: IdleAction) => boolean,
+  blocks: Block[],
+  statusOf: (resources: string[]) => Promise<Map<string, ResourceStatus>>,
+  allows: (ref: FindingRef, action: IdleAction) => boolean,
   postedTs?: string,
 ): Promise<Block[]> {
   return refreshControls(blocks, await statusOf(resourcesIn(blocks)), allows, postedTs);
@@ -157,7 +210,10 @@ function asOf(status: ResourceStatus | undefined, postedTs: string | undefined):
 
 /** The message's blocks with every control block rendered again from the given status. */
 export function refreshControls(
-  blocks: Block[], status: Map<string, ResourceStatus>, allows: (ref: FindingRef, action: IdleAction) => boolean, postedTs?: string,
+  blocks: Block[],
+  status: Map<string, ResourceStatus>,
+  allows: (ref: FindingRef, action: IdleAction) => boolean,
+  postedTs?: string,
 ): Block[] {
   return blocks.map((block) => {
     const resource = resourceOfBlock(block.block_id);
@@ -170,6 +226,7 @@ export function refreshControls(
 }
 
 function refInBlock(block: Block): FindingRef | undefined {
-  const elements: ButtonElement[] = block.type === 'actions' ? block.elements : block.type === 'section' && block.accessory ? [block.accessory] : [];
+  const elements: ButtonElement[] =
+    block.type === 'actions' ? block.elements : block.type === 'section' && block.accessory ? [block.accessory] : [];
   return elements.map((e) => parseFindingRef(e.value)).find((ref) => ref !== undefined);
 }

@@ -20,8 +20,11 @@ function shownMessage(body: BlockAction): ShownMessage | undefined {
   const channel = body.channel?.id ?? body.container?.channel_id;
   const ts = message.ts ?? body.container?.message_ts;
   return {
-    ...(channel ? { channel } : {}), ...(ts ? { ts } : {}),
-    ephemeral: body.container?.is_ephemeral === true, text: message.text ?? 'Idle GPUs and endpoints', blocks: message.blocks,
+    ...(channel ? { channel } : {}),
+    ...(ts ? { ts } : {}),
+    ephemeral: body.container?.is_ephemeral === true,
+    text: message.text ?? 'Idle GPUs and endpoints',
+    blocks: message.blocks,
   };
 }
 
@@ -33,16 +36,24 @@ export interface IdleActionWiring {
 }
 
 export function registerIdleActionHandlers(app: App, { actions, state, longWork, log }: IdleActionWiring): void {
-  const onButton = (name: 'stop' | 'restore' | 'snooze') => app.action<BlockAction<ButtonAction>>(IDLE_ACTIONS[name], async ({ ack, body, action }) => {
-    await ack();
-    const ref = parseFindingRef(action.value);
-    if (!ref) {
-      log('warn', { action: action.action_id, user: body.user.id, unreadable: true });
-      return;
-    }
-    const shown = shownMessage(body);
-    await longWork.start({ type: 'idle-action', action: name, user: body.user.id, ref, ...(shown ? { shown } : {}), responseUrl: body.response_url });
-  });
+  const onButton = (name: 'stop' | 'restore' | 'snooze') =>
+    app.action<BlockAction<ButtonAction>>(IDLE_ACTIONS[name], async ({ ack, body, action }) => {
+      await ack();
+      const ref = parseFindingRef(action.value);
+      if (!ref) {
+        log('warn', { action: action.action_id, user: body.user.id, unreadable: true });
+        return;
+      }
+      const shown = shownMessage(body);
+      await longWork.start({
+        type: 'idle-action',
+        action: name,
+        user: body.user.id,
+        ref,
+        ...(shown ? { shown } : {}),
+        responseUrl: body.response_url,
+      });
+    });
   onButton('stop');
   onButton('restore');
   onButton('snooze');
@@ -61,14 +72,31 @@ export function registerIdleActionHandlers(app: App, { actions, state, longWork,
     await client.views.open({
       trigger_id: body.trigger_id,
       view: {
-        type: 'modal', callback_id: KEEP_MODAL, title: { type: 'plain_text', text: 'Keep this resource' },
-        submit: { type: 'plain_text', text: 'Keep' }, close: { type: 'plain_text', text: 'Cancel' },
+        type: 'modal',
+        callback_id: KEEP_MODAL,
+        title: { type: 'plain_text', text: 'Keep this resource' },
+        submit: { type: 'plain_text', text: 'Keep' },
+        close: { type: 'plain_text', text: 'Cancel' },
         private_metadata: JSON.stringify({ ref, channel: shown?.channel, ts: shown?.ts }),
         blocks: [
-          { type: 'section', text: { type: 'mrkdwn', text: `*${ref.name}* (${ref.count} × ${ref.instanceType}) will be left out of idle reports from now on.` } },
           {
-            type: 'input', block_id: 'reason', label: { type: 'plain_text', text: 'Why does it stay?' },
-            element: { type: 'plain_text_input', action_id: 'reason', min_length: 3, max_length: 300, placeholder: { type: 'plain_text', text: 'e.g. warm standby for the EU launch, until 2027-01' } },
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: `*${ref.name}* (${ref.count} × ${ref.instanceType}) will be left out of idle reports from now on.`,
+            },
+          },
+          {
+            type: 'input',
+            block_id: 'reason',
+            label: { type: 'plain_text', text: 'Why does it stay?' },
+            element: {
+              type: 'plain_text_input',
+              action_id: 'reason',
+              min_length: 3,
+              max_length: 300,
+              placeholder: { type: 'plain_text', text: 'e.g. warm standby for the EU launch, until 2027-01' },
+            },
           },
         ],
       },
@@ -86,6 +114,13 @@ export function registerIdleActionHandlers(app: App, { actions, state, longWork,
     const ref = parseFindingRef(JSON.stringify(meta.ref));
     if (!ref) return;
     const shown = meta.channel && meta.ts ? await rememberedMessage(state, meta.channel, meta.ts) : undefined;
-    await longWork.start({ type: 'idle-keep', user: body.user.id, ref, reason, ...(shown ? { shown } : {}), ...(meta.channel ? { channel: meta.channel } : {}) });
+    await longWork.start({
+      type: 'idle-keep',
+      user: body.user.id,
+      ref,
+      reason,
+      ...(shown ? { shown } : {}),
+      ...(meta.channel ? { channel: meta.channel } : {}),
+    });
   });
 }

@@ -4,19 +4,18 @@
 // (serverless). Everything a task needs travels inside it: the response URL, the channel, the
 // message the click came from.
 import type { WebClient } from '@slack/web-api';
+import { runScanPart, type ScanPartTask, startScanFanOut } from '../../reports/idleScan/scanFanOut.ts';
 import type { FindingRef } from '../actions/findingRef.ts';
 import { resourceKey } from '../actions/findingRef.ts';
 import { actionAllowed, type IdleActions } from '../actions/idleActions.ts';
-import type { ApprovalSettings } from '../settings/fileSettings.ts';
 import { scanPlaces } from '../clouds/registry.ts';
-import { runScanPart, type ScanPartTask, startScanFanOut } from '../../reports/idleScan/scanFanOut.ts';
 import { SCHEDULED_JOBS, type ScheduledJobName } from '../schedule/jobs.ts';
 import type { ScheduledJobContext } from '../schedule/postOnce.ts';
+import type { ApprovalSettings } from '../settings/fileSettings.ts';
 import { type SlackMessage, splitMessage } from './blockLimits.ts';
 import { chartsInThread, sendWithChartFallback } from './chartFallback.ts';
 import { controlBlock, rerenderControls } from './findingBlocks.ts';
 import type { ShownMessage } from './shownMessages.ts';
-
 
 export type LongTask =
   | { type: 'report'; job: 'digest' | 'scan'; public: boolean; channel: string; responseUrl: string }
@@ -69,7 +68,12 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
   // are a sound base whatever changed since
   const chains = new Map<string, Promise<void>>();
 
-  function refresher(shown: ShownMessage | undefined, ref: FindingRef, tell: (text: string) => Promise<void>, responseUrl?: string): () => Promise<void> {
+  function refresher(
+    shown: ShownMessage | undefined,
+    ref: FindingRef,
+    tell: (text: string) => Promise<void>,
+    responseUrl?: string,
+  ): () => Promise<void> {
     if (!shown) {
       // no message to update (Slack sent none): tell the clicker where things stand instead
       return async () => {
@@ -79,11 +83,14 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
     }
     const id = `${shown.channel}:${shown.ts}`;
     return () => {
-      const next = (chains.get(id) ?? Promise.resolve()).then(async () => {
-        const blocks = await rerenderControls(shown.blocks, (resources) => actions.statusOf(resources), allows, shown.ts);
-        if (shown.channel && shown.ts && !shown.ephemeral) await client.chat.update({ channel: shown.channel, ts: shown.ts, text: shown.text, blocks });
-        else if (responseUrl) await postToResponseUrl(responseUrl, { replace_original: true, text: shown.text, blocks });
-      }).catch((error: unknown) => log('error', { update: id, error: (error as Error).message }))
+      const next = (chains.get(id) ?? Promise.resolve())
+        .then(async () => {
+          const blocks = await rerenderControls(shown.blocks, (resources) => actions.statusOf(resources), allows, shown.ts);
+          if (shown.channel && shown.ts && !shown.ephemeral)
+            await client.chat.update({ channel: shown.channel, ts: shown.ts, text: shown.text, blocks });
+          else if (responseUrl) await postToResponseUrl(responseUrl, { replace_original: true, text: shown.text, blocks });
+        })
+        .catch((error: unknown) => log('error', { update: id, error: (error as Error).message }))
         .finally(() => {
           if (chains.get(id) === next) chains.delete(id);
         });
@@ -98,10 +105,14 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
         // to the channel with `public`: the WebClient waits out Retry-After on HTTP 429 and sends
         // again, so no part is ever dropped; otherwise only to the caller, through response_url
         for (const part of splitMessage(await deps.jobs[task.job]())) {
-          await sendWithChartFallback((message) => (task.public
-            ? client.chat.postMessage({ channel: task.channel, ...message })
-            : postToResponseUrl(task.responseUrl, { response_type: 'ephemeral', replace_original: false, ...message })), part,
-          task.public ? chartsInThread(client, task.channel, (fields) => log('warn', fields)) : {});
+          await sendWithChartFallback(
+            (message) =>
+              task.public
+                ? client.chat.postMessage({ channel: task.channel, ...message })
+                : postToResponseUrl(task.responseUrl, { response_type: 'ephemeral', replace_original: false, ...message }),
+            part,
+            task.public ? chartsInThread(client, task.channel, (fields) => log('warn', fields)) : {},
+          );
         }
         return;
       }
@@ -123,9 +134,10 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
         const scheduled = deps.scheduled;
         if (!scheduled) throw new Error('scheduled reports are not set up in this runtime');
         const places = task.job === 'daily-scan' && deps.fanOut ? scanPlaces(scheduled.digest, scheduled.env) : [];
-        const outcome = places.length > 1
-          ? await startScanFanOut(scheduled, places, (part) => deps.fanOut!.start(part))
-          : await SCHEDULED_JOBS[task.job](scheduled);
+        const outcome =
+          places.length > 1
+            ? await startScanFanOut(scheduled, places, (part) => deps.fanOut!.start(part))
+            : await SCHEDULED_JOBS[task.job](scheduled);
         log('info', { scheduled: task.job, outcome });
         return;
       }

@@ -5,13 +5,31 @@ import { COMMANDS } from '../../commands/index.ts';
 export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:write', 'usergroups:read'];
 const REQUEST_URL = 'https://burnrate.example.com/slack/events';
 
-export interface SlashCommand { command: string; url: string; description: string; usage_hint: string; should_escape: false }
+export interface SlashCommand {
+  command: string;
+  url: string;
+  description: string;
+  usage_hint: string;
+  should_escape: false;
+}
 
 /** Every slash command the app registers: one per command of the registry, and /finops. */
 export function slashCommands(): SlashCommand[] {
   return [
-    ...COMMANDS.map((c) => ({ command: `/${c.name}`, url: REQUEST_URL, description: c.description, usage_hint: c.usageHint, should_escape: false as const })),
-    { command: '/finops', url: REQUEST_URL, description: 'burnrate: help, the weekly digest, the idle scan and the audit log on demand', usage_hint: 'help | digest [public] | scan [public] | audit [7d] | <command> …', should_escape: false },
+    ...COMMANDS.map((c) => ({
+      command: `/${c.name}`,
+      url: REQUEST_URL,
+      description: c.description,
+      usage_hint: c.usageHint,
+      should_escape: false as const,
+    })),
+    {
+      command: '/finops',
+      url: REQUEST_URL,
+      description: 'burnrate: help, the weekly digest, the idle scan and the audit log on demand',
+      usage_hint: 'help | digest [public] | scan [public] | audit [7d] | <command> …',
+      should_escape: false,
+    },
   ];
 }
 

@@ -11,11 +11,16 @@ const clip = (text: string, limit: number) => (text.length > limit ? `${text.sli
 function chartBlock(chart: PlanChart): Block {
   const categories = chart.categories.map((c) => clip(c, MAX_CHART_LABEL));
   return {
-    type: 'data_visualization', title: clip(chart.title, MAX_CHART_TITLE),
+    type: 'data_visualization',
+    title: clip(chart.title, MAX_CHART_TITLE),
     chart: {
       type: 'bar',
       series: chart.series.map((s) => ({ name: s.name, data: s.values.map((value, i) => ({ label: categories[i]!, value })) })),
-      axis_config: { categories, ...(chart.xLabel ? { x_label: clip(chart.xLabel, MAX_CHART_TITLE) } : {}), ...(chart.yLabel ? { y_label: clip(chart.yLabel, MAX_CHART_TITLE) } : {}) },
+      axis_config: {
+        categories,
+        ...(chart.xLabel ? { x_label: clip(chart.xLabel, MAX_CHART_TITLE) } : {}),
+        ...(chart.yLabel ? { y_label: clip(chart.yLabel, MAX_CHART_TITLE) } : {}),
+      },
     },
   };
 }
@@ -30,7 +35,11 @@ export function planBlocks(r: PlanResult): SlackMessage {
     blocks.push({ type: 'section', text: mrkdwn(`*${table.title}*`) }, ...codeSections(padTable([table.header, ...table.rows])));
   }
   if (r.assumptions.length) {
-    blocks.push(...chunkLines([`*${r.notesTitle ?? 'Assumptions'}*`, ...r.assumptions.map((a) => `• ${a}`)]).map((text): Block => ({ type: 'section', text: mrkdwn(text) })));
+    blocks.push(
+      ...chunkLines([`*${r.notesTitle ?? 'Assumptions'}*`, ...r.assumptions.map((a) => `• ${a}`)]).map(
+        (text): Block => ({ type: 'section', text: mrkdwn(text) }),
+      ),
+    );
   }
   blocks.push(...chunkLines(r.method.map((m) => `• ${m}`)).map((text): Block => ({ type: 'context', elements: [mrkdwn(text)] })));
   if (r.prices) blocks.push({ type: 'context', elements: [mrkdwn(r.prices)] });

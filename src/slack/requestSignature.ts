@@ -35,6 +35,9 @@ export function verifySlackSignature(input: {
 /** Checks a request as it arrived: its raw body and the two Slack headers, looked up by name. */
 export function verifySlackRequest(signingSecret: string, header: (name: string) => string | undefined, body: Buffer): SignatureCheck {
   return verifySlackSignature({
-    signingSecret, timestamp: header('x-slack-request-timestamp'), signature: header('x-slack-signature'), body: body.toString('utf8'),
+    signingSecret,
+    timestamp: header('x-slack-request-timestamp'),
+    signature: header('x-slack-signature'),
+    body: body.toString('utf8'),
   });
 }

@@ -6,11 +6,21 @@ import type { StateStore } from '../state/stateStore.ts';
 import type { Block } from './blockLimits.ts';
 
 /** The message a button was clicked in: updated in place as the action goes on. */
-export interface ShownMessage { channel?: string; ts?: string; ephemeral: boolean; text: string; blocks: Block[] }
+export interface ShownMessage {
+  channel?: string;
+  ts?: string;
+  ephemeral: boolean;
+  text: string;
+  blocks: Block[];
+}
 
 const key = (channel: string, ts: string) => `message#${channel}:${ts}`;
 
-export async function rememberMessage(state: StateStore, shown: ShownMessage & { channel: string; ts: string }, ttlSeconds: number): Promise<void> {
+export async function rememberMessage(
+  state: StateStore,
+  shown: ShownMessage & { channel: string; ts: string },
+  ttlSeconds: number,
+): Promise<void> {
   await overwrite(state, key(shown.channel, shown.ts), shown, ttlSeconds);
 }
 

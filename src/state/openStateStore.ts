@@ -4,12 +4,18 @@
 import type { AuditEntry, StateStore, StoredRecord } from './stateStore.ts';
 
 /** `create: false` where a deployment declares the table (Lambda): no table calls at start. */
-export async function openStateStore(settings: { statePath: string; stateTable?: string }, options: { create: boolean } = { create: true }): Promise<StateStore> {
+export async function openStateStore(
+  settings: { statePath: string; stateTable?: string },
+  options: { create: boolean } = { create: true },
+): Promise<StateStore> {
   if (!settings.stateTable) {
     const { SqliteStateStore } = await import('./sqliteStateStore.ts');
     return new SqliteStateStore(settings.statePath);
   }
-  const [{ DynamoDBClient }, { DynamoStateStore }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('./dynamoStateStore.ts')]);
+  const [{ DynamoDBClient }, { DynamoStateStore }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('./dynamoStateStore.ts'),
+  ]);
   const store = new DynamoStateStore(new DynamoDBClient({}), settings.stateTable);
   if (options.create) await store.ensureTable();
   return store;
@@ -32,15 +38,27 @@ export class LazyStateStore implements StateStore {
     return this.opened;
   }
 
-  async claim(key: string, ttlSeconds: number, nowMs?: number): Promise<boolean> { return (await this.store()).claim(key, ttlSeconds, nowMs); }
-  async release(key: string): Promise<void> { return (await this.store()).release(key); }
-  async read<T>(key: string, nowMs?: number): Promise<StoredRecord<T> | undefined> { return (await this.store()).read<T>(key, nowMs); }
+  async claim(key: string, ttlSeconds: number, nowMs?: number): Promise<boolean> {
+    return (await this.store()).claim(key, ttlSeconds, nowMs);
+  }
+  async release(key: string): Promise<void> {
+    return (await this.store()).release(key);
+  }
+  async read<T>(key: string, nowMs?: number): Promise<StoredRecord<T> | undefined> {
+    return (await this.store()).read<T>(key, nowMs);
+  }
   async write<T>(key: string, value: T, expectedVersion: number, options?: { ttlSeconds?: number; nowMs?: number }): Promise<boolean> {
     return (await this.store()).write(key, value, expectedVersion, options);
   }
-  async list<T>(prefix: string, nowMs?: number): Promise<{ key: string; record: StoredRecord<T> }[]> { return (await this.store()).list<T>(prefix, nowMs); }
-  async appendAudit(entry: AuditEntry): Promise<void> { return (await this.store()).appendAudit(entry); }
-  async audit(sinceMs: number, limit: number): Promise<AuditEntry[]> { return (await this.store()).audit(sinceMs, limit); }
+  async list<T>(prefix: string, nowMs?: number): Promise<{ key: string; record: StoredRecord<T> }[]> {
+    return (await this.store()).list<T>(prefix, nowMs);
+  }
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    return (await this.store()).appendAudit(entry);
+  }
+  async audit(sinceMs: number, limit: number): Promise<AuditEntry[]> {
+    return (await this.store()).audit(sinceMs, limit);
+  }
   async close(): Promise<void> {
     if (this.opened) await (await this.opened).close();
   }

@@ -10,7 +10,11 @@ interface Statement {
   get(...params: unknown[]): Record<string, unknown> | undefined;
   all(...params: unknown[]): Record<string, unknown>[];
 }
-interface Connection { exec(sql: string): void; prepare(sql: string): Statement; close(): void }
+interface Connection {
+  exec(sql: string): void;
+  prepare(sql: string): Statement;
+  close(): void;
+}
 
 /** Migration n brings the schema from version n to n + 1; never edit one that has shipped. */
 const MIGRATIONS = [
@@ -38,7 +42,9 @@ export class SqliteStateStore implements StateStore {
       purgeRecord: prepare('DELETE FROM records WHERE key = ? AND expires_at IS NOT NULL AND expires_at <= ?'),
       insertRecord: prepare('INSERT OR IGNORE INTO records (key, value, version, expires_at) VALUES (?, ?, 1, ?)'),
       updateRecord: prepare('UPDATE records SET value = ?, version = version + 1, expires_at = ? WHERE key = ? AND version = ?'),
-      list: prepare('SELECT key, value, version FROM records WHERE substr(key, 1, length(?1)) = ?1 AND (expires_at IS NULL OR expires_at > ?2) ORDER BY key'),
+      list: prepare(
+        'SELECT key, value, version FROM records WHERE substr(key, 1, length(?1)) = ?1 AND (expires_at IS NULL OR expires_at > ?2) ORDER BY key',
+      ),
       appendAudit: prepare('INSERT INTO audit (at, entry) VALUES (?, ?)'),
       audit: prepare('SELECT entry FROM audit WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?'),
     };
@@ -78,7 +84,8 @@ export class SqliteStateStore implements StateStore {
 
   async list<T>(prefix: string, nowMs = Date.now()): Promise<{ key: string; record: StoredRecord<T> }[]> {
     return this.statements.list!.all(prefix, nowMs).map((row) => ({
-      key: String(row.key), record: { value: JSON.parse(String(row.value)) as T, version: Number(row.version) },
+      key: String(row.key),
+      record: { value: JSON.parse(String(row.value)) as T, version: Number(row.version) },
     }));
   }
 

@@ -6,6 +6,10 @@ import { HubError } from '../../src/hub/hubModel.ts';
 export function offlineContext(): CommandContext {
   return {
     catalogs: bundledCatalogs(),
-    hub: { fetchModel: async (repo) => { throw new HubError(`cannot reach the Hugging Face Hub for ${repo}; offline?`); } },
+    hub: {
+      fetchModel: async (repo) => {
+        throw new HubError(`cannot reach the Hugging Face Hub for ${repo}; offline?`);
+      },
+    },
   };
 }

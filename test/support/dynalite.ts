@@ -7,6 +7,10 @@ export async function startDynalite(): Promise<{ url: string; close(): Promise<v
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }

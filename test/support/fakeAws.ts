@@ -9,7 +9,10 @@ import { parse } from 'node:querystring';
 import { answerBroken, type BrokenAnswer } from './brokenAnswers.ts';
 
 export interface FakeInstance {
-  instanceId: string; instanceType: string; name?: string; tags?: Record<string, string>;
+  instanceId: string;
+  instanceType: string;
+  name?: string;
+  tags?: Record<string, string>;
   /** per GPU, hourly nvidia_smi_utilization_gpu (CWAgent), published with the agent's dimensions */
   gpus: number[][];
   /** what the agent's append_dimensions adds to each GPU series (default ImageId and InstanceType, as its wizard configures) */
@@ -17,17 +20,29 @@ export interface FakeInstance {
   /** per NeuronCore, hourly node_neuroncore_utilization (Container Insights, EKS nodes) */
   neuronCores?: number[][];
   /** AWS/EC2 hourly CPUUtilization maxima and NetworkIn bytes, for machines without GPU metrics */
-  cpu?: number[]; networkIn?: number[];
+  cpu?: number[];
+  networkIn?: number[];
   spot?: boolean;
   /** running unless said otherwise; StopInstances and StartInstances move it */
   state?: 'running' | 'stopping' | 'stopped' | 'pending';
 }
 
-export interface FakeScalingPolicy { PolicyName: string; PolicyType: string; TargetTrackingScalingPolicyConfiguration?: Record<string, unknown>; StepScalingPolicyConfiguration?: Record<string, unknown> }
+export interface FakeScalingPolicy {
+  PolicyName: string;
+  PolicyType: string;
+  TargetTrackingScalingPolicyConfiguration?: Record<string, unknown>;
+  StepScalingPolicyConfiguration?: Record<string, unknown>;
+}
 
 /** One production variant; several with the same name make a multi-variant endpoint. */
 export interface FakeEndpoint {
-  name: string; variant: string; instanceType: string; count: number; invocations: number[]; gpu: number[]; tags?: Record<string, string>;
+  name: string;
+  variant: string;
+  instanceType: string;
+  count: number;
+  invocations: number[];
+  gpu: number[];
+  tags?: Record<string, string>;
   /** the variant's current weight (default 1) */
   weight?: number;
   /** the configuration's initial instance count, when autoscaling has moved `count` away from it */
@@ -40,7 +55,8 @@ export interface FakeEndpoint {
 }
 
 export interface FakeNotebook {
-  name: string; instanceType: string;
+  name: string;
+  instanceType: string;
   /** when it was last started or changed, ISO */
   lastModified: string;
   status?: 'InService' | 'Stopped';
@@ -48,8 +64,15 @@ export interface FakeNotebook {
 }
 
 export interface FakeStudioApp {
-  domainId: string; space?: string; userProfile?: string; appType: string; appName: string; instanceType: string;
-  createdAt: string; lastUserActivity?: string; lastHealthCheck?: string;
+  domainId: string;
+  space?: string;
+  userProfile?: string;
+  appType: string;
+  appName: string;
+  instanceType: string;
+  createdAt: string;
+  lastUserActivity?: string;
+  lastHealthCheck?: string;
   status?: 'InService' | 'Deleted';
   tags?: Record<string, string>;
 }
@@ -58,7 +81,11 @@ export interface FakeAws {
   url: string;
   /** every EC2 request, its form fields (Action, filters, ids) */
   ec2Requests: Record<string, string>[];
-  metricRequests: { queries: { Id: string; Expression?: string; Period: number; MetricStat?: MetricStat }[]; nextToken?: string; target: string }[];
+  metricRequests: {
+    queries: { Id: string; Expression?: string; Period: number; MetricStat?: MetricStat }[];
+    nextToken?: string;
+    target: string;
+  }[];
   sageMakerTargets: string[];
   /** the most SageMaker requests the fake held at once */
   maxSageMakerInFlight: number;
@@ -87,13 +114,21 @@ export interface FakeAws {
 const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const REQUEST_ID = '8f7e6d5c-1111-2222-3333-444455556666';
 /** local NVMe instance storage of the types the tests use, GB */
-const INSTANCE_STORE_GB: Record<string, number> = { 'g5.xlarge': 250, 'g5.12xlarge': 3800, 'g6.xlarge': 250, 'p4d.24xlarge': 8000, 'p5.48xlarge': 30400 };
+const INSTANCE_STORE_GB: Record<string, number> = {
+  'g5.xlarge': 250,
+  'g5.12xlarge': 3800,
+  'g6.xlarge': 250,
+  'p4d.24xlarge': 8000,
+  'p5.48xlarge': 30400,
+};
 const STATE_CODES: Record<string, number> = { pending: 0, running: 16, stopping: 64, stopped: 80 };
 
 const describeInstancesXml = (instances: FakeInstance[], nextToken?: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <DescribeInstancesResponse xmlns="${EC2_NS}">
   <requestId>${REQUEST_ID}</requestId>
-  <reservationSet>${instances.map((i) => `
+  <reservationSet>${instances
+    .map(
+      (i) => `
     <item>
       <reservationId>r-${i.instanceId.slice(2)}</reservationId>
       <ownerId>123456789012</ownerId>
@@ -102,39 +137,63 @@ const describeInstancesXml = (instances: FakeInstance[], nextToken?: string) => 
           <instanceId>${i.instanceId}</instanceId>
           <instanceType>${i.instanceType}</instanceType>
           <instanceState><code>${STATE_CODES[i.state ?? 'running']}</code><name>${i.state ?? 'running'}</name></instanceState>${i.spot ? '\n          <instanceLifecycle>spot</instanceLifecycle>' : ''}
-          <tagSet>${Object.entries({ ...(i.name ? { Name: i.name } : {}), ...i.tags }).map(([k, v]) => `<item><key>${k}</key><value>${v}</value></item>`).join('')}</tagSet>
+          <tagSet>${Object.entries({ ...(i.name ? { Name: i.name } : {}), ...i.tags })
+            .map(([k, v]) => `<item><key>${k}</key><value>${v}</value></item>`)
+            .join('')}</tagSet>
         </item>
       </instancesSet>
-    </item>`).join('')}
+    </item>`,
+    )
+    .join('')}
   </reservationSet>${nextToken ? `\n  <nextToken>${nextToken}</nextToken>` : ''}
 </DescribeInstancesResponse>`;
 
 const describeInstanceTypesXml = (types: string[]) => `<?xml version="1.0" encoding="UTF-8"?>
 <DescribeInstanceTypesResponse xmlns="${EC2_NS}">
   <requestId>${REQUEST_ID}</requestId>
-  <instanceTypeSet>${types.map((t) => `
-    <item><instanceType>${t}</instanceType><instanceStorageSupported>${t in INSTANCE_STORE_GB}</instanceStorageSupported>${t in INSTANCE_STORE_GB ? `<instanceStorageInfo><totalSizeInGB>${INSTANCE_STORE_GB[t]}</totalSizeInGB></instanceStorageInfo>` : ''}</item>`).join('')}
+  <instanceTypeSet>${types
+    .map(
+      (t) => `
+    <item><instanceType>${t}</instanceType><instanceStorageSupported>${t in INSTANCE_STORE_GB}</instanceStorageSupported>${t in INSTANCE_STORE_GB ? `<instanceStorageInfo><totalSizeInGB>${INSTANCE_STORE_GB[t]}</totalSizeInGB></instanceStorageInfo>` : ''}</item>`,
+    )
+    .join('')}
   </instanceTypeSet>
 </DescribeInstanceTypesResponse>`;
 
 const stateChangeXml = (action: string, changes: { id: string; from: string; to: string }[]) => `<?xml version="1.0" encoding="UTF-8"?>
 <${action}Response xmlns="${EC2_NS}">
   <requestId>${REQUEST_ID}</requestId>
-  <instancesSet>${changes.map((c) => `
-    <item><instanceId>${c.id}</instanceId><currentState><code>${STATE_CODES[c.to]}</code><name>${c.to}</name></currentState><previousState><code>${STATE_CODES[c.from]}</code><name>${c.from}</name></previousState></item>`).join('')}
+  <instancesSet>${changes
+    .map(
+      (c) => `
+    <item><instanceId>${c.id}</instanceId><currentState><code>${STATE_CODES[c.to]}</code><name>${c.to}</name></currentState><previousState><code>${STATE_CODES[c.from]}</code><name>${c.from}</name></previousState></item>`,
+    )
+    .join('')}
   </instancesSet>
 </${action}Response>`;
 
 const ec2ErrorXml = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${REQUEST_ID}</RequestID></Response>`;
 
-interface MetricStat { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Stat: string; Period: number }
-
-class AwsError extends Error {
-  constructor(readonly code: string, message: string) { super(message); }
+interface MetricStat {
+  Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] };
+  Stat: string;
+  Period: number;
 }
 
-const formList = (form: Record<string, string>, prefix: string) => Object.keys(form).filter((k) => k.startsWith(`${prefix}.`)).map((k) => form[k]!);
+class AwsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const formList = (form: Record<string, string>, prefix: string) =>
+  Object.keys(form)
+    .filter((k) => k.startsWith(`${prefix}.`))
+    .map((k) => form[k]!);
 
 export interface FakeAwsOptions {
   /** added to every answer, ms */
@@ -147,11 +206,21 @@ export interface FakeAwsOptions {
   studioApps?: FakeStudioApp[];
 }
 
-export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEndpoint[] = [], options: FakeAwsOptions = {}): Promise<FakeAws> {
+export async function startFakeAws(
+  instances: FakeInstance[],
+  endpoints: FakeEndpoint[] = [],
+  options: FakeAwsOptions = {},
+): Promise<FakeAws> {
   const { delayMs = 0, listPageSize = 1, instancePageSize = 2, notebooks = [], studioApps = [] } = options;
   const scalableTargets: FakeAws['scalableTargets'] = new Map();
   for (const e of endpoints) {
-    if (e.autoscaling) scalableTargets.set(`endpoint/${e.name}/variant/${e.variant}`, { MinCapacity: e.autoscaling.min, MaxCapacity: e.autoscaling.max, ...(e.autoscaling.roleArn ? { RoleARN: e.autoscaling.roleArn } : {}), policies: e.autoscaling.policies });
+    if (e.autoscaling)
+      scalableTargets.set(`endpoint/${e.name}/variant/${e.variant}`, {
+        MinCapacity: e.autoscaling.min,
+        MaxCapacity: e.autoscaling.max,
+        ...(e.autoscaling.roleArn ? { RoleARN: e.autoscaling.roleArn } : {}),
+        policies: e.autoscaling.policies,
+      });
   }
   const failures = new Map<string, AwsError>();
   const failedRegions = new Map<string, AwsError>();
@@ -162,7 +231,17 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   const status = new Map<string, string>(endpoints.map((e) => [e.name, 'InService']));
   const created = new Map<string, { config: string; tags: { Key: string; Value: string }[]; describesUntilInService: number }>();
   const fake: FakeAws = {
-    url: '', ec2Requests: [], metricRequests: [], sageMakerTargets: [], maxSageMakerInFlight: 0, mutations: [], instances, endpoints, notebooks, studioApps, scalableTargets,
+    url: '',
+    ec2Requests: [],
+    metricRequests: [],
+    sageMakerTargets: [],
+    maxSageMakerInFlight: 0,
+    mutations: [],
+    instances,
+    endpoints,
+    notebooks,
+    studioApps,
+    scalableTargets,
     failNext: (action, code, message) => failures.set(action, new AwsError(code, message)),
     failRegion: (region, code, message) => failedRegions.set(region, new AwsError(code, message)),
     breakAction: (action, broken, region) => brokenActions.push({ action, broken, ...(region ? { region } : {}) }),
@@ -179,10 +258,16 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   };
   const arn = (name: string) => `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${name}`;
   const variantsOf = (name: string) => endpoints.filter((e) => e.name === name);
-  const appArn = (a: FakeStudioApp) => `arn:aws:sagemaker:us-east-1:123456789012:app/${a.domainId}/${a.space ?? a.userProfile}/${a.appType.toLowerCase()}/${a.appName}`;
+  const appArn = (a: FakeStudioApp) =>
+    `arn:aws:sagemaker:us-east-1:123456789012:app/${a.domainId}/${a.space ?? a.userProfile}/${a.appType.toLowerCase()}/${a.appName}`;
   const appAt = (body: Record<string, unknown>) => {
-    const a = studioApps.find((x) => x.domainId === body.DomainId && x.appName === body.AppName && x.appType === body.AppType
-      && (body.SpaceName ? x.space === body.SpaceName : x.userProfile === body.UserProfileName));
+    const a = studioApps.find(
+      (x) =>
+        x.domainId === body.DomainId &&
+        x.appName === body.AppName &&
+        x.appType === body.AppType &&
+        (body.SpaceName ? x.space === body.SpaceName : x.userProfile === body.UserProfileName),
+    );
     if (!a || a.status === 'Deleted') throw new AwsError('ResourceNotFound', `App ${String(body.AppName)} does not exist`);
     return a;
   };
@@ -194,11 +279,21 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   };
 
   /** the access key an assumed role signs with: ASIA + account + role name */
-  const keyOf = (roleArn: string) => `ASIA${/::(\d{12}):role\/(.*)$/.exec(roleArn)!.slice(1).join('').toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
+  const keyOf = (roleArn: string) =>
+    `ASIA${/::(\d{12}):role\/(.*)$/
+      .exec(roleArn)!
+      .slice(1)
+      .join('')
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '')}`;
 
   function sts(form: Record<string, string>): string {
     const role = form.RoleArn!;
-    if (deniedRoles.has(role)) throw new AwsError('AccessDenied', `User: arn:aws:iam::123456789012:user/burnrate is not authorized to perform: sts:AssumeRole on resource: ${role}`);
+    if (deniedRoles.has(role))
+      throw new AwsError(
+        'AccessDenied',
+        `User: arn:aws:iam::123456789012:user/burnrate is not authorized to perform: sts:AssumeRole on resource: ${role}`,
+      );
     fake.assumedRoles.push(role);
     return `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
@@ -218,7 +313,8 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         const instance = instances.find((i) => i.instanceId === id);
         if (!instance) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
         const from = instance.state ?? 'running';
-        if (form.Action === 'StopInstances' && instance.spot) throw new AwsError('UnsupportedOperation', `The instance '${id}' is a spot instance and cannot be stopped.`);
+        if (form.Action === 'StopInstances' && instance.spot)
+          throw new AwsError('UnsupportedOperation', `The instance '${id}' is a spot instance and cannot be stopped.`);
         instance.state = form.Action === 'StopInstances' ? 'stopped' : 'running';
         return { id, from, to: form.Action === 'StopInstances' ? 'stopping' : 'pending' };
       });
@@ -232,7 +328,10 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     }
     const offset = Number(form.NextToken ?? 0);
     const size = Math.min(instancePageSize, Number(form.MaxResults ?? instancePageSize));
-    return describeInstancesXml(instances.slice(offset, offset + size), offset + size < instances.length ? String(offset + size) : undefined);
+    return describeInstancesXml(
+      instances.slice(offset, offset + size),
+      offset + size < instances.length ? String(offset + size) : undefined,
+    );
   }
 
   function describeEndpoint(name: string) {
@@ -240,9 +339,19 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     if (!state) throw new AwsError('ValidationException', `Could not find endpoint "${arn(name)}".`);
     if (state === 'Creating' && created.get(name)!.describesUntilInService-- <= 0) status.set(name, 'InService');
     return {
-      EndpointName: name, EndpointArn: arn(name), EndpointConfigName: created.get(name)?.config ?? `${name}-config`, EndpointStatus: status.get(name),
-      ProductionVariants: variantsOf(name).map((e) => ({ VariantName: e.variant, CurrentInstanceCount: e.count, DesiredInstanceCount: e.count, CurrentWeight: e.weight ?? 1, DesiredWeight: e.weight ?? 1 })),
-      CreationTime: 1.7e9, LastModifiedTime: 1.7e9,
+      EndpointName: name,
+      EndpointArn: arn(name),
+      EndpointConfigName: created.get(name)?.config ?? `${name}-config`,
+      EndpointStatus: status.get(name),
+      ProductionVariants: variantsOf(name).map((e) => ({
+        VariantName: e.variant,
+        CurrentInstanceCount: e.count,
+        DesiredInstanceCount: e.count,
+        CurrentWeight: e.weight ?? 1,
+        DesiredWeight: e.weight ?? 1,
+      })),
+      CreationTime: 1.7e9,
+      LastModifiedTime: 1.7e9,
     };
   }
 
@@ -252,14 +361,21 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     const name = String(body.EndpointName ?? '');
     switch (action) {
       case 'ListInferenceComponents': {
-        const all = endpoints.filter((e) => e.name === body.EndpointNameEquals && (!body.VariantNameEquals || e.variant === body.VariantNameEquals))
+        const all = endpoints
+          .filter((e) => e.name === body.EndpointNameEquals && (!body.VariantNameEquals || e.variant === body.VariantNameEquals))
           .flatMap((e) => (e.components ?? []).map((c) => ({ e, c })));
         const offset = Number(body.NextToken ?? 0);
         const size = Math.min(listPageSize, Number(body.MaxResults ?? 10));
         return {
           InferenceComponents: all.slice(offset, offset + size).map(({ e, c }) => ({
-            InferenceComponentName: c.name, InferenceComponentArn: `arn:aws:sagemaker:us-east-1:123456789012:inference-component/${c.name}`, EndpointName: e.name, EndpointArn: arn(e.name),
-            VariantName: e.variant, InferenceComponentStatus: 'InService', CreationTime: 1.7e9, LastModifiedTime: 1.7e9,
+            InferenceComponentName: c.name,
+            InferenceComponentArn: `arn:aws:sagemaker:us-east-1:123456789012:inference-component/${c.name}`,
+            EndpointName: e.name,
+            EndpointArn: arn(e.name),
+            VariantName: e.variant,
+            InferenceComponentStatus: 'InService',
+            CreationTime: 1.7e9,
+            LastModifiedTime: 1.7e9,
           })),
           ...(offset + size < all.length ? { NextToken: String(offset + size) } : {}),
         };
@@ -269,13 +385,21 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         const offset = Number(body.NextToken ?? 0);
         const size = Math.min(listPageSize, Number(body.MaxResults ?? 10));
         return {
-          Endpoints: names.slice(offset, offset + size).map((n) => ({ EndpointName: n, EndpointArn: arn(n), CreationTime: 1.7e9, LastModifiedTime: 1.7e9, EndpointStatus: 'InService' })),
+          Endpoints: names.slice(offset, offset + size).map((n) => ({
+            EndpointName: n,
+            EndpointArn: arn(n),
+            CreationTime: 1.7e9,
+            LastModifiedTime: 1.7e9,
+            EndpointStatus: 'InService',
+          })),
           ...(offset + size < names.length ? { NextToken: String(offset + size) } : {}),
         };
       }
       case 'ListTags': {
-        const tagged = endpoints.find((x) => body.ResourceArn === arn(x.name)) ?? notebooks.find((n) => body.ResourceArn === notebookArn(n.name))
-          ?? studioApps.find((a) => body.ResourceArn === appArn(a))!;
+        const tagged =
+          endpoints.find((x) => body.ResourceArn === arn(x.name)) ??
+          notebooks.find((n) => body.ResourceArn === notebookArn(n.name)) ??
+          studioApps.find((a) => body.ResourceArn === appArn(a))!;
         return { Tags: Object.entries(tagged.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) };
       }
       case 'ListNotebookInstances': {
@@ -284,8 +408,12 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         const size = Math.min(listPageSize, Number(body.MaxResults ?? 10));
         return {
           NotebookInstances: inService.slice(offset, offset + size).map((n) => ({
-            NotebookInstanceName: n.name, NotebookInstanceArn: notebookArn(n.name), NotebookInstanceStatus: n.status ?? 'InService', InstanceType: n.instanceType,
-            CreationTime: 1.7e9, LastModifiedTime: Date.parse(n.lastModified) / 1000,
+            NotebookInstanceName: n.name,
+            NotebookInstanceArn: notebookArn(n.name),
+            NotebookInstanceStatus: n.status ?? 'InService',
+            InstanceType: n.instanceType,
+            CreationTime: 1.7e9,
+            LastModifiedTime: Date.parse(n.lastModified) / 1000,
           })),
           ...(offset + size < inService.length ? { NextToken: String(offset + size) } : {}),
         };
@@ -293,8 +421,12 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       case 'DescribeNotebookInstance': {
         const n = notebookNamed(String(body.NotebookInstanceName));
         return {
-          NotebookInstanceName: n.name, NotebookInstanceArn: notebookArn(n.name), NotebookInstanceStatus: n.status ?? 'InService', InstanceType: n.instanceType,
-          CreationTime: 1.7e9, LastModifiedTime: Date.parse(n.lastModified) / 1000,
+          NotebookInstanceName: n.name,
+          NotebookInstanceArn: notebookArn(n.name),
+          NotebookInstanceStatus: n.status ?? 'InService',
+          InstanceType: n.instanceType,
+          CreationTime: 1.7e9,
+          LastModifiedTime: Date.parse(n.lastModified) / 1000,
         };
       }
       case 'ListApps': {
@@ -303,8 +435,13 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         const size = Math.min(listPageSize, Number(body.MaxResults ?? 10));
         return {
           Apps: live.slice(offset, offset + size).map((a) => ({
-            DomainId: a.domainId, ...(a.space ? { SpaceName: a.space } : { UserProfileName: a.userProfile }), AppType: a.appType, AppName: a.appName,
-            Status: a.status ?? 'InService', CreationTime: Date.parse(a.createdAt) / 1000, ResourceSpec: { InstanceType: a.instanceType },
+            DomainId: a.domainId,
+            ...(a.space ? { SpaceName: a.space } : { UserProfileName: a.userProfile }),
+            AppType: a.appType,
+            AppName: a.appName,
+            Status: a.status ?? 'InService',
+            CreationTime: Date.parse(a.createdAt) / 1000,
+            ResourceSpec: { InstanceType: a.instanceType },
           })),
           ...(offset + size < live.length ? { NextToken: String(offset + size) } : {}),
         };
@@ -312,8 +449,14 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       case 'DescribeApp': {
         const a = appAt(body);
         return {
-          AppArn: appArn(a), DomainId: a.domainId, ...(a.space ? { SpaceName: a.space } : { UserProfileName: a.userProfile }), AppType: a.appType, AppName: a.appName,
-          Status: a.status ?? 'InService', CreationTime: Date.parse(a.createdAt) / 1000, ResourceSpec: { InstanceType: a.instanceType },
+          AppArn: appArn(a),
+          DomainId: a.domainId,
+          ...(a.space ? { SpaceName: a.space } : { UserProfileName: a.userProfile }),
+          AppType: a.appType,
+          AppName: a.appName,
+          Status: a.status ?? 'InService',
+          CreationTime: Date.parse(a.createdAt) / 1000,
+          ResourceSpec: { InstanceType: a.instanceType },
           ...(a.lastUserActivity ? { LastUserActivityTimestamp: Date.parse(a.lastUserActivity) / 1000 } : {}),
           ...(a.lastHealthCheck ? { LastHealthCheckTimestamp: Date.parse(a.lastHealthCheck) / 1000 } : {}),
         };
@@ -325,7 +468,13 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         return {};
       }
       case 'CreateApp': {
-        const a = studioApps.find((x) => x.domainId === body.DomainId && x.appName === body.AppName && x.appType === body.AppType && (x.space ?? x.userProfile) === (body.SpaceName ?? body.UserProfileName));
+        const a = studioApps.find(
+          (x) =>
+            x.domainId === body.DomainId &&
+            x.appName === body.AppName &&
+            x.appType === body.AppType &&
+            (x.space ?? x.userProfile) === (body.SpaceName ?? body.UserProfileName),
+        );
         if (!a || a.status !== 'Deleted') throw new AwsError('ResourceInUse', `App ${String(body.AppName)} already exists`);
         fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         a.status = 'InService';
@@ -336,7 +485,11 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       case 'StartNotebookInstance': {
         const n = notebookNamed(String(body.NotebookInstanceName));
         const stopping = action === 'StopNotebookInstance';
-        if ((n.status ?? 'InService') !== (stopping ? 'InService' : 'Stopped')) throw new AwsError('ValidationException', `Status (${n.status ?? 'InService'}) not in ([${stopping ? 'InService' : 'Stopped, Failed'}]). Unable to transition to (${stopping ? 'Stopping' : 'Pending'}) for Notebook Instance (${notebookArn(n.name)}).`);
+        if ((n.status ?? 'InService') !== (stopping ? 'InService' : 'Stopped'))
+          throw new AwsError(
+            'ValidationException',
+            `Status (${n.status ?? 'InService'}) not in ([${stopping ? 'InService' : 'Stopped, Failed'}]). Unable to transition to (${stopping ? 'Stopping' : 'Pending'}) for Notebook Instance (${notebookArn(n.name)}).`,
+          );
         fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         n.status = stopping ? 'Stopped' : 'InService';
         return {};
@@ -348,11 +501,21 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         const variants = endpoints.filter((x) => `${x.name}-config` === config);
         if (!variants.length) throw new AwsError('ValidationException', `Could not find endpoint configuration "${config}".`);
         return {
-          EndpointConfigName: config, EndpointConfigArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${config}`, CreationTime: 1.7e9,
+          EndpointConfigName: config,
+          EndpointConfigArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${config}`,
+          CreationTime: 1.7e9,
           ProductionVariants: variants.map((e) => ({
-            VariantName: e.variant, ...(e.components ? {} : { ModelName: `${e.name}-model` }), InitialVariantWeight: 1,
+            VariantName: e.variant,
+            ...(e.components ? {} : { ModelName: `${e.name}-model` }),
+            InitialVariantWeight: 1,
             ...(e.serverless
-              ? { ServerlessConfig: { MemorySizeInMB: e.serverless.memoryMb, MaxConcurrency: 20, ...(e.serverless.provisionedConcurrency ? { ProvisionedConcurrency: e.serverless.provisionedConcurrency } : {}) } }
+              ? {
+                  ServerlessConfig: {
+                    MemorySizeInMB: e.serverless.memoryMb,
+                    MaxConcurrency: 20,
+                    ...(e.serverless.provisionedConcurrency ? { ProvisionedConcurrency: e.serverless.provisionedConcurrency } : {}),
+                  },
+                }
               : { InitialInstanceCount: e.initialCount ?? e.count, InstanceType: e.instanceType }),
           })),
         };
@@ -367,10 +530,15 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       }
       case 'CreateEndpoint': {
         if (status.has(name)) throw new AwsError('ValidationException', `Cannot create already existing endpoint "${arn(name)}".`);
-        if (!endpoints.some((e) => `${e.name}-config` === body.EndpointConfigName)) throw new AwsError('ValidationException', `Could not find endpoint configuration "${String(body.EndpointConfigName)}".`);
+        if (!endpoints.some((e) => `${e.name}-config` === body.EndpointConfigName))
+          throw new AwsError('ValidationException', `Could not find endpoint configuration "${String(body.EndpointConfigName)}".`);
         fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         status.set(name, 'Creating');
-        created.set(name, { config: String(body.EndpointConfigName), tags: (body.Tags ?? []) as { Key: string; Value: string }[], describesUntilInService: 2 });
+        created.set(name, {
+          config: String(body.EndpointConfigName),
+          tags: (body.Tags ?? []) as { Key: string; Value: string }[],
+          describesUntilInService: 2,
+        });
         // a new endpoint starts from its configuration's initial counts and weights
         for (const e of variantsOf(name)) {
           e.weight = 1;
@@ -379,9 +547,14 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
         return { EndpointArn: arn(name) };
       }
       case 'UpdateEndpointWeightsAndCapacities': {
-        if (status.get(name) !== 'InService') throw new AwsError('ValidationException', `Cannot update in-progress endpoint "${arn(name)}".`);
+        if (status.get(name) !== 'InService')
+          throw new AwsError('ValidationException', `Cannot update in-progress endpoint "${arn(name)}".`);
         fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
-        for (const d of body.DesiredWeightsAndCapacities as { VariantName: string; DesiredWeight?: number; DesiredInstanceCount?: number }[]) {
+        for (const d of body.DesiredWeightsAndCapacities as {
+          VariantName: string;
+          DesiredWeight?: number;
+          DesiredInstanceCount?: number;
+        }[]) {
           const e = variantsOf(name).find((v) => v.variant === d.VariantName)!;
           if (d.DesiredWeight !== undefined) e.weight = d.DesiredWeight;
           if (d.DesiredInstanceCount !== undefined) e.count = d.DesiredInstanceCount;
@@ -401,33 +574,62 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     switch (action) {
       case 'DescribeScalableTargets':
         return {
-          ScalableTargets: ((body.ResourceIds ?? [...scalableTargets.keys()]) as string[]).filter((id) => scalableTargets.has(id)).map((id) => {
-            const { policies: _, ...target } = scalableTargets.get(id)!;
-            return { ServiceNamespace: 'sagemaker', ResourceId: id, ScalableDimension: dimension, ...target, CreationTime: 1.7e9, SuspendedState: { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false } };
-          }),
+          ScalableTargets: ((body.ResourceIds ?? [...scalableTargets.keys()]) as string[])
+            .filter((id) => scalableTargets.has(id))
+            .map((id) => {
+              const { policies: _, ...target } = scalableTargets.get(id)!;
+              return {
+                ServiceNamespace: 'sagemaker',
+                ResourceId: id,
+                ScalableDimension: dimension,
+                ...target,
+                CreationTime: 1.7e9,
+                SuspendedState: { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false },
+              };
+            }),
         };
       case 'DescribeScalingPolicies': {
         const id = String(body.ResourceId);
         return {
           ScalingPolicies: (scalableTargets.get(id)?.policies ?? []).map((p) => ({
-            ...p, PolicyARN: `arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:${p.PolicyName}`, ServiceNamespace: 'sagemaker', ResourceId: id, ScalableDimension: dimension, CreationTime: 1.7e9, Alarms: [],
+            ...p,
+            PolicyARN: `arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:${p.PolicyName}`,
+            ServiceNamespace: 'sagemaker',
+            ResourceId: id,
+            ScalableDimension: dimension,
+            CreationTime: 1.7e9,
+            Alarms: [],
           })),
         };
       }
       case 'RegisterScalableTarget': {
         const id = String(body.ResourceId);
-        if (!endpointExists(id)) throw new AwsError('ValidationException', `The endpoint variant ${id} does not exist or is not in service.`);
+        if (!endpointExists(id))
+          throw new AwsError('ValidationException', `The endpoint variant ${id} does not exist or is not in service.`);
         fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
-        scalableTargets.set(id, { MinCapacity: Number(body.MinCapacity), MaxCapacity: Number(body.MaxCapacity), ...(body.RoleARN ? { RoleARN: String(body.RoleARN) } : {}), policies: scalableTargets.get(id)?.policies ?? [] });
+        scalableTargets.set(id, {
+          MinCapacity: Number(body.MinCapacity),
+          MaxCapacity: Number(body.MaxCapacity),
+          ...(body.RoleARN ? { RoleARN: String(body.RoleARN) } : {}),
+          policies: scalableTargets.get(id)?.policies ?? [],
+        });
         return { ScalableTargetARN: `arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/${id}` };
       }
       case 'PutScalingPolicy': {
         const target = scalableTargets.get(String(body.ResourceId));
         if (!target) throw new AwsError('ObjectNotFoundException', `No scalable target registered for ${String(body.ResourceId)}`);
         fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
-        const { PolicyName, PolicyType, TargetTrackingScalingPolicyConfiguration, StepScalingPolicyConfiguration } = body as unknown as FakeScalingPolicy;
-        target.policies = [...target.policies.filter((p) => p.PolicyName !== PolicyName),
-          { PolicyName, PolicyType, ...(TargetTrackingScalingPolicyConfiguration ? { TargetTrackingScalingPolicyConfiguration } : {}), ...(StepScalingPolicyConfiguration ? { StepScalingPolicyConfiguration } : {}) }];
+        const { PolicyName, PolicyType, TargetTrackingScalingPolicyConfiguration, StepScalingPolicyConfiguration } =
+          body as unknown as FakeScalingPolicy;
+        target.policies = [
+          ...target.policies.filter((p) => p.PolicyName !== PolicyName),
+          {
+            PolicyName,
+            PolicyType,
+            ...(TargetTrackingScalingPolicyConfiguration ? { TargetTrackingScalingPolicyConfiguration } : {}),
+            ...(StepScalingPolicyConfiguration ? { StepScalingPolicyConfiguration } : {}),
+          },
+        ];
         return { PolicyARN: `arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:${PolicyName}`, Alarms: [] };
       }
       default:
@@ -436,18 +638,36 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   }
 
   /** The custom metrics the fleet publishes, with every dimension a real publisher gives them. */
-  const customMetrics = () => instances.flatMap((i) => [
-    // the CloudWatch agent's nvidia_gpu metrics: index, name and arch per GPU, plus append_dimensions
-    ...i.gpus.map((values, index) => ({
-      namespace: 'CWAgent', metricName: 'nvidia_smi_utilization_gpu', values,
-      dimensions: { InstanceId: i.instanceId, index: String(index), name: 'NVIDIA A10G', arch: 'Ampere', ...(i.appendedDimensions ?? { ImageId: 'ami-0abcdef1234567890', InstanceType: i.instanceType }) },
-    })),
-    // Container Insights with enhanced observability: one series per NeuronCore of an EKS node
-    ...(i.neuronCores ?? []).map((values, core) => ({
-      namespace: 'ContainerInsights', metricName: 'node_neuroncore_utilization', values,
-      dimensions: { ClusterName: 'ml', InstanceId: i.instanceId, InstanceType: i.instanceType, NeuronCore: String(core), NeuronDevice: String(Math.floor(core / 2)), NodeName: `ip-10-0-0-${core}.ec2.internal` },
-    })),
-  ]);
+  const customMetrics = () =>
+    instances.flatMap((i) => [
+      // the CloudWatch agent's nvidia_gpu metrics: index, name and arch per GPU, plus append_dimensions
+      ...i.gpus.map((values, index) => ({
+        namespace: 'CWAgent',
+        metricName: 'nvidia_smi_utilization_gpu',
+        values,
+        dimensions: {
+          InstanceId: i.instanceId,
+          index: String(index),
+          name: 'NVIDIA A10G',
+          arch: 'Ampere',
+          ...(i.appendedDimensions ?? { ImageId: 'ami-0abcdef1234567890', InstanceType: i.instanceType }),
+        },
+      })),
+      // Container Insights with enhanced observability: one series per NeuronCore of an EKS node
+      ...(i.neuronCores ?? []).map((values, core) => ({
+        namespace: 'ContainerInsights',
+        metricName: 'node_neuroncore_utilization',
+        values,
+        dimensions: {
+          ClusterName: 'ml',
+          InstanceId: i.instanceId,
+          InstanceType: i.instanceType,
+          NeuronCore: String(core),
+          NeuronDevice: String(Math.floor(core / 2)),
+          NodeName: `ip-10-0-0-${core}.ec2.internal`,
+        },
+      })),
+    ]);
 
   /**
    * A search expression evaluated as CloudWatch documents it: a metric schema {Namespace,Dim1,…}
@@ -457,18 +677,32 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   function searchMetrics(schema: string | undefined, terms: string) {
     const [namespace, ...dimensionNames] = (schema ?? '').split(',').map((p) => p.trim());
     const wanted = [...terms.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!] as const);
-    if (terms.replace(/(\w+)="([^"]*)"/g, '').trim()) throw new AwsError('ValidationError', `the fake CloudWatch does not evaluate the search term ${terms}`);
+    if (terms.replace(/(\w+)="([^"]*)"/g, '').trim())
+      throw new AwsError('ValidationError', `the fake CloudWatch does not evaluate the search term ${terms}`);
     return customMetrics().filter((m) => {
       const names = Object.keys(m.dimensions);
-      if (schema && (m.namespace !== namespace || names.length !== dimensionNames.length || !dimensionNames.every((d) => names.includes(d)))) return false;
-      return wanted.every(([key, value]) => (key === 'Namespace' ? m.namespace === value : key === 'MetricName' ? m.metricName === value
-        : (m.dimensions as Record<string, string>)[key] === value));
+      if (
+        schema &&
+        (m.namespace !== namespace || names.length !== dimensionNames.length || !dimensionNames.every((d) => names.includes(d)))
+      )
+        return false;
+      return wanted.every(([key, value]) =>
+        key === 'Namespace'
+          ? m.namespace === value
+          : key === 'MetricName'
+            ? m.metricName === value
+            : (m.dimensions as Record<string, string>)[key] === value,
+      );
     });
   }
 
   function cloudWatch(body: Record<string, unknown>, target: string): unknown {
     failIfAsked(target.split('.')[1]!);
-    fake.metricRequests.push({ queries: body.MetricDataQueries as FakeAws['metricRequests'][0]['queries'], nextToken: body.NextToken as string | undefined, target });
+    fake.metricRequests.push({
+      queries: body.MetricDataQueries as FakeAws['metricRequests'][0]['queries'],
+      nextToken: body.NextToken as string | undefined,
+      target,
+    });
     const half = body.NextToken ? 1 : 0;
     const seriesOf = (q: { Expression?: string; MetricStat?: MetricStat }): number[] => {
       if (q.MetricStat) {
@@ -496,7 +730,13 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
       const series = seriesOf(q);
       const cut = Math.ceil(series.length / 2);
       const values = half ? series.slice(cut) : series.slice(0, cut);
-      return { Id: q.Id, Label: q.Id, StatusCode: 'Complete', Timestamps: values.map((_, k) => start + 3600 * (k + (half ? cut : 0))), Values: values };
+      return {
+        Id: q.Id,
+        Label: q.Id,
+        StatusCode: 'Complete',
+        Timestamps: values.map((_, k) => start + 3600 * (k + (half ? cut : 0))),
+        Values: values,
+      };
     });
     return { MetricDataResults: results, Messages: [], ...(half ? {} : { NextToken: 'second-half' }) };
   }
@@ -537,7 +777,11 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
           res.writeHead(200, { 'content-type': 'text/xml' }).end(xml);
         } catch (error) {
           if (!(error instanceof AwsError)) throw error;
-          res.writeHead(403, { 'content-type': 'text/xml' }).end(`<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${error.code}</Code><Message>${error.message}</Message></Error><RequestId>${REQUEST_ID}</RequestId></ErrorResponse>`);
+          res
+            .writeHead(403, { 'content-type': 'text/xml' })
+            .end(
+              `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${error.code}</Code><Message>${error.message}</Message></Error><RequestId>${REQUEST_ID}</RequestId></ErrorResponse>`,
+            );
         }
         return;
       }
@@ -557,7 +801,12 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
     const contentType = service === 'GraniteServiceVersion20100801' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
     try {
       if (regionFailure) throw regionFailure;
-      const json = service === 'SageMaker' ? sageMaker(action, body) : service === 'AnyScaleFrontendService' ? autoScaling(action, body) : cloudWatch(body, target);
+      const json =
+        service === 'SageMaker'
+          ? sageMaker(action, body)
+          : service === 'AnyScaleFrontendService'
+            ? autoScaling(action, body)
+            : cloudWatch(body, target);
       res.writeHead(200, { 'content-type': contentType }).end(JSON.stringify(json));
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
@@ -566,6 +815,10 @@ export async function startFakeAws(instances: FakeInstance[], endpoints: FakeEnd
   }
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); });
+  fake.close = () =>
+    new Promise<void>((done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    });
   return fake;
 }

@@ -89,23 +89,35 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
       const url = new URL(req.url ?? '/', 'http://x');
       const path = url.pathname;
       requests.push(`${req.method} ${path}`);
-      const reply = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
-      const fail = (status: number, reason: string, message: string) => reply(status, { error: { code: status, message, status: reason, errors: [{ message, reason }] } });
+      const reply = (status: number, json: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+      const fail = (status: number, reason: string, message: string) =>
+        reply(status, { error: { code: status, message, status: reason, errors: [{ message, reason }] } });
       const projectOf = /^\/(?:compute\/v1|v3|v1)\/projects\/([^/]+)/.exec(path)?.[1];
       const api = path.startsWith('/compute/') ? 'compute' : path.startsWith('/v3/') ? 'monitoring' : 'aiplatform';
-      if (projectOf && denied.has(`${projectOf}/${api}`)) return fail(403, 'PERMISSION_DENIED', `Required '${api === 'compute' ? 'compute.instances.list' : 'monitoring.timeSeries.list'}' permission for 'projects/${projectOf}'`);
+      if (projectOf && denied.has(`${projectOf}/${api}`))
+        return fail(
+          403,
+          'PERMISSION_DENIED',
+          `Required '${api === 'compute' ? 'compute.instances.list' : 'monitoring.timeSeries.list'}' permission for 'projects/${projectOf}'`,
+        );
 
       const aggregated = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/instances$/.exec(path);
       if (aggregated && req.method === 'GET') {
         const filter = url.searchParams.get('filter');
-        if (filter && filter !== 'status = RUNNING') return fail(400, 'INVALID_ARGUMENT', `the fake understands only the filter "status = RUNNING", got ${filter}`);
+        if (filter && filter !== 'status = RUNNING')
+          return fail(400, 'INVALID_ARGUMENT', `the fake understands only the filter "status = RUNNING", got ${filter}`);
         const all = vms.filter((vm) => vm.project === aggregated[1] && (!filter || vm.status === 'RUNNING'));
         const size = Math.min(Number(url.searchParams.get('maxResults') ?? 500), options.pageSize ?? 500);
         const offset = Number(url.searchParams.get('pageToken') || 0);
         const page = all.slice(offset, offset + size);
         const items: Record<string, { instances: unknown[] }> = {};
         for (const vm of page) (items[`zones/${vm.zone}`] ??= { instances: [] }).instances.push(resource(vm));
-        return reply(200, { kind: 'compute#instanceAggregatedList', items, ...(offset + size < all.length ? { nextPageToken: String(offset + size) } : {}) });
+        return reply(200, {
+          kind: 'compute#instanceAggregatedList',
+          items,
+          ...(offset + size < all.length ? { nextPageToken: String(offset + size) } : {}),
+        });
       }
       const instance = /^\/compute\/v1\/projects\/([^/]+)\/zones\/([^/]+)\/instances\/([^/]+?)(?:\/(stop|start))?$/.exec(path);
       if (instance) {
@@ -115,7 +127,8 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
         if (!verb && req.method === 'GET') return reply(200, resource(vm));
         if (verb === 'stop' && req.method === 'POST') {
           const discard = url.searchParams.get('discardLocalSsd') ?? undefined;
-          if (vm.localSsds && discard === undefined) return fail(400, 'INVALID_ARGUMENT', 'VM has a Local SSD attached but an undefined value for `discard-local-ssd`');
+          if (vm.localSsds && discard === undefined)
+            return fail(400, 'INVALID_ARGUMENT', 'VM has a Local SSD attached but an undefined value for `discard-local-ssd`');
           vm.status = 'TERMINATED';
           mutations.push({ call: 'stop', vm: name!, ...(discard !== undefined ? { discardLocalSsd: discard } : {}) });
         } else if (verb === 'start' && req.method === 'POST') {
@@ -124,7 +137,13 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
         } else {
           return fail(405, 'METHOD_NOT_ALLOWED', `${req.method} ${path}`);
         }
-        return reply(200, { kind: 'compute#operation', name: `operation-${++operations}`, zone: `https://www.googleapis.com/compute/v1/projects/${project}/zones/${zone}`, operationType: verb, status: 'RUNNING' });
+        return reply(200, {
+          kind: 'compute#operation',
+          name: `operation-${++operations}`,
+          zone: `https://www.googleapis.com/compute/v1/projects/${project}/zones/${zone}`,
+          operationType: verb,
+          status: 'RUNNING',
+        });
       }
       const wait = /^\/compute\/v1\/projects\/([^/]+)\/zones\/([^/]+)\/operations\/([^/]+)\/wait$/.exec(path);
       if (wait && req.method === 'POST') return reply(200, { kind: 'compute#operation', name: wait[3], status: 'DONE', progress: 100 });
@@ -136,12 +155,20 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
           const all = endpoints.filter((e) => e.project === project && e.location === location);
           const size = Math.min(Number(url.searchParams.get('pageSize') || 1000), options.pageSize ?? 1000);
           const offset = Number(url.searchParams.get('pageToken') || 0);
-          return reply(200, { endpoints: all.slice(offset, offset + size).map(endpointResource), ...(offset + size < all.length ? { nextPageToken: String(offset + size) } : {}) });
+          return reply(200, {
+            endpoints: all.slice(offset, offset + size).map(endpointResource),
+            ...(offset + size < all.length ? { nextPageToken: String(offset + size) } : {}),
+          });
         }
         const endpoint = endpoints.find((e) => e.project === project && e.location === location && e.id === id);
         if (!endpoint) return fail(404, 'NOT_FOUND', `Endpoint projects/${project}/locations/${location}/endpoints/${id} not found.`);
         if (!verb && req.method === 'GET') return reply(200, endpointResource(endpoint));
-        const request = JSON.parse(body || '{}') as { deployedModelId?: string; trafficSplit?: Record<string, number>; deployedModel?: Record<string, unknown>; endpoint?: { trafficSplit?: Record<string, number> } };
+        const request = JSON.parse(body || '{}') as {
+          deployedModelId?: string;
+          trafficSplit?: Record<string, number>;
+          deployedModel?: Record<string, unknown>;
+          endpoint?: { trafficSplit?: Record<string, number> };
+        };
         const split = request.trafficSplit ?? {};
         const failure = verb ? failures.get(verb) : undefined;
         if (failure && failure.after-- === 0) {
@@ -151,8 +178,14 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
         const sum = Object.values(split).reduce((a, b) => a + b, 0);
         if (verb === 'undeployModel' && req.method === 'POST') {
           const left = endpoint.deployedModels.filter((m) => m.id !== request.deployedModelId);
-          if (left.length === endpoint.deployedModels.length) return fail(404, 'NOT_FOUND', `Deployed model ${request.deployedModelId} not found`);
-          if (left.length ? sum !== 100 || left.some((m) => !(m.id in split)) : sum !== 0) return fail(400, 'INVALID_ARGUMENT', `traffic_split must cover the models that stay and sum to 100, got ${JSON.stringify(split)}`);
+          if (left.length === endpoint.deployedModels.length)
+            return fail(404, 'NOT_FOUND', `Deployed model ${request.deployedModelId} not found`);
+          if (left.length ? sum !== 100 || left.some((m) => !(m.id in split)) : sum !== 0)
+            return fail(
+              400,
+              'INVALID_ARGUMENT',
+              `traffic_split must cover the models that stay and sum to 100, got ${JSON.stringify(split)}`,
+            );
           endpoint.deployedModels = left;
           endpoint.trafficSplit = split;
           mutations.push({ call: 'undeployModel', endpoint: endpoint.id, body: request });
@@ -160,18 +193,36 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
         }
         if (verb === 'deployModel' && req.method === 'POST') {
           if (sum !== 100) return fail(400, 'INVALID_ARGUMENT', `traffic_split must sum to 100, got ${JSON.stringify(split)}`);
-          const given = request.deployedModel as { model: string; displayName: string; dedicatedResources: { machineSpec: { machineType: string; acceleratorType?: number; acceleratorCount?: number }; minReplicaCount: number } };
+          const given = request.deployedModel as {
+            model: string;
+            displayName: string;
+            dedicatedResources: {
+              machineSpec: { machineType: string; acceleratorType?: number; acceleratorCount?: number };
+              minReplicaCount: number;
+            };
+          };
           const id = String(9000 + endpoints.flatMap((e) => e.deployedModels).length + mutations.length);
-          endpoint.deployedModels.push({ id, model: given.model, displayName: given.displayName, machineType: given.dedicatedResources.machineSpec.machineType,
-            ...(given.dedicatedResources.machineSpec.acceleratorType ? { acceleratorType: given.dedicatedResources.machineSpec.acceleratorType } : {}),
-            ...(given.dedicatedResources.machineSpec.acceleratorCount ? { acceleratorCount: given.dedicatedResources.machineSpec.acceleratorCount } : {}),
-            minReplicaCount: Number(given.dedicatedResources.minReplicaCount), predictions: 0 });
+          endpoint.deployedModels.push({
+            id,
+            model: given.model,
+            displayName: given.displayName,
+            machineType: given.dedicatedResources.machineSpec.machineType,
+            ...(given.dedicatedResources.machineSpec.acceleratorType
+              ? { acceleratorType: given.dedicatedResources.machineSpec.acceleratorType }
+              : {}),
+            ...(given.dedicatedResources.machineSpec.acceleratorCount
+              ? { acceleratorCount: given.dedicatedResources.machineSpec.acceleratorCount }
+              : {}),
+            minReplicaCount: Number(given.dedicatedResources.minReplicaCount),
+            predictions: 0,
+          });
           endpoint.trafficSplit = Object.fromEntries(Object.entries(split).map(([k, v]) => [k === '0' ? id : k, v]));
           mutations.push({ call: 'deployModel', endpoint: endpoint.id, body: request });
           return reply(200, operation(path, 'DeployModel', { deployedModel: { id } }));
         }
         if (!verb && req.method === 'PATCH') {
-          if (!['traffic_split', 'trafficSplit'].includes(url.searchParams.get('updateMask') ?? '')) return fail(400, 'INVALID_ARGUMENT', `unexpected updateMask ${url.searchParams.get('updateMask')}`);
+          if (!['traffic_split', 'trafficSplit'].includes(url.searchParams.get('updateMask') ?? ''))
+            return fail(400, 'INVALID_ARGUMENT', `unexpected updateMask ${url.searchParams.get('updateMask')}`);
           const wanted = (JSON.parse(body) as { trafficSplit: Record<string, number> }).trafficSplit;
           endpoint.trafficSplit = wanted;
           mutations.push({ call: 'updateEndpoint', endpoint: endpoint.id, body: wanted });
@@ -197,9 +248,16 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
   function resource(vm: FakeVm) {
     const zoneUrl = `https://www.googleapis.com/compute/v1/projects/${vm.project}/zones/${vm.zone}`;
     return {
-      kind: 'compute#instance', id: vm.id, name: vm.name, status: vm.status, zone: zoneUrl, machineType: `${zoneUrl}/machineTypes/${vm.machineType}`,
+      kind: 'compute#instance',
+      id: vm.id,
+      name: vm.name,
+      status: vm.status,
+      zone: zoneUrl,
+      machineType: `${zoneUrl}/machineTypes/${vm.machineType}`,
       ...(vm.labels ? { labels: vm.labels } : {}),
-      ...(vm.gpus ? { guestAccelerators: [{ acceleratorType: `${zoneUrl}/acceleratorTypes/${vm.gpus.type}`, acceleratorCount: vm.gpus.count }] } : {}),
+      ...(vm.gpus
+        ? { guestAccelerators: [{ acceleratorType: `${zoneUrl}/acceleratorTypes/${vm.gpus.type}`, acceleratorCount: vm.gpus.count }] }
+        : {}),
       disks: [
         { type: 'PERSISTENT', boot: true, diskSizeGb: '100' },
         ...Array.from({ length: vm.localSsds ?? 0 }, () => ({ type: 'SCRATCH', interface: 'NVME', diskSizeGb: '375' })),
@@ -209,10 +267,22 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
 
   function endpointResource(e: FakeEndpoint) {
     return {
-      name: `projects/${e.project}/locations/${e.location}/endpoints/${e.id}`, displayName: e.displayName, ...(e.labels ? { labels: e.labels } : {}), trafficSplit: e.trafficSplit,
+      name: `projects/${e.project}/locations/${e.location}/endpoints/${e.id}`,
+      displayName: e.displayName,
+      ...(e.labels ? { labels: e.labels } : {}),
+      trafficSplit: e.trafficSplit,
       deployedModels: e.deployedModels.map((m) => ({
-        id: m.id, model: m.model, displayName: m.displayName,
-        dedicatedResources: { machineSpec: { machineType: m.machineType, ...(m.acceleratorType ? { acceleratorType: m.acceleratorType, acceleratorCount: m.acceleratorCount ?? 1 } : {}) }, minReplicaCount: m.minReplicaCount, maxReplicaCount: m.minReplicaCount },
+        id: m.id,
+        model: m.model,
+        displayName: m.displayName,
+        dedicatedResources: {
+          machineSpec: {
+            machineType: m.machineType,
+            ...(m.acceleratorType ? { acceleratorType: m.acceleratorType, acceleratorCount: m.acceleratorCount ?? 1 } : {}),
+          },
+          minReplicaCount: m.minReplicaCount,
+          maxReplicaCount: m.minReplicaCount,
+        },
       })),
     };
   }
@@ -221,21 +291,47 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
   function operation(endpointPath: string, kind: 'DeployModel' | 'UndeployModel', response: Record<string, unknown>) {
     const name = `${endpointPath.replace(/^\/v1\//, '').replace(/:\w+$/, '')}/operations/${++operations}`;
     const metadata = { '@type': `type.googleapis.com/google.cloud.aiplatform.v1.${kind}OperationMetadata`, genericMetadata: {} };
-    lros.set(name, { name, metadata, done: true, response: { '@type': `type.googleapis.com/google.cloud.aiplatform.v1.${kind}Response`, ...response } });
+    lros.set(name, {
+      name,
+      metadata,
+      done: true,
+      response: { '@type': `type.googleapis.com/google.cloud.aiplatform.v1.${kind}Response`, ...response },
+    });
     return { name, metadata };
   }
 
   function predictionSeries(project: string, query: URLSearchParams) {
     const start = Date.parse(query.get('interval.startTime')!);
     const end = Date.parse(query.get('interval.endTime')!);
-    if (query.get('aggregation.alignmentPeriod') !== `${(end - start) / 1000}s`) throw new Error('expected one point over the whole window');
-    if (query.getAll('aggregation.groupByFields').join(',') !== 'resource.label.endpoint_id,metric.label.deployed_model_id') throw new Error('expected a series per endpoint and deployed model');
-    if (ALIGNERS[query.get('aggregation.perSeriesAligner') ?? ''] !== 'ALIGN_SUM' || REDUCERS[query.get('aggregation.crossSeriesReducer') ?? ''] !== 'REDUCE_SUM') throw new Error('expected sums');
-    return endpoints.filter((e) => e.project === project).flatMap((e) => e.deployedModels.filter((m) => m.predictions > 0).map((m) => ({
-      metric: { type: 'aiplatform.googleapis.com/prediction/online/prediction_count', labels: { deployed_model_id: m.id } },
-      resource: { type: 'aiplatform.googleapis.com/Endpoint', labels: { resource_container: project, location: e.location, endpoint_id: e.id } },
-      metricKind: 'DELTA', points: [{ interval: { startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString() }, value: { int64Value: String(m.predictions) } }],
-    })));
+    if (query.get('aggregation.alignmentPeriod') !== `${(end - start) / 1000}s`)
+      throw new Error('expected one point over the whole window');
+    if (query.getAll('aggregation.groupByFields').join(',') !== 'resource.label.endpoint_id,metric.label.deployed_model_id')
+      throw new Error('expected a series per endpoint and deployed model');
+    if (
+      ALIGNERS[query.get('aggregation.perSeriesAligner') ?? ''] !== 'ALIGN_SUM' ||
+      REDUCERS[query.get('aggregation.crossSeriesReducer') ?? ''] !== 'REDUCE_SUM'
+    )
+      throw new Error('expected sums');
+    return endpoints
+      .filter((e) => e.project === project)
+      .flatMap((e) =>
+        e.deployedModels
+          .filter((m) => m.predictions > 0)
+          .map((m) => ({
+            metric: { type: 'aiplatform.googleapis.com/prediction/online/prediction_count', labels: { deployed_model_id: m.id } },
+            resource: {
+              type: 'aiplatform.googleapis.com/Endpoint',
+              labels: { resource_container: project, location: e.location, endpoint_id: e.id },
+            },
+            metricKind: 'DELTA',
+            points: [
+              {
+                interval: { startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString() },
+                value: { int64Value: String(m.predictions) },
+              },
+            ],
+          })),
+      );
   }
 
   function timeSeries(project: string, query: URLSearchParams) {
@@ -246,47 +342,93 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
       return { timeSeries: predictionSeries(project, query) };
     }
     if (!metric || !filter.includes('resource.type = "gce_instance"')) throw new Error(`unexpected filter ${filter}`);
-    if (query.get('aggregation.alignmentPeriod') !== '3600s') throw new Error(`expected hourly alignment, got ${query.get('aggregation.alignmentPeriod')}`);
-    if (query.get('aggregation.groupByFields') !== 'resource.label.instance_id') throw new Error('expected one series per VM (groupByFields resource.label.instance_id)');
+    if (query.get('aggregation.alignmentPeriod') !== '3600s')
+      throw new Error(`expected hourly alignment, got ${query.get('aggregation.alignmentPeriod')}`);
+    if (query.get('aggregation.groupByFields') !== 'resource.label.instance_id')
+      throw new Error('expected one series per VM (groupByFields resource.label.instance_id)');
     const aligner = ALIGNERS[query.get('aggregation.perSeriesAligner') ?? ''];
     const reducer = REDUCERS[query.get('aggregation.crossSeriesReducer') ?? ''];
     if (!aligner || !reducer) throw new Error(`unexpected aggregation ${query.toString()}`);
     const start = Date.parse(query.get('interval.startTime')!);
-    const perVm = vms.filter((vm) => vm.project === project).flatMap((vm) => {
-      const raw = metric.endsWith('gpu/utilization') ? vm.gpuHourly : metric.endsWith('cpu/utilization') ? (vm.cpuHourly ? [vm.cpuHourly] : undefined)
-        : vm.networkHourly ? [vm.networkHourly] : undefined;
-      if (!raw?.length) return [];
-      // each series is hourly already, so any aligner leaves it as it is; the reducer merges a VM's series hour by hour
-      const hours = Math.max(...raw.map((s) => s.length));
-      const points = Array.from({ length: hours }, (_, h) => {
-        const values = raw.map((s) => s[h]).filter((v): v is number => v !== undefined);
-        const value = reducer === 'REDUCE_MAX' ? Math.max(...values) : values.reduce((a, b) => a + b, 0);
-        const end = new Date(start + (h + 1) * HOUR_MS).toISOString();
-        return { interval: { startTime: new Date(start + h * HOUR_MS).toISOString(), endTime: end }, value: metric.includes('bytes') ? { int64Value: String(Math.round(value)) } : { doubleValue: value } };
-      }).reverse();
-      return [{ metric: { type: metric }, resource: { type: 'gce_instance', labels: { project_id: project, instance_id: vm.id, zone: vm.zone } }, metricKind: 'GAUGE', points }];
-    });
+    const perVm = vms
+      .filter((vm) => vm.project === project)
+      .flatMap((vm) => {
+        const raw = metric.endsWith('gpu/utilization')
+          ? vm.gpuHourly
+          : metric.endsWith('cpu/utilization')
+            ? vm.cpuHourly
+              ? [vm.cpuHourly]
+              : undefined
+            : vm.networkHourly
+              ? [vm.networkHourly]
+              : undefined;
+        if (!raw?.length) return [];
+        // each series is hourly already, so any aligner leaves it as it is; the reducer merges a VM's series hour by hour
+        const hours = Math.max(...raw.map((s) => s.length));
+        const points = Array.from({ length: hours }, (_, h) => {
+          const values = raw.map((s) => s[h]).filter((v): v is number => v !== undefined);
+          const value = reducer === 'REDUCE_MAX' ? Math.max(...values) : values.reduce((a, b) => a + b, 0);
+          const end = new Date(start + (h + 1) * HOUR_MS).toISOString();
+          return {
+            interval: { startTime: new Date(start + h * HOUR_MS).toISOString(), endTime: end },
+            value: metric.includes('bytes') ? { int64Value: String(Math.round(value)) } : { doubleValue: value },
+          };
+        }).reverse();
+        return [
+          {
+            metric: { type: metric },
+            resource: { type: 'gce_instance', labels: { project_id: project, instance_id: vm.id, zone: vm.zone } },
+            metricKind: 'GAUGE',
+            points,
+          },
+        ];
+      });
     const size = Math.min(Number(query.get('pageSize') || 100_000), options.seriesPageSize ?? 100_000);
     const offset = Number(query.get('pageToken') || 0);
-    return { timeSeries: perVm.slice(offset, offset + size), ...(offset + size < perVm.length ? { nextPageToken: String(offset + size) } : {}) };
+    return {
+      timeSeries: perVm.slice(offset, offset + size),
+      ...(offset + size < perVm.length ? { nextPageToken: String(offset + size) } : {}),
+    };
   }
 
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyFile = join(mkdtempSync(join(tmpdir(), 'burnrate-gcp-')), 'key.json');
-  writeFileSync(keyFile, JSON.stringify({
-    type: 'service_account', project_id: 'ml-prod-123456', private_key_id: 'k1', client_email: 'burnrate@ml-prod-123456.iam.gserviceaccount.com',
-    client_id: '1', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }), token_uri: `${url}/token`,
-  }));
+  writeFileSync(
+    keyFile,
+    JSON.stringify({
+      type: 'service_account',
+      project_id: 'ml-prod-123456',
+      private_key_id: 'k1',
+      client_email: 'burnrate@ml-prod-123456.iam.gserviceaccount.com',
+      client_id: '1',
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      token_uri: `${url}/token`,
+    }),
+  );
   return {
-    url, keyFile, vms, endpoints, requests, mutations,
+    url,
+    keyFile,
+    vms,
+    endpoints,
+    requests,
+    mutations,
     failNext: (method, message, after = 0) => failures.set(method, { message, after }),
     deny: (project, api) => {
       denied.add(`${project}/${api}`);
       return () => denied.delete(`${project}/${api}`);
     },
-    env: () => ({ GOOGLE_APPLICATION_CREDENTIALS: keyFile, GCP_COMPUTE_ENDPOINT: url, GCP_MONITORING_ENDPOINT: url, GCP_AIPLATFORM_ENDPOINT: url }),
-    close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+    env: () => ({
+      GOOGLE_APPLICATION_CREDENTIALS: keyFile,
+      GCP_COMPUTE_ENDPOINT: url,
+      GCP_MONITORING_ENDPOINT: url,
+      GCP_AIPLATFORM_ENDPOINT: url,
+    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }

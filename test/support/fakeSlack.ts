@@ -4,9 +4,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'node:querystring';
 
-export interface RecordedCall { path: string; body: Record<string, unknown>; headers: Record<string, string | string[] | undefined> }
+export interface RecordedCall {
+  path: string;
+  body: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}
 /** a file as the upload URL received it */
-export interface UploadedFile { fileId: string; filename: string; bytes: Buffer }
+export interface UploadedFile {
+  fileId: string;
+  filename: string;
+  bytes: Buffer;
+}
 
 export interface FakeSlack {
   url: string;
@@ -28,7 +36,7 @@ function uploadedBytes(body: Buffer, contentType: string): Buffer {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
   if (!contentType.startsWith('multipart/form-data') || !boundary) return body;
   const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
-  for (let start = body.indexOf(delimiter); start >= 0;) {
+  for (let start = body.indexOf(delimiter); start >= 0; ) {
     const next = body.indexOf(delimiter, start + delimiter.length);
     if (next < 0) break;
     const part = body.subarray(start + delimiter.length + 2, next - 2);
@@ -66,13 +74,21 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const limit = limits.get(method);
       if (limit && limit.times > 0) {
         limit.times--;
-        res.writeHead(429, { 'retry-after': String(limit.retryAfter), 'content-type': 'application/json' }).end('{"ok":false,"error":"ratelimited"}');
+        res
+          .writeHead(429, { 'retry-after': String(limit.retryAfter), 'content-type': 'application/json' })
+          .end('{"ok":false,"error":"ratelimited"}');
         return;
       }
       calls.push({ path, body, headers: req.headers });
       res.writeHead(200, { 'content-type': 'application/json' });
       if (method === 'chat.postMessage' && rejectedBlockType && String(body.blocks ?? '').includes(`"type":"${rejectedBlockType}"`)) {
-        res.end(JSON.stringify({ ok: false, error: 'invalid_blocks', errors: [`unsupported type: ${rejectedBlockType} [json-pointer:/blocks/2/type]`] }));
+        res.end(
+          JSON.stringify({
+            ok: false,
+            error: 'invalid_blocks',
+            errors: [`unsupported type: ${rejectedBlockType} [json-pointer:/blocks/2/type]`],
+          }),
+        );
         return;
       }
       if (answers.has(method)) res.end(JSON.stringify(answers.get(method)));
@@ -85,9 +101,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       } else if (method === 'files.completeUploadExternal') {
         const files = JSON.parse(String(body.files)) as { id: string; title?: string }[];
         const unknown = files.find((f) => !uploads.some((u) => u.fileId === f.id));
-        res.end(JSON.stringify(unknown ? { ok: false, error: 'file_not_found' } : { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) }));
-      }
-      else res.end(JSON.stringify({ ok: true }));
+        res.end(
+          JSON.stringify(
+            unknown ? { ok: false, error: 'file_not_found' } : { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) },
+          ),
+        );
+      } else res.end(JSON.stringify({ ok: true }));
     });
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
@@ -98,7 +117,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     uploads,
     answer: (method, json) => (json ? answers.set(method, json) : answers.delete(method)),
-    rejectBlockType: (type) => { rejectedBlockType = type; },
+    rejectBlockType: (type) => {
+      rejectedBlockType = type;
+    },
     rateLimitNext: (method, times, retryAfter) => limits.set(method, { times, retryAfter }),
     async waitFor(predicate, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
@@ -109,6 +130,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       throw new Error(`no matching call within ${timeoutMs} ms; calls: ${calls.map((c) => c.path).join(', ')}`);
     },
-    close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }

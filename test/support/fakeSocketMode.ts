@@ -3,7 +3,10 @@
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 
-export interface SocketAck { envelope_id: string; payload?: Record<string, unknown> }
+export interface SocketAck {
+  envelope_id: string;
+  payload?: Record<string, unknown>;
+}
 
 export interface FakeSocketMode {
   url: string;
@@ -23,7 +26,14 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
       const ack = JSON.parse(String(data)) as SocketAck;
       acks.get(ack.envelope_id)?.(ack);
     });
-    socket.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 3600 }, connection_info: { app_id: 'A1' } }));
+    socket.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'fake', approximate_connection_time: 3600 },
+        connection_info: { app_id: 'A1' },
+      }),
+    );
   });
   let sequence = 0;
   return {
@@ -33,14 +43,27 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
       const envelopeId = `env-${++sequence}`;
       const acked = new Promise<SocketAck>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no ack for ${envelopeId} within ${timeoutMs} ms`)), timeoutMs);
-        acks.set(envelopeId, (ack) => { clearTimeout(timer); resolve(ack); });
+        acks.set(envelopeId, (ack) => {
+          clearTimeout(timer);
+          resolve(ack);
+        });
       });
-      connection.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+      connection.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          payload,
+          accepts_response_payload: type !== 'events_api',
+          retry_attempt: 0,
+          retry_reason: '',
+        }),
+      );
       return acked;
     },
-    close: () => new Promise<void>((done) => {
-      for (const client of server.clients) client.terminate();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => done());
+      }),
   };
 }

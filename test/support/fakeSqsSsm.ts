@@ -4,7 +4,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface SentMessage { queueUrl: string; body: string; messageId: string }
+export interface SentMessage {
+  queueUrl: string;
+  body: string;
+  messageId: string;
+}
 
 export interface FakeSqsSsm {
   url: string;
@@ -25,24 +29,37 @@ export async function startFakeSqsSsm(parameters: Record<string, string>): Promi
       if (target === 'AmazonSQS.SendMessage') {
         const messageId = randomUUID();
         fake.sent.push({ queueUrl: String(body.QueueUrl), body: String(body.MessageBody), messageId });
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
-          .end(JSON.stringify({ MessageId: messageId, MD5OfMessageBody: createHash('md5').update(String(body.MessageBody)).digest('hex') }));
+        res
+          .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
+          .end(
+            JSON.stringify({ MessageId: messageId, MD5OfMessageBody: createHash('md5').update(String(body.MessageBody)).digest('hex') }),
+          );
         return;
       }
       if (target === 'AmazonSSM.GetParameters') {
         fake.parameterReads++;
         const names = body.Names as string[];
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({
-          Parameters: names.filter((n) => n in parameters).map((n) => ({ Name: n, Type: 'SecureString', Value: parameters[n], Version: 1 })),
-          InvalidParameters: names.filter((n) => !(n in parameters)),
-        }));
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(
+          JSON.stringify({
+            Parameters: names
+              .filter((n) => n in parameters)
+              .map((n) => ({ Name: n, Type: 'SecureString', Value: parameters[n], Version: 1 })),
+            InvalidParameters: names.filter((n) => !(n in parameters)),
+          }),
+        );
         return;
       }
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnknownOperationException', message: target }));
+      res
+        .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+        .end(JSON.stringify({ __type: 'UnknownOperationException', message: target }));
     });
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); });
+  fake.close = () =>
+    new Promise<void>((done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    });
   return fake;
 }

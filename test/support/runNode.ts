@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
-export interface Finished { code: number; stdout: string; stderr: string }
+export interface Finished {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs a Node script to its end and returns its exit code and output, whatever the code. */
 export async function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<Finished> {

@@ -47,13 +47,17 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       await store.write('decision#a', 1, 0);
       await store.write('decisions-other', 3, 0);
       const listed = await store.list<number>('decision#');
-      expect(listed.map((r) => [r.key, r.record.value]).sort()).toEqual([['decision#a', 1], ['decision#b', 2]]);
+      expect(listed.map((r) => [r.key, r.record.value]).sort()).toEqual([
+        ['decision#a', 1],
+        ['decision#b', 2],
+      ]);
       await store.close();
     });
 
     it('keeps the audit log in order, newest first, from a given time', async () => {
       const store = await open();
-      for (let k = 0; k < 5; k++) await store.appendAudit({ at: 1_000 * (k + 1), actor: `U${k}`, event: 'click', outcome: `n${k}`, detail: { k } });
+      for (let k = 0; k < 5; k++)
+        await store.appendAudit({ at: 1_000 * (k + 1), actor: `U${k}`, event: 'click', outcome: `n${k}`, detail: { k } });
       const latest = await store.audit(2_000, 3);
       expect(latest.map((e) => e.outcome)).toEqual(['n4', 'n3', 'n2']);
       expect(latest[0]).toEqual({ at: 5_000, actor: 'U4', event: 'click', outcome: 'n4', detail: { k: 4 } });

@@ -13,7 +13,9 @@ export function awsTimeoutMs(env: NodeJS.ProcessEnv): number | { error: string }
   if (text === undefined || text === '') return DEFAULT_AWS_TIMEOUT_MS;
   const ms = Number(text);
   if (!/^\d+$/.test(text) || ms < TIMEOUT_RANGE.min || ms > TIMEOUT_RANGE.max) {
-    return { error: `BURNRATE_AWS_TIMEOUT_MS must be a whole number of milliseconds from ${TIMEOUT_RANGE.min} to ${TIMEOUT_RANGE.max}, e.g. 30000; got "${text}"` };
+    return {
+      error: `BURNRATE_AWS_TIMEOUT_MS must be a whole number of milliseconds from ${TIMEOUT_RANGE.min} to ${TIMEOUT_RANGE.max}, e.g. 30000; got "${text}"`,
+    };
   }
   return ms;
 }
@@ -21,5 +23,8 @@ export function awsTimeoutMs(env: NodeJS.ProcessEnv): number | { error: string }
 /** A read client's configuration: `config` with the per-request time limit (settings checked it at start). */
 export function awsReadConfig<T extends object>(env: NodeJS.ProcessEnv, config: T) {
   const ms = awsTimeoutMs(env);
-  return { ...config, requestHandler: { requestTimeout: typeof ms === 'number' ? ms : DEFAULT_AWS_TIMEOUT_MS, throwOnRequestTimeout: true } };
+  return {
+    ...config,
+    requestHandler: { requestTimeout: typeof ms === 'number' ? ms : DEFAULT_AWS_TIMEOUT_MS, throwOnRequestTimeout: true },
+  };
 }

@@ -11,29 +11,52 @@ import { awsReadConfig } from './awsReadClients.ts';
 export async function assumedCredentials(roleArn: string, region: string, sessionName: string) {
   const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
   // AWS_ENDPOINT_URL_STS points STS elsewhere
-  return fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 }, clientConfig: { region } });
+  return fromTemporaryCredentials({
+    params: { RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 },
+    clientConfig: { region },
+  });
 }
 
 /**
  * CloudWatch, EC2 and SageMaker clients for each place (an account's region, or the bot's own),
  * through the account's read role where one is named. `regions[0]` is where the roles are assumed.
  */
-export async function awsSources(places: Place[], regions: string[], accounts: AccountSettings[], env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
+export async function awsSources(
+  places: Place[],
+  regions: string[],
+  accounts: AccountSettings[],
+  env: NodeJS.ProcessEnv,
+): Promise<[Place, UtilizationSource][]> {
   if (!places.length) return [];
   const [{ EC2Client }, { CloudWatchClient }, { SageMakerClient }, { CloudWatchUtilization }] = await Promise.all([
-    import('@aws-sdk/client-ec2'), import('@aws-sdk/client-cloudwatch'), import('@aws-sdk/client-sagemaker'), import('./cloudWatchUtilization.ts'),
+    import('@aws-sdk/client-ec2'),
+    import('@aws-sdk/client-cloudwatch'),
+    import('@aws-sdk/client-sagemaker'),
+    import('./cloudWatchUtilization.ts'),
   ]);
   const { prices } = bundledCatalogs();
-  const gpusPerInstance = (instanceType: string) => prices.find((p) => p.cloud === 'aws' && p.instance === instanceType.replace(/^ml\./, ''))?.gpuCount ?? 1;
+  const gpusPerInstance = (instanceType: string) =>
+    prices.find((p) => p.cloud === 'aws' && p.instance === instanceType.replace(/^ml\./, ''))?.gpuCount ?? 1;
   // one role session per account, shared by the clients of all its regions
-  const credentials = new Map(await Promise.all(accounts.map(async (account) => [
-    account.name, sharedSession(await assumedCredentials(account.role_arn, regions[0]!, 'burnrate-read'), account.role_arn),
-  ] as const)));
+  const credentials = new Map(
+    await Promise.all(
+      accounts.map(
+        async (account) =>
+          [
+            account.name,
+            sharedSession(await assumedCredentials(account.role_arn, regions[0]!, 'burnrate-read'), account.role_arn),
+          ] as const,
+      ),
+    ),
+  );
   // AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL_SAGEMAKER point the clients elsewhere
   return places.map((place): [Place, UtilizationSource] => {
     const session = place.account ? credentials.get(place.account) : undefined;
     const config = awsReadConfig(env, { region: place.region, ...(session ? { credentials: session } : {}) });
-    return [place, new CloudWatchUtilization(new EC2Client(config), new CloudWatchClient(config), new SageMakerClient(config), gpusPerInstance)];
+    return [
+      place,
+      new CloudWatchUtilization(new EC2Client(config), new CloudWatchClient(config), new SageMakerClient(config), gpusPerInstance),
+    ];
   });
 }
 
@@ -50,15 +73,18 @@ function sharedSession(provider: CredentialProvider, roleArn: string): () => Pro
   return () => {
     if (!session || Date.now() >= renewAt) {
       renewAt = Infinity;
-      session = provider().then((c) => {
-        renewAt = (c.expiration?.getTime() ?? Infinity) - 5 * 60_000;
-        return c;
-      }, (error: unknown) => {
-        session = undefined;
-        // every read of the account fails with this: the note names the role, not the read
-        if (isBug(error)) throw error;
-        throw new CostSourceError(`could not assume ${roleArn} (sts:AssumeRole failed: ${failureCode(error)})`, { cause: error });
-      });
+      session = provider().then(
+        (c) => {
+          renewAt = (c.expiration?.getTime() ?? Infinity) - 5 * 60_000;
+          return c;
+        },
+        (error: unknown) => {
+          session = undefined;
+          // every read of the account fails with this: the note names the role, not the read
+          if (isBug(error)) throw error;
+          throw new CostSourceError(`could not assume ${roleArn} (sts:AssumeRole failed: ${failureCode(error)})`, { cause: error });
+        },
+      );
     }
     return session;
   };

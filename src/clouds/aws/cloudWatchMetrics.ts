@@ -7,4 +7,4 @@ export const isNeuronInstance = (instanceType: string): boolean => /^(inf|trn)\d
 
 /** The accelerator metric read for an instance type, as evidence names it. */
 export const acceleratorMetric = (instanceType: string): string =>
-  (isNeuronInstance(instanceType) ? 'Container Insights node_neuroncore_utilization' : 'CWAgent nvidia_smi_utilization_gpu');
+  isNeuronInstance(instanceType) ? 'Container Insights node_neuroncore_utilization' : 'CWAgent nvidia_smi_utilization_gpu';

@@ -5,14 +5,29 @@
 // taking each hour's maximum over the machine's GPUs or NeuronCores.
 import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
-import { isNeuronInstance } from './cloudWatchMetrics.ts';
-import { readFailed } from '../readFailure.ts';
-import { CostSourceError } from '../costSource.ts';
-import { daysBetween } from '../../calc/period.ts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { type EndpointUsage, type GpuInstanceUsage, type NotebookUsage, type StudioAppUsage, summarizeHourly, type UtilizationSource } from '../utilization.ts';
 import pLimit from 'p-limit';
-import { DESCRIBE_CONCURRENCY, type EndpointVariant, endpointVariants, inferenceComponents, notebookInstances, resourceTags, studioApps } from './sageMakerResources.ts';
+import { daysBetween } from '../../calc/period.ts';
+import { CostSourceError } from '../costSource.ts';
+import { readFailed } from '../readFailure.ts';
+import {
+  type EndpointUsage,
+  type GpuInstanceUsage,
+  type NotebookUsage,
+  type StudioAppUsage,
+  summarizeHourly,
+  type UtilizationSource,
+} from '../utilization.ts';
+import { isNeuronInstance } from './cloudWatchMetrics.ts';
+import {
+  DESCRIBE_CONCURRENCY,
+  type EndpointVariant,
+  endpointVariants,
+  inferenceComponents,
+  notebookInstances,
+  resourceTags,
+  studioApps,
+} from './sageMakerResources.ts';
 
 /** GetMetricData takes at most 500 queries a request. */
 export const QUERIES_PER_REQUEST = 500;
@@ -40,7 +55,8 @@ export const gpuUtilizationExpression = (instanceId: string): string => busiestS
  * The busiest NeuronCore of an Inferentia or Trainium instance each hour, from the per-core series
  * Container Insights with enhanced observability records for EKS nodes (namespace ContainerInsights).
  */
-export const neuronCoreUtilizationExpression = (instanceId: string): string => busiestSeries('ContainerInsights', 'node_neuroncore_utilization', instanceId);
+export const neuronCoreUtilizationExpression = (instanceId: string): string =>
+  busiestSeries('ContainerInsights', 'node_neuroncore_utilization', instanceId);
 
 type InstanceFacts = Pick<GpuInstanceUsage, 'instanceId' | 'instanceType' | 'name' | 'tags' | 'spot' | 'instanceStoreGb'>;
 
@@ -48,7 +64,9 @@ export class CloudWatchUtilization implements UtilizationSource {
   readonly name = 'CloudWatch';
 
   constructor(
-    private readonly ec2: EC2Client, private readonly cloudwatch: CloudWatchClient, private readonly sagemaker: SageMakerClient,
+    private readonly ec2: EC2Client,
+    private readonly cloudwatch: CloudWatchClient,
+    private readonly sagemaker: SageMakerClient,
     /** GPUs per instance type, to turn SageMaker's summed GPUUtilization into a per-GPU share */
     private readonly gpusPerInstance: (instanceType: string) => number = () => 1,
   ) {}
@@ -58,22 +76,46 @@ export class CloudWatchUtilization implements UtilizationSource {
     const variants = await endpointVariants(this.sagemaker, undefined, only);
     // SageMaker counts the calls of an endpoint that hosts inference components per component, not per variant
     const limit = pLimit(DESCRIBE_CONCURRENCY);
-    const components = await Promise.all(variants.map((v) => (v.hostsComponents ? limit(() => inferenceComponents(this.sagemaker, v.endpointName, v.variantName)) : [])));
-    const dimensions = (v: EndpointVariant) => [{ Name: 'EndpointName', Value: v.endpointName }, { Name: 'VariantName', Value: v.variantName }];
+    const components = await Promise.all(
+      variants.map((v) => (v.hostsComponents ? limit(() => inferenceComponents(this.sagemaker, v.endpointName, v.variantName)) : [])),
+    );
+    const dimensions = (v: EndpointVariant) => [
+      { Name: 'EndpointName', Value: v.endpointName },
+      { Name: 'VariantName', Value: v.variantName },
+    ];
     const invocations = (id: string, dims: { Name: string; Value: string }[]): MetricDataQuery => ({
-      Id: id, MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: dims }, Period: HOUR, Stat: 'Sum' }, ReturnData: true,
+      Id: id,
+      MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: dims }, Period: HOUR, Stat: 'Sum' },
+      ReturnData: true,
     });
-    const values = await metricValues(this.cloudwatch, variants.flatMap((v, k): MetricDataQuery[] => (v.hostsComponents
-      ? components[k]!.map((name, j) => invocations(`ic${k}_${j}`, [{ Name: 'InferenceComponentName', Value: name }]))
-      : [
-        invocations(`inv${k}`, dimensions(v)),
-        { Id: `gpu${k}`, MetricStat: { Metric: { Namespace: '/aws/sagemaker/Endpoints', MetricName: 'GPUUtilization', Dimensions: dimensions(v) }, Period: HOUR, Stat: 'Average' }, ReturnData: true },
-      ])), start, end);
+    const values = await metricValues(
+      this.cloudwatch,
+      variants.flatMap((v, k): MetricDataQuery[] =>
+        v.hostsComponents
+          ? components[k]!.map((name, j) => invocations(`ic${k}_${j}`, [{ Name: 'InferenceComponentName', Value: name }]))
+          : [
+              invocations(`inv${k}`, dimensions(v)),
+              {
+                Id: `gpu${k}`,
+                MetricStat: {
+                  Metric: { Namespace: '/aws/sagemaker/Endpoints', MetricName: 'GPUUtilization', Dimensions: dimensions(v) },
+                  Period: HOUR,
+                  Stat: 'Average',
+                },
+                ReturnData: true,
+              },
+            ],
+      ),
+      start,
+      end,
+    );
     const sum = (series: number[] | undefined) => (series ?? []).reduce((a, b) => a + b, 0);
     const usage = variants.map(({ endpointArn: _, hostsComponents, ...v }, k): EndpointUsage => {
       const gpu = values.get(`gpu${k}`) ?? [];
       // a missing Invocations datapoint is zero calls; a missing GPU datapoint is unknown
-      const calls = hostsComponents ? components[k]!.reduce((s, _name, j) => s + sum(values.get(`ic${k}_${j}`)), 0) : sum(values.get(`inv${k}`));
+      const calls = hostsComponents
+        ? components[k]!.reduce((s, _name, j) => s + sum(values.get(`ic${k}_${j}`)), 0)
+        : sum(values.get(`inv${k}`));
       const gpuAveragePercent = gpu.length ? gpu.reduce((a, b) => a + b, 0) / gpu.length / this.gpusPerInstance(v.instanceType) : null;
       return { ...v, invocations: calls, gpuAveragePercent, ...(hostsComponents ? { inferenceComponents: components[k]!.length } : {}) };
     });
@@ -99,20 +141,26 @@ export class CloudWatchUtilization implements UtilizationSource {
   private async instances(only?: string[]): Promise<InstanceFacts[]> {
     const found: InstanceFacts[] = [];
     // MaxResults may not go with InstanceIds
-    const pages = paginateDescribeInstances({ client: this.ec2, ...(only ? {} : { pageSize: 1000 }) }, {
-      ...(only ? { InstanceIds: only } : {}),
-      Filters: [
-        { Name: 'instance-type', Values: ['p*', 'g*', 'inf*', 'trn*'] },
-        { Name: 'instance-state-name', Values: ['running', 'stopping', 'stopped'] },
-      ],
-    });
+    const pages = paginateDescribeInstances(
+      { client: this.ec2, ...(only ? {} : { pageSize: 1000 }) },
+      {
+        ...(only ? { InstanceIds: only } : {}),
+        Filters: [
+          { Name: 'instance-type', Values: ['p*', 'g*', 'inf*', 'trn*'] },
+          { Name: 'instance-state-name', Values: ['running', 'stopping', 'stopped'] },
+        ],
+      },
+    );
     try {
       for await (const page of pages) {
         for (const reservation of page.Reservations ?? []) {
           for (const instance of reservation.Instances ?? []) {
             const tags = Object.fromEntries((instance.Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
             found.push({
-              instanceId: instance.InstanceId!, instanceType: instance.InstanceType!, ...(tags.Name ? { name: tags.Name } : {}), tags,
+              instanceId: instance.InstanceId!,
+              instanceType: instance.InstanceType!,
+              ...(tags.Name ? { name: tags.Name } : {}),
+              tags,
               ...(instance.InstanceLifecycle === 'spot' ? { spot: true } : {}),
             });
           }
@@ -120,7 +168,8 @@ export class CloudWatchUtilization implements UtilizationSource {
       }
     } catch (error) {
       const code = (error as { name?: string }).name;
-      if (code === 'UnauthorizedOperation') throw new CostSourceError('AWS denied DescribeInstances: grant the bot\'s role ec2:DescribeInstances');
+      if (code === 'UnauthorizedOperation')
+        throw new CostSourceError("AWS denied DescribeInstances: grant the bot's role ec2:DescribeInstances");
       // a re-check of an instance that has been terminated since
       if (only && code === 'InvalidInstanceID.NotFound') return [];
       readFailed(error, 'EC2 DescribeInstances');
@@ -140,7 +189,8 @@ export class CloudWatchUtilization implements UtilizationSource {
           if (type.InstanceStorageSupported) storeGb.set(type.InstanceType!, type.InstanceStorageInfo?.TotalSizeInGB ?? 0);
         }
       } catch (error) {
-        if ((error as { name?: string }).name === 'UnauthorizedOperation') throw new CostSourceError('AWS denied DescribeInstanceTypes: grant the bot\'s role ec2:DescribeInstanceTypes');
+        if ((error as { name?: string }).name === 'UnauthorizedOperation')
+          throw new CostSourceError("AWS denied DescribeInstanceTypes: grant the bot's role ec2:DescribeInstanceTypes");
         readFailed(error, 'EC2 DescribeInstanceTypes');
       }
     }
@@ -152,12 +202,25 @@ export class CloudWatchUtilization implements UtilizationSource {
 
   async gpuInstances(start: string, end: string, only?: string[]): Promise<GpuInstanceUsage[]> {
     const instances = await this.instances(only);
-    const values = await metricValues(this.cloudwatch, instances.map((instance, k) => ({
-      Id: `gpu${k}`, Period: HOUR, ReturnData: true,
-      Expression: (isNeuronInstance(instance.instanceType) ? neuronCoreUtilizationExpression : gpuUtilizationExpression)(instance.instanceId),
-    })), start, end);
+    const values = await metricValues(
+      this.cloudwatch,
+      instances.map((instance, k) => ({
+        Id: `gpu${k}`,
+        Period: HOUR,
+        ReturnData: true,
+        Expression: (isNeuronInstance(instance.instanceType) ? neuronCoreUtilizationExpression : gpuUtilizationExpression)(
+          instance.instanceId,
+        ),
+      })),
+      start,
+      end,
+    );
     const usage: GpuInstanceUsage[] = instances.map((instance, k) => ({ ...instance, ...summarizeHourly(values.get(`gpu${k}`) ?? []) }));
-    await this.addCpuFallback(usage.filter((u) => u.averagePercent === null), start, end);
+    await this.addCpuFallback(
+      usage.filter((u) => u.averagePercent === null),
+      start,
+      end,
+    );
     return usage;
   }
 
@@ -165,12 +228,24 @@ export class CloudWatchUtilization implements UtilizationSource {
   private async addCpuFallback(blind: GpuInstanceUsage[], start: string, end: string): Promise<void> {
     if (!blind.length) return;
     const metric = (k: number, name: string, stat: string, id: string): MetricDataQuery => ({
-      Id: `${id}${k}`, ReturnData: true,
-      MetricStat: { Metric: { Namespace: 'AWS/EC2', MetricName: name, Dimensions: [{ Name: 'InstanceId', Value: blind[k]!.instanceId }] }, Period: HOUR, Stat: stat },
+      Id: `${id}${k}`,
+      ReturnData: true,
+      MetricStat: {
+        Metric: { Namespace: 'AWS/EC2', MetricName: name, Dimensions: [{ Name: 'InstanceId', Value: blind[k]!.instanceId }] },
+        Period: HOUR,
+        Stat: stat,
+      },
     });
-    const values = await metricValues(this.cloudwatch, blind.flatMap((_, k) => [
-      metric(k, 'CPUUtilization', 'Maximum', 'cpu'), metric(k, 'NetworkIn', 'Sum', 'in'), metric(k, 'NetworkOut', 'Sum', 'out'),
-    ]), start, end);
+    const values = await metricValues(
+      this.cloudwatch,
+      blind.flatMap((_, k) => [
+        metric(k, 'CPUUtilization', 'Maximum', 'cpu'),
+        metric(k, 'NetworkIn', 'Sum', 'in'),
+        metric(k, 'NetworkOut', 'Sum', 'out'),
+      ]),
+      start,
+      end,
+    );
     const days = daysBetween(start, end);
     blind.forEach((u, k) => {
       const cpu = values.get(`cpu${k}`) ?? [];
@@ -184,7 +259,12 @@ export class CloudWatchUtilization implements UtilizationSource {
 }
 
 /** Runs metric queries in GetMetricData batches of at most 500, following every page: values by query id. */
-export async function metricValues(cloudwatch: CloudWatchClient, queries: MetricDataQuery[], start: string, end: string): Promise<Map<string, number[]>> {
+export async function metricValues(
+  cloudwatch: CloudWatchClient,
+  queries: MetricDataQuery[],
+  start: string,
+  end: string,
+): Promise<Map<string, number[]>> {
   const values = new Map<string, number[]>();
   for (let i = 0; i < queries.length; i += QUERIES_PER_REQUEST) {
     const batch = queries.slice(i, i + QUERIES_PER_REQUEST);
@@ -192,14 +272,21 @@ export async function metricValues(cloudwatch: CloudWatchClient, queries: Metric
     do {
       let page;
       try {
-        page = await cloudwatch.send(new GetMetricDataCommand({
-          MetricDataQueries: batch, StartTime: new Date(`${start}T00:00:00Z`), EndTime: new Date(`${end}T00:00:00Z`), NextToken: token,
-        }));
+        page = await cloudwatch.send(
+          new GetMetricDataCommand({
+            MetricDataQueries: batch,
+            StartTime: new Date(`${start}T00:00:00Z`),
+            EndTime: new Date(`${end}T00:00:00Z`),
+            NextToken: token,
+          }),
+        );
       } catch (error) {
-        if ((error as { name?: string }).name === 'AccessDenied') throw new CostSourceError('AWS denied GetMetricData: grant the bot\'s role cloudwatch:GetMetricData');
+        if ((error as { name?: string }).name === 'AccessDenied')
+          throw new CostSourceError("AWS denied GetMetricData: grant the bot's role cloudwatch:GetMetricData");
         readFailed(error, 'CloudWatch GetMetricData');
       }
-      for (const result of page.MetricDataResults ?? []) values.set(result.Id!, [...(values.get(result.Id!) ?? []), ...(result.Values ?? [])]);
+      for (const result of page.MetricDataResults ?? [])
+        values.set(result.Id!, [...(values.get(result.Id!) ?? []), ...(result.Values ?? [])]);
       token = page.NextToken || undefined;
     } while (token);
   }

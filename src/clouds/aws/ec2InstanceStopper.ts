@@ -11,17 +11,28 @@ export class Ec2InstanceStopper implements Stopper {
     const described = await this.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ref.id] }));
     const instance = described.Reservations?.[0]?.Instances?.[0];
     if (!instance) throw new ActionRefused('the instance no longer exists');
-    if (instance.InstanceLifecycle === 'spot') throw new ActionRefused('it is a Spot instance, which cannot be stopped, only terminated; burnrate does not terminate');
+    if (instance.InstanceLifecycle === 'spot')
+      throw new ActionRefused('it is a Spot instance, which cannot be stopped, only terminated; burnrate does not terminate');
     if (instance.State?.Name !== 'running') throw new ActionRefused(`the instance is ${instance.State?.Name}, not running`);
     const stopped = await this.ec2.send(new StopInstancesCommand({ InstanceIds: [ref.id] }));
     const change = stopped.StoppingInstances?.[0];
-    calls.push({ call: 'ec2:StopInstances', requestId: stopped.$metadata.requestId ?? 'unknown', before: change?.PreviousState?.Name ?? 'running', after: change?.CurrentState?.Name ?? 'stopping' });
+    calls.push({
+      call: 'ec2:StopInstances',
+      requestId: stopped.$metadata.requestId ?? 'unknown',
+      before: change?.PreviousState?.Name ?? 'running',
+      after: change?.CurrentState?.Name ?? 'stopping',
+    });
     return { instanceId: ref.id };
   }
 
   async restore(ref: FindingRef, _saved: unknown, calls: CloudCall[]): Promise<void> {
     const started = await this.ec2.send(new StartInstancesCommand({ InstanceIds: [ref.id] }));
     const change = started.StartingInstances?.[0];
-    calls.push({ call: 'ec2:StartInstances', requestId: started.$metadata.requestId ?? 'unknown', before: change?.PreviousState?.Name ?? 'stopped', after: change?.CurrentState?.Name ?? 'pending' });
+    calls.push({
+      call: 'ec2:StartInstances',
+      requestId: started.$metadata.requestId ?? 'unknown',
+      before: change?.PreviousState?.Name ?? 'stopped',
+      after: change?.CurrentState?.Name ?? 'pending',
+    });
   }
 }

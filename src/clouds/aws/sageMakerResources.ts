@@ -2,16 +2,29 @@
 // (DescribeEndpoint for the live count, DescribeEndpointConfig for the type), notebook instances and
 // Studio apps on an instance, with their tags.
 import {
-  type AppDetails, DescribeAppCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeNotebookInstanceCommand, ListTagsCommand, paginateListApps,
-  paginateListEndpoints, paginateListInferenceComponents, paginateListNotebookInstances, type SageMakerClient,
+  type AppDetails,
+  DescribeAppCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeNotebookInstanceCommand,
+  ListTagsCommand,
+  paginateListApps,
+  paginateListEndpoints,
+  paginateListInferenceComponents,
+  paginateListNotebookInstances,
+  type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { type NotebookUsage, studioAppId, type StudioAppUsage } from '../utilization.ts';
 import pLimit from 'p-limit';
-import { readFailed } from '../readFailure.ts';
 import { CostSourceError } from '../costSource.ts';
+import { readFailed } from '../readFailure.ts';
+import { type NotebookUsage, type StudioAppUsage, studioAppId } from '../utilization.ts';
 
 export interface EndpointVariant {
-  endpointName: string; endpointArn: string; variantName: string; instanceType: string; instanceCount: number;
+  endpointName: string;
+  endpointArn: string;
+  variantName: string;
+  instanceType: string;
+  instanceCount: number;
   /** its instances host inference components (the configured variant names no model): calls are counted per component */
   hostsComponents?: boolean;
   /** a serverless variant kept warm by provisioned concurrency (paid for whether called or not) */
@@ -20,7 +33,8 @@ export interface EndpointVariant {
 
 /** A failed SageMaker read as a report's note: what to grant when denied, else the API and its error code. */
 function denied(error: unknown, action: string): never {
-  if ((error as { name?: string }).name === 'AccessDeniedException') throw new CostSourceError(`AWS denied ${action}: grant the bot's role sagemaker:${action}`);
+  if ((error as { name?: string }).name === 'AccessDeniedException')
+    throw new CostSourceError(`AWS denied ${action}: grant the bot's role sagemaker:${action}`);
   readFailed(error, `SageMaker ${action}`);
 }
 
@@ -40,41 +54,62 @@ async function inServiceEndpoints(client: SageMakerClient): Promise<string[]> {
 }
 
 /** SageMaker's answer for a name it does not know. */
-export const isMissingResource = (error: unknown) => (error as { name?: string }).name === 'ValidationException'
-  && /could not find|does not exist|RecordNotFound/i.test((error as Error).message);
+export const isMissingResource = (error: unknown) =>
+  (error as { name?: string }).name === 'ValidationException' &&
+  /could not find|does not exist|RecordNotFound/i.test((error as Error).message);
 
 /** The variants of every in-service endpoint, or of the named ones that still exist and are in service. */
-export async function endpointVariants(client: SageMakerClient, concurrency = DESCRIBE_CONCURRENCY, only?: string[]): Promise<EndpointVariant[]> {
+export async function endpointVariants(
+  client: SageMakerClient,
+  concurrency = DESCRIBE_CONCURRENCY,
+  only?: string[],
+): Promise<EndpointVariant[]> {
   const limit = pLimit(concurrency);
-  const names = only ?? await inServiceEndpoints(client);
-  const variants = await Promise.all(names.map((endpointName) => limit(async () => {
-    let endpoint;
-    let config;
-    try {
-      endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
-      if (endpoint.EndpointStatus !== 'InService') return [];
-      config = await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }));
-    } catch (error) {
-      if (only && isMissingResource(error)) return [];
-      denied(error, 'DescribeEndpoint');
-    }
-    return (endpoint.ProductionVariants ?? []).flatMap((variant): EndpointVariant[] => {
-      const configured = config.ProductionVariants?.find((v) => v.VariantName === variant.VariantName);
-      const serverless = configured?.ServerlessConfig;
-      if (serverless?.ProvisionedConcurrency) {
-        return [{
-          endpointName, endpointArn: endpoint.EndpointArn!, variantName: variant.VariantName!, instanceType: `serverless ${serverless.MemorySizeInMB} MB`,
-          instanceCount: serverless.ProvisionedConcurrency, serverless: { memoryMb: serverless.MemorySizeInMB!, provisionedConcurrency: serverless.ProvisionedConcurrency },
-        }];
-      }
-      // serverless variants without provisioned concurrency cost nothing while nobody calls them
-      if (!configured?.InstanceType) return [];
-      return [{
-        endpointName, endpointArn: endpoint.EndpointArn!, variantName: variant.VariantName!, instanceType: configured.InstanceType,
-        instanceCount: variant.CurrentInstanceCount ?? configured.InitialInstanceCount ?? 1, ...(configured.ModelName ? {} : { hostsComponents: true }),
-      }];
-    });
-  })));
+  const names = only ?? (await inServiceEndpoints(client));
+  const variants = await Promise.all(
+    names.map((endpointName) =>
+      limit(async () => {
+        let endpoint;
+        let config;
+        try {
+          endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+          if (endpoint.EndpointStatus !== 'InService') return [];
+          config = await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }));
+        } catch (error) {
+          if (only && isMissingResource(error)) return [];
+          denied(error, 'DescribeEndpoint');
+        }
+        return (endpoint.ProductionVariants ?? []).flatMap((variant): EndpointVariant[] => {
+          const configured = config.ProductionVariants?.find((v) => v.VariantName === variant.VariantName);
+          const serverless = configured?.ServerlessConfig;
+          if (serverless?.ProvisionedConcurrency) {
+            return [
+              {
+                endpointName,
+                endpointArn: endpoint.EndpointArn!,
+                variantName: variant.VariantName!,
+                instanceType: `serverless ${serverless.MemorySizeInMB} MB`,
+                instanceCount: serverless.ProvisionedConcurrency,
+                serverless: { memoryMb: serverless.MemorySizeInMB!, provisionedConcurrency: serverless.ProvisionedConcurrency },
+              },
+            ];
+          }
+          // serverless variants without provisioned concurrency cost nothing while nobody calls them
+          if (!configured?.InstanceType) return [];
+          return [
+            {
+              endpointName,
+              endpointArn: endpoint.EndpointArn!,
+              variantName: variant.VariantName!,
+              instanceType: configured.InstanceType,
+              instanceCount: variant.CurrentInstanceCount ?? configured.InitialInstanceCount ?? 1,
+              ...(configured.ModelName ? {} : { hostsComponents: true }),
+            },
+          ];
+        });
+      }),
+    ),
+  );
   return variants.flat();
 }
 
@@ -82,7 +117,10 @@ export async function endpointVariants(client: SageMakerClient, concurrency = DE
 export async function inferenceComponents(client: SageMakerClient, endpointName: string, variantName: string): Promise<string[]> {
   const names: string[] = [];
   try {
-    for await (const page of paginateListInferenceComponents({ client, pageSize: 100 }, { EndpointNameEquals: endpointName, VariantNameEquals: variantName })) {
+    for await (const page of paginateListInferenceComponents(
+      { client, pageSize: 100 },
+      { EndpointNameEquals: endpointName, VariantNameEquals: variantName },
+    )) {
       for (const c of page.InferenceComponents ?? []) names.push(c.InferenceComponentName!);
     }
   } catch (error) {
@@ -99,21 +137,36 @@ export async function notebookInstances(client: SageMakerClient, only?: string[]
       for (const name of only) {
         try {
           const n = await client.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: name }));
-          if (n.NotebookInstanceStatus === 'InService') found.push({ name, arn: n.NotebookInstanceArn!, instanceType: n.InstanceType!, lastModified: n.LastModifiedTime! });
+          if (n.NotebookInstanceStatus === 'InService')
+            found.push({ name, arn: n.NotebookInstanceArn!, instanceType: n.InstanceType!, lastModified: n.LastModifiedTime! });
         } catch (error) {
           if (!isMissingResource(error)) throw error;
         }
       }
     } else {
       for await (const page of paginateListNotebookInstances({ client, pageSize: 100 }, { StatusEquals: 'InService' })) {
-        for (const n of page.NotebookInstances ?? []) found.push({ name: n.NotebookInstanceName!, arn: n.NotebookInstanceArn!, instanceType: n.InstanceType!, lastModified: n.LastModifiedTime! });
+        for (const n of page.NotebookInstances ?? [])
+          found.push({
+            name: n.NotebookInstanceName!,
+            arn: n.NotebookInstanceArn!,
+            instanceType: n.InstanceType!,
+            lastModified: n.LastModifiedTime!,
+          });
       }
     }
   } catch (error) {
     denied(error, 'ListNotebookInstances');
   }
-  const tags = await resourceTags(client, found.map((n) => n.arn));
-  return found.map((n) => ({ notebookName: n.name, instanceType: n.instanceType, lastModified: n.lastModified.toISOString(), tags: tags.get(n.arn) ?? {} }));
+  const tags = await resourceTags(
+    client,
+    found.map((n) => n.arn),
+  );
+  return found.map((n) => ({
+    notebookName: n.name,
+    instanceType: n.instanceType,
+    lastModified: n.lastModified.toISOString(),
+    tags: tags.get(n.arn) ?? {},
+  }));
 }
 
 /**
@@ -127,42 +180,78 @@ export async function studioApps(client: SageMakerClient, only?: string[], concu
   } catch (error) {
     denied(error, 'ListApps');
   }
-  const candidates = listed.filter((a) => a.Status === 'InService' && a.ResourceSpec?.InstanceType && a.ResourceSpec.InstanceType !== 'system')
+  const candidates = listed
+    .filter((a) => a.Status === 'InService' && a.ResourceSpec?.InstanceType && a.ResourceSpec.InstanceType !== 'system')
     .map((a) => ({ app: a, owner: a.SpaceName ? { space: a.SpaceName } : { userProfile: a.UserProfileName ?? '' } }))
-    .filter(({ app, owner }) => !only || only.includes(studioAppId({ domainId: app.DomainId!, owner, appType: app.AppType!, appName: app.AppName! })));
+    .filter(
+      ({ app, owner }) =>
+        !only || only.includes(studioAppId({ domainId: app.DomainId!, owner, appType: app.AppType!, appName: app.AppName! })),
+    );
   const limit = pLimit(concurrency);
-  const described = await Promise.all(candidates.map(({ app, owner }) => limit(async () => {
-    try {
-      const d = await client.send(new DescribeAppCommand({
-        DomainId: app.DomainId, AppType: app.AppType, AppName: app.AppName, ...('space' in owner ? { SpaceName: owner.space } : { UserProfileName: owner.userProfile }),
-      }));
-      // SageMaker moves LastUserActivityTimestamp on its health checks too: equal to the last health
-      // check, it says nothing about a user
-      const activity = d.LastUserActivityTimestamp && d.LastUserActivityTimestamp.getTime() !== d.LastHealthCheckTimestamp?.getTime() ? d.LastUserActivityTimestamp : undefined;
-      return {
-        arn: d.AppArn!, usage: {
-          domainId: app.DomainId!, owner, appType: app.AppType!, appName: app.AppName!, instanceType: app.ResourceSpec!.InstanceType!,
-          ...(activity ? { lastUserActivity: activity.toISOString() } : {}), createdAt: (d.CreationTime ?? app.CreationTime!).toISOString(),
-          resourceSpec: { ...(d.ResourceSpec ?? app.ResourceSpec) } as Record<string, unknown>,
-        } satisfies StudioAppUsage,
-      };
-    } catch (error) {
-      denied(error, 'DescribeApp');
-    }
-  })));
-  const tags = await resourceTags(client, described.map((d) => d.arn), concurrency);
+  const described = await Promise.all(
+    candidates.map(({ app, owner }) =>
+      limit(async () => {
+        try {
+          const d = await client.send(
+            new DescribeAppCommand({
+              DomainId: app.DomainId,
+              AppType: app.AppType,
+              AppName: app.AppName,
+              ...('space' in owner ? { SpaceName: owner.space } : { UserProfileName: owner.userProfile }),
+            }),
+          );
+          // SageMaker moves LastUserActivityTimestamp on its health checks too: equal to the last health
+          // check, it says nothing about a user
+          const activity =
+            d.LastUserActivityTimestamp && d.LastUserActivityTimestamp.getTime() !== d.LastHealthCheckTimestamp?.getTime()
+              ? d.LastUserActivityTimestamp
+              : undefined;
+          return {
+            arn: d.AppArn!,
+            usage: {
+              domainId: app.DomainId!,
+              owner,
+              appType: app.AppType!,
+              appName: app.AppName!,
+              instanceType: app.ResourceSpec!.InstanceType!,
+              ...(activity ? { lastUserActivity: activity.toISOString() } : {}),
+              createdAt: (d.CreationTime ?? app.CreationTime!).toISOString(),
+              resourceSpec: { ...(d.ResourceSpec ?? app.ResourceSpec) } as Record<string, unknown>,
+            } satisfies StudioAppUsage,
+          };
+        } catch (error) {
+          denied(error, 'DescribeApp');
+        }
+      }),
+    ),
+  );
+  const tags = await resourceTags(
+    client,
+    described.map((d) => d.arn),
+    concurrency,
+  );
   return described.map((d) => ({ ...d.usage, tags: tags.get(d.arn) ?? {} }));
 }
 
 /** The tags of each SageMaker resource (by ARN), at most `concurrency` ListTags calls at once. */
-export async function resourceTags(client: SageMakerClient, arns: string[], concurrency = DESCRIBE_CONCURRENCY): Promise<Map<string, Record<string, string>>> {
+export async function resourceTags(
+  client: SageMakerClient,
+  arns: string[],
+  concurrency = DESCRIBE_CONCURRENCY,
+): Promise<Map<string, Record<string, string>>> {
   const limit = pLimit(concurrency);
-  return new Map(await Promise.all(arns.map((arn) => limit(async () => {
-    try {
-      const { Tags } = await client.send(new ListTagsCommand({ ResourceArn: arn }));
-      return [arn, Object.fromEntries((Tags ?? []).map((t) => [t.Key!, t.Value ?? '']))] as const;
-    } catch (error) {
-      denied(error, 'ListTags');
-    }
-  }))));
+  return new Map(
+    await Promise.all(
+      arns.map((arn) =>
+        limit(async () => {
+          try {
+            const { Tags } = await client.send(new ListTagsCommand({ ResourceArn: arn }));
+            return [arn, Object.fromEntries((Tags ?? []).map((t) => [t.Key!, t.Value ?? '']))] as const;
+          } catch (error) {
+            denied(error, 'ListTags');
+          }
+        }),
+      ),
+    ),
+  );
 }

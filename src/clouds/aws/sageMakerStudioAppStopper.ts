@@ -1,6 +1,13 @@
 // Stop and Restore for a SageMaker Studio app: DeleteApp keeps the space's storage; Restore
 // creates the app again in the same space (or user profile) with the ResourceSpec it had.
-import { type AppType, CreateAppCommand, DeleteAppCommand, DescribeAppCommand, type ResourceSpec, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  type AppType,
+  CreateAppCommand,
+  DeleteAppCommand,
+  DescribeAppCommand,
+  type ResourceSpec,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import type { FindingRef } from '../../actions/findingRef.ts';
 import { ActionRefused, type CloudCall, type Stopper } from '../stopper.ts';
 
@@ -14,7 +21,12 @@ export interface SavedStudioApp {
 }
 
 /** The app's address from its id (studioAppId): domain/space:NAME or user:NAME/type/name. */
-function address(ref: FindingRef): { DomainId: string; who: { SpaceName: string } | { UserProfileName: string }; AppType: AppType; AppName: string } {
+function address(ref: FindingRef): {
+  DomainId: string;
+  who: { SpaceName: string } | { UserProfileName: string };
+  AppType: AppType;
+  AppName: string;
+} {
   const [DomainId, owner, appType, AppName] = ref.id.split('/') as [string, string, string, string];
   const who = owner.startsWith('space:') ? { SpaceName: owner.slice('space:'.length) } : { UserProfileName: owner.slice('user:'.length) };
   return { DomainId, who, AppType: appType as AppType, AppName };
@@ -29,7 +41,12 @@ export class SageMakerStudioAppStopper implements Stopper {
     if (app.Status !== 'InService') throw new ActionRefused(`the Studio app is ${app.Status}, not InService`);
     const saved: SavedStudioApp = { DomainId, AppType, AppName, ...who, ResourceSpec: app.ResourceSpec ?? {} };
     const deleted = await this.sagemaker.send(new DeleteAppCommand({ DomainId, AppType, AppName, ...who }));
-    calls.push({ call: 'sagemaker:DeleteApp', requestId: deleted.$metadata.requestId ?? 'unknown', before: 'InService', after: 'Deleting' });
+    calls.push({
+      call: 'sagemaker:DeleteApp',
+      requestId: deleted.$metadata.requestId ?? 'unknown',
+      before: 'InService',
+      after: 'Deleting',
+    });
     return saved;
   }
 

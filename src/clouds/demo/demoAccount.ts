@@ -2,14 +2,32 @@
 // CostSource interface the real providers implement. The last full week before "today" carries a
 // visible anomaly: a p4d.24xlarge training job left running all Wednesday.
 import { addDays } from '../../calc/period.ts';
-import { type CostData, type CostQuery, type CostSource, type DailyCost, type GpuInstanceCost, toMicro, type UsageTypeCost } from '../costSource.ts';
+import {
+  type CostData,
+  type CostQuery,
+  type CostSource,
+  type DailyCost,
+  type GpuInstanceCost,
+  toMicro,
+  type UsageTypeCost,
+} from '../costSource.ts';
 
 /** service → typical daily USD and how it splits across teams */
 const SERVICES: { service: string; usageType: string; daily: number; teams: Record<string, number> }[] = [
-  { service: 'Amazon Elastic Compute Cloud - Compute', usageType: 'USE1-BoxUsage:m5.2xlarge', daily: 1450, teams: { research: 0.6, recsys: 0.25, platform: 0.15 } },
+  {
+    service: 'Amazon Elastic Compute Cloud - Compute',
+    usageType: 'USE1-BoxUsage:m5.2xlarge',
+    daily: 1450,
+    teams: { research: 0.6, recsys: 0.25, platform: 0.15 },
+  },
   { service: 'Amazon SageMaker', usageType: 'USE1-Host:ml.g5.2xlarge', daily: 620, teams: { recsys: 0.7, research: 0.2, '': 0.1 } },
   { service: 'Amazon Bedrock', usageType: 'USE1-InputTokenCount', daily: 180, teams: { support: 0.8, '': 0.2 } },
-  { service: 'Amazon Simple Storage Service', usageType: 'USE1-TimedStorage-ByteHrs', daily: 210, teams: { platform: 0.5, research: 0.4, '': 0.1 } },
+  {
+    service: 'Amazon Simple Storage Service',
+    usageType: 'USE1-TimedStorage-ByteHrs',
+    daily: 210,
+    teams: { platform: 0.5, research: 0.4, '': 0.1 },
+  },
   { service: 'Amazon FSx', usageType: 'USE1-Lustre-Storage', daily: 140, teams: { research: 1 } },
   { service: 'AmazonCloudWatch', usageType: 'USE1-CW:MetricMonitorUsage', daily: 45, teams: { platform: 1 } },
   { service: 'AWS Lambda', usageType: 'USE1-Lambda-GB-Second', daily: 12, teams: { platform: 1 } },
@@ -50,7 +68,7 @@ function gpuDay(date: string, today: string): GpuInstanceCost[] {
   return GPU_FLEET.map(({ instanceType, hourly, hours }) => {
     let h = hours * (weekend ? 0.7 : 1) * (0.9 + 0.2 * noise(`${date}/${instanceType}`));
     if (instanceType === 'p4d.24xlarge' && date === anomalyDate(today)) h += 4 * 24; // four extra nodes all day
-    return { date, instanceType, hours: Math.round(h * 10) / 10, cost: toMicro(Math.round(h * 10) / 10 * hourly) };
+    return { date, instanceType, hours: Math.round(h * 10) / 10, cost: toMicro((Math.round(h * 10) / 10) * hourly) };
   });
 }
 
@@ -75,7 +93,12 @@ export const demoAccount: CostSource = {
           : daily * (weekend ? 0.85 : 1) * (0.92 + 0.16 * noise(`${date}/${service}`));
         for (const [team, share] of Object.entries(teams)) usage.push({ date, service, group: team, cost: toMicro(usd * share) });
         if (isEc2) {
-          usageTypes.push(...gpuCosts.map((g) => ({ date, service, usageType: `USE1-BoxUsage:${g.instanceType}`, cost: g.cost })), { date, service, usageType, cost: toMicro(CPU_SHARE_OF_EC2) });
+          usageTypes.push(...gpuCosts.map((g) => ({ date, service, usageType: `USE1-BoxUsage:${g.instanceType}`, cost: g.cost })), {
+            date,
+            service,
+            usageType,
+            cost: toMicro(CPU_SHARE_OF_EC2),
+          });
         } else usageTypes.push({ date, service, usageType, cost: toMicro(usd) });
       }
     }
@@ -86,10 +109,13 @@ export const demoAccount: CostSource = {
     nextMonth.setUTCMonth(nextMonth.getUTCMonth() + 1);
     const daysLeft = Math.round((nextMonth.getTime() - Date.parse(`${query.today}T00:00:00Z`)) / 86_400_000);
     return {
-      account: 'demo account', demo: true,
+      account: 'demo account',
+      demo: true,
       usage: usage.filter(inRange),
       usageTypes: usageTypes.filter(inRange),
-      adjustments: datesBetween(query.start, query.end).filter((d) => weekday(d) === 1).map((date) => ({ date, kind: 'credit' as const, cost: toMicro(-250) })),
+      adjustments: datesBetween(query.start, query.end)
+        .filter((d) => weekday(d) === 1)
+        .map((date) => ({ date, kind: 'credit' as const, cost: toMicro(-250) })),
       gpu,
       forecast: { monthToDate, monthEnd: monthToDate + Math.round((lastWeek / 7) * daysLeft) },
       requests: 0,

@@ -1,19 +1,28 @@
 // Stop and Restore on the demo account: its simulated control plane stops and starts the resource,
 // so the next scan leaves it out and Restore brings it back, as the real stoppers do in AWS.
 import { randomUUID } from 'node:crypto';
-import type { DemoControlPlane } from './demoUtilization.ts';
 import type { FindingKind } from '../../../reports/idleScan/idleFindings.ts';
 import type { FindingRef } from '../../actions/findingRef.ts';
 import { ActionRefused, type CloudCall, type Stopper } from '../stopper.ts';
+import type { DemoControlPlane } from './demoUtilization.ts';
 
 /** The call each kind's real stopper makes to stop and to restore, and the states it moves the resource between. */
 const CALLS: Record<FindingKind, Record<'stop' | 'restore', [call: string, before: string, after: string]>> = {
   'sagemaker-endpoint': { stop: ['DeleteEndpoint', 'InService', 'Deleting'], restore: ['CreateEndpoint', 'none', 'InService'] },
   'ec2-gpu-instance': { stop: ['StopInstances', 'running', 'stopping'], restore: ['StartInstances', 'stopped', 'pending'] },
-  'sagemaker-notebook': { stop: ['StopNotebookInstance', 'InService', 'Stopping'], restore: ['StartNotebookInstance', 'Stopped', 'Pending'] },
+  'sagemaker-notebook': {
+    stop: ['StopNotebookInstance', 'InService', 'Stopping'],
+    restore: ['StartNotebookInstance', 'Stopped', 'Pending'],
+  },
   'sagemaker-studio-app': { stop: ['DeleteApp', 'InService', 'Deleting'], restore: ['CreateApp', 'none', 'InService'] },
-  'gce-gpu-instance': { stop: ['compute.instances.stop', 'RUNNING', 'TERMINATED'], restore: ['compute.instances.start', 'TERMINATED', 'RUNNING'] },
-  'vertex-endpoint': { stop: ['aiplatform.endpoints.undeployModel', 'deployed', 'undeployed'], restore: ['aiplatform.endpoints.deployModel', 'undeployed', 'deployed'] },
+  'gce-gpu-instance': {
+    stop: ['compute.instances.stop', 'RUNNING', 'TERMINATED'],
+    restore: ['compute.instances.start', 'TERMINATED', 'RUNNING'],
+  },
+  'vertex-endpoint': {
+    stop: ['aiplatform.endpoints.undeployModel', 'deployed', 'undeployed'],
+    restore: ['aiplatform.endpoints.deployModel', 'undeployed', 'deployed'],
+  },
 };
 
 /** The audit's record of a simulated call, with a request id of its own. */

@@ -4,17 +4,66 @@
 import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, UtilizationSource } from '../utilization.ts';
 
 const FLEET: GpuInstanceUsage[] = [
-  { instanceId: 'i-0d4e5f60718293a4b', instanceType: 'p4d.24xlarge', name: 'llm-pretrain-a', hours: 168, averagePercent: 71.4, maximumPercent: 100 },
-  { instanceId: 'i-0a1b2c3d4e5f60718', instanceType: 'p4d.24xlarge', name: 'eval-sweep', hours: 62, averagePercent: 12.3, maximumPercent: 97 },
-  { instanceId: 'i-09f8e7d6c5b4a3921', instanceType: 'g5.12xlarge', name: 'notebook-gpu-shared', hours: 168, averagePercent: 0.9, maximumPercent: 3 },
-  { instanceId: 'i-0123456789abcdef0', instanceType: 'g5.xlarge', name: 'ranker-dev', hours: 120, averagePercent: 38.0, maximumPercent: 92 },
-  { instanceId: 'i-0fedcba9876543210', instanceType: 'g6.xlarge', name: 'batch-embeddings', hours: 72, averagePercent: null, maximumPercent: null },
+  {
+    instanceId: 'i-0d4e5f60718293a4b',
+    instanceType: 'p4d.24xlarge',
+    name: 'llm-pretrain-a',
+    hours: 168,
+    averagePercent: 71.4,
+    maximumPercent: 100,
+  },
+  {
+    instanceId: 'i-0a1b2c3d4e5f60718',
+    instanceType: 'p4d.24xlarge',
+    name: 'eval-sweep',
+    hours: 62,
+    averagePercent: 12.3,
+    maximumPercent: 97,
+  },
+  {
+    instanceId: 'i-09f8e7d6c5b4a3921',
+    instanceType: 'g5.12xlarge',
+    name: 'notebook-gpu-shared',
+    hours: 168,
+    averagePercent: 0.9,
+    maximumPercent: 3,
+  },
+  {
+    instanceId: 'i-0123456789abcdef0',
+    instanceType: 'g5.xlarge',
+    name: 'ranker-dev',
+    hours: 120,
+    averagePercent: 38.0,
+    maximumPercent: 92,
+  },
+  {
+    instanceId: 'i-0fedcba9876543210',
+    instanceType: 'g6.xlarge',
+    name: 'batch-embeddings',
+    hours: 72,
+    averagePercent: null,
+    maximumPercent: null,
+  },
 ];
 
 /** A churn model nobody calls any more, beside a ranker that serves traffic. */
 const ENDPOINTS: EndpointUsage[] = [
-  { endpointName: 'churn-model-prod', variantName: 'AllTraffic', instanceType: 'ml.g5.xlarge', instanceCount: 1, invocations: 0, gpuAveragePercent: 0 },
-  { endpointName: 'recsys-ranker', variantName: 'blue', instanceType: 'ml.g5.2xlarge', instanceCount: 2, invocations: 1_204_331, gpuAveragePercent: 41.2 },
+  {
+    endpointName: 'churn-model-prod',
+    variantName: 'AllTraffic',
+    instanceType: 'ml.g5.xlarge',
+    instanceCount: 1,
+    invocations: 0,
+    gpuAveragePercent: 0,
+  },
+  {
+    endpointName: 'recsys-ranker',
+    variantName: 'blue',
+    instanceType: 'ml.g5.2xlarge',
+    instanceCount: 2,
+    invocations: 1_204_331,
+    gpuAveragePercent: 41.2,
+  },
 ];
 
 /** A GPU notebook left running since the last sprint. */

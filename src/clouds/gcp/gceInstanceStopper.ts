@@ -13,10 +13,14 @@ const MAX_WAITS = 10;
 type Operation = protos.google.cloud.compute.v1.IOperation;
 
 export class GceInstanceStopper implements Stopper {
-  constructor(private readonly instances: InstancesClient, private readonly operations: ZoneOperationsClient, private readonly localSsd: LocalSsdPolicy) {}
+  constructor(
+    private readonly instances: InstancesClient,
+    private readonly operations: ZoneOperationsClient,
+    private readonly localSsd: LocalSsdPolicy,
+  ) {}
 
   private where(ref: FindingRef): { project: string; zone: string; instance: string } {
-    if (!ref.account || !ref.region) throw new ActionRefused('the finding does not name the VM\'s project and zone');
+    if (!ref.account || !ref.region) throw new ActionRefused("the finding does not name the VM's project and zone");
     return { project: ref.account, zone: ref.region, instance: ref.id };
   }
 

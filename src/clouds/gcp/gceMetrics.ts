@@ -1,4 +1,7 @@
 // Cloud Monitoring's metric types for GCE VMs: the Ops Agent's GPU utilization, and Compute Engine's CPU and network.
 export const GPU_METRIC = 'agent.googleapis.com/gpu/utilization';
 export const CPU_METRIC = 'compute.googleapis.com/instance/cpu/utilization';
-export const NETWORK_METRICS = ['compute.googleapis.com/instance/network/received_bytes_count', 'compute.googleapis.com/instance/network/sent_bytes_count'];
+export const NETWORK_METRICS = [
+  'compute.googleapis.com/instance/network/received_bytes_count',
+  'compute.googleapis.com/instance/network/sent_bytes_count',
+];

@@ -3,7 +3,16 @@
 // subquery over UNNEST(credits): a comma join with UNNEST would drop rows without credits and
 // count a row once per credit. A partition filter keeps the scan to the days asked for.
 import type { BigQuery } from '@google-cloud/bigquery';
-import { type Adjustment, type CostData, type CostQuery, type CostSource, CostSourceError, type DailyCost, type Forecast, toMicro } from '../costSource.ts';
+import {
+  type Adjustment,
+  type CostData,
+  type CostQuery,
+  type CostSource,
+  CostSourceError,
+  type DailyCost,
+  type Forecast,
+  toMicro,
+} from '../costSource.ts';
 
 /** Rows are exported up to a few days after use; partitions this much after the range are read too. */
 export const LATE_EXPORT_DAYS = 3;
@@ -22,7 +31,14 @@ WHERE DATE(_PARTITIONTIME) BETWEEN @start AND DATE_ADD(@end, INTERVAL ${LATE_EXP
 GROUP BY day, service, grp, cost_type`;
 }
 
-interface Row { day: string; service: string; grp: string; cost_type: string; cost: number; credits: number }
+interface Row {
+  day: string;
+  service: string;
+  grp: string;
+  cost_type: string;
+  cost: number;
+  credits: number;
+}
 
 /**
  * GCP has no forecast API: the month end at this month's daily run rate so far. On a month's first
@@ -43,25 +59,32 @@ export class GcpBillingExportSource implements CostSource {
   readonly name = 'GCP billing export';
 
   constructor(
-    private readonly bigquery: BigQuery, private readonly table: string,
+    private readonly bigquery: BigQuery,
+    private readonly table: string,
     /** a note on which billing accounts the digest covers, when the bot may list them */
     private readonly coverage?: () => Promise<string>,
   ) {}
 
   async costs(query: CostQuery): Promise<CostData> {
-    const coverage = this.coverage?.().catch((error: unknown) => `GCP coverage: unknown (the Cloud Billing API answered: ${(error as Error).message})`);
+    const coverage = this.coverage?.().catch(
+      (error: unknown) => `GCP coverage: unknown (the Cloud Billing API answered: ${(error as Error).message})`,
+    );
     let rows: Row[];
     try {
-      [rows] = await this.bigquery.query({
+      [rows] = (await this.bigquery.query({
         query: billingExportQuery(this.table),
         // a DATE parameter must be a BigQueryDate: a plain string is sent with no value at all
         params: { start: this.bigquery.date(query.start), end: this.bigquery.date(query.end), label: query.groupBy },
         types: { start: 'DATE', end: 'DATE', label: 'STRING' },
-      }) as [Row[], ...unknown[]];
+      })) as [Row[], ...unknown[]];
     } catch (error) {
       const { code, message } = error as { code?: number; message: string };
-      if (code === 404) throw new CostSourceError(`the billing export table ${this.table} was not found: check digest.gcp_billing_table (${message})`);
-      if (code === 403) throw new CostSourceError(`BigQuery refused the query: grant the bot's service account roles/bigquery.jobUser and read access to the export dataset (${message})`);
+      if (code === 404)
+        throw new CostSourceError(`the billing export table ${this.table} was not found: check digest.gcp_billing_table (${message})`);
+      if (code === 403)
+        throw new CostSourceError(
+          `BigQuery refused the query: grant the bot's service account roles/bigquery.jobUser and read access to the export dataset (${message})`,
+        );
       throw new CostSourceError(message);
     }
     const usage: DailyCost[] = [];
@@ -77,7 +100,11 @@ export class GcpBillingExportSource implements CostSource {
     }
     return {
       account: `GCP billing account ${this.table.split('.')[2]!.replace('gcp_billing_export_v1_', '').replaceAll('_', '-')}`,
-      demo: false, usage, adjustments, gpu: [], forecast: runRateForecast(usage, query.today),
+      demo: false,
+      usage,
+      adjustments,
+      gpu: [],
+      forecast: runRateForecast(usage, query.today),
       notes: coverage ? [await coverage] : [],
       requests: 0,
     };

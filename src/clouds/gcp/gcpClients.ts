@@ -24,7 +24,11 @@ export function monitoringClient(env: NodeJS.ProcessEnv): MetricServiceClient {
 
 /** Vertex AI's endpoint client for a location: us-central1 is served at us-central1-aiplatform.googleapis.com. */
 export function vertexClient(location: string, env: NodeJS.ProcessEnv): EndpointServiceClient {
-  return new EndpointServiceClient(env.GCP_AIPLATFORM_ENDPOINT ? googleRestOptions(env.GCP_AIPLATFORM_ENDPOINT) : { fallback: true, apiEndpoint: `${location}-aiplatform.googleapis.com` });
+  return new EndpointServiceClient(
+    env.GCP_AIPLATFORM_ENDPOINT
+      ? googleRestOptions(env.GCP_AIPLATFORM_ENDPOINT)
+      : { fallback: true, apiEndpoint: `${location}-aiplatform.googleapis.com` },
+  );
 }
 
 export function vertexClients(locations: string[], env: NodeJS.ProcessEnv): Map<string, EndpointServiceClient> {

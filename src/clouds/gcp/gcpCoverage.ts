@@ -2,7 +2,12 @@
 // (Cloud Billing API), against the one account whose export table is configured.
 import type { CloudBillingClient } from '@google-cloud/billing';
 
-export interface BillingAccountCoverage { id: string; name: string; projects: number; covered: boolean }
+export interface BillingAccountCoverage {
+  id: string;
+  name: string;
+  projects: number;
+  covered: boolean;
+}
 
 /** 012345_6789AB_CDEF01 in the export table's name is billing account 012345-6789AB-CDEF01 */
 export function exportedAccount(table: string): string {
@@ -16,7 +21,8 @@ export async function billingCoverage(client: CloudBillingClient, table: string)
     if (account.open === false) continue;
     const id = account.name!.replace('billingAccounts/', '');
     let projects = 0;
-    for await (const project of client.listProjectBillingInfoAsync({ name: account.name! }, { autoPaginate: false })) if (project.billingEnabled !== false) projects++;
+    for await (const project of client.listProjectBillingInfoAsync({ name: account.name! }, { autoPaginate: false }))
+      if (project.billingEnabled !== false) projects++;
     accounts.push({ id, name: account.displayName ?? id, projects, covered: id === exported });
   }
   return accounts;

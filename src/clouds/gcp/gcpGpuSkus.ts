@@ -14,11 +14,20 @@ export interface GcpGpuPrice {
 
 /** SKU descriptions name the GPU model ("Nvidia Tesla A100 80GB GPU running in Americas"); most specific first. */
 const GPU_NAMES: [RegExp, string][] = [
-  [/\bA100 80GB\b/i, 'a100-80gb'], [/\bA100\b/i, 'a100-40gb'], [/\bH200\b/i, 'h200'], [/\bH100\b/i, 'h100-sxm'],
-  [/\bB200\b/i, 'b200'], [/\bL4\b/i, 'l4'], [/\bT4\b/i, 't4'], [/\bV100\b/i, 'v100-16gb'],
+  [/\bA100 80GB\b/i, 'a100-80gb'],
+  [/\bA100\b/i, 'a100-40gb'],
+  [/\bH200\b/i, 'h200'],
+  [/\bH100\b/i, 'h100-sxm'],
+  [/\bB200\b/i, 'b200'],
+  [/\bL4\b/i, 'l4'],
+  [/\bT4\b/i, 't4'],
+  [/\bV100\b/i, 'v100-16gb'],
 ];
 
-interface Money { units?: string | number | null | { toString(): string }; nanos?: number | null }
+interface Money {
+  units?: string | number | null | { toString(): string };
+  nanos?: number | null;
+}
 
 const dollars = (m: Money | null | undefined) => Number(m?.units?.toString() ?? 0) + (m?.nanos ?? 0) / 1e9;
 

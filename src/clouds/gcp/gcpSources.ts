@@ -6,14 +6,22 @@ import type { Place, UtilizationSource } from '../utilization.ts';
  * Each project's (a place's account) GCE VMs and Vertex AI endpoints, where GCP credentials are set;
  * GCP_COMPUTE_ENDPOINT, GCP_AIPLATFORM_ENDPOINT and GCP_MONITORING_ENDPOINT point the clients elsewhere.
  */
-export async function gcpSources(places: Place[], vertexLocations: string[], env: NodeJS.ProcessEnv): Promise<[Place, UtilizationSource][]> {
+export async function gcpSources(
+  places: Place[],
+  vertexLocations: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<[Place, UtilizationSource][]> {
   if (!places.length) return [];
   const [{ GcpUtilization }, { computeClients, monitoringClient, vertexClients }, { VertexEndpoints }] = await Promise.all([
-    import('./gcpUtilization.ts'), import('./gcpClients.ts'), import('./vertexEndpoints.ts'),
+    import('./gcpUtilization.ts'),
+    import('./gcpClients.ts'),
+    import('./vertexEndpoints.ts'),
   ]);
   const { instances } = computeClients(env);
   const vertex = vertexClients(vertexLocations, env);
   const monitoring = monitoringClient(env);
-  return places.map((place) => [place, new GcpUtilization(instances, monitoring, place.account!, new VertexEndpoints(vertex, monitoring, place.account!))]);
+  return places.map((place) => [
+    place,
+    new GcpUtilization(instances, monitoring, place.account!, new VertexEndpoints(vertex, monitoring, place.account!)),
+  ]);
 }
-

@@ -5,11 +5,11 @@
 // Its Vertex AI endpoints come from vertexEndpoints.ts.
 import type { InstancesClient } from '@google-cloud/compute';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
-import { explainDenied, isNotFound } from './googleErrors.ts';
-import { CostSourceError } from '../costSource.ts';
-import { CPU_METRIC, GPU_METRIC, NETWORK_METRICS } from './gceMetrics.ts';
-import { type EndpointUsage, type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from '../utilization.ts';
 import { daysBetween } from '../../calc/period.ts';
+import { CostSourceError } from '../costSource.ts';
+import { type EndpointUsage, type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from '../utilization.ts';
+import { CPU_METRIC, GPU_METRIC, NETWORK_METRICS } from './gceMetrics.ts';
+import { explainDenied, isNotFound } from './googleErrors.ts';
 import type { VertexEndpoints } from './vertexEndpoints.ts';
 
 const HOUR = 3600;
@@ -18,10 +18,16 @@ const PAGE_SIZE = 500;
 const LOCAL_SSD_GB = 375;
 
 /** nvidia-tesla-t4 → t4, nvidia-l4 → l4: the short GPU name the price catalog joins to an N1 machine type. */
-const gpuShortName = (acceleratorType: string) => acceleratorType.split('/').pop()!.replace(/^nvidia-(tesla-)?/, '');
+const gpuShortName = (acceleratorType: string) =>
+  acceleratorType
+    .split('/')
+    .pop()!
+    .replace(/^nvidia-(tesla-)?/, '');
 const lastPart = (url: string | null | undefined) => (url ?? '').split('/').pop() ?? '';
 
-interface VmFacts extends GpuInstanceUsage { numericId: string }
+interface VmFacts extends GpuInstanceUsage {
+  numericId: string;
+}
 
 /** What Google's error says, as a note naming the role to grant or the project missing; other errors go on as they are. */
 function denied(error: unknown, what: string, role: string, project: string): never {
@@ -33,7 +39,10 @@ export class GcpUtilization implements UtilizationSource {
   readonly name: string;
 
   constructor(
-    private readonly compute: InstancesClient, private readonly monitoring: MetricServiceClient, private readonly project: string, private readonly vertex?: VertexEndpoints,
+    private readonly compute: InstancesClient,
+    private readonly monitoring: MetricServiceClient,
+    private readonly project: string,
+    private readonly vertex?: VertexEndpoints,
   ) {
     this.name = `GCP ${project}`;
   }
@@ -42,19 +51,35 @@ export class GcpUtilization implements UtilizationSource {
   private async vms(only?: string[]): Promise<VmFacts[]> {
     const found: VmFacts[] = [];
     try {
-      for await (const [, scoped] of this.compute.aggregatedListAsync({ project: this.project, filter: 'status = RUNNING', maxResults: PAGE_SIZE, returnPartialSuccess: true })) {
+      for await (const [, scoped] of this.compute.aggregatedListAsync({
+        project: this.project,
+        filter: 'status = RUNNING',
+        maxResults: PAGE_SIZE,
+        returnPartialSuccess: true,
+      })) {
         for (const vm of scoped.instances ?? []) {
           const gpus = vm.guestAccelerators ?? [];
           if (!gpus.length || (only && !only.includes(vm.name ?? ''))) continue;
           const machine = lastPart(vm.machineType);
           // N1 machines take GPUs as attachments: the catalog prices the pair (n1-standard-4+t4)
           const instanceType = machine.startsWith('n1-') ? `${machine}+${gpuShortName(gpus[0]!.acceleratorType ?? '')}` : machine;
-          const localSsd = (vm.disks ?? []).filter((d) => d.type === 'SCRATCH').reduce((s, d) => s + Number(d.diskSizeGb ?? LOCAL_SSD_GB), 0);
+          const localSsd = (vm.disks ?? [])
+            .filter((d) => d.type === 'SCRATCH')
+            .reduce((s, d) => s + Number(d.diskSizeGb ?? LOCAL_SSD_GB), 0);
           const labels = vm.labels ?? {};
           found.push({
-            cloud: 'gcp', numericId: String(vm.id), instanceId: vm.name!, name: vm.name!, account: this.project, region: lastPart(vm.zone),
-            instanceType, ...(Object.keys(labels).length ? { tags: { ...labels } } : {}), ...(localSsd ? { instanceStoreGb: localSsd } : {}),
-            hours: 0, averagePercent: null, maximumPercent: null,
+            cloud: 'gcp',
+            numericId: String(vm.id),
+            instanceId: vm.name!,
+            name: vm.name!,
+            account: this.project,
+            region: lastPart(vm.zone),
+            instanceType,
+            ...(Object.keys(labels).length ? { tags: { ...labels } } : {}),
+            ...(localSsd ? { instanceStoreGb: localSsd } : {}),
+            hours: 0,
+            averagePercent: null,
+            maximumPercent: null,
           });
         }
       }
@@ -65,14 +90,28 @@ export class GcpUtilization implements UtilizationSource {
   }
 
   /** Hourly values per VM (by numeric id) of one metric, aligned per series and reduced across series of a VM. */
-  private async hourly(metric: string, start: string, end: string, aligner: 'ALIGN_MEAN' | 'ALIGN_MAX' | 'ALIGN_SUM', reducer: 'REDUCE_MAX' | 'REDUCE_SUM'): Promise<Map<string, number[]>> {
+  private async hourly(
+    metric: string,
+    start: string,
+    end: string,
+    aligner: 'ALIGN_MEAN' | 'ALIGN_MAX' | 'ALIGN_SUM',
+    reducer: 'REDUCE_MAX' | 'REDUCE_SUM',
+  ): Promise<Map<string, number[]>> {
     const values = new Map<string, number[]>();
     try {
       const series = this.monitoring.listTimeSeriesAsync({
         name: `projects/${this.project}`,
         filter: `metric.type = "${metric}" AND resource.type = "gce_instance"`,
-        interval: { startTime: { seconds: Date.parse(`${start}T00:00:00Z`) / 1000 }, endTime: { seconds: Date.parse(`${end}T00:00:00Z`) / 1000 } },
-        aggregation: { alignmentPeriod: { seconds: HOUR }, perSeriesAligner: aligner, crossSeriesReducer: reducer, groupByFields: ['resource.label.instance_id'] },
+        interval: {
+          startTime: { seconds: Date.parse(`${start}T00:00:00Z`) / 1000 },
+          endTime: { seconds: Date.parse(`${end}T00:00:00Z`) / 1000 },
+        },
+        aggregation: {
+          alignmentPeriod: { seconds: HOUR },
+          perSeriesAligner: aligner,
+          crossSeriesReducer: reducer,
+          groupByFields: ['resource.label.instance_id'],
+        },
         view: 'FULL',
       });
       for await (const one of series) {

@@ -4,16 +4,20 @@
 // prediction_count, in one Cloud Monitoring query per project. A model with no series served none.
 import { type EndpointServiceClient, protos } from '@google-cloud/aiplatform';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
-import { explainDenied } from './googleErrors.ts';
 import type { EndpointUsage } from '../utilization.ts';
+import { explainDenied } from './googleErrors.ts';
 
 export const PREDICTION_METRIC = 'aiplatform.googleapis.com/prediction/online/prediction_count';
 
 /** NVIDIA_TESLA_T4 (or its number) → t4: the GPU an N1 machine is priced with in the catalog. */
 function acceleratorName(type: unknown): string | undefined {
-  const name = typeof type === 'number' ? protos.google.cloud.aiplatform.v1.AcceleratorType[type] : typeof type === 'string' ? type : undefined;
+  const name =
+    typeof type === 'number' ? protos.google.cloud.aiplatform.v1.AcceleratorType[type] : typeof type === 'string' ? type : undefined;
   if (!name || name === 'ACCELERATOR_TYPE_UNSPECIFIED') return undefined;
-  return name.toLowerCase().replace(/^nvidia_(tesla_)?/, '').replace(/_/g, '-');
+  return name
+    .toLowerCase()
+    .replace(/^nvidia_(tesla_)?/, '')
+    .replace(/_/g, '-');
 }
 
 /** The endpoint's id: the last part of projects/P/locations/L/endpoints/ID. */
@@ -21,7 +25,11 @@ export const endpointId = (name: string) => name.split('/').pop()!;
 
 export class VertexEndpoints {
   /** `clients`: an EndpointServiceClient per location (Vertex AI serves each location at its own host) */
-  constructor(private readonly clients: Map<string, EndpointServiceClient>, private readonly monitoring: MetricServiceClient, private readonly project: string) {}
+  constructor(
+    private readonly clients: Map<string, EndpointServiceClient>,
+    private readonly monitoring: MetricServiceClient,
+    private readonly project: string,
+  ) {}
 
   /** Deployed models on dedicated resources, with the predictions each served; `only`: endpoint ids. */
   async endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]> {
@@ -38,9 +46,17 @@ export class VertexEndpoints {
             const machine = resources.machineSpec.machineType;
             const gpu = acceleratorName(resources.machineSpec.acceleratorType);
             rows.push({
-              cloud: 'gcp', endpointName: id, displayName: endpoint.displayName || id, variantName: model.id!, account: this.project, region: location,
-              instanceType: machine.startsWith('n1-') && gpu ? `${machine}+${gpu}` : machine, instanceCount: Number(resources.minReplicaCount ?? 1),
-              ...(Object.keys(labels).length ? { tags: { ...labels } } : {}), invocations: 0, gpuAveragePercent: null,
+              cloud: 'gcp',
+              endpointName: id,
+              displayName: endpoint.displayName || id,
+              variantName: model.id!,
+              account: this.project,
+              region: location,
+              instanceType: machine.startsWith('n1-') && gpu ? `${machine}+${gpu}` : machine,
+              instanceCount: Number(resources.minReplicaCount ?? 1),
+              ...(Object.keys(labels).length ? { tags: { ...labels } } : {}),
+              invocations: 0,
+              gpuAveragePercent: null,
             });
           }
         }
@@ -65,7 +81,9 @@ export class VertexEndpoints {
         filter: `metric.type = "${PREDICTION_METRIC}" AND resource.type = "aiplatform.googleapis.com/Endpoint"`,
         interval: { startTime: { seconds: from }, endTime: { seconds: to } },
         aggregation: {
-          alignmentPeriod: { seconds: to - from }, perSeriesAligner: 'ALIGN_SUM', crossSeriesReducer: 'REDUCE_SUM',
+          alignmentPeriod: { seconds: to - from },
+          perSeriesAligner: 'ALIGN_SUM',
+          crossSeriesReducer: 'REDUCE_SUM',
           groupByFields: ['resource.label.endpoint_id', 'metric.label.deployed_model_id'],
         },
         view: 'FULL',

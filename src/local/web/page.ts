@@ -2,24 +2,48 @@
 // The playground page: a Slack channel drawn from the stand-in's state, a composer with command
 // completion, buttons with their confirm dialogs, modals, and the "who am I" switch. Every click
 // goes to the stand-in, which sends the app what Slack would send.
-import { escapeHtml, type AnyBlock, mrkdwn, renderBlock, renderMessage, textObject, type TextObject } from './blockKit.ts';
+import { type AnyBlock, escapeHtml, mrkdwn, renderBlock, renderMessage, type TextObject, textObject } from './blockKit.ts';
 
-interface Person { id: string; name: string; approver: boolean }
-interface Message { ts: string; user: string; text: string; blocks?: AnyBlock[]; visibleTo?: string; command?: boolean }
-interface View { id: string; view: { title?: TextObject; submit?: TextObject; close?: TextObject; blocks?: AnyBlock[] }; errors?: Record<string, string> }
-interface Info {
-  people: Person[]; bot: { id: string; name: string }; channel: string;
-  commands: { command: string; description: string; usage_hint?: string }[];
-  setup: { name: string; set: boolean; what: string }[]; manifest: string;
+interface Person {
+  id: string;
+  name: string;
+  approver: boolean;
 }
-interface State { messages: Message[]; view?: View }
+interface Message {
+  ts: string;
+  user: string;
+  text: string;
+  blocks?: AnyBlock[];
+  visibleTo?: string;
+  command?: boolean;
+}
+interface View {
+  id: string;
+  view: { title?: TextObject; submit?: TextObject; close?: TextObject; blocks?: AnyBlock[] };
+  errors?: Record<string, string>;
+}
+interface Info {
+  people: Person[];
+  bot: { id: string; name: string };
+  channel: string;
+  commands: { command: string; description: string; usage_hint?: string }[];
+  setup: { name: string; set: boolean; what: string }[];
+  manifest: string;
+}
+interface State {
+  messages: Message[];
+  view?: View;
+}
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 let info: Info;
 let me = localStorage.getItem('burnrate-playground-user') ?? '';
 
 async function call(path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(
+    path,
+    body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   const answer = (await response.json()) as { error?: string };
   if (!response.ok) throw new Error(answer.error ?? `HTTP ${response.status}`);
   return answer;
@@ -29,10 +53,13 @@ function showError(error: unknown): void {
   const banner = $('#error');
   banner.textContent = (error as Error).message;
   banner.hidden = false;
-  setTimeout(() => { banner.hidden = true; }, 8000);
+  setTimeout(() => {
+    banner.hidden = true;
+  }, 8000);
 }
 
-const names = () => Object.fromEntries([...info.people.map((p) => [p.id, p.name]), [info.bot.id, info.bot.name], ['USLACKBOT', 'Slackbot']]);
+const names = () =>
+  Object.fromEntries([...info.people.map((p) => [p.id, p.name]), [info.bot.id, info.bot.name], ['USLACKBOT', 'Slackbot']]);
 const time = (ts: string) => new Date(Number(ts.split('.')[0]) * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 function messageHtml(message: Message): string {
@@ -40,18 +67,22 @@ function messageHtml(message: Message): string {
   const author = people[message.user] ?? message.user;
   const note = message.visibleTo ? '<span class="only-you">Only visible to you</span>' : '';
   const body = message.command ? `<div class="typed"><code>${escapeHtml(message.text)}</code></div>` : renderMessage(message, { people });
-  return `<article class="message${message.visibleTo ? ' ephemeral' : ''}${message.command ? ' command' : ''}" data-ts="${message.ts}">`
-    + `<header><b>${escapeHtml(author)}</b>${message.user === info.bot.id ? ' <span class="app">APP</span>' : ''} <time>${time(message.ts)}</time> ${note}</header>`
-    + `<div class="blocks">${body}</div></article>`;
+  return (
+    `<article class="message${message.visibleTo ? ' ephemeral' : ''}${message.command ? ' command' : ''}" data-ts="${message.ts}">` +
+    `<header><b>${escapeHtml(author)}</b>${message.user === info.bot.id ? ' <span class="app">APP</span>' : ''} <time>${time(message.ts)}</time> ${note}</header>` +
+    `<div class="blocks">${body}</div></article>`
+  );
 }
 
 function viewHtml(open: View): string {
   const { view } = open;
   const general = open.errors?.[''] ? `<div class="bk-error" role="alert">${escapeHtml(open.errors[''])}</div>` : '';
-  return `<form class="modal" data-view-id="${open.id}"><h2>${textObject(view.title)}</h2>`
-    + `${(view.blocks ?? []).map((b) => renderBlock(b, { people: names(), ...(open.errors ? { errors: open.errors } : {}) })).join('')}${general}`
-    + `<footer><button type="button" class="secondary" data-close>${textObject(view.close ?? { type: 'plain_text', text: 'Cancel' })}</button>`
-    + `<button type="submit" class="primary">${textObject(view.submit ?? { type: 'plain_text', text: 'Submit' })}</button></footer></form>`;
+  return (
+    `<form class="modal" data-view-id="${open.id}"><h2>${textObject(view.title)}</h2>` +
+    `${(view.blocks ?? []).map((b) => renderBlock(b, { people: names(), ...(open.errors ? { errors: open.errors } : {}) })).join('')}${general}` +
+    `<footer><button type="button" class="secondary" data-close>${textObject(view.close ?? { type: 'plain_text', text: 'Cancel' })}</button>` +
+    `<button type="submit" class="primary">${textObject(view.submit ?? { type: 'plain_text', text: 'Submit' })}</button></footer></form>`
+  );
 }
 
 let lastState = '';
@@ -83,7 +114,9 @@ async function redraw(): Promise<void> {
   lastState = serialized;
   const list = $('#messages');
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  list.innerHTML = state.messages.map(messageHtml).join('') || '<p class="empty">No messages yet. Type a command below, or run the digest or the scan.</p>';
+  list.innerHTML =
+    state.messages.map(messageHtml).join('') ||
+    '<p class="empty">No messages yet. Type a command below, or run the digest or the scan.</p>';
   if (atBottom) list.scrollTop = list.scrollHeight;
   const layer = $('#modal-layer');
   const openId = layer.querySelector<HTMLFormElement>('form.modal')?.dataset.viewId;
@@ -92,20 +125,31 @@ async function redraw(): Promise<void> {
     // keep what was typed when the app answers with errors
     const typed = new Map([...layer.querySelectorAll<HTMLInputElement>('.bk-input')].map((i) => [i.name, i.value]));
     layer.innerHTML = viewHtml(state.view);
-    for (const field of layer.querySelectorAll<HTMLInputElement>('.bk-input')) if (typed.has(field.name)) field.value = typed.get(field.name)!;
+    for (const field of layer.querySelectorAll<HTMLInputElement>('.bk-input'))
+      if (typed.has(field.name)) field.value = typed.get(field.name)!;
   }
   layer.hidden = !state.view;
 }
 
 /** Slack's confirm dialog: resolves true when the confirm button is pressed. */
-function confirmDialog(confirm: { title: TextObject; text: TextObject; confirm: TextObject; deny: TextObject; style?: string }): Promise<boolean> {
+function confirmDialog(confirm: {
+  title: TextObject;
+  text: TextObject;
+  confirm: TextObject;
+  deny: TextObject;
+  style?: string;
+}): Promise<boolean> {
   const dialog = $<HTMLDialogElement>('#confirm');
-  dialog.innerHTML = `<h2>${textObject(confirm.title)}</h2><div class="confirm-text">${textObject(confirm.text, { people: names() })}</div>`
-    + `<footer><button type="button" class="secondary" value="deny">${textObject(confirm.deny)}</button>`
-    + `<button type="button" class="${confirm.style === 'danger' ? 'danger' : 'primary'}" value="confirm">${textObject(confirm.confirm)}</button></footer>`;
+  dialog.innerHTML =
+    `<h2>${textObject(confirm.title)}</h2><div class="confirm-text">${textObject(confirm.text, { people: names() })}</div>` +
+    `<footer><button type="button" class="secondary" value="deny">${textObject(confirm.deny)}</button>` +
+    `<button type="button" class="${confirm.style === 'danger' ? 'danger' : 'primary'}" value="confirm">${textObject(confirm.confirm)}</button></footer>`;
   return new Promise((resolve) => {
     for (const button of dialog.querySelectorAll('button')) {
-      button.addEventListener('click', () => { dialog.close(); resolve(button.value === 'confirm'); });
+      button.addEventListener('click', () => {
+        dialog.close();
+        resolve(button.value === 'confirm');
+      });
     }
     dialog.showModal();
   });
@@ -131,7 +175,12 @@ function complete(): void {
   const list = $('#completions');
   const typed = input.value;
   const matches = typed.startsWith('/') && !typed.includes(' ') ? info.commands.filter((c) => c.command.startsWith(typed)) : [];
-  list.innerHTML = matches.map((c, i) => `<li role="option" data-command="${c.command}"${i === 0 ? ' class="active"' : ''}><b>${c.command}</b> <span class="usage">${escapeHtml(c.usage_hint ?? '')}</span><div class="description">${escapeHtml(c.description)}</div></li>`).join('');
+  list.innerHTML = matches
+    .map(
+      (c, i) =>
+        `<li role="option" data-command="${c.command}"${i === 0 ? ' class="active"' : ''}><b>${c.command}</b> <span class="usage">${escapeHtml(c.usage_hint ?? '')}</span><div class="description">${escapeHtml(c.description)}</div></li>`,
+    )
+    .join('');
   list.hidden = !matches.length;
 }
 
@@ -143,11 +192,21 @@ function accept(command: string): void {
 }
 
 function renderWho(): void {
-  $('#who').innerHTML = info.people.map((p) => `<option value="${p.id}"${p.id === me ? ' selected' : ''}>${escapeHtml(p.name)} (${p.approver ? 'approver' : 'not an approver'})</option>`).join('');
+  $('#who').innerHTML = info.people
+    .map(
+      (p) =>
+        `<option value="${p.id}"${p.id === me ? ' selected' : ''}>${escapeHtml(p.name)} (${p.approver ? 'approver' : 'not an approver'})</option>`,
+    )
+    .join('');
 }
 
 function renderSetup(): void {
-  $('#setup-list').innerHTML = info.setup.map((s) => `<li class="${s.set ? 'set' : 'missing'}"><code>${escapeHtml(s.name)}</code> ${s.set ? 'set' : 'missing'}: ${mrkdwn(s.what)}</li>`).join('');
+  $('#setup-list').innerHTML = info.setup
+    .map(
+      (s) =>
+        `<li class="${s.set ? 'set' : 'missing'}"><code>${escapeHtml(s.name)}</code> ${s.set ? 'set' : 'missing'}: ${mrkdwn(s.what)}</li>`,
+    )
+    .join('');
   $('#manifest').textContent = info.manifest;
 }
 
@@ -166,17 +225,26 @@ async function start(): Promise<void> {
   $('#messages').addEventListener('click', (event) => void onMessageClick(event));
   const input = $<HTMLInputElement>('#composer-input');
   input.addEventListener('input', complete);
-  input.addEventListener('blur', () => { $('#completions').hidden = true; });
+  input.addEventListener('blur', () => {
+    $('#completions').hidden = true;
+  });
   input.addEventListener('keydown', (event) => {
     const active = $('#completions').querySelector<HTMLElement>('li.active');
-    if (active && !$('#completions').hidden && (event.key === 'Tab' || (event.key === 'Enter' && input.value.trim() !== active.dataset.command))) {
+    if (
+      active &&
+      !$('#completions').hidden &&
+      (event.key === 'Tab' || (event.key === 'Enter' && input.value.trim() !== active.dataset.command))
+    ) {
       event.preventDefault();
       accept(active.dataset.command!);
     }
   });
   $('#completions').addEventListener('mousedown', (event) => {
     const item = (event.target as HTMLElement).closest<HTMLElement>('li');
-    if (item) { event.preventDefault(); accept(item.dataset.command!); }
+    if (item) {
+      event.preventDefault();
+      accept(item.dataset.command!);
+    }
   });
   $('#composer').addEventListener('submit', (event) => {
     event.preventDefault();
