@@ -30,6 +30,14 @@ module.exports = {
       },
     },
     {
+      name: 'lower-layers-call-no-feature',
+      severity: 'error',
+      comment:
+        'Ports, data and pure code sit below the features: they call nothing in reports/, commands/, the actions, Slack, schedules or runtimes (a type named there, such as the FindingRef a stopper takes, is allowed).',
+      from: { path: '^src/(clouds|settings|state|calc|catalogs|present|cache|hub|pricing)/' },
+      to: { dependencyTypesNot: ['type-only'], path: ['^(reports|commands)/', '^src/(actions|slack|runtime|schedule|serverless|local)/'] },
+    },
+    {
       name: 'reports-use-provider-interfaces',
       severity: 'error',
       comment:

@@ -2,7 +2,7 @@
 // Cloud Monitoring clients (REST) against a loopback GCP, priced from the catalog, re-checked,
 // stopped and restored.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_EXCLUSIONS, type LocalSsdPolicy } from '../reports/idleScan/idleFindings.ts';
+import { DEFAULT_EXCLUSIONS } from '../reports/idleScan/idleFindings.ts';
 import { runScan } from '../reports/idleScan/scanJob.ts';
 import { priceUtilization } from '../reports/weeklyDigest/weeklyDigest.ts';
 import { type CloudActionSettings, recheck, stopperFor } from '../src/actions/cloudActions.ts';
@@ -11,6 +11,7 @@ import { HOURS_PER_MONTH } from '../src/calc/pricing.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import { toMicro } from '../src/clouds/costSource.ts';
 import { utilizationSource } from '../src/clouds/registry.ts';
+import { type LocalSsdPolicy } from '../src/clouds/resourceKinds.ts';
 import { ActionRefused, type CloudCall } from '../src/clouds/stopper.ts';
 import { readUtilization } from '../src/clouds/utilization.ts';
 import { loadSettings, SettingsError } from '../src/runtime/settings.ts';

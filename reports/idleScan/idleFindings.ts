@@ -7,6 +7,7 @@ import { addDays, localDate } from '../../src/calc/period.ts';
 import { HOURS_PER_MONTH } from '../../src/calc/pricing.ts';
 import type { InstancePrice } from '../../src/catalogs/hardware.ts';
 import { acceleratorSignal } from '../../src/clouds/acceleratorSignals.ts';
+import { type FindingKind, type LocalSsdPolicy } from '../../src/clouds/resourceKinds.ts';
 import {
   type EndpointUsage,
   type GpuInstanceUsage,
@@ -28,10 +29,6 @@ export interface IdleThresholds {
   /** a Studio app with no user activity for this long */
   studioHours: number;
 }
-
-/** What Stop does to a GCE VM's local SSDs (approvals.gce_local_ssd): not stop such a VM, wipe them, or keep them (and their charge). */
-export const LOCAL_SSD_POLICIES = ['refuse', 'discard', 'preserve'] as const;
-export type LocalSsdPolicy = (typeof LOCAL_SSD_POLICIES)[number];
 
 export const DEFAULT_THRESHOLDS: IdleThresholds = {
   gpuPercent: 5,
@@ -68,16 +65,6 @@ export function isExcluded(exclusions: Exclusions, ids: string[], tags: Record<s
   const { key, value } = exclusions.keepTag;
   return tags?.[key] === value || tags?.[labelKey(key)] === value || ids.some((id) => exclusions.allow.includes(id));
 }
-
-export const FINDING_KINDS = [
-  'sagemaker-endpoint',
-  'ec2-gpu-instance',
-  'sagemaker-notebook',
-  'sagemaker-studio-app',
-  'gce-gpu-instance',
-  'vertex-endpoint',
-] as const;
-export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export interface Finding {
   kind: FindingKind;

@@ -7,6 +7,7 @@ import { resourceKey } from '../../src/actions/findingRef.ts';
 import { addDays } from '../../src/calc/period.ts';
 import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import { type SourceSettings, utilizationSource } from '../../src/clouds/registry.ts';
+import { type FindingKind } from '../../src/clouds/resourceKinds.ts';
 import { readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
 import { money, placeOf, utcDay } from '../../src/present/format.ts';
 import type { AccountSettings, ApprovalSettings } from '../../src/settings/fileSettings.ts';
@@ -16,7 +17,6 @@ import {
   DEFAULT_THRESHOLDS,
   type Exclusions,
   type Finding,
-  type FindingKind,
   idleFindings,
   type ScanResult,
   scanWindow,

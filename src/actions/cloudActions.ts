@@ -1,24 +1,17 @@
 // The cloud side of acting on a finding: the re-check just before acting, on the same signal and
 // thresholds as the scan, and the Stopper for the finding's kind in its region.
 
-import {
-  DEFAULT_THRESHOLDS,
-  type Exclusions,
-  type Finding,
-  type FindingKind,
-  idleFindings,
-  type LocalSsdPolicy,
-  scanWindow,
-} from '../../reports/idleScan/idleFindings.ts';
+import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, idleFindings, scanWindow } from '../../reports/idleScan/idleFindings.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { assumedCredentials } from '../clouds/aws/awsSources.ts';
 import { hasAwsCredentials } from '../clouds/credentials.ts';
 import { gcpSourcesFor, utilizationSource } from '../clouds/registry.ts';
+import { type FindingKind, type LocalSsdPolicy, vertexEndpointId } from '../clouds/resourceKinds.ts';
 import { ActionRefused, type Stopper } from '../clouds/stopper.ts';
 import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, StudioAppUsage, UtilizationSource } from '../clouds/utilization.ts';
 import { grouped, utcMinute } from '../present/format.ts';
 import type { AccountSettings } from '../settings/fileSettings.ts';
-import { type FindingRef, vertexEndpointId } from './findingRef.ts';
+import type { FindingRef } from './findingRef.ts';
 
 interface ResourceUsage {
   endpoints: EndpointUsage[];

@@ -1,6 +1,7 @@
 // What a button carries about its finding: enough to name the resource, re-check it and say what
 // stopping it saves. The key names the resource in the state store and in the message's block ids.
-import { FINDING_KINDS, type Finding } from '../../reports/idleScan/idleFindings.ts';
+import { type Finding } from '../../reports/idleScan/idleFindings.ts';
+import { FINDING_KINDS, vertexEndpointId } from '../clouds/resourceKinds.ts';
 
 /** id is the instance id, or endpoint/variant; stopEffect feeds the confirm dialog. */
 export type FindingRef = Pick<
@@ -24,9 +25,6 @@ export function findingRef(f: Finding): FindingRef {
     stopEffect: f.stopEffect,
   };
 }
-
-/** A Vertex AI finding's endpoint id: its id is endpoint/deployed model. */
-export const vertexEndpointId = (ref: Pick<FindingRef, 'id'>) => ref.id.split('/')[0]!;
 
 /** One key per resource: an endpoint is stopped whole, so its variants (deployed models) share the endpoint's key. */
 export function resourceKey(ref: Pick<FindingRef, 'kind' | 'id' | 'name' | 'account' | 'region'>): string {

@@ -3,9 +3,9 @@
 // start (runtime/settings.ts); the reports, actions and schedules only use its types and defaults.
 import cron from 'node-cron';
 import * as z from 'zod/mini';
-import { FINDING_KINDS, type FindingKind, LOCAL_SSD_POLICIES } from '../../reports/idleScan/idleFindings.ts';
 import { isValidTimeZone } from '../calc/period.ts';
 import { BILLING_TABLE } from '../clouds/gcp/billingTable.ts';
+import { FINDING_KINDS, type FindingKind, LOCAL_SSD_POLICIES } from '../clouds/resourceKinds.ts';
 
 const isValidCronExpression = (expression: string): boolean => cron.validate(expression);
 

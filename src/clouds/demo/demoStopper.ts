@@ -1,8 +1,8 @@
 // Stop and Restore on the demo account: its simulated control plane stops and starts the resource,
 // so the next scan leaves it out and Restore brings it back, as the real stoppers do in AWS.
 import { randomUUID } from 'node:crypto';
-import type { FindingKind } from '../../../reports/idleScan/idleFindings.ts';
 import type { FindingRef } from '../../actions/findingRef.ts';
+import { type FindingKind } from '../resourceKinds.ts';
 import { ActionRefused, type CloudCall, type Stopper } from '../stopper.ts';
 import type { DemoControlPlane } from './demoUtilization.ts';
 

@@ -3,8 +3,8 @@
 // local SSDs are discarded, preserved or the VM is not stopped, as approvals.gce_local_ssd says
 // (GCE requires discardLocalSsd of a VM that has them).
 import type { InstancesClient, protos, ZoneOperationsClient } from '@google-cloud/compute';
-import type { LocalSsdPolicy } from '../../../reports/idleScan/idleFindings.ts';
 import type { FindingRef } from '../../actions/findingRef.ts';
+import { type LocalSsdPolicy } from '../resourceKinds.ts';
 import { ActionRefused, type CloudCall, type Stopper } from '../stopper.ts';
 
 /** operations.wait returns after at most two minutes; a stop or start that takes longer is waited on again. */

@@ -3,7 +3,8 @@
 // each again and puts the traffic split back on the new deployed model ids. The endpoint and the
 // models stay; undeploying stops the node-hour charges.
 import type { EndpointServiceClient, protos } from '@google-cloud/aiplatform';
-import { type FindingRef, vertexEndpointId } from '../../actions/findingRef.ts';
+import type { FindingRef } from '../../actions/findingRef.ts';
+import { vertexEndpointId } from '../resourceKinds.ts';
 import { ActionRefused, type CloudCall, type Stopper } from '../stopper.ts';
 import { googleMessage } from './googleErrors.ts';
 
