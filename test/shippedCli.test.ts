@@ -90,6 +90,16 @@ describe('reports and the audit log, from the installed bundle on the demo accou
     expect(JSON.parse(json.stdout).map((e: { event: string }) => e.event)).toEqual(['stopped', 'decision']);
   });
 
+  it('an internal failure is one line with a reference, exit 1, and no stack trace', async () => {
+    // a state file that cannot be opened: the directory itself
+    const run = await shippedCli(['audit'], cleanEnv({ BURNRATE_STATE_FILE: tmpdir() }));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n')[0]).toMatch(/^burnrate audit: something went wrong \(ref [0-9A-F]{6}\)$/);
+    expect(JSON.parse(run.stderr.split('\n')[1]!)).toMatchObject({ level: 'error', command: 'audit' });
+    expectNoStackTrace(run);
+  });
+
   it('bad flags and settings exit 2 with what to type, before anything is read', async () => {
     const env = cleanEnv({ BURNRATE_STATE_FILE: stateFile() });
     const flag = await shippedCli(['audit', '--since', 'forever'], env);

@@ -251,7 +251,6 @@ export function regionalUtilization(byRegion: [Place, UtilizationSource][]): Uti
   return {
     name: byRegion.map(([place]) => placeName(place)).join(', '),
     skipped,
-    ...(byRegion.length === 1 && byRegion[0]![1].demo ? { demo: true } : {}),
     gpuInstances: (start, end, only) => acrossRegions(PARTS.gpuInstances, (s) => s.gpuInstances(start, end, only)),
     endpoints: (start, end, only) => acrossRegions(PARTS.endpoints, (s) => s.endpoints(start, end, only)),
     notebooks: (only) => acrossRegions(PARTS.notebooks, (s) => s.notebooks(only)),
