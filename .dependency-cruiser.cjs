@@ -46,6 +46,14 @@ module.exports = {
       to: { path: ['^src/clouds/(aws|gcp|demo)/', '^node_modules/(@aws-sdk|@google-cloud|google-gax|google-auth-library)/'] },
     },
     {
+      name: 'actions-use-the-control-interface',
+      severity: 'error',
+      comment:
+        'The approval workflow acts through the Stopper interface and the registry (clouds/controls.ts), never a provider folder or SDK.',
+      from: { path: '^src/actions/' },
+      to: { path: ['^src/clouds/(aws|gcp|demo)/', '^node_modules/(@aws-sdk|@google-cloud|google-gax|google-auth-library)/'] },
+    },
+    {
       name: 'slack-knows-no-cloud-sdk',
       severity: 'error',
       comment: 'src/slack/ renders and routes; the clouds are reached through reports and actions.',

@@ -1,10 +1,9 @@
 // The cloud side of acting on a finding: the re-check just before acting, on the same signal and
-// thresholds as the scan, and the Stopper for the finding's kind in its region.
+// thresholds as the scan, and where its Stopper acts (clouds/controls.ts picks the Stopper).
 
 import { DEFAULT_THRESHOLDS, type Exclusions, type Finding, idleFindings, scanWindow } from '../../reports/idleScan/idleFindings.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
-import { assumedCredentials } from '../clouds/aws/awsSources.ts';
-import { hasAwsCredentials } from '../clouds/credentials.ts';
+import { controlFor } from '../clouds/controls.ts';
 import { gcpSourcesFor, utilizationSource } from '../clouds/registry.ts';
 import { type FindingKind, type LocalSsdPolicy, vertexEndpointId } from '../clouds/resourceKinds.ts';
 import { ActionRefused, type Stopper } from '../clouds/stopper.ts';
@@ -147,61 +146,22 @@ function accountOf(ref: FindingRef, settings: CloudActionSettings): AccountSetti
   return account;
 }
 
-/** The Stopper for the finding's kind, region and account; the demo account's control plane without AWS credentials. */
+/** The Stopper for the finding's kind in its place: its GCP project, or its AWS region through its account's stop role. */
 export async function stopperFor(ref: FindingRef, settings: CloudActionSettings): Promise<Stopper> {
-  if (onGcp(ref)) {
-    const project = projectOf(ref, settings);
-    if (!settings.env.GOOGLE_APPLICATION_CREDENTIALS)
-      throw new ActionRefused('no GCP credentials are set (GOOGLE_APPLICATION_CREDENTIALS)');
-    const clients = await import('../clouds/gcp/gcpClients.ts');
-    if (ref.kind === 'vertex-endpoint') {
-      const { VertexEndpointStopper } = await import('../clouds/gcp/vertexEndpointStopper.ts');
-      if (!ref.region) throw new ActionRefused("the finding does not name the endpoint's location");
-      return new VertexEndpointStopper(clients.vertexClient(ref.region, settings.env), project);
-    }
-    const { GceInstanceStopper } = await import('../clouds/gcp/gceInstanceStopper.ts');
-    const { instances, operations } = clients.computeClients(settings.env);
-    return new GceInstanceStopper(instances, operations, settings.gceLocalSsd ?? 'refuse');
-  }
-  if (!hasAwsCredentials(settings.env)) {
-    const [{ DemoStopper }, { demoControlPlane }] = await Promise.all([
-      import('../clouds/demo/demoStopper.ts'),
-      import('../clouds/demo/demoUtilization.ts'),
-    ]);
-    return new DemoStopper(demoControlPlane);
-  }
+  const options = { gceLocalSsd: settings.gceLocalSsd ?? 'refuse', ...(settings.wait ? { wait: settings.wait } : {}) } as const;
+  if (onGcp(ref))
+    return controlFor(
+      ref.kind,
+      { cloud: 'gcp', project: projectOf(ref, settings), ...(ref.region ? { location: ref.region } : {}) },
+      settings.env,
+      options,
+    );
   const account = accountOf(ref, settings);
-  const region = regionOf(ref, settings) ?? 'us-east-1';
-  const config = {
-    region,
-    ...(account ? { credentials: await assumedCredentials(account.stop_role_arn ?? account.role_arn, region, 'burnrate-stop') } : {}),
-  };
-  // AWS_ENDPOINT_URL_SAGEMAKER, _APPLICATION_AUTO_SCALING and _EC2 point the clients elsewhere
-  if (ref.kind === 'sagemaker-endpoint') {
-    const [{ SageMakerClient }, { ApplicationAutoScalingClient }, { SageMakerEndpointStopper }] = await Promise.all([
-      import('@aws-sdk/client-sagemaker'),
-      import('@aws-sdk/client-application-auto-scaling'),
-      import('../clouds/aws/sageMakerEndpointStopper.ts'),
-    ]);
-    return new SageMakerEndpointStopper(new SageMakerClient(config), new ApplicationAutoScalingClient(config), settings.wait);
-  }
-  if (ref.kind === 'sagemaker-notebook') {
-    const [{ SageMakerClient }, { SageMakerNotebookStopper }] = await Promise.all([
-      import('@aws-sdk/client-sagemaker'),
-      import('../clouds/aws/sageMakerNotebookStopper.ts'),
-    ]);
-    return new SageMakerNotebookStopper(new SageMakerClient(config));
-  }
-  if (ref.kind === 'sagemaker-studio-app') {
-    const [{ SageMakerClient }, { SageMakerStudioAppStopper }] = await Promise.all([
-      import('@aws-sdk/client-sagemaker'),
-      import('../clouds/aws/sageMakerStudioAppStopper.ts'),
-    ]);
-    return new SageMakerStudioAppStopper(new SageMakerClient(config));
-  }
-  const [{ EC2Client }, { Ec2InstanceStopper }] = await Promise.all([
-    import('@aws-sdk/client-ec2'),
-    import('../clouds/aws/ec2InstanceStopper.ts'),
-  ]);
-  return new Ec2InstanceStopper(new EC2Client(config));
+  const roleArn = account ? (account.stop_role_arn ?? account.role_arn) : undefined;
+  return controlFor(
+    ref.kind,
+    { cloud: 'aws', region: regionOf(ref, settings) ?? 'us-east-1', ...(roleArn ? { roleArn } : {}) },
+    settings.env,
+    options,
+  );
 }
