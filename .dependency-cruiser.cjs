@@ -38,27 +38,12 @@ module.exports = {
       to: { dependencyTypesNot: ['type-only'], path: ['^(reports|commands)/', '^src/(actions|slack|runtime|schedule|serverless|local)/'] },
     },
     {
-      name: 'reports-use-provider-interfaces',
+      name: 'features-meet-no-provider',
       severity: 'error',
       comment:
-        'A report reads clouds through the provider interfaces and the registry in src/clouds/, never a provider folder or a cloud SDK.',
-      from: { path: '^reports/' },
+        'Reports, the approval workflow and Slack reach clouds only through the provider interfaces and the registries in src/clouds/ (registry.ts, controls.ts), never a provider folder or a cloud SDK.',
+      from: { path: '^(reports/|src/(actions|slack)/)' },
       to: { path: ['^src/clouds/(aws|gcp|demo)/', '^node_modules/(@aws-sdk|@google-cloud|google-gax|google-auth-library)/'] },
-    },
-    {
-      name: 'actions-use-the-control-interface',
-      severity: 'error',
-      comment:
-        'The approval workflow acts through the Stopper interface and the registry (clouds/controls.ts), never a provider folder or SDK.',
-      from: { path: '^src/actions/' },
-      to: { path: ['^src/clouds/(aws|gcp|demo)/', '^node_modules/(@aws-sdk|@google-cloud|google-gax|google-auth-library)/'] },
-    },
-    {
-      name: 'slack-knows-no-cloud-sdk',
-      severity: 'error',
-      comment: 'src/slack/ renders and routes; the clouds are reached through reports and actions.',
-      from: { path: '^src/slack/' },
-      to: { path: ['^node_modules/(@aws-sdk|@google-cloud|google-gax|google-auth-library)/', '^src/clouds/(aws|gcp|demo)/'] },
     },
   ],
   options: {

@@ -11,6 +11,7 @@ import { loadSettings } from '../src/runtime/settings.ts';
 import { startFakeSlack } from './support/fakeSlack.ts';
 import { type FakeSocketMode, startFakeSocketMode } from './support/fakeSocketMode.ts';
 import { freePort } from './support/freePort.ts';
+import { cleanEnv } from './support/shippedBin.ts';
 import { signedHeaders, slashCommandBody } from './support/slackRequests.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -47,13 +48,7 @@ async function npmStart(env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child:
   const child = spawn(process.execPath, ['bin/burnrate-server.js'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      HF_ENDPOINT: 'http://127.0.0.1:9',
-      BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-start-')), 'state.sqlite'),
-      ...env,
-    },
+    env: cleanEnv({ BURNRATE_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'burnrate-start-')), 'state.sqlite'), ...env }),
   });
   running.push(child);
   let out = '';

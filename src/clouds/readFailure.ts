@@ -65,27 +65,33 @@ export function failureCode(error: unknown): string {
   if (parts.length === 2) return `${parts[0]} (${parts[1]})`;
   if (parts.length === 1) return parts[0]!;
   // nothing coded: the message's first line, short
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+  const message = firstLine(error);
   return message.length > 80 ? `${message.slice(0, 79)}…` : message || 'unknown error';
 }
+
+const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 
 /** Why a read failed, in one line: an explained failure as it was explained, any other by its code. */
 export const failureReason = (error: unknown, api: string): string =>
   error instanceof CostSourceError ? error.message : `${api} failed (${failureCode(error)})`;
 
 /**
- * Rethrows a read's failure as a CostSourceError naming the API ("SageMaker ListApps") and the code,
- * so whoever gathers a report turns it into a note; bugs and explained failures pass unchanged.
+ * A read's failure as a CostSourceError naming the API ("SageMaker ListApps") and the code, so
+ * whoever gathers a report turns it into a note; an explained failure is returned as it is, and a
+ * bug is thrown.
  */
+export function asReadFailure(error: unknown, api: string): CostSourceError {
+  if (isBug(error)) throw error;
+  return error instanceof CostSourceError ? error : new CostSourceError(failureReason(error, api), { cause: error });
+}
+
+/** Throws a read's failure as asReadFailure words it. */
 export function readFailed(error: unknown, api: string): never {
-  if (isBug(error) || error instanceof CostSourceError) throw error;
-  throw new CostSourceError(failureReason(error, api), { cause: error });
+  throw asReadFailure(error, api);
 }
 
 /** A failed call as a person reads it, in one line: an explained failure as explained, else its name and the message's first line. */
 export function failureDetail(error: unknown): string {
   if (error instanceof CostSourceError) return error.message;
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
-  const name = error instanceof Error ? error.name : 'Error';
-  return `${name}: ${message}`;
+  return `${error instanceof Error ? error.name : 'Error'}: ${firstLine(error)}`;
 }

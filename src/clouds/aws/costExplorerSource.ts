@@ -31,7 +31,7 @@ import {
   toMicro,
   type UsageTypeCost,
 } from '../costSource.ts';
-import { failureReason, isBug } from '../readFailure.ts';
+import { asReadFailure } from '../readFailure.ts';
 
 const FORECAST_METRIC: Record<CostMetric, 'UNBLENDED_COST' | 'AMORTIZED_COST' | 'NET_AMORTIZED_COST'> = {
   UnblendedCost: 'UNBLENDED_COST',
@@ -50,14 +50,13 @@ const amount = (metrics: Record<string, { Amount?: string }> | undefined, metric
 
 /** What an AWS error means for whoever configures burnrate, as one line; bugs are thrown as they are. */
 function explained(error: unknown, action: string): CostSourceError {
-  if (isBug(error) || error instanceof CostSourceError) throw error;
   const name = (error as { name?: string }).name ?? '';
   const message = (error as Error).message;
   if (name === 'AccessDeniedException') return new CostSourceError(`AWS denied ${action}: grant the bot's role ce:${action} (${message})`);
   if (name === 'DataUnavailableException')
     return new CostSourceError(`Cost Explorer has no data yet: enable it in the Billing console and allow 24 hours (${message})`);
   if (name === 'BillExpirationException') return new CostSourceError(`Cost Explorer cannot reach that far back (${message})`);
-  return new CostSourceError(failureReason(error, `Cost Explorer ${action}`), { cause: error });
+  return asReadFailure(error, `Cost Explorer ${action}`);
 }
 
 export class CostExplorerSource implements CostSource {
