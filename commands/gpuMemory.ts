@@ -11,7 +11,7 @@ import {
   type TrainingPrecision,
   VLLM_DEFAULT_UTILIZATION,
 } from '../src/calc/gpuMemory.ts';
-import { KV_BYTES, type KvPrecisionId, type PrecisionId, WEIGHT_FORMATS } from '../src/calc/precision.ts';
+import { computeFormatNote, KV_BYTES, type KvPrecisionId, type PrecisionId, WEIGHT_FORMATS } from '../src/calc/precision.ts';
 import { findGpu, type Gpu, runsPyTorch } from '../src/catalogs/hardware.ts';
 import { grouped } from '../src/present/format.ts';
 import { type Command, type CommandContext, UsageError } from './command.ts';
@@ -127,6 +127,12 @@ export function buildScenario(request: GpuMemoryRequest, model: ResolvedModel): 
     parallel: layoutFor(request, model),
     engine: request.engine,
   };
+}
+
+/** The number format the job's matmuls run in: full training computes in BF16 (or FP32), inference and adapters in the weights' format. */
+function computePrecision(s: MemoryScenario): PrecisionId {
+  if (s.mode !== 'train') return s.weights;
+  return s.training.precision === 'fp32' ? 'fp32' : 'bf16';
 }
 
 function layoutLabel(p: ParallelLayout): string {
@@ -254,7 +260,12 @@ export async function computeGpuMemory(text: string, context: CommandContext): P
     } catch {
       return null;
     }
-  }).map((row) => ({ ...row, perGpuBytes: row.perGpuBytes * usableShare, headroomBytes: row.usableBytes - row.perGpuBytes * usableShare }));
+  }).map((row) => {
+    const gpu = gpus.find((g) => g.id === row.gpuId)!;
+    const computeNote = computeFormatNote(computePrecision(scenario), gpu.native) ?? undefined;
+    const perGpuBytes = row.perGpuBytes * usableShare;
+    return { ...row, perGpuBytes, headroomBytes: row.usableBytes - perGpuBytes, ...(computeNote ? { computeNote } : {}) };
+  });
   const fits = chosenGpu ? [...rows.filter((r) => r.gpuId === chosenGpu.id), ...rows.filter((r) => r.gpuId !== chosenGpu.id)] : rows;
 
   // TPUs and AWS Neuron chips are listed but need their own stack

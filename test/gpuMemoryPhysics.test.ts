@@ -85,7 +85,7 @@ describe('gpu-memory physics', () => {
     const r = await run('70b fp16');
     expect(r.breakdown.weights).toBeCloseTo(70e9 * 2, -6);
     expect(r.model.assumedArchitecture).toMatch(/llama-3\.1-70b/);
-    expect(r.summary).toMatch(/^≈ 14\d GB · fits 1× H200, or 2× H100 SXM with TP2 · from \$/);
+    expect(r.summary).toMatch(/^≈ 14\d GB · fits 1× H200, or 2× A100 80GB with TP2 · from \$/);
   });
 
   it('charges each optimizer its own state and step transient', async () => {

@@ -24,6 +24,8 @@ export interface FitRow {
   headroomBytes: number;
   layout: string;
   offers: CloudOffer[];
+  /** what running the job's number format on this GPU means when its tensor cores lack it */
+  computeNote?: string;
 }
 
 export interface Requirement {

@@ -36,11 +36,11 @@ export interface WeightFormat {
   note: string;
 }
 
-const ggufNote =
-  'llama.cpp mix: average bits per weight of its Llama-2-7B file (size × 8 / params); output.weight kept at Q6_K (llama.cpp src/llama-quant.cpp)';
+const ggufNote = (file: string) =>
+  `llama.cpp mix: average bits per weight of the other tensors of its ${file} file; output.weight kept at Q6_K (llama.cpp src/llama-quant.cpp)`;
 
-function gguf(id: PrecisionId, label: string, bits: number, outputBits = 6.5625): WeightFormat {
-  return { id, label, linearBits: bits, embeddingBits: bits, lmHeadBits: outputBits, otherBits: 32, note: ggufNote };
+function gguf(id: PrecisionId, label: string, bits: number, outputBits = 6.5625, file = 'Llama-2-7B'): WeightFormat {
+  return { id, label, linearBits: bits, embeddingBits: bits, lmHeadBits: outputBits, otherBits: 32, note: ggufNote(file) };
 }
 
 export const WEIGHT_FORMATS: Record<PrecisionId, WeightFormat> = {
@@ -117,7 +117,10 @@ export const WEIGHT_FORMATS: Record<PrecisionId, WeightFormat> = {
   q4_k_m: gguf('q4_k_m', 'GGUF Q4_K_M', 4.84),
   q4_0: gguf('q4_0', 'GGUF Q4_0', 4.5),
   q3_k_m: gguf('q3_k_m', 'GGUF Q3_K_M', 3.91),
-  q2_k: gguf('q2_k', 'GGUF Q2_K', 3.35),
+  // Current llama.cpp Q2_K mixes (Q2_K with Q3_K/Q4_K for attn_v and part of ffn_down) average
+  // 3.16 bits per weight overall on Llama-3.1-8B: bartowski/Meta-Llama-3.1-8B-Instruct-GGUF's Q2_K
+  // is 3.18 GB for 8.03B parameters. Less the 525M-weight output.weight at Q6_K, the rest is 2.93.
+  q2_k: gguf('q2_k', 'GGUF Q2_K', 2.93, 6.5625, 'Llama-3.1-8B'),
 };
 
 /** NF4 with double quantization (absmax itself 8-bit in blocks of 256), as the QLoRA recipe uses (Dettmers et al. 2023, §3). */
@@ -141,6 +144,40 @@ export function isPrecisionId(value: string): value is PrecisionId {
 
 export function isKvPrecisionId(value: string): value is KvPrecisionId {
   return Object.hasOwn(KV_BYTES, value);
+}
+
+/** Number formats a tensor core computes in, as the GPU catalog lists them. */
+export const COMPUTE_FORMATS = ['fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8', 'fp4'] as const;
+export type ComputeFormat = (typeof COMPUTE_FORMATS)[number];
+
+/**
+ * The format a weight format's matmuls run in when the GPU has it. The 4-bit group formats (GPTQ,
+ * AWQ, NF4, GGUF) are weight-only everywhere: dequantized to 16 bits inside the kernel.
+ */
+const COMPUTE_OF: Partial<Record<PrecisionId, ComputeFormat>> = {
+  fp32: 'fp32',
+  fp16: 'fp16',
+  bf16: 'bf16',
+  fp8: 'fp8',
+  int8: 'int8',
+  mxfp4: 'fp4',
+};
+
+/**
+ * What running `precision` on a GPU without that format means, or null when the GPU computes in it
+ * (or the format is weight-only anyway). Memory stays as the format says; speed does not.
+ */
+export function computeFormatNote(precision: PrecisionId, native: readonly ComputeFormat[]): string | null {
+  const wanted = COMPUTE_OF[precision];
+  if (!wanted || wanted === 'fp32' || native.includes(wanted)) return null;
+  if (wanted === 'bf16')
+    return 'no BF16 tensor cores: the model runs converted to FP16, same memory (as vLLM does before compute capability 8.0)';
+  const label = WEIGHT_FORMATS[precision].label;
+  const compute = native.includes('bf16') ? 'BF16' : 'FP16';
+  return (
+    `no ${wanted.toUpperCase()} tensor cores: ${label} weights run weight-only, stored as ${label} and dequantized to ${compute} ` +
+    `in each matmul (as vLLM's Marlin kernels do), so the memory is ${label}'s and the speed ${compute}'s`
+  );
 }
 
 /** bytes per element of activations for a given weight format when running it */

@@ -1,6 +1,7 @@
 // GPU catalog (config/gpus.yaml) and cloud price catalog (config/prices.yaml).
 import { join } from 'node:path';
 import * as z from 'zod/mini';
+import { COMPUTE_FORMATS, type ComputeFormat } from '../calc/precision.ts';
 import { CatalogError, CONFIG_DIR, readYamlFile } from './yamlFile.ts';
 
 export interface Gpu {
@@ -16,6 +17,8 @@ export interface Gpu {
   memoryBandwidth: number;
   /** false for inference-only accelerators */
   trains: boolean;
+  /** number formats its tensor cores compute in */
+  native: ComputeFormat[];
   source: string;
 }
 
@@ -55,6 +58,7 @@ const gpuSchema = z.object({
       bf16_tflops: positive(),
       bandwidth_gbs: positive(),
       trains: z._default(z.boolean(), true),
+      native: z.array(z.enum(COMPUTE_FORMATS)).check(z.minLength(1)),
       source: z.string().check(z.minLength(1)),
     }),
   ),
@@ -98,6 +102,7 @@ export function loadGpuCatalog(path = join(CONFIG_DIR, 'gpus.yaml')): Gpu[] {
     bf16Flops: g.bf16_tflops * 1e12,
     memoryBandwidth: g.bandwidth_gbs * 1e9,
     trains: g.trains,
+    native: g.native,
     source: g.source,
   }));
 }

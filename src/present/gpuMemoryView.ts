@@ -52,6 +52,16 @@ export function fitRows(r: GpuMemoryResult): string[][] {
   });
 }
 
+/** One line per kind of note on the GPUs the job fits on whose tensor cores lack its number format. */
+export function computeNoteLines(r: GpuMemoryResult): string[] {
+  const gpusByNote = new Map<string, string[]>();
+  for (const f of r.fits) {
+    if (f.count === null || !f.computeNote) continue;
+    gpusByNote.set(f.computeNote, [...(gpusByNote.get(f.computeNote) ?? []), f.gpuName]);
+  }
+  return [...gpusByNote].map(([note, names]) => `⚠ ${names.join(', ')}: ${note}`);
+}
+
 export function headerLine(r: GpuMemoryResult): string {
   const mode =
     r.mode === 'inference'

@@ -1,6 +1,6 @@
 // /gpu-memory for a terminal.
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
-import { breakdownRows, FIT_HEADER, fitRows, headerLine, priceFootnote } from '../present/gpuMemoryView.ts';
+import { breakdownRows, computeNoteLines, FIT_HEADER, fitRows, headerLine, priceFootnote } from '../present/gpuMemoryView.ts';
 import { padTable } from '../present/table.ts';
 
 const table = (rows: string[][]): string => padTable(rows).join('\n');
@@ -15,6 +15,7 @@ export function renderGpuMemoryText(r: GpuMemoryResult): string {
     table(breakdownRows(r).map(([k, v]) => [`  ${k}`, v])),
     '',
     table([[...FIT_HEADER], ...fitRows(r)]),
+    ...computeNoteLines(r),
     '',
     'Assumptions:',
     ...r.assumptions.map((a) => `  - ${a}`),

@@ -1,7 +1,7 @@
 // /gpu-memory as a Slack message: the answer in one line first, then breakdown, fit table,
 // assumptions and method.
 import type { GpuMemoryResult } from '../../commands/gpuMemory.ts';
-import { breakdownRows, FIT_HEADER, fitRows, headerLine, priceFootnote } from '../present/gpuMemoryView.ts';
+import { breakdownRows, computeNoteLines, FIT_HEADER, fitRows, headerLine, priceFootnote } from '../present/gpuMemoryView.ts';
 import { padTable } from '../present/table.ts';
 import { type Block, chunkLines, codeSections, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 
@@ -34,6 +34,7 @@ export function gpuMemoryBlocks(r: GpuMemoryResult): SlackMessage {
     },
     ...(fitting.length ? codeSections(table) : []),
     ...chunkLines(offers).map((text): Block => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+    ...chunkLines(computeNoteLines(r)).map((text): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] })),
     ...chunkLines(['*Assumptions*', ...r.assumptions.map((a) => `• ${a}`)]).map(
       (text): Block => ({ type: 'section', text: { type: 'mrkdwn', text } }),
     ),
