@@ -7,6 +7,7 @@ import {
   type MemoryEstimate,
   type MemoryScenario,
   type Mode,
+  type ModelStates,
   type ParallelLayout,
   type TrainingPrecision,
   VLLM_DEFAULT_UTILIZATION,
@@ -20,6 +21,9 @@ import { type ResolvedModel, resolveModel } from './modelResolver.ts';
 
 export interface GpuServing {
   gpuId: string;
+  /** GPUs the row covers: the layout asked (tp=, pp=, gpus=), else the fewest that fit */
+  gpus: number;
+  layout: string;
   utilization: number;
   kvCacheTokens: number;
   concurrentSequences: number;
@@ -45,6 +49,8 @@ export interface GpuMemoryResult {
   gpus: number;
   breakdown: Breakdown;
   peakPhase: string;
+  /** per GPU: parameters, gradients and optimizer states that stay allocated (the ZeRO paper's model states) */
+  modelStates: ModelStates;
   trainableParams: number;
   fits: FitRow[];
   cheapest: (CloudOffer & { gpuName: string; gpus: number }) | null;
@@ -153,11 +159,20 @@ function scaledScenario(base: MemoryScenario, count: number): MemoryScenario {
   return { ...base, parallel: { tensor: 1, pipeline: 1, data: count, zeroStage: 3 } };
 }
 
-function servingOn(estimate: MemoryEstimate, gpu: Gpu, utilization: number, tokens: number): GpuServing {
+/** KV-cache tokens a layout holds: the pool is each GPU's share less what is not KV cache, whole tokens on every rank. */
+function servingOn(scenario: MemoryScenario, gpu: Gpu, utilization: number): GpuServing {
+  const estimate = estimateMemory(scenario);
   const fixed = estimate.perGpuBytes - estimate.breakdown.kvCache;
   const pool = Math.max(0, utilization * gpu.usableBytes - fixed);
   const kvCacheTokens = estimate.kvBytesPerToken > 0 ? Math.floor(pool / estimate.kvBytesPerToken) : 0;
-  return { gpuId: gpu.id, utilization, kvCacheTokens, concurrentSequences: Math.floor(kvCacheTokens / tokens) };
+  return {
+    gpuId: gpu.id,
+    gpus: estimate.gpus,
+    layout: layoutLabel(scenario.parallel),
+    utilization,
+    kvCacheTokens,
+    concurrentSequences: Math.floor(kvCacheTokens / scenario.sequence),
+  };
 }
 
 export interface ServingCapacity {
@@ -199,7 +214,7 @@ export function servingCapacity(
     throw error;
   }
   const estimate = estimateMemory(scenario);
-  const serving = servingOn(estimate, gpu, VLLM_DEFAULT_UTILIZATION, contextTokens);
+  const serving = servingOn(scenario, gpu, VLLM_DEFAULT_UTILIZATION);
   if (serving.concurrentSequences < 1) return null;
   return {
     perGpuWeightBytes: estimate.breakdown.weights,
@@ -280,10 +295,12 @@ export async function computeGpuMemory(text: string, context: CommandContext): P
   const assumptions = assumptionsFor(request, scenario, model, estimate);
   let serving: GpuServing[] | undefined;
   if (vllm) {
+    // a layout the user asked for is served as asked on every GPU it fits; otherwise each GPU's fewest that fit
+    const statedLayout = request.tensor !== undefined || request.pipeline !== undefined || request.gpus !== undefined;
     const servingRows = fits.filter((f) => f.count !== null && (!chosenGpu || f.gpuId === chosenGpu.id));
-    serving = servingRows.map((f) =>
-      servingOn(estimateMemory(scaledScenario(scenario, f.count!)), gpus.find((g) => g.id === f.gpuId)!, utilization, scenario.sequence),
-    );
+    serving = servingRows
+      .map((f) => servingOn(statedLayout ? scenario : scaledScenario(scenario, f.count!), gpus.find((g) => g.id === f.gpuId)!, utilization))
+      .filter((row) => row.concurrentSequences >= 1 || !statedLayout);
     assumptions.push(
       `vLLM reserves ${Math.round(utilization * 100)}% of each GPU (gpu_memory_utilization=${utilization}); what weights, activations and CUDA graphs leave is KV cache`,
     );
@@ -317,6 +334,7 @@ export async function computeGpuMemory(text: string, context: CommandContext): P
     gpus: estimate.gpus,
     breakdown: estimate.breakdown,
     peakPhase: estimate.peakPhase,
+    modelStates: estimate.modelStates,
     trainableParams: estimate.trainableParams,
     fits,
     cheapest,

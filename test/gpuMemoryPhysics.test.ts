@@ -55,6 +55,15 @@ describe('gpu-memory physics', () => {
     expect(z3).toBeLessThan(z2!);
   });
 
+  it('keeps no inputs of frozen projections under LoRA: what remains is norms, SDPA, the MLP and the adapters’ fp32 copies', async () => {
+    const lora = await run('llama-3.1-8b lora r=16 batch=2 seq=1024');
+    const [h, q, kv, i, layers, tokens] = [4096, 4096, 1024, 14336, 32, 2048];
+    // per token per layer: 2 norms' fp32 inputs (8h), SDPA q, k, v, out (4q + 4kv), gate, act(gate), up (6i),
+    // and the fp32 input copy of each of the 7 adapted projections (q, k, v, gate, up: 5 × 4h; o: 4q; down: 4i)
+    const perLayer = 8 * h + 4 * q + 4 * kv + 6 * i + (20 * h + 4 * q + 4 * i);
+    expect(lora.breakdown.activations).toBe(tokens * (layers * perLayer + 4 * h));
+  });
+
   it('counts the logits of a long batch as the largest item for a small model with a big vocabulary', async () => {
     const r = await run('qwen2.5-0.5b train mixed batch=8 seq=2048');
     const largest = Object.entries(r.breakdown).sort((a, b) => b[1] - a[1])[0]![0];

@@ -36,7 +36,13 @@ export interface MemoryScenario {
   engine: Engine;
 }
 
-export type MemoryItem = 'weights' | 'kvCache' | 'activations' | 'logits' | 'gradients' | 'optimizer' | 'overhead';
+export interface ModelStates {
+  weights: number;
+  gradients: number;
+  optimizer: number;
+}
+
+export type MemoryItem = 'weights' | 'kvCache' | 'activations' | 'logits' | 'gradients' | 'optimizer' | 'buffers' | 'overhead';
 export type Breakdown = Record<MemoryItem, number>;
 
 export interface MemoryEstimate {
@@ -48,6 +54,11 @@ export interface MemoryEstimate {
   breakdown: Breakdown;
   /** the moment of the step at which memory peaks */
   peakPhase: string;
+  /**
+   * Model states per GPU as the ZeRO paper counts them, outside any moment of the step: parameters,
+   * gradients and optimizer states (fp32 master weights included) that stay allocated all along.
+   */
+  modelStates: ModelStates;
   /** per-GPU bytes that grow with each token of KV cache (vLLM sizing) */
   kvBytesPerToken: number;
   /** trainable parameters (full training: all; LoRA: the adapters) */
@@ -128,7 +139,11 @@ function loraAdapterParams(arch: Architecture, rank: number, targets: LoraTarget
   return perLayer * arch.layers;
 }
 
-/** bytes of fp32 copies PEFT makes of each targeted layer's input, per token per layer */
+/**
+ * Bytes of fp32 copies PEFT makes of each targeted layer's input, per token per layer: LoRA's forward
+ * casts its input to the adapter's dtype (peft/tuners/lora/layer.py, `_cast_input_dtype`) once per
+ * targeted module, and lora_A saves that copy. LoRA's default dropout is 0 (an nn.Identity), so no mask.
+ */
 function loraInputCopiesPerToken(arch: Architecture, targets: LoraTargets): number {
   const h = arch.hiddenSize;
   const { q } = attentionWidths(arch);
@@ -147,11 +162,18 @@ function loraInputCopiesPerToken(arch: Architecture, targets: LoraTargets): numb
  * - SDPA saves q, k, v and its output (GQA native, no repeat_kv: torch ≥ 2.5, no mask);
  * - o_proj saves its (contiguous) input; the gated MLP saves gate, act(gate), up and their product.
  * Tensor-parallel ranks hold the head and intermediate slices; hidden-width tensors are replicated.
+ *
+ * A frozen base (LoRA, QLoRA) keeps less: autograd saves a matmul's input only for its weight's
+ * gradient (torchgen gen_variable_type.py guard_for), so frozen projections save nothing and a
+ * frozen norm weight does not need its normalized input. What remains is each norm's fp32 input,
+ * SDPA's q, k, v and output, and the MLP's gate, act(gate) and up; the adapters' own fp32 inputs
+ * are counted by loraInputCopiesPerToken.
  */
-function trainingActivationPerToken(arch: Architecture, precision: TrainingPrecision, tp: number): number {
+function trainingActivationPerToken(arch: Architecture, precision: TrainingPrecision, tp: number, frozenBase: boolean): number {
   const h = arch.hiddenSize;
   const { q, kv } = attentionWidths(arch);
   const i = effectiveIntermediate(arch).mean;
+  if (frozenBase) return 8 * h + (4 * q + 4 * kv + 6 * i) / tp;
   if (precision === 'mixed') return 26 * h + (6 * q + 4 * kv + 8 * i) / tp;
   if (precision === 'bf16') return 16 * h + (6 * q + 4 * kv + 8 * i) / tp;
   return 24 * h + (12 * q + 8 * kv + 16 * i) / tp;
@@ -203,7 +225,7 @@ function inferenceWeightBits(precision: PrecisionId) {
 const uniformBits = (bits: number) => () => bits;
 
 function emptyBreakdown(): Breakdown {
-  return { weights: 0, kvCache: 0, activations: 0, logits: 0, gradients: 0, optimizer: 0, overhead: 0 };
+  return { weights: 0, kvCache: 0, activations: 0, logits: 0, gradients: 0, optimizer: 0, buffers: 0, overhead: 0 };
 }
 
 function finish(
@@ -215,6 +237,7 @@ function finish(
   peakPhase: string,
   kvPerToken: number,
   trainableParams: number,
+  modelStates: ModelStates,
   method: string[],
 ): MemoryEstimate {
   const slack = slackShare * transientBytes;
@@ -226,7 +249,17 @@ function finish(
     `overhead: CUDA context ${(context / MiB).toFixed(0)} MiB + library workspaces ${(LIBRARY_WORKSPACE / MiB).toFixed(0)} MiB` +
       ` + allocator slack ${Math.round(slackShare * 100)}% of transient tensors`,
   );
-  return { perGpuBytes, gpus, totalBytes: perGpuBytes * gpus, breakdown, peakPhase, kvBytesPerToken: kvPerToken, trainableParams, method };
+  return {
+    perGpuBytes,
+    gpus,
+    totalBytes: perGpuBytes * gpus,
+    breakdown,
+    peakPhase,
+    modelStates,
+    kvBytesPerToken: kvPerToken,
+    trainableParams,
+    method,
+  };
 }
 
 export function estimateInference(s: MemoryScenario): MemoryEstimate {
@@ -255,7 +288,8 @@ export function estimateInference(s: MemoryScenario): MemoryEstimate {
   const a = computeBytes(s.weights);
   const { max: iMax } = effectiveIntermediate(arch);
   const perToken = (3 * iMax * a) / tp + 4 * arch.hiddenSize * a;
-  const prefillTokens = s.engine === 'vllm' ? Math.min(s.batch * s.sequence, VLLM_MAX_BATCHED_TOKENS) : s.batch * s.sequence;
+  // vLLM profiles one forward of max_num_batched_tokens whatever the context; generate() runs the whole prompt
+  const prefillTokens = s.engine === 'vllm' ? VLLM_MAX_BATCHED_TOKENS : s.batch * s.sequence;
   let activations = prefillTokens * perToken;
   // 4-bit and 8-bit layers are dequantized to 16 bits one matrix at a time
   const quantized = WEIGHT_FORMATS[s.weights].linearBits < 16;
@@ -266,30 +300,112 @@ export function estimateInference(s: MemoryScenario): MemoryEstimate {
   const logits = (s.batch * arch.vocabSize * 4) / tp;
   method.push('logits: last position only, fp32 (generate uses logits_to_keep=1)');
 
-  const context = s.engine === 'vllm' ? CUDA_CONTEXT_INFERENCE + VLLM_CUDA_GRAPHS : CUDA_CONTEXT_INFERENCE;
+  const vllm = s.engine === 'vllm';
+  const context = vllm ? CUDA_CONTEXT_INFERENCE + VLLM_CUDA_GRAPHS : CUDA_CONTEXT_INFERENCE;
+  if (vllm) method.push('KV cache: one block pool vLLM allocates once after profiling, so no allocator slack grows with it');
   const parts = { ...emptyBreakdown(), weights: weights.bytes, kvCache, activations, logits };
-  return finish(s, parts, kvCache + activations + logits, ALLOCATOR_SLACK_INFERENCE, context, 'prefill', kvPerToken, 0, method);
+  const states = { weights: weights.bytes, gradients: 0, optimizer: 0 };
+  // vLLM sizes its pool from the profiled peak and empties the cache before allocating it whole
+  const slack = vllm ? 0 : ALLOCATOR_SLACK_INFERENCE;
+  return finish(s, parts, kvCache + activations + logits, slack, context, 'prefill', kvPerToken, 0, states, method);
 }
 
 /** vLLM profiles a forward of max_num_batched_tokens (V1 default 8192) to size its activations */
 export const VLLM_MAX_BATCHED_TOKENS = 8192;
 /** CUDA graphs captured for decode batch sizes, outside the KV pool */
 export const VLLM_CUDA_GRAPHS = 512 * MiB;
+/**
+ * vLLM's default share of each GPU it may use (CacheConfig.gpu_memory_utilization = 0.9 in
+ * vllm/config/cache.py, unchanged from v0.6 through v0.11): weights, activations and CUDA graphs
+ * first, the rest of that share is the KV-cache pool.
+ */
 export const VLLM_DEFAULT_UTILIZATION = 0.9;
 
-export function estimateTraining(s: MemoryScenario): MemoryEstimate {
+/** What the weights, gradients and optimizer hold at each moment of a training step. */
+interface StepStates {
+  /** the static model states (ZeRO paper's accounting) */
+  states: ModelStates;
+  /** trainable parameters on this GPU */
+  trainable: number;
+  /** weights alive besides the states during forward and backward (autocast copies, a ZeRO-3 gathered layer) */
+  forwardWeights: number;
+  /** gradients alive in backward besides the states (ZeRO-3: the full gradients of the layer being reduced) */
+  backwardGradients: number;
+  backwardBuffers: number;
+  /** gradients as the optimizer step sees them */
+  stepGradients: number;
+  stepTransient: number;
+  stepBuffers: number;
+}
+
+/**
+ * DeepSpeed ZeRO's communication buffers and stage-3 limits at their documented defaults
+ * (deepspeed.ai/docs/config-json, "ZeRO Optimizations"), in elements.
+ */
+export const DEEPSPEED_DEFAULTS = {
+  reduceBucketSize: 5e8,
+  allgatherBucketSize: 5e8,
+  stage3PrefetchBucketSize: 5e7,
+  stage3MaxLiveParameters: 1e9,
+} as const;
+
+/** parameters of the largest single module (what DeepSpeed's estimators call the largest layer), per tensor-parallel rank */
+function largestModuleParams(arch: Architecture, tp: number): number {
+  const pb = parameterBreakdown(arch);
+  const h = arch.hiddenSize;
+  const mlp = h * Math.max(arch.intermediateSize, arch.moe?.expertIntermediateSize ?? 0);
+  return Math.max(pb.embedding, pb.lmHead, mlp, h * attentionWidths(arch).q) / tp;
+}
+
+function optimizerStateBytes(s: MemoryScenario, trainable: number, elementBytes: number, method: string[]): number {
+  const opt = s.training.optimizer;
+  if (opt === 'adamw') {
+    method.push(`optimizer: AdamW, exp_avg and exp_avg_sq (${elementBytes} B each) per parameter`);
+    return 2 * elementBytes * trainable;
+  }
+  if (opt === 'adamw8bit') {
+    // bitsandbytes blockwise 8-bit states (block 2048 with an fp32 absmax), updated in place per tensor
+    method.push('optimizer: 8-bit AdamW (bitsandbytes), 2 bytes of state per parameter');
+    return 2 * (1 + 4 / 2048) * trainable;
+  }
+  if (opt === 'sgd') {
+    method.push('optimizer: SGD with momentum, one buffer per parameter');
+    return elementBytes * trainable;
+  }
+  // factored second moment: one row and one column vector per matrix (Shazeer & Stern 2018)
+  method.push('optimizer: Adafactor, factored second moment (row + column per matrix)');
+  return (4 * trainable * 2) / s.arch.hiddenSize;
+}
+
+/** The step's transient of each optimizer in PyTorch (torch.optim foreach implementations, bitsandbytes). */
+function pytorchStepTransient(s: MemoryScenario, trainable: number, elementBytes: number, method: string[]): number {
+  const opt = s.training.optimizer;
+  if (opt === 'adamw') {
+    // the foreach step materializes sqrt(exp_avg_sq) for all parameters at once
+    // (torch/optim/adam.py _multi_tensor_adam): one more copy
+    method.push('optimizer step: PyTorch foreach AdamW materializes sqrt(exp_avg_sq) of every parameter at once');
+    return elementBytes * trainable;
+  }
+  if (opt === 'adafactor') {
+    // the update of the largest matrix is materialized twice
+    const h = s.arch.hiddenSize;
+    return (2 * 4 * h * Math.max(s.arch.intermediateSize, s.arch.vocabSize)) / s.parallel.tensor;
+  }
+  return 0;
+}
+
+/**
+ * Plain PyTorch (DDP or one GPU; LoRA and QLoRA under any stage): weights, gradients and optimizer
+ * states as torch.optim keeps them; a ZeRO stage on adapters shards what it names.
+ */
+function pytorchStates(s: MemoryScenario, precision: TrainingPrecision, method: string[]): StepStates {
   const { arch } = s;
   const { tensor: tp, pipeline: pp, data: dp, zeroStage } = s.parallel;
-  const method: string[] = [];
   const isAdapter = s.mode === 'lora' || s.mode === 'qlora';
-  const precision: TrainingPrecision = isAdapter ? 'bf16' : s.training.precision;
   const layersShare = Math.ceil(arch.layers / pp) / arch.layers;
-  const tokens = s.batch * s.sequence;
-
-  // weights, gradients, optimizer states: bytes per trainable parameter
   let weightBytes: number;
   let trainable: number;
-  let masterBytes: number; // bytes per element of weights, gradients and optimizer states of trainable params
+  let elementBytes: number; // bytes per element of weights, gradients and optimizer states of trainable params
   let computeCopies = 0; // mixed precision: bf16 copies of weights kept by autocast for backward
   if (isAdapter) {
     const baseBits =
@@ -299,7 +415,7 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
     const baseBytes = shardedWeights(s, baseBits).bytes;
     // PEFT keeps adapters in fp32 (autocast_adapter_dtype=True) even on a bf16 base
     trainable = (loraAdapterParams(arch, s.lora.rank, s.lora.targets) * layersShare) / tp;
-    masterBytes = 4;
+    elementBytes = 4;
     weightBytes = baseBytes + trainable * 4;
     method.push(
       `weights: frozen base in ${s.mode === 'qlora' ? 'NF4 with double quantization (QLoRA)' : WEIGHT_FORMATS[s.weights].label}` +
@@ -308,8 +424,8 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
   } else {
     const w = shardedWeights(s, uniformBits(precision === 'bf16' ? 16 : 32));
     trainable = w.params;
-    masterBytes = precision === 'bf16' ? 2 : 4;
-    weightBytes = w.params * masterBytes;
+    elementBytes = precision === 'bf16' ? 2 : 4;
+    weightBytes = w.params * elementBytes;
     if (precision === 'mixed') computeCopies = w.params * 2;
     method.push(
       precision === 'mixed'
@@ -317,57 +433,96 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
         : `weights: ${precision} (weights, gradients and optimizer states in ${precision})`,
     );
   }
+  const shard = (stage: number) => (zeroStage >= stage ? dp : 1);
+  const gradients = (trainable * elementBytes) / shard(2);
+  const optimizer = optimizerStateBytes(s, trainable, elementBytes, method) / shard(1);
+  const stepTransient = pytorchStepTransient(s, trainable, elementBytes, method) / shard(1);
+  return {
+    states: { weights: weightBytes / shard(3), gradients, optimizer },
+    trainable,
+    forwardWeights: computeCopies / shard(3),
+    backwardGradients: 0,
+    backwardBuffers: 0,
+    stepGradients: gradients,
+    stepTransient,
+    stepBuffers: 0,
+  };
+}
 
-  const zeroShard = (stage: number) => (zeroStage >= stage ? dp : 1);
-  if (zeroStage === 3) {
-    weightBytes /= dp;
-    computeCopies /= dp;
-  }
-  const gradients = (trainable * masterBytes) / zeroShard(2);
+/**
+ * Full training under DeepSpeed ZeRO (Rajbhandari et al. 2019, §5; deepspeed/runtime/zero/stage_1_and_2.py
+ * and stage3.py): the model in 16 bits (2Ψ), 16-bit gradients (2Ψ), and in the optimizer the fp32
+ * master weights with Adam's two states (K = 12 bytes per parameter) in mixed precision. Stage 1
+ * partitions the optimizer states over the data-parallel GPUs, stage 2 the gradients too, stage 3
+ * the 16-bit parameters too, gathered a layer at a time.
+ */
+function deepSpeedStates(s: MemoryScenario, precision: TrainingPrecision, method: string[]): StepStates {
+  const { tensor: tp, data: n, zeroStage: stage } = s.parallel;
+  const p = shardedWeights(s, uniformBits(16)).params;
+  const elementBytes = precision === 'fp32' ? 4 : 2;
+  const master = precision === 'mixed' ? 4 : 0;
+  const shard = (from: number) => (stage >= from ? n : 1);
+  const optimizer = (master * p + optimizerStateBytes(s, p, master ? 4 : elementBytes, method)) / n;
+  const weights = (elementBytes * p) / shard(3);
+  const gradients = (elementBytes * p) / shard(2);
+  const largest = largestModuleParams(s.arch, tp);
+  const gathered = stage === 3 ? elementBytes * largest : 0;
+  const bucket = (elements: number) => elements * elementBytes;
+  const reduce = bucket(DEEPSPEED_DEFAULTS.reduceBucketSize);
+  const prefetch = stage === 3 ? bucket(DEEPSPEED_DEFAULTS.stage3PrefetchBucketSize) : 0;
+  // the step converts the gradient partition to fp32 for the master weights, releasing the 16-bit
+  // partition it came from (stage 1 keeps the full 16-bit gradients until zero_grad)
+  const fp32Partition = master ? (4 * p) / n : 0;
+  const stepGradients = master ? fp32Partition + (stage === 1 ? gradients : 0) : gradients;
+  method.push(
+    `weights: DeepSpeed ZeRO-${stage} over ${n} GPUs: ${precision === 'fp32' ? 'fp32' : '16-bit'} parameters${stage === 3 ? ' partitioned, the largest layer gathered while it runs' : ' on every GPU'}; ` +
+      `gradients${stage >= 2 ? ' partitioned' : ' whole until the step'}; ` +
+      `${master ? 'fp32 master weights and ' : ''}optimizer states partitioned (ZeRO paper, K = ${master ? 12 : 'states only'})`,
+    `buffers: reduce bucket (reduce_bucket_size ${DEEPSPEED_DEFAULTS.reduceBucketSize.toExponential()})` +
+      (stage === 3
+        ? ` and prefetch bucket (stage3_prefetch_bucket_size ${DEEPSPEED_DEFAULTS.stage3PrefetchBucketSize.toExponential()}) in backward;` +
+          ` stage3_max_live_parameters (${DEEPSPEED_DEFAULTS.stage3MaxLiveParameters.toExponential()}) only caps the gathered layers`
+        : `; allgather bucket (allgather_bucket_size ${DEEPSPEED_DEFAULTS.allgatherBucketSize.toExponential()}) after the step`) +
+      ', DeepSpeed defaults; FusedAdam updates in place',
+  );
+  return {
+    states: { weights, gradients, optimizer },
+    trainable: p,
+    forwardWeights: gathered,
+    backwardGradients: gathered,
+    backwardBuffers: reduce + prefetch,
+    stepGradients,
+    stepTransient: 0,
+    stepBuffers: stage === 3 ? 0 : bucket(DEEPSPEED_DEFAULTS.allgatherBucketSize),
+  };
+}
 
-  // optimizer states and the step's transient
-  const opt = s.training.optimizer;
-  let states: number;
-  let stepTransient: number;
-  if (opt === 'adamw') {
-    // exp_avg + exp_avg_sq in the parameter dtype; the foreach step materializes sqrt(exp_avg_sq)
-    // for all parameters at once (torch/optim/adamw.py _multi_tensor_adam): one more copy
-    states = 2 * masterBytes * trainable;
-    stepTransient = masterBytes * trainable;
-    method.push('optimizer: AdamW, 2 states per parameter + one transient copy in step() (PyTorch foreach)');
-  } else if (opt === 'adamw8bit') {
-    // bitsandbytes blockwise 8-bit states (block 2048 with an fp32 absmax), updated in place per tensor
-    states = 2 * (1 + 4 / 2048) * trainable;
-    stepTransient = 0;
-    method.push('optimizer: 8-bit AdamW (bitsandbytes), 2 bytes of state per parameter');
-  } else if (opt === 'sgd') {
-    states = masterBytes * trainable;
-    stepTransient = 0;
-    method.push('optimizer: SGD with momentum, one buffer per parameter');
-  } else {
-    // factored second moment: one row and one column vector per matrix (Shazeer & Stern 2018);
-    // the update of the largest matrix is materialized twice
-    const h = arch.hiddenSize;
-    states = (4 * trainable * 2) / h;
-    stepTransient = (2 * 4 * h * Math.max(arch.intermediateSize, arch.vocabSize)) / tp;
-    method.push('optimizer: Adafactor, factored second moment (row + column per matrix)');
-  }
-  states /= zeroShard(1);
-  stepTransient /= zeroShard(1);
+export function estimateTraining(s: MemoryScenario): MemoryEstimate {
+  const { arch } = s;
+  const { tensor: tp, pipeline: pp, zeroStage } = s.parallel;
+  const method: string[] = [];
+  const isAdapter = s.mode === 'lora' || s.mode === 'qlora';
+  const precision: TrainingPrecision = isAdapter ? 'bf16' : s.training.precision;
+  const tokens = s.batch * s.sequence;
+
+  const steps = s.mode === 'train' && zeroStage > 0 ? deepSpeedStates(s, precision, method) : pytorchStates(s, precision, method);
+  const { states, trainable } = steps;
 
   // activations
   const layersHere = Math.ceil(arch.layers / pp);
   const perLayerToken =
-    trainingActivationPerToken(arch, precision, tp) + (isAdapter ? loraInputCopiesPerToken(arch, s.lora.targets) / tp : 0);
+    trainingActivationPerToken(arch, precision, tp, isAdapter) + (isAdapter ? loraInputCopiesPerToken(arch, s.lora.targets) / tp : 0);
   const fullLayer = tokens * perLayerToken;
   const checkpointInput = tokens * arch.hiddenSize * (precision === 'bf16' ? 2 : 4);
   const saved = s.training.checkpointing ? layersHere * checkpointInput : layersHere * fullLayer;
-  // final norm + its cast for lm_head
-  const head = tokens * arch.hiddenSize * (precision === 'bf16' ? 8 : 10);
+  // final norm (its fp32 input, and unless frozen its output and lm_head's input) + the cast for lm_head
+  const head = tokens * arch.hiddenSize * (isAdapter ? 4 : precision === 'bf16' ? 8 : 10);
   method.push(
     s.training.checkpointing
       ? "activations: gradient checkpointing keeps each layer's input; one layer is recomputed at a time"
-      : 'activations: every tensor autograd saves per layer (SDPA attention, gated MLP)',
+      : isAdapter
+        ? 'activations: what autograd saves per layer through a frozen base (norm inputs, SDPA, gated MLP) + the fp32 input copy of each adapter'
+        : 'activations: every tensor autograd saves per layer (SDPA attention, gated MLP)',
   );
 
   // the loss: bf16 logits, upcast to fp32, log_softmax saved; in backward its gradient, the
@@ -379,13 +534,26 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
   const phases: { name: string; parts: Omit<Breakdown, 'overhead'>; transient: number }[] = [
     {
       name: 'loss backward',
-      parts: { ...emptyBreakdown(), weights: weightBytes + computeCopies, optimizer: states, activations: saved + head, logits: lossPeak },
+      parts: {
+        ...emptyBreakdown(),
+        weights: states.weights + steps.forwardWeights,
+        optimizer: states.optimizer,
+        activations: saved + head,
+        logits: lossPeak,
+        buffers: steps.backwardBuffers,
+      },
       transient: saved + head + lossPeak,
     },
     {
       name: 'optimizer step',
-      parts: { ...emptyBreakdown(), weights: weightBytes, gradients, optimizer: states + stepTransient },
-      transient: stepTransient,
+      parts: {
+        ...emptyBreakdown(),
+        weights: states.weights,
+        gradients: steps.stepGradients,
+        optimizer: states.optimizer + steps.stepTransient,
+        buffers: steps.stepBuffers,
+      },
+      transient: steps.stepTransient,
     },
   ];
   if (s.training.checkpointing) {
@@ -397,10 +565,11 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
         name: 'recompute backward',
         parts: {
           ...emptyBreakdown(),
-          weights: weightBytes + computeCopies,
-          optimizer: states,
-          gradients,
+          weights: states.weights + steps.forwardWeights,
+          optimizer: states.optimizer,
+          gradients: states.gradients + steps.backwardGradients,
           activations: saved + fullLayer + tokens * 2 * (iMax + arch.hiddenSize) * a,
+          buffers: steps.backwardBuffers,
         },
         transient: saved + fullLayer,
       },
@@ -408,14 +577,25 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
         // recomputation takes the blocks the loss freed, so gradients land in new segments:
         // the pool holds the loss peak and all gradients at once
         name: 'backward (pool after the loss)',
-        parts: { ...phases[0]!.parts, gradients },
+        parts: { ...phases[0]!.parts, gradients: states.gradients + steps.backwardGradients },
         transient: phases[0]!.transient,
       },
     );
   }
   const total = (p: (typeof phases)[number]) => Object.values(p.parts).reduce((a, b) => a + b, 0) + ALLOCATOR_SLACK_TRAINING * p.transient;
   const peak = phases.reduce((best, p) => (total(p) > total(best) ? p : best));
-  return finish(s, peak.parts, peak.transient, ALLOCATOR_SLACK_TRAINING, CUDA_CONTEXT_TRAINING, peak.name, 0, trainable * tp * pp, method);
+  return finish(
+    s,
+    peak.parts,
+    peak.transient,
+    ALLOCATOR_SLACK_TRAINING,
+    CUDA_CONTEXT_TRAINING,
+    peak.name,
+    0,
+    trainable * tp * pp,
+    states,
+    method,
+  );
 }
 
 export function estimateMemory(s: MemoryScenario): MemoryEstimate {

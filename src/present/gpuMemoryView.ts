@@ -18,6 +18,7 @@ const ITEM_LABELS: Record<keyof GpuMemoryResult['breakdown'], string> = {
   logits: 'Logits',
   gradients: 'Gradients',
   optimizer: 'Optimizer',
+  buffers: 'Comm. buffers',
   overhead: 'CUDA + allocator',
 };
 
@@ -42,9 +43,10 @@ export function fitRows(r: GpuMemoryResult): string[][] {
     if (f.count === null) return [f.gpuName, '> 64', formatBytes(f.perGpuBytes), '—', '—', '—', '—'];
     const serving = r.serving?.find((s) => s.gpuId === f.gpuId);
     const need = `${f.count}×${f.layout ? ` ${f.layout}` : ''}`;
+    const on = serving && serving.gpus !== f.count ? `on ${serving.gpus}×${serving.layout ? ` ${serving.layout}` : ''}: ` : '';
     return [
       f.gpuName,
-      serving ? `${need} (${grouped(serving.kvCacheTokens)} KV tokens, ${serving.concurrentSequences} seqs)` : need,
+      serving ? `${need} (${on}${grouped(serving.kvCacheTokens)} KV tokens, ${serving.concurrentSequences} seqs)` : need,
       formatBytes(f.perGpuBytes),
       formatBytes(f.headroomBytes),
       ...CLOUDS.map((cloud) => offerCell(f.offers.find((o) => o.cloud === cloud))),
