@@ -3,6 +3,7 @@
 
 import { CostSourceError } from './costSource.ts';
 import { failureReason, isBug } from './readFailure.ts';
+import type { ServingLoad } from './servingLoad.ts';
 
 export interface GpuInstanceUsage {
   /** the EC2 instance id, or the GCE VM's name (unique in its project and zone) */
@@ -104,6 +105,8 @@ export interface UtilizationSource {
   notebooks(only?: string[]): Promise<NotebookUsage[]>;
   /** in-service Studio apps on an instance, or only those with the given ids (studioAppId) */
   studioApps(only?: string[]): Promise<StudioAppUsage[]>;
+  /** real-time endpoint variants with the model each serves and its load (rightsizing); absent where not read */
+  servingLoads?(start: string, end: string): Promise<ServingLoad[]>;
 }
 
 export interface UtilizationReading {
@@ -118,11 +121,15 @@ export interface UtilizationReading {
 }
 
 /** What each read of a source is, as notes name it. */
+/** What rightsizing reads, as notes name it. */
+export const SERVING_LOADS = 'Endpoint models and load';
+
 const PARTS = {
   gpuInstances: 'GPU instances',
   endpoints: 'Endpoints (SageMaker, Vertex AI)',
   notebooks: 'SageMaker notebook instances',
   studioApps: 'SageMaker Studio apps',
+  servingLoads: SERVING_LOADS,
 } as const;
 
 /**
@@ -164,6 +171,43 @@ export async function readUtilization(source: UtilizationSource | undefined, sta
   const failed = [0, 1, 2, 3].filter((k) => failures[k] || unexplained[k]).length;
   const notes = [...unexplained.flat(), ...failureNotes([...failures.flat(), ...(source.skipped ?? [])])];
   return { instances, endpoints, notebooks, studioApps, notes, demo: source.demo === true, unread: failed === 4 };
+}
+
+export interface ServingLoadReading {
+  loads: ServingLoad[];
+  notes: string[];
+  demo: boolean;
+  /** no place could be read */
+  unread: boolean;
+}
+
+/**
+ * Reads every place's serving endpoints with their models and load. A place that fails is a note
+ * (the place, the API and the error code) and the others still come; a model that could not be
+ * described is a note of its own. Only programming errors are thrown.
+ */
+export async function readServingLoads(source: UtilizationSource | undefined, start: string, end: string): Promise<ServingLoadReading> {
+  if (!source) {
+    return {
+      loads: [],
+      demo: false,
+      unread: true,
+      notes: ['Endpoints not read: set digest.regions (or AWS_REGION) to the regions of your endpoints'],
+    };
+  }
+  let loads: ServingLoad[] = [];
+  const notes: string[] = [];
+  let unread = false;
+  try {
+    loads = (await source.servingLoads?.(start, end)) ?? [];
+  } catch (error) {
+    if (isBug(error)) throw error;
+    unread = true;
+    if (error instanceof PlacesFailed) notes.push(...failureNotes(error.failures));
+    else notes.push(`${PARTS.servingLoads} (${source.name}): ${failureReason(error, 'read')}`);
+  }
+  notes.push(...failureNotes(source.skipped ?? []));
+  return { loads, notes, demo: source.demo === true, unread };
 }
 
 /** Summarizes an hourly series of "busiest GPU" percentages. */
@@ -255,5 +299,6 @@ export function regionalUtilization(byRegion: [Place, UtilizationSource][]): Uti
     endpoints: (start, end, only) => acrossRegions(PARTS.endpoints, (s) => s.endpoints(start, end, only)),
     notebooks: (only) => acrossRegions(PARTS.notebooks, (s) => s.notebooks(only)),
     studioApps: (only) => acrossRegions(PARTS.studioApps, (s) => s.studioApps(only)),
+    servingLoads: (start, end) => acrossRegions(PARTS.servingLoads, async (s) => (await s.servingLoads?.(start, end)) ?? []),
   };
 }

@@ -40,6 +40,7 @@ function overview(): string {
     '',
     `  ${'digest'.padEnd(12)} the weekly cost digest, printed: burnrate digest --dry-run [--week 2026-W47]`,
     `  ${'scan'.padEnd(12)} idle GPUs and endpoints, printed: burnrate scan --dry-run`,
+    `  ${'rightsize'.padEnd(12)} endpoints on bigger GPUs than their model and load need: burnrate rightsize --dry-run`,
     `  ${'audit'.padEnd(12)} who stopped, snoozed or kept what: burnrate audit [--since 7d] [--json]`,
     '',
     "`burnrate <command> help` shows a command's grammar and examples.",
@@ -67,11 +68,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.out(overview());
     return 0;
   }
-  if (name === 'digest' || name === 'scan' || name === 'audit') {
+  if (name === 'digest' || name === 'scan' || name === 'rightsize' || name === 'audit') {
     try {
       // the reports bring the cloud sources and the state store; a calculator's answer never loads them
       const reports = await import('./reportCli.ts');
-      return await { digest: reports.digestCli, scan: reports.scanCli, audit: reports.auditCli }[name](words, json, io);
+      const run = { digest: reports.digestCli, scan: reports.scanCli, rightsize: reports.rightsizeCli, audit: reports.auditCli }[name];
+      return await run(words, json, io);
     } catch (error) {
       return somethingWentWrong(io, name, error);
     }

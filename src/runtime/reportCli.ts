@@ -1,8 +1,9 @@
-// `burnrate digest --dry-run [--week 2026-W47] [--json]`, `burnrate scan --dry-run [--json]` and
-// `burnrate audit [--since 7d] [--json]`: the bot's reports printed, not posted, and its audit log,
-// from the same settings and state file the bot reads.
+// `burnrate digest --dry-run [--week 2026-W47] [--json]`, `burnrate scan --dry-run [--json]`,
+// `burnrate rightsize --dry-run [--json]` and `burnrate audit [--since 7d] [--json]`: the bot's
+// reports printed, not posted, and its audit log, from the same settings and state file the bot reads.
 import type { PlanResult } from '../../commands/planResult.ts';
 import { runScan } from '../../reports/idleScan/scanJob.ts';
+import { rightsizingAsPlan, runRightsizing } from '../../reports/rightsizing/rightsizeJob.ts';
 import { runDigest } from '../../reports/weeklyDigest/digestJob.ts';
 import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, readAudit } from '../actions/auditLog.ts';
 import { namedWeek } from '../calc/period.ts';
@@ -25,7 +26,13 @@ interface Report {
   postedBy: string;
   takesWeek: boolean;
   /** the report, or a sentence saying what was wrong with the week asked for */
-  run(settings: Settings, now: Date, env: NodeJS.ProcessEnv, week: string | undefined): Promise<PlanResult | string>;
+  run(settings: Settings, now: Date, env: NodeJS.ProcessEnv, week: string | undefined): Promise<Printed | string>;
+}
+
+/** A report as the terminal shows it, and what --json prints (the plan itself unless said otherwise). */
+interface Printed {
+  plan: PlanResult;
+  json?: unknown;
 }
 
 const DIGEST: Report = {
@@ -36,7 +43,7 @@ const DIGEST: Report = {
   async run({ file }, now, env, week) {
     const period = week === undefined ? undefined : namedWeek(week, now, file.digest.timezone);
     if (week !== undefined && !period) return `--week ${week} is not an ISO week; write it like 2026-W47`;
-    return runDigest(digestSettings(file), now, env, period);
+    return { plan: await runDigest(digestSettings(file), now, env, period) };
   },
 };
 
@@ -49,10 +56,21 @@ const SCAN: Report = {
     // the bot's state: what was snoozed or kept in Slack stays out of the CLI's scan too
     const state = await openStateStore(settings);
     try {
-      return (await runScan(settings.file.digest, now, env, scanOptions(settings.file), state)).plan;
+      return { plan: (await runScan(settings.file.digest, now, env, scanOptions(settings.file), state)).plan };
     } finally {
       await state.close();
     }
+  },
+};
+
+const RIGHTSIZE: Report = {
+  name: 'rightsize',
+  usage: 'burnrate rightsize --dry-run [--json]',
+  postedBy: 'nothing yet: the CLI prints it',
+  takesWeek: false,
+  async run(settings, now, env) {
+    const report = await runRightsizing(digestSettings(settings.file), now, env);
+    return { plan: rightsizingAsPlan(report), json: report };
   },
 };
 
@@ -86,15 +104,17 @@ async function reportCli(report: Report, args: string[], json: boolean, io: Repo
   if (typeof settings === 'string') return fail(settings);
   const result = await report.run(settings, now, io.env, week);
   if (typeof result === 'string') return fail(result);
-  io.out(json ? JSON.stringify(result, null, 2) : renderPlanText(result));
-  if (!result.unavailable) return 0;
+  const { plan } = result;
+  io.out(json ? JSON.stringify(result.json ?? plan, null, 2) : renderPlanText(plan));
+  if (!plan.unavailable) return 0;
   // printed with its notes, but nothing was read: a script running it must not take it for a report
-  io.err(`burnrate ${report.name}: ${result.unavailable}`);
+  io.err(`burnrate ${report.name}: ${plan.unavailable}`);
   return 1;
 }
 
 export const digestCli = (args: string[], json: boolean, io: ReportCliIo, now = new Date()) => reportCli(DIGEST, args, json, io, now);
 export const scanCli = (args: string[], json: boolean, io: ReportCliIo, now = new Date()) => reportCli(SCAN, args, json, io, now);
+export const rightsizeCli = (args: string[], json: boolean, io: ReportCliIo, now = new Date()) => reportCli(RIGHTSIZE, args, json, io, now);
 
 /** `burnrate audit [--since 7d] [--json]`: the audit log of actions on idle resources, newest first. */
 export async function auditCli(args: string[], json: boolean, io: ReportCliIo, now = new Date()): Promise<number> {

@@ -28,12 +28,14 @@ export async function awsSources(
   env: NodeJS.ProcessEnv,
 ): Promise<[Place, UtilizationSource][]> {
   if (!places.length) return [];
-  const [{ EC2Client }, { CloudWatchClient }, { SageMakerClient }, { CloudWatchUtilization }] = await Promise.all([
-    import('@aws-sdk/client-ec2'),
-    import('@aws-sdk/client-cloudwatch'),
-    import('@aws-sdk/client-sagemaker'),
-    import('./cloudWatchUtilization.ts'),
-  ]);
+  const [{ EC2Client }, { CloudWatchClient }, { SageMakerClient }, { ApplicationAutoScalingClient }, { CloudWatchUtilization }] =
+    await Promise.all([
+      import('@aws-sdk/client-ec2'),
+      import('@aws-sdk/client-cloudwatch'),
+      import('@aws-sdk/client-sagemaker'),
+      import('@aws-sdk/client-application-auto-scaling'),
+      import('./cloudWatchUtilization.ts'),
+    ]);
   const { prices } = bundledCatalogs();
   const gpusPerInstance = (instanceType: string) =>
     prices.find((p) => p.cloud === 'aws' && p.instance === instanceType.replace(/^ml\./, ''))?.gpuCount ?? 1;
@@ -49,13 +51,20 @@ export async function awsSources(
       ),
     ),
   );
-  // AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL_SAGEMAKER point the clients elsewhere
+  // AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDWATCH, AWS_ENDPOINT_URL_SAGEMAKER and
+  // AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING point the clients elsewhere
   return places.map((place): [Place, UtilizationSource] => {
     const session = place.account ? credentials.get(place.account) : undefined;
     const config = awsReadConfig(env, { region: place.region, ...(session ? { credentials: session } : {}) });
     return [
       place,
-      new CloudWatchUtilization(new EC2Client(config), new CloudWatchClient(config), new SageMakerClient(config), gpusPerInstance),
+      new CloudWatchUtilization(
+        new EC2Client(config),
+        new CloudWatchClient(config),
+        new SageMakerClient(config),
+        gpusPerInstance,
+        new ApplicationAutoScalingClient(config),
+      ),
     ];
   });
 }

@@ -3,6 +3,7 @@
 // GetMetricData batches nvidia_smi_utilization_gpu from the CloudWatch agent (CWAgent), or for
 // Inferentia and Trainium the NeuronCore utilization Container Insights records on EKS nodes,
 // taking each hour's maximum over the machine's GPUs or NeuronCores.
+import { type ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { type _InstanceType, DescribeInstanceTypesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -10,6 +11,7 @@ import pLimit from 'p-limit';
 import { daysBetween } from '../../calc/period.ts';
 import { CostSourceError } from '../costSource.ts';
 import { readFailed } from '../readFailure.ts';
+import type { ServingLoad } from '../servingLoad.ts';
 import {
   type EndpointUsage,
   type GpuInstanceUsage,
@@ -24,10 +26,12 @@ import {
   type EndpointVariant,
   endpointVariants,
   inferenceComponents,
+  modelEnvironments,
   notebookInstances,
   resourceTags,
   studioApps,
 } from './sageMakerResources.ts';
+import { MODEL_TAG, servedModelFromEnvironment, servedModelFromTag } from './servingContainer.ts';
 
 /** GetMetricData takes at most 500 queries a request. */
 export const QUERIES_PER_REQUEST = 500;
@@ -69,7 +73,123 @@ export class CloudWatchUtilization implements UtilizationSource {
     private readonly sagemaker: SageMakerClient,
     /** GPUs per instance type, to turn SageMaker's summed GPUUtilization into a per-GPU share */
     private readonly gpusPerInstance: (instanceType: string) => number = () => 1,
+    /** Application Auto Scaling, for the minimum a variant may scale to (rightsizing) */
+    private readonly autoscaling?: ApplicationAutoScalingClient,
   ) {}
+
+  /**
+   * Every instance-backed variant of an in-service endpoint with the model its container loads
+   * (DescribeModel's environment, else the endpoint's burnrate:model tag) and its load over the
+   * window: hourly invocations, mean ModelLatency, and the busiest hour's GPU and GPU-memory use per
+   * GPU, in GetMetricData batches; the autoscaling minimum where the variant is registered.
+   */
+  async servingLoads(start: string, end: string): Promise<ServingLoad[]> {
+    // serverless variants and inference components have no instance type of their own to change
+    const variants = (await endpointVariants(this.sagemaker)).filter((v) => v.modelName && !v.serverless);
+    const environments = await modelEnvironments(
+      this.sagemaker,
+      variants.map((v) => v.modelName!),
+    );
+    const models = variants.map((v) => {
+      const env = environments.get(v.modelName!)!;
+      if ('failed' in env) return { model: null, failed: env.failed };
+      return { model: servedModelFromEnvironment(env, this.gpusPerInstance(v.instanceType)) };
+    });
+    // the tag is read only where the container names no model
+    const untagged = [...new Set(variants.filter((_, k) => !models[k]!.model && !models[k]!.failed).map((v) => v.endpointArn))];
+    const tags = await resourceTags(this.sagemaker, untagged);
+    const minimums = await this.autoscalingMinimums(variants);
+    const dims = (v: EndpointVariant) => [
+      { Name: 'EndpointName', Value: v.endpointName },
+      { Name: 'VariantName', Value: v.variantName },
+    ];
+    const query = (id: string, v: EndpointVariant, namespace: string, metric: string, stat: string): MetricDataQuery => ({
+      Id: id,
+      MetricStat: { Metric: { Namespace: namespace, MetricName: metric, Dimensions: dims(v) }, Period: HOUR, Stat: stat },
+      ReturnData: true,
+    });
+    const values = await metricValues(
+      this.cloudwatch,
+      variants.flatMap((v, k) => [
+        query(`inv${k}`, v, 'AWS/SageMaker', 'Invocations', 'Sum'),
+        query(`lat${k}`, v, 'AWS/SageMaker', 'ModelLatency', 'Average'),
+        query(`gpu${k}`, v, '/aws/sagemaker/Endpoints', 'GPUUtilization', 'Maximum'),
+        query(`mem${k}`, v, '/aws/sagemaker/Endpoints', 'GPUMemoryUtilization', 'Maximum'),
+      ]),
+      start,
+      end,
+    );
+    const days = daysBetween(start, end);
+    return variants.map((v, k): ServingLoad => {
+      const gpus = this.gpusPerInstance(v.instanceType);
+      // SageMaker's GPU figures are summed over the instance's GPUs (0–100 × GPUs)
+      const peak = (id: string) => {
+        const series = values.get(id) ?? [];
+        return series.length ? Math.max(...series) / gpus : null;
+      };
+      const latency = values.get(`lat${k}`) ?? [];
+      const { model, failed } = models[k]!;
+      const tagged = model ? null : servedModelFromTag(tags.get(v.endpointArn) ?? {});
+      return {
+        kind: 'sagemaker-endpoint',
+        endpointName: v.endpointName,
+        variantName: v.variantName,
+        endpointConfigName: v.endpointConfigName,
+        instanceType: v.instanceType,
+        instanceCount: v.instanceCount,
+        siblingVariants: v.siblingVariants,
+        ...(minimums.has(k) ? { minInstances: minimums.get(k)! } : {}),
+        model: model ?? tagged,
+        ...(failed
+          ? { modelNote: failed, modelReadFailed: true }
+          : model || tagged
+            ? {}
+            : { modelNote: `its container names no model; tag the endpoint ${MODEL_TAG}=<hf id>` }),
+        hourlyInvocations: values.get(`inv${k}`) ?? [],
+        // ModelLatency is in microseconds
+        modelLatencyMs: latency.length ? latency.reduce((a, b) => a + b, 0) / latency.length / 1000 : null,
+        gpuUtilizationPeak: peak(`gpu${k}`),
+        gpuMemoryPeak: peak(`mem${k}`),
+        days,
+      };
+    });
+  }
+
+  /** The autoscaling minimum of each variant registered with Application Auto Scaling, by index. */
+  private async autoscalingMinimums(variants: EndpointVariant[]): Promise<Map<number, number>> {
+    const minimums = new Map<number, number>();
+    if (!this.autoscaling || !variants.length) return minimums;
+    const ids = variants.map((v) => `endpoint/${v.endpointName}/variant/${v.variantName}`);
+    // DescribeScalableTargets takes at most 50 resource ids
+    for (let i = 0; i < ids.length; i += 50) {
+      let token: string | undefined;
+      do {
+        let page;
+        try {
+          page = await this.autoscaling.send(
+            new DescribeScalableTargetsCommand({
+              ServiceNamespace: 'sagemaker',
+              ResourceIds: ids.slice(i, i + 50),
+              ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+              NextToken: token,
+            }),
+          );
+        } catch (error) {
+          if ((error as { name?: string }).name === 'AccessDeniedException')
+            throw new CostSourceError(
+              "AWS denied DescribeScalableTargets: grant the bot's role application-autoscaling:DescribeScalableTargets",
+            );
+          readFailed(error, 'Application Auto Scaling DescribeScalableTargets');
+        }
+        for (const target of page.ScalableTargets ?? []) {
+          const k = ids.indexOf(target.ResourceId!);
+          if (k >= 0 && target.MinCapacity !== undefined) minimums.set(k, target.MinCapacity);
+        }
+        token = page.NextToken || undefined;
+      } while (token);
+    }
+    return minimums;
+  }
 
   /** Per production variant: invocations in the week and mean GPU utilization per GPU. */
   async endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]> {
@@ -110,15 +230,17 @@ export class CloudWatchUtilization implements UtilizationSource {
       end,
     );
     const sum = (series: number[] | undefined) => (series ?? []).reduce((a, b) => a + b, 0);
-    const usage = variants.map(({ endpointArn: _, hostsComponents, ...v }, k): EndpointUsage => {
-      const gpu = values.get(`gpu${k}`) ?? [];
-      // a missing Invocations datapoint is zero calls; a missing GPU datapoint is unknown
-      const calls = hostsComponents
-        ? components[k]!.reduce((s, _name, j) => s + sum(values.get(`ic${k}_${j}`)), 0)
-        : sum(values.get(`inv${k}`));
-      const gpuAveragePercent = gpu.length ? gpu.reduce((a, b) => a + b, 0) / gpu.length / this.gpusPerInstance(v.instanceType) : null;
-      return { ...v, invocations: calls, gpuAveragePercent, ...(hostsComponents ? { inferenceComponents: components[k]!.length } : {}) };
-    });
+    const usage = variants.map(
+      ({ endpointArn: _, hostsComponents, endpointConfigName: _c, modelName: _m, siblingVariants: _s, ...v }, k): EndpointUsage => {
+        const gpu = values.get(`gpu${k}`) ?? [];
+        // a missing Invocations datapoint is zero calls; a missing GPU datapoint is unknown
+        const calls = hostsComponents
+          ? components[k]!.reduce((s, _name, j) => s + sum(values.get(`ic${k}_${j}`)), 0)
+          : sum(values.get(`inv${k}`));
+        const gpuAveragePercent = gpu.length ? gpu.reduce((a, b) => a + b, 0) / gpu.length / this.gpusPerInstance(v.instanceType) : null;
+        return { ...v, invocations: calls, gpuAveragePercent, ...(hostsComponents ? { inferenceComponents: components[k]!.length } : {}) };
+      },
+    );
     // tags matter only where a variant served no calls (a keep tag, an owner on a finding): one
     // ListTags per such endpoint instead of one per endpoint
     const idleArns = [...new Set(variants.filter((_, k) => usage[k]!.invocations === 0).map((v) => v.endpointArn))];

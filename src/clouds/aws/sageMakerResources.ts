@@ -6,6 +6,7 @@ import {
   DescribeAppCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
+  DescribeModelCommand,
   DescribeNotebookInstanceCommand,
   ListTagsCommand,
   paginateListApps,
@@ -16,13 +17,19 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import pLimit from 'p-limit';
 import { CostSourceError } from '../costSource.ts';
-import { readFailed } from '../readFailure.ts';
+import { failureCode, isBug, readFailed } from '../readFailure.ts';
 import { type NotebookUsage, type StudioAppUsage, studioAppId } from '../utilization.ts';
 
 export interface EndpointVariant {
   endpointName: string;
   endpointArn: string;
+  /** the endpoint configuration the endpoint runs */
+  endpointConfigName: string;
   variantName: string;
+  /** the model the configuration names for the variant (none: it hosts inference components) */
+  modelName?: string;
+  /** the endpoint's other variants */
+  siblingVariants: string[];
   instanceType: string;
   instanceCount: number;
   /** its instances host inference components (the configured variant names no model): calls are counted per component */
@@ -79,15 +86,21 @@ export async function endpointVariants(
           if (only && isMissingResource(error)) return [];
           denied(error, 'DescribeEndpoint');
         }
+        const names = (endpoint.ProductionVariants ?? []).map((v) => v.VariantName!);
         return (endpoint.ProductionVariants ?? []).flatMap((variant): EndpointVariant[] => {
           const configured = config.ProductionVariants?.find((v) => v.VariantName === variant.VariantName);
+          const shared = {
+            endpointName,
+            endpointArn: endpoint.EndpointArn!,
+            endpointConfigName: endpoint.EndpointConfigName!,
+            variantName: variant.VariantName!,
+            siblingVariants: names.filter((n) => n !== variant.VariantName),
+          };
           const serverless = configured?.ServerlessConfig;
           if (serverless?.ProvisionedConcurrency) {
             return [
               {
-                endpointName,
-                endpointArn: endpoint.EndpointArn!,
-                variantName: variant.VariantName!,
+                ...shared,
                 instanceType: `serverless ${serverless.MemorySizeInMB} MB`,
                 instanceCount: serverless.ProvisionedConcurrency,
                 serverless: { memoryMb: serverless.MemorySizeInMB!, provisionedConcurrency: serverless.ProvisionedConcurrency },
@@ -98,12 +111,10 @@ export async function endpointVariants(
           if (!configured?.InstanceType) return [];
           return [
             {
-              endpointName,
-              endpointArn: endpoint.EndpointArn!,
-              variantName: variant.VariantName!,
+              ...shared,
               instanceType: configured.InstanceType,
               instanceCount: variant.CurrentInstanceCount ?? configured.InitialInstanceCount ?? 1,
-              ...(configured.ModelName ? {} : { hostsComponents: true }),
+              ...(configured.ModelName ? { modelName: configured.ModelName } : { hostsComponents: true }),
             },
           ];
         });
@@ -111,6 +122,38 @@ export async function endpointVariants(
     ),
   );
   return variants.flat();
+}
+
+/**
+ * The environment of each model's serving container (the primary container, or the first of an
+ * inference pipeline), by model name; a model that cannot be described is an error message instead.
+ */
+export async function modelEnvironments(
+  client: SageMakerClient,
+  modelNames: string[],
+  concurrency = DESCRIBE_CONCURRENCY,
+): Promise<Map<string, Record<string, string> | { failed: string }>> {
+  const limit = pLimit(concurrency);
+  return new Map(
+    await Promise.all(
+      [...new Set(modelNames)].map((name) =>
+        limit(async () => {
+          try {
+            const model = await client.send(new DescribeModelCommand({ ModelName: name }));
+            const container = model.PrimaryContainer ?? model.Containers?.[0];
+            return [name, { ...(container?.Environment ?? {}) }] as const;
+          } catch (error) {
+            if (isBug(error)) throw error;
+            const reason =
+              (error as { name?: string }).name === 'AccessDeniedException'
+                ? "AWS denied DescribeModel: grant the bot's role sagemaker:DescribeModel"
+                : `SageMaker DescribeModel failed (${failureCode(error)})`;
+            return [name, { failed: reason }] as const;
+          }
+        }),
+      ),
+    ),
+  );
 }
 
 /** The inference components deployed on an endpoint variant's instances, by name. */

@@ -1,6 +1,8 @@
 // The demo account's GPU instances and how busy their GPUs were: one long training job, a sweep
 // that mostly waited, a shared notebook machine left idle, and one instance without GPU metrics;
-// its endpoints, and a SageMaker notebook instance nobody stopped.
+// its endpoints (with the models they serve and their load, for rightsizing), and a SageMaker
+// notebook instance nobody stopped.
+import type { ServingLoad } from '../servingLoad.ts';
 import type { EndpointUsage, GpuInstanceUsage, NotebookUsage, UtilizationSource } from '../utilization.ts';
 
 const FLEET: GpuInstanceUsage[] = [
@@ -66,6 +68,64 @@ const ENDPOINTS: EndpointUsage[] = [
   },
 ];
 
+/** A week of hourly calls that peak in the afternoon (UTC) and fall to `low` at night. */
+const diurnal = (peak: number, low: number) =>
+  Array.from({ length: 168 }, (_, hour) => Math.round(low + (peak - low) * Math.max(0, Math.sin(((hour % 24) - 6) * (Math.PI / 12)))));
+
+/**
+ * What the demo endpoints serve and how hard they work: an 8B chat model on four A10Gs that one
+ * would hold, a 70B summarizer that needs its A100s, and the ranker, whose custom container names
+ * no model.
+ */
+const SERVING: ServingLoad[] = [
+  {
+    kind: 'sagemaker-endpoint',
+    endpointName: 'support-chat-llm',
+    variantName: 'AllTraffic',
+    endpointConfigName: 'support-chat-llm-config-2026-10-02',
+    instanceType: 'ml.g5.12xlarge',
+    instanceCount: 1,
+    siblingVariants: [],
+    model: { id: 'meta-llama/Llama-3.1-8B-Instruct', from: 'TGI', precision: 'bf16', tensorParallel: 4, contextTokens: 4096 },
+    hourlyInvocations: diurnal(540, 30),
+    modelLatencyMs: 1850,
+    gpuUtilizationPeak: 11.5,
+    gpuMemoryPeak: 88,
+    days: 7,
+  },
+  {
+    kind: 'sagemaker-endpoint',
+    endpointName: 'contract-summarizer-70b',
+    variantName: 'AllTraffic',
+    endpointConfigName: 'contract-summarizer-70b-config-v3',
+    instanceType: 'ml.p4d.24xlarge',
+    instanceCount: 1,
+    siblingVariants: [],
+    model: { id: 'meta-llama/Llama-3.1-70B-Instruct', from: 'LMI', precision: 'bf16', tensorParallel: 8, contextTokens: 8192 },
+    hourlyInvocations: diurnal(900, 120),
+    modelLatencyMs: 6200,
+    gpuUtilizationPeak: 58,
+    gpuMemoryPeak: 93,
+    days: 7,
+  },
+  {
+    kind: 'sagemaker-endpoint',
+    endpointName: 'recsys-ranker',
+    variantName: 'blue',
+    endpointConfigName: 'recsys-ranker-config-blue',
+    instanceType: 'ml.g5.2xlarge',
+    instanceCount: 2,
+    siblingVariants: [],
+    model: null,
+    modelNote: 'its container names no model; tag the endpoint burnrate:model=<hf id>',
+    hourlyInvocations: diurnal(12_000, 3_000),
+    modelLatencyMs: 18,
+    gpuUtilizationPeak: 63,
+    gpuMemoryPeak: 31,
+    days: 7,
+  },
+];
+
 /** A GPU notebook left running since the last sprint. */
 const NOTEBOOKS: NotebookUsage[] = [
   { notebookName: 'research-notebook-gpu', instanceType: 'ml.g5.xlarge', lastModified: '2026-11-09T14:20:00.000Z' },
@@ -115,6 +175,9 @@ export function demoSource(plane: DemoControlPlane): UtilizationSource {
     },
     async studioApps() {
       return [];
+    },
+    async servingLoads() {
+      return SERVING.filter((l) => plane.isRunning(l.endpointName)).map((load) => ({ ...load }));
     },
   };
 }

@@ -1,0 +1,183 @@
+// Rightsizing one serving variant: from the model it serves and the load it saw, the cheapest
+// instance type and count (same cloud, same accelerator vendor) on which the model fits with its KV
+// cache for the peak concurrency at its configured context (the /gpu-memory estimate at vLLM's
+// memory share), whose memory bandwidth covers the peak decode work at the target utilization (the
+// /serve-cost roofline: decoding is bandwidth-bound), and never below the autoscaling minimum.
+import type { CommandContext } from '../../commands/command.ts';
+import { servingCapacity } from '../../commands/gpuMemory.ts';
+import { type ResolvedModel, resolveModel } from '../../commands/modelResolver.ts';
+import { isPrecisionId, type PrecisionId } from '../../src/calc/precision.ts';
+import { HOURS_PER_MONTH } from '../../src/calc/pricing.ts';
+import type { Gpu, InstancePrice } from '../../src/catalogs/hardware.ts';
+import type { ServingLoad } from '../../src/clouds/servingLoad.ts';
+
+export interface RightsizingSettings {
+  /** no recommendation saves less than this a month, dollars */
+  minMonthlySaving: number;
+  /** the GPU utilization (share of memory bandwidth) the recommended size may run at, at peak */
+  targetUtilization: number;
+  /** days of data below which a recommendation is low confidence */
+  minDays: number;
+}
+
+export const DEFAULT_RIGHTSIZING: RightsizingSettings = { minMonthlySaving: 100, targetUtilization: 0.65, minDays: 7 };
+
+/** The peak hour above this many times the 95th-percentile hour: the load comes in bursts. */
+const SPIKY_RATIO = 3;
+/** instance counts tried for the recommended size */
+const MAX_COUNT = 16;
+
+export interface Size {
+  instanceType: string;
+  count: number;
+  monthlyCost: number;
+}
+
+export interface Recommendation {
+  id: string;
+  kind: ServingLoad['kind'];
+  place: string;
+  endpointName: string;
+  variantName: string;
+  current: Size;
+  recommended: Size;
+  monthlySaving: number;
+  model: { id: string; precision: string; contextTokens: number; needBytes: number } | null;
+  evidence: string[];
+  confidence: 'high' | 'medium' | 'low';
+  /** what applying it does */
+  changes: string;
+}
+
+/** A variant with no recommendation, and why. */
+export interface NotRecommended {
+  id: string;
+  reason: string;
+}
+
+export const loadId = (l: Pick<ServingLoad, 'account' | 'region' | 'endpointName' | 'variantName'>) =>
+  [l.account, l.region, l.endpointName, l.variantName].filter(Boolean).join('/');
+
+const placeOf = (l: ServingLoad) => [l.account, l.region].filter(Boolean).join('/') || 'default region';
+
+function percentile(values: number[], share: number): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!;
+}
+
+interface Offer {
+  price: InstancePrice;
+  gpu: Gpu;
+}
+
+function offerFor(instanceType: string, prices: InstancePrice[], gpus: Gpu[]): Offer | undefined {
+  const price = prices.find((p) => p.cloud === 'aws' && p.instance === instanceType);
+  const gpu = price && gpus.find((g) => g.id === price.gpuId);
+  return price && gpu ? { price, gpu } : undefined;
+}
+
+/** SageMaker hosting types of the same accelerator vendor, from the price catalog. */
+function candidates(current: Offer, prices: InstancePrice[], gpus: Gpu[]): Offer[] {
+  return prices
+    .filter((p) => p.cloud === 'aws' && p.instance.startsWith('ml.'))
+    .map((p) => offerFor(p.instance, prices, gpus)!)
+    .filter((o) => o?.gpu.vendor === current.gpu.vendor);
+}
+
+const monthly = (offer: Offer, count: number) => offer.price.onDemandPerHour * count * HOURS_PER_MONTH;
+const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
+export async function recommend(
+  load: ServingLoad,
+  context: CommandContext,
+  settings: RightsizingSettings = DEFAULT_RIGHTSIZING,
+): Promise<Recommendation | NotRecommended> {
+  const id = loadId(load);
+  const skip = (reason: string): NotRecommended => ({ id, reason });
+  if (!load.model) return skip(`the model could not be known: ${load.modelNote ?? 'no model named'}`);
+  const { gpus, prices } = context.catalogs;
+  const current = offerFor(load.instanceType, prices, gpus);
+  if (!current) return skip(`${load.instanceType} is not in the price catalog (config/prices.yaml)`);
+  let resolved: ResolvedModel;
+  try {
+    resolved = await resolveModel(load.model.id, context);
+  } catch (error) {
+    return skip(`the model could not be sized: ${(error as Error).message}`);
+  }
+  if (load.gpuUtilizationPeak === null) return skip('no GPUUtilization metric for the variant: its load on the GPUs is unknown');
+  const invocations = load.hourlyInvocations;
+  if (!invocations.some((n) => n > 0)) return skip('no calls in the window: the idle scan covers it');
+
+  const precision: PrecisionId | undefined = load.model.precision && isPrecisionId(load.model.precision) ? load.model.precision : undefined;
+  const contextTokens = Math.min(load.model.contextTokens ?? 4096, resolved.arch.maxContext);
+  const peakHour = Math.max(...invocations);
+  const p95Hour = percentile(invocations, 0.95);
+  // Little's law: requests in flight at the peak = arrival rate × time each spends in the model
+  const latencySeconds = (load.modelLatencyMs ?? 1000) / 1000;
+  const concurrency = Math.max(1, Math.ceil((peakHour / 3600) * latencySeconds));
+  const currentGpus = load.instanceCount * current.price.gpuCount;
+  const busyBandwidth = (load.gpuUtilizationPeak / 100) * currentGpus * current.gpu.memoryBandwidth;
+  const minimum = Math.max(1, load.minInstances ?? 1);
+
+  let best: { offer: Offer; count: number; need: number } | undefined;
+  for (const offer of candidates(current, prices, gpus)) {
+    for (let count = minimum; count <= MAX_COUNT; count++) {
+      const perInstance = Math.ceil(concurrency / count);
+      const capacity = servingCapacity(resolved, precision, contextTokens, offer.gpu, offer.price.gpuCount);
+      if (!capacity || capacity.kvCacheTokens < perInstance * contextTokens) break; // more of this type will not help one copy fit
+      const bandwidth = count * offer.price.gpuCount * offer.gpu.memoryBandwidth * settings.targetUtilization;
+      if (bandwidth < busyBandwidth) continue;
+      const need =
+        capacity.perGpuWeightBytes * offer.price.gpuCount +
+        capacity.perGpuKvBytesPerToken * offer.price.gpuCount * perInstance * contextTokens;
+      if (!best || monthly(offer, count) < monthly(best.offer, best.count)) best = { offer, count, need };
+      break;
+    }
+  }
+  const currentSize: Size = {
+    instanceType: load.instanceType,
+    count: load.instanceCount,
+    monthlyCost: monthly(current, load.instanceCount),
+  };
+  if (!best) return skip(`nothing in the catalog holds ${resolved.id} for ${concurrency} concurrent requests at ${contextTokens} tokens`);
+  const recommended: Size = { instanceType: best.offer.price.instance, count: best.count, monthlyCost: monthly(best.offer, best.count) };
+  const saving = currentSize.monthlyCost - recommended.monthlyCost;
+  if (saving < settings.minMonthlySaving) {
+    return skip(
+      saving <= 0
+        ? `${load.instanceCount} × ${load.instanceType} is already the cheapest size that holds the model and its peak load`
+        : `it would save $${saving.toFixed(0)} a month, under the $${settings.minMonthlySaving} floor`,
+    );
+  }
+  const spiky = p95Hour > 0 ? peakHour > SPIKY_RATIO * p95Hour : true;
+  const short = load.days < settings.minDays;
+  const confidence =
+    short || spiky || load.modelLatencyMs === null ? 'low' : load.model.from === 'tag' || load.gpuMemoryPeak === null ? 'medium' : 'high';
+  const perMinute = (n: number) => (n / 60).toFixed(n / 60 < 10 ? 1 : 0);
+  const evidence = [
+    `peak ${perMinute(peakHour)} calls/min (busiest hour), p95 ${perMinute(p95Hour)}${spiky ? ': bursty' : ''}`,
+    `${load.modelLatencyMs === null ? 'no ModelLatency metric (1 s assumed)' : `model latency ${Math.round(load.modelLatencyMs)} ms`}: ${concurrency} request${concurrency > 1 ? 's' : ''} in flight at peak`,
+    `GPU peak ${load.gpuUtilizationPeak.toFixed(0)}% per GPU${load.gpuMemoryPeak === null ? '' : `, GPU memory peak ${load.gpuMemoryPeak.toFixed(0)}%`} on ${currentGpus} × ${current.gpu.name}`,
+    `${resolved.id} (${load.model.from}) needs ${gb(best.need)} per instance: weights + KV cache for ${Math.ceil(concurrency / best.count)} × ${contextTokens} tokens`,
+    `${load.days} day${load.days === 1 ? '' : 's'} of data${short ? ` (fewer than ${settings.minDays})` : ''}`,
+  ];
+  return {
+    id,
+    kind: load.kind,
+    place: placeOf(load),
+    endpointName: load.endpointName,
+    variantName: load.variantName,
+    current: currentSize,
+    recommended,
+    monthlySaving: saving,
+    model: { id: resolved.id, precision: precision ?? resolved.nativePrecision, contextTokens, needBytes: best.need },
+    evidence,
+    confidence,
+    changes:
+      `a new endpoint configuration (a copy of ${load.endpointConfigName} with ${best.count} × ${best.offer.price.instance} for ${load.variantName}` +
+      `${load.siblingVariants.length ? `; ${load.siblingVariants.join(', ')} unchanged` : ''}), applied by a blue/green update: new instances start, traffic shifts, the old ones stop`,
+  };
+}
+
+export const isRecommendation = (r: Recommendation | NotRecommended): r is Recommendation => 'recommended' in r;

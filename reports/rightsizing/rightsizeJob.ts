@@ -1,0 +1,105 @@
+// Rightsizing as a job: read every serving endpoint's model and load over the scan window and
+// recommend a cheaper size where one holds the model and its peak. Used by
+// `burnrate rightsize --dry-run [--json]`.
+import type { CommandContext } from '../../commands/command.ts';
+import type { PlanResult } from '../../commands/planResult.ts';
+import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
+import { type SourceSettings, utilizationSource } from '../../src/clouds/registry.ts';
+import { readServingLoads, type UtilizationSource } from '../../src/clouds/utilization.ts';
+import { HuggingFaceHub, hubSettingsFromEnv } from '../../src/hub/huggingFaceHub.ts';
+import { money } from '../../src/present/format.ts';
+import { scanWindow } from '../idleScan/idleFindings.ts';
+import {
+  DEFAULT_RIGHTSIZING,
+  isRecommendation,
+  loadId,
+  type NotRecommended,
+  type Recommendation,
+  type RightsizingSettings,
+  recommend,
+} from './recommend.ts';
+
+/** What `burnrate rightsize --json` prints. */
+export interface RightsizingReport {
+  recommendations: Recommendation[];
+  /** the variants read that got no recommendation, and why */
+  notRecommended: NotRecommended[];
+  notes: string[];
+  window: { start: string; end: string };
+  demo: boolean;
+  /** no place could be read (the CLI exits 1 with it) */
+  unavailable?: string;
+}
+
+export async function runRightsizing(
+  settings: Pick<SourceSettings, 'regions' | 'accounts'>,
+  now: Date,
+  env: NodeJS.ProcessEnv,
+  rightsizing: RightsizingSettings = DEFAULT_RIGHTSIZING,
+  source?: UtilizationSource,
+): Promise<RightsizingReport> {
+  const window = scanWindow(now);
+  const reading = await readServingLoads(source ?? (await utilizationSource(settings, env)), window.start, window.end);
+  const context: CommandContext = { catalogs: bundledCatalogs(), hub: new HuggingFaceHub(hubSettingsFromEnv(env)) };
+  const outcomes = await Promise.all(reading.loads.map((load) => recommend(load, context, rightsizing)));
+  const recommendations = outcomes.filter(isRecommendation).sort((a, b) => b.monthlySaving - a.monthlySaving);
+  const notRecommended = outcomes.filter((o): o is NotRecommended => !isRecommendation(o));
+  const modelNotes = reading.loads.flatMap((l) => (l.modelReadFailed ? [`${loadId(l)}: ${l.modelNote}`] : []));
+  return {
+    recommendations,
+    notRecommended,
+    notes: [...reading.notes, ...modelNotes],
+    window,
+    demo: reading.demo,
+    ...(reading.unread ? { unavailable: 'no endpoint could be read; the notes say why' } : {}),
+  };
+}
+
+/** The report as the terminal and Slack show it. */
+export function rightsizingAsPlan(report: RightsizingReport): PlanResult {
+  const total = report.recommendations.reduce((sum, r) => sum + r.monthlySaving, 0);
+  const demo = report.demo ? '[demo data] ' : '';
+  const n = report.recommendations.length;
+  return {
+    command: 'rightsize',
+    input: `${report.window.start}..${report.window.end}`,
+    summary: n
+      ? `${demo}Rightsizing: ${money(total)} a month to save on ${n} endpoint variant${n > 1 ? 's' : ''}`
+      : `${demo}Rightsizing: no endpoint variant is worth resizing`,
+    figures: { monthlySaving: { value: total, unit: 'USD' }, recommendations: { value: n, unit: 'count' } },
+    rows: [['Monthly saving', money(total)]],
+    tables: [
+      ...(n
+        ? [
+            {
+              title: 'Recommendations',
+              header: ['Endpoint / variant', 'Now', 'Recommended', 'Saving a month', 'Confidence', 'Evidence'],
+              rows: report.recommendations.map((r) => [
+                `${r.endpointName} / ${r.variantName}`,
+                `${r.current.count} × ${r.current.instanceType} (${money(r.current.monthlyCost)})`,
+                `${r.recommended.count} × ${r.recommended.instanceType} (${money(r.recommended.monthlyCost)})`,
+                money(r.monthlySaving),
+                r.confidence,
+                r.evidence.join('; '),
+              ]),
+            },
+          ]
+        : []),
+      ...(report.notRecommended.length
+        ? [{ title: 'Not resized', header: ['Endpoint / variant', 'Why'], rows: report.notRecommended.map((s) => [s.id, s.reason]) }]
+        : []),
+    ],
+    notesTitle: 'Notes',
+    assumptions: [
+      ...report.recommendations.map((r) => `${r.endpointName} / ${r.variantName}: ${r.changes}`),
+      ...report.notes,
+      ...(report.demo ? ['Demo data: no AWS credentials are configured, so this shows the bundled demo account'] : []),
+    ],
+    method: [
+      'fits: the /gpu-memory estimate at vLLM’s memory share (0.9) holds the weights and the KV cache for the peak requests in flight (busiest hour’s rate × mean ModelLatency) at the configured context',
+      `throughput: the recommended GPUs’ memory bandwidth at ${Math.round(DEFAULT_RIGHTSIZING.targetUtilization * 100)}% covers the busiest hour’s GPU use today (decoding is bandwidth-bound)`,
+      `saving a month = on-demand $/h from config/prices.yaml × instances × 730 h, now less recommended; none under ${money(DEFAULT_RIGHTSIZING.minMonthlySaving)}`,
+    ],
+    ...(report.unavailable ? { unavailable: report.unavailable } : {}),
+  };
+}

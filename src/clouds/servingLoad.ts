@@ -1,0 +1,48 @@
+// What a serving endpoint runs and how hard it works: the model its container names and the load
+// CloudWatch saw over the window. Rightsizing reads this (UtilizationSource.servingLoads); each
+// provider fills it its own way.
+
+/** The model a serving container is configured to load, as its environment (or a tag) names it. */
+export interface ServedModel {
+  /** a Hugging Face id (or a path the container loads from) */
+  id: string;
+  /** what named it: the container family whose settings were read, or the burnrate:model tag */
+  from: 'TGI' | 'LMI' | 'vLLM' | 'tag';
+  /** a weight format burnrate knows (bf16, fp16, fp8, awq, gptq, int8, nf4); absent: the model's own */
+  precision?: string;
+  /** GPUs one copy of the model spans (tensor parallel degree) */
+  tensorParallel?: number;
+  /** the longest sequence (prompt + output) the container accepts, tokens */
+  contextTokens?: number;
+}
+
+export interface ServingLoad {
+  kind: 'sagemaker-endpoint';
+  endpointName: string;
+  variantName: string;
+  /** the endpoint configuration the variant runs (what a resize copies) */
+  endpointConfigName: string;
+  account?: string;
+  region?: string;
+  instanceType: string;
+  instanceCount: number;
+  /** the variant's other variants on the same endpoint, by name: a resize touches only this one */
+  siblingVariants: string[];
+  /** Application Auto Scaling's minimum for the variant, when it is registered */
+  minInstances?: number;
+  model: ServedModel | null;
+  /** why the model is not known (its container names none, DescribeModel failed) */
+  modelNote?: string;
+  /** the model's description could not be read: the note is a read failure, not a finding */
+  modelReadFailed?: boolean;
+  /** invocations per hour over the window (a missing datapoint is an hour without calls) */
+  hourlyInvocations: number[];
+  /** mean ModelLatency over the window, milliseconds; null without the metric */
+  modelLatencyMs: number | null;
+  /** the busiest hour's GPU utilization per GPU, 0–100; null without the metric */
+  gpuUtilizationPeak: number | null;
+  /** the busiest hour's GPU memory use per GPU, 0–100; null without the metric */
+  gpuMemoryPeak: number | null;
+  /** days the window covers */
+  days: number;
+}
