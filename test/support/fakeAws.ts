@@ -52,6 +52,12 @@ export interface FakeEndpoint {
   components?: { name: string; invocations: number[] }[];
   /** a serverless variant (instanceType is ignored) */
   serverless?: { memoryMb: number; provisionedConcurrency?: number };
+  /** the environment of the variant's model (DescribeModel); with it the variant has a model of its own */
+  modelEnv?: Record<string, string>;
+  /** hourly mean ModelLatency, milliseconds (published in microseconds, as SageMaker does) */
+  latencyMs?: number[];
+  /** hourly GPUMemoryUtilization maxima, summed over the instance's GPUs as SageMaker publishes them */
+  gpuMemory?: number[];
 }
 
 export interface FakeNotebook {
@@ -355,6 +361,8 @@ export async function startFakeAws(
     };
   }
 
+  const modelNameOf = (e: FakeEndpoint) => (e.modelEnv ? `${e.name}-${e.variant}-model` : `${e.name}-model`);
+
   /** SageMaker (JSON 1.1): endpoints listed one to a page. */
   function sageMaker(action: string, body: Record<string, unknown>): unknown {
     failIfAsked(action);
@@ -496,6 +504,19 @@ export async function startFakeAws(
       }
       case 'DescribeEndpoint':
         return describeEndpoint(name);
+      case 'DescribeModel': {
+        const model = String(body.ModelName);
+        const e = endpoints.find((x) => !x.components && modelNameOf(x) === model);
+        if (!e)
+          throw new AwsError('ValidationException', `Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/${model}".`);
+        return {
+          ModelName: model,
+          ModelArn: `arn:aws:sagemaker:us-east-1:123456789012:model/${model}`,
+          PrimaryContainer: { Image: '763104351884.dkr.ecr.us-east-1.amazonaws.com/serving:latest', Environment: e.modelEnv ?? {} },
+          ExecutionRoleArn: 'arn:aws:iam::123456789012:role/sagemaker',
+          CreationTime: 1.7e9,
+        };
+      }
       case 'DescribeEndpointConfig': {
         const config = String(body.EndpointConfigName);
         const variants = endpoints.filter((x) => `${x.name}-config` === config);
@@ -506,7 +527,7 @@ export async function startFakeAws(
           CreationTime: 1.7e9,
           ProductionVariants: variants.map((e) => ({
             VariantName: e.variant,
-            ...(e.components ? {} : { ModelName: `${e.name}-model` }),
+            ...(e.components ? {} : { ModelName: modelNameOf(e) }),
             InitialVariantWeight: 1,
             ...(e.serverless
               ? {
@@ -717,7 +738,10 @@ export async function startFakeAws(
         const e = endpoints.find((x) => x.name === dim('EndpointName') && x.variant === dim('VariantName'));
         // SageMaker counts an inference-component endpoint's calls per component only
         if (!e || (e.components && q.MetricStat.Metric.MetricName === 'Invocations')) return [];
-        return q.MetricStat.Metric.MetricName === 'Invocations' ? e.invocations : e.gpu;
+        const metric = q.MetricStat.Metric.MetricName;
+        if (metric === 'ModelLatency') return (e.latencyMs ?? []).map((ms) => ms * 1000);
+        if (metric === 'GPUMemoryUtilization') return e.gpuMemory ?? [];
+        return metric === 'Invocations' ? e.invocations : e.gpu;
       }
       // MAX(SEARCH('[{schema}] Term="value" …', 'Average', 3600)): the busiest of the series the search selects at each hour
       const search = /^MAX\(SEARCH\('(?:\{([^}]+)\} ?)?([^']*)', 'Average', 3600\)\)$/.exec(q.Expression ?? '');

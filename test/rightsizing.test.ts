@@ -1,0 +1,255 @@
+// Rightsizing through the real SageMaker, CloudWatch and Application Auto Scaling clients against the
+// loopback AWS: the model each variant's container names, its load, and the size recommended.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NotRecommended, Recommendation } from '../reports/rightsizing/recommend.ts';
+import { type RightsizingReport, runRightsizing } from '../reports/rightsizing/rightsizeJob.ts';
+import { servedModelFromEnvironment, servedModelFromTag } from '../src/clouds/aws/servingContainer.ts';
+import { type FakeAws, type FakeEndpoint, startFakeAws } from './support/fakeAws.ts';
+
+const NOW = new Date('2026-11-23T08:00:00Z');
+const week = (value: (h: number) => number) => Array.from({ length: 168 }, (_, h) => value(h));
+const daytime = (peak: number, night: number) => week((h) => (h % 24 >= 9 && h % 24 < 18 ? peak : night));
+
+const TGI_8B = {
+  HF_MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct',
+  SM_NUM_GPUS: '4',
+  MAX_INPUT_TOKENS: '3072',
+  MAX_TOTAL_TOKENS: '4096',
+};
+
+const ENDPOINTS: FakeEndpoint[] = [
+  // an 8B chat model on four A10Gs at 10% GPU: one A10G holds it and its peak
+  {
+    name: 'chat-8b',
+    variant: 'AllTraffic',
+    instanceType: 'ml.g5.12xlarge',
+    count: 1,
+    modelEnv: TGI_8B,
+    invocations: daytime(600, 40),
+    latencyMs: week(() => 1500),
+    gpu: week(() => 40), // summed over 4 GPUs: 10% each
+    gpuMemory: week(() => 360),
+  },
+  // a 70B model that needs its eight A100s
+  {
+    name: 'summarizer-70b',
+    variant: 'AllTraffic',
+    instanceType: 'ml.p4d.24xlarge',
+    count: 1,
+    modelEnv: {
+      OPTION_MODEL_ID: 'meta-llama/Llama-3.1-70B-Instruct',
+      OPTION_TENSOR_PARALLEL_DEGREE: 'max',
+      OPTION_MAX_MODEL_LEN: '8192',
+      OPTION_ROLLING_BATCH: 'vllm',
+      OPTION_DTYPE: 'bf16',
+    },
+    invocations: daytime(900, 100),
+    latencyMs: week(() => 6000),
+    gpu: week(() => 440),
+    gpuMemory: week(() => 720),
+  },
+  // quiet all week but for one burst
+  {
+    name: 'bursty-8b',
+    variant: 'AllTraffic',
+    instanceType: 'ml.g5.12xlarge',
+    count: 1,
+    modelEnv: { SM_VLLM_MODEL: 'meta-llama/Llama-3.1-8B-Instruct', SM_VLLM_MAX_MODEL_LEN: '4096', SM_VLLM_TENSOR_PARALLEL_SIZE: '4' },
+    invocations: week((h) => (h === 100 ? 3000 : 20)),
+    latencyMs: week(() => 1200),
+    gpu: week((h) => (h === 100 ? 120 : 8)),
+  },
+  // two variants of one endpoint: only the oversized one moves
+  {
+    name: 'ab-test',
+    variant: 'big',
+    instanceType: 'ml.g5.12xlarge',
+    count: 1,
+    modelEnv: TGI_8B,
+    invocations: daytime(300, 30),
+    latencyMs: week(() => 1500),
+    gpu: week(() => 20),
+    gpuMemory: week(() => 350),
+  },
+  {
+    name: 'ab-test',
+    variant: 'small',
+    instanceType: 'ml.g5.xlarge',
+    count: 1,
+    modelEnv: { ...TGI_8B, SM_NUM_GPUS: '1' },
+    invocations: daytime(300, 30),
+    latencyMs: week(() => 1500),
+    gpu: week(() => 30),
+    gpuMemory: week(() => 90),
+  },
+  // a custom container named by its tag; autoscaling keeps two instances
+  {
+    name: 'custom-8b',
+    variant: 'AllTraffic',
+    instanceType: 'ml.g5.12xlarge',
+    count: 2,
+    modelEnv: { SAGEMAKER_PROGRAM: 'inference.py' },
+    tags: { 'burnrate:model': 'meta-llama/Llama-3.1-8B-Instruct bf16' },
+    invocations: daytime(400, 40),
+    latencyMs: week(() => 1500),
+    gpu: week(() => 30),
+    gpuMemory: week(() => 300),
+    autoscaling: { min: 2, max: 4, policies: [] },
+  },
+];
+
+const AWS_ENV = (fake: FakeAws): NodeJS.ProcessEnv => ({
+  AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+  AWS_REGION: 'us-east-1',
+  AWS_ENDPOINT_URL_SAGEMAKER: fake.url,
+  AWS_ENDPOINT_URL_CLOUDWATCH: fake.url,
+  AWS_ENDPOINT_URL_EC2: fake.url,
+  AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: fake.url,
+  HF_ENDPOINT: 'http://127.0.0.1:9', // nothing answers: the registry must size these models offline
+  BURNRATE_HUB_TIMEOUT_MS: '200',
+});
+
+/** Runs rightsizing as the CLI does, with the SDKs reading credentials and endpoints from the process environment. */
+async function rightsize(at: FakeAws): Promise<RightsizingReport> {
+  const saved = { ...process.env };
+  Object.assign(process.env, AWS_ENV(at));
+  try {
+    return await runRightsizing({ regions: ['us-east-1'] }, NOW, process.env);
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
+
+let fake: FakeAws;
+let report: RightsizingReport;
+const recommendation = (name: string, variant = 'AllTraffic') =>
+  report.recommendations.find((r) => r.endpointName === name && r.variantName === variant);
+const skipped = (id: string) => report.notRecommended.find((s) => s.id === id);
+
+beforeAll(async () => {
+  fake = await startFakeAws([], ENDPOINTS);
+  report = await rightsize(fake);
+});
+afterAll(() => fake.close());
+
+describe('rightsizing against the loopback AWS', () => {
+  it('moves an 8B model on four A10Gs at low load down to one, with its saving', () => {
+    const r = recommendation('chat-8b')!;
+    expect(r.current).toEqual({ instanceType: 'ml.g5.12xlarge', count: 1, monthlyCost: 7.09 * 730 });
+    expect(r.recommended.instanceType).toBe('ml.g5.xlarge');
+    expect(r.recommended.count).toBe(1);
+    expect(r.monthlySaving).toBeCloseTo((7.09 - 1.408) * 730, 6);
+    expect(r.model).toMatchObject({ id: 'llama-3.1-8b', contextTokens: 4096 });
+    expect(r.model!.needBytes).toBeGreaterThan(16e9);
+    expect(r.confidence).toBe('high');
+    expect(r.evidence.join('\n')).toMatch(/peak 10 calls\/min/);
+    expect(r.evidence.join('\n')).toMatch(/GPU peak 10% per GPU, GPU memory peak 90%/);
+    expect(r.changes).toMatch(/copy of chat-8b-config with 1 × ml\.g5\.xlarge for AllTraffic.*blue\/green/);
+  });
+
+  it('does not move a 70B model to anything that cannot hold it', () => {
+    expect(recommendation('summarizer-70b')).toBeUndefined();
+    expect(skipped('summarizer-70b/AllTraffic')!.reason).toMatch(/already the cheapest size that holds the model/);
+  });
+
+  it('calls a recommendation on bursty load low confidence', () => {
+    const r = recommendation('bursty-8b')!;
+    expect(r.confidence).toBe('low');
+    expect(r.evidence[0]).toMatch(/bursty/);
+  });
+
+  it('changes only the variant concerned on a multi-variant endpoint', () => {
+    const big = recommendation('ab-test', 'big')!;
+    expect(big.recommended.instanceType).toBe('ml.g5.xlarge');
+    expect(big.changes).toMatch(/small unchanged/);
+    expect(recommendation('ab-test', 'small')).toBeUndefined();
+  });
+
+  it('reads the model from the burnrate:model tag and keeps the autoscaling minimum', () => {
+    const r = recommendation('custom-8b')!;
+    expect(r.recommended).toMatchObject({ instanceType: 'ml.g5.xlarge', count: 2 });
+    expect(r.confidence).toBe('medium');
+  });
+
+  it('reads each model once and the metrics in batches, never per resource', () => {
+    const describes = fake.sageMakerTargets.filter((t) => t === 'SageMaker.DescribeModel');
+    expect(describes).toHaveLength(ENDPOINTS.length);
+    const queries = fake.metricRequests.flatMap((r) => (r.nextToken ? [] : r.queries));
+    expect(queries).toHaveLength(ENDPOINTS.length * 4);
+  });
+});
+
+describe('rightsizing when reads fail', () => {
+  it('turns a denied DescribeModel into a note and leaves that variant out, the rest still recommended', async () => {
+    const one = await startFakeAws([], ENDPOINTS.slice(0, 2));
+    try {
+      one.failNext('DescribeModel', 'AccessDeniedException', 'not authorized to perform sagemaker:DescribeModel');
+      const r = await rightsize(one);
+      expect(r.notes.filter((n) => /AWS denied DescribeModel: grant the bot's role sagemaker:DescribeModel/.test(n))).toHaveLength(1);
+      expect(r.notRecommended.some((s) => /could not be known: AWS denied DescribeModel/.test(s.reason))).toBe(true);
+      expect(r.recommendations.length + r.notRecommended.length).toBe(2);
+      expect(r.unavailable).toBeUndefined();
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('turns throttled metrics into one line naming the place, the API and the error code', async () => {
+    const one = await startFakeAws([], ENDPOINTS.slice(0, 1));
+    try {
+      one.failRegion('us-east-1', 'ThrottlingException', 'Rate exceeded');
+      const r = await rightsize(one);
+      expect(r.recommendations).toEqual([]);
+      expect(r.notes).toEqual([expect.stringMatching(/us-east-1.*ThrottlingException/)]);
+      expect(r.unavailable).toMatch(/no endpoint could be read/);
+    } finally {
+      await one.close();
+    }
+  });
+});
+
+describe('the serving container settings', () => {
+  it('reads TGI, LMI and vLLM settings as their documentation names them', () => {
+    expect(servedModelFromEnvironment({ ...TGI_8B, HF_MODEL_QUANTIZE: 'awq' }, 4)).toEqual({
+      id: 'meta-llama/Llama-3.1-8B-Instruct',
+      from: 'TGI',
+      precision: 'awq',
+      tensorParallel: 4,
+      contextTokens: 4096,
+    });
+    expect(servedModelFromEnvironment({ HF_MODEL_ID: 'Qwen/Qwen2.5-7B-Instruct', MAX_INPUT_LENGTH: '2048' }, 1)).toMatchObject({
+      contextTokens: 2048,
+    });
+    expect(
+      servedModelFromEnvironment(
+        { HF_MODEL_ID: 'meta-llama/Llama-3.1-70B', OPTION_TENSOR_PARALLEL_DEGREE: 'max', OPTION_DTYPE: 'fp16' },
+        8,
+      ),
+    ).toEqual({ id: 'meta-llama/Llama-3.1-70B', from: 'LMI', precision: 'fp16', tensorParallel: 8 });
+    expect(
+      servedModelFromEnvironment(
+        { SM_VLLM_MODEL: 'Qwen/Qwen2.5-7B-Instruct', SM_VLLM_QUANTIZATION: 'fp8', SM_VLLM_MAX_MODEL_LEN: '32768' },
+        1,
+      ),
+    ).toEqual({ id: 'Qwen/Qwen2.5-7B-Instruct', from: 'vLLM', precision: 'fp8', contextTokens: 32768 });
+  });
+
+  it('names no model for a container without one, and ignores settings that are not numbers', () => {
+    expect(servedModelFromEnvironment({ SAGEMAKER_PROGRAM: 'inference.py' }, 1)).toBeNull();
+    expect(servedModelFromEnvironment({ HF_MODEL_ID: 'org/m', SM_NUM_GPUS: 'four', MAX_TOTAL_TOKENS: '-1' }, 1)).toEqual({
+      id: 'org/m',
+      from: 'TGI',
+    });
+  });
+
+  it('reads the burnrate:model tag with an optional precision', () => {
+    expect(servedModelFromTag({ 'burnrate:model': 'org/model fp8' })).toEqual({ id: 'org/model', from: 'tag', precision: 'fp8' });
+    expect(servedModelFromTag({ 'burnrate:model': '  ' })).toBeNull();
+    expect(servedModelFromTag({})).toBeNull();
+  });
+});
+
+// the types the JSON promises, checked by the compiler on the report above
+export type Checked = [Recommendation, NotRecommended];
