@@ -123,7 +123,7 @@ describe('slash commands over HTTP', () => {
     let body = command('/finops', 'help');
     let { json } = await post(body, signedHeaders(body));
     expect(JSON.stringify(json.blocks)).toMatch(
-      /\/gpu-memory.*\/train-cost.*\/serve-cost.*\/gpu-price.*\/storage-throughput.*\/allreduce.*\/availability.*\/utilization.*\/finops digest.*\/finops scan/s,
+      /\/gpu-memory.*\/train-cost.*\/serve-cost.*\/gpu-price.*\/storage-throughput.*\/allreduce.*\/availability.*\/utilization.*\/finops digest.*\/finops scan.*\/finops rightsize/s,
     );
     body = command('/finops', 'gpu-memory 70b fp16');
     ({ json } = await post(body, signedHeaders(body)));
@@ -140,6 +140,17 @@ describe('slash commands over HTTP', () => {
       /^\[demo data\] Cloud cost 2026-W47 \(Nov 16–22\): \$19,983, \+\$3,329 \(\+20\.0%\) vs the week before$/,
     );
     expect(JSON.stringify(followUp.body.blocks)).toMatch(/Anomaly: Nov 18/);
+  });
+
+  it('/finops rightsize shows the caller what to resize, with the saving and the evidence', async () => {
+    const body = slashCommandBody('/finops', 'rightsize', `${slack.url}/respond/rightsize`);
+    const { json } = await post(body, signedHeaders(body));
+    expect(json).toMatchObject({ response_type: 'ephemeral', text: 'Working on the rightsizing…' });
+    const followUp = await slack.waitFor((c) => c.path === '/respond/rightsize');
+    expect(followUp.body.text).toBe('[demo data] Rightsizing: $4,148 a month to save on 1 endpoint variant');
+    const shown = JSON.stringify(followUp.body.blocks);
+    expect(shown).toMatch(/support-chat-llm \/ AllTraffic.*1 × ml\.g5\.12xlarge.*1 × ml\.g5\.xlarge/);
+    expect(shown).toMatch(/contract-summarizer-70b\/AllTraffic.*already the cheapest size/);
   });
 
   it('/finops digest public posts it to the channel with the bot token', async () => {

@@ -1,7 +1,9 @@
-// The jobs behind /finops digest and /finops scan, on the configured clouds or the demo account.
+// The jobs behind /finops digest, /finops scan and /finops rightsize, on the configured clouds or the
+// demo account.
 
 import { DEFAULT_EXCLUSIONS, exclusionsFromSettings } from '../../reports/idleScan/idleFindings.ts';
 import { runScan, type ScanOptions } from '../../reports/idleScan/scanJob.ts';
+import { rightsizingAsPlan, runRightsizing } from '../../reports/rightsizing/rightsizeJob.ts';
 import { type DigestSettings, runDigest } from '../../reports/weeklyDigest/digestJob.ts';
 import { actionAllowed } from '../actions/idleActions.ts';
 import { DEFAULT_APPROVALS, type FileSettings } from '../settings/fileSettings.ts';
@@ -31,5 +33,7 @@ export function finopsJobs(
   return {
     digest: async () => planBlocks(await runDigest(digest, now(), env)),
     scan: async () => scanMessage(await runScan(digest, now(), env, scan, state), actionAllowed(scan.approvals ?? DEFAULT_APPROVALS)),
+    rightsize: async () =>
+      planBlocks(rightsizingAsPlan(await runRightsizing({ ...digest, ...(scan.accounts ? { accounts: scan.accounts } : {}) }, now(), env))),
   };
 }

@@ -144,6 +144,7 @@ export function finopsHelp(): Reply {
   lines.push(
     '• `/finops digest` shows the weekly cost digest now (add `public` to post it to the channel)',
     '• `/finops scan` runs the idle-resource scan now (`public` posts it with its Stop / Snooze / Keep buttons)',
+    '• `/finops rightsize` finds endpoints on bigger GPUs than their model and peak load need (`public` posts it)',
     '• `/finops audit [7d]` shows the latest clicks, decisions and cloud calls on idle resources',
   );
   return { response_type: 'ephemeral', text: 'burnrate commands', blocks: [section('*burnrate commands*'), section(lines.join('\n'))] };
@@ -243,7 +244,7 @@ export function createSlackApp(options: SlackAppOptions): App {
       await ack(await auditReply(options.state, rest.join(' '), now()));
       return;
     }
-    const job = verb === 'digest' || verb === 'scan' ? verb : undefined;
+    const job = verb === 'digest' || verb === 'scan' || verb === 'rightsize' ? verb : undefined;
     if (!job) {
       const sub = findCommand(verb);
       const replies = sub ? await answerCommand(sub, rest.join(' '), options.context, payload.user_id, visibility) : [finopsHelp()];
@@ -251,7 +252,7 @@ export function createSlackApp(options: SlackAppOptions): App {
       return;
     }
     const { isPublic } = splitPublic(rest.join(' '));
-    const what = job === 'digest' ? 'weekly digest' : 'idle scan';
+    const what = { digest: 'weekly digest', scan: 'idle scan', rightsize: 'rightsizing' }[job];
     await ack({ response_type: 'ephemeral', text: `Working on the ${what}${isPublic ? ' for the channel' : ''}…` });
     await longWork.start({ type: 'report', job, public: isPublic, channel: payload.channel_id, responseUrl: payload.response_url });
   });

@@ -18,7 +18,7 @@ import { controlBlock, rerenderControls } from './findingBlocks.ts';
 import type { ShownMessage } from './shownMessages.ts';
 
 export type LongTask =
-  | { type: 'report'; job: 'digest' | 'scan'; public: boolean; channel: string; responseUrl: string }
+  | { type: 'report'; job: keyof FinopsJobs; public: boolean; channel: string; responseUrl: string }
   | { type: 'idle-action'; action: 'stop' | 'restore' | 'snooze'; user: string; ref: FindingRef; shown?: ShownMessage; responseUrl: string }
   | { type: 'idle-keep'; user: string; ref: FindingRef; reason: string; shown?: ShownMessage; channel?: string }
   /** a scheduled report (EventBridge Scheduler hands it to the worker); it claims its period first */
@@ -30,10 +30,11 @@ export interface LongWork {
   start(task: LongTask): Promise<void>;
 }
 
-/** The jobs behind /finops digest and /finops scan; each returns the message to post. */
+/** The jobs behind /finops digest, /finops scan and /finops rightsize; each returns the message to post. */
 export interface FinopsJobs {
   digest(): Promise<SlackMessage>;
   scan(): Promise<SlackMessage>;
+  rightsize(): Promise<SlackMessage>;
 }
 
 export interface LongTaskDeps {

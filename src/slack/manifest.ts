@@ -26,8 +26,8 @@ export function slashCommands(): SlashCommand[] {
     {
       command: '/finops',
       url: REQUEST_URL,
-      description: 'burnrate: help, the weekly digest, the idle scan and the audit log on demand',
-      usage_hint: 'help | digest [public] | scan [public] | audit [7d] | <command> …',
+      description: 'burnrate: help, the weekly digest, the idle scan, rightsizing and the audit log on demand',
+      usage_hint: 'help | digest [public] | scan [public] | rightsize [public] | audit [7d] | <command> …',
       should_escape: false,
     },
   ];
