@@ -1,7 +1,7 @@
 // Rightsizing through the real SageMaker, CloudWatch and Application Auto Scaling clients against the
 // loopback AWS: the model each variant's container names, its load, and the size recommended.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NotRecommended, Recommendation } from '../reports/rightsizing/recommend.ts';
+import { DEFAULT_RIGHTSIZING, type NotRecommended, type Recommendation } from '../reports/rightsizing/recommend.ts';
 import { type RightsizingReport, runRightsizing } from '../reports/rightsizing/rightsizeJob.ts';
 import { servedModelFromEnvironment, servedModelFromTag } from '../src/clouds/aws/servingContainer.ts';
 import { type FakeAws, type FakeEndpoint, startFakeAws } from './support/fakeAws.ts';
@@ -111,11 +111,11 @@ const AWS_ENV = (fake: FakeAws): NodeJS.ProcessEnv => ({
 });
 
 /** Runs rightsizing as the CLI does, with the SDKs reading credentials and endpoints from the process environment. */
-async function rightsize(at: FakeAws): Promise<RightsizingReport> {
+async function rightsize(at: FakeAws, settings = DEFAULT_RIGHTSIZING): Promise<RightsizingReport> {
   const saved = { ...process.env };
   Object.assign(process.env, AWS_ENV(at));
   try {
-    return await runRightsizing({ regions: ['us-east-1'] }, NOW, process.env);
+    return await runRightsizing({ regions: ['us-east-1'] }, NOW, process.env, settings);
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
@@ -173,11 +173,25 @@ describe('rightsizing against the loopback AWS', () => {
     expect(r.confidence).toBe('medium');
   });
 
-  it('reads each model once and the metrics in batches, never per resource', () => {
-    const describes = fake.sageMakerTargets.filter((t) => t === 'SageMaker.DescribeModel');
-    expect(describes).toHaveLength(ENDPOINTS.length);
-    const queries = fake.metricRequests.flatMap((r) => (r.nextToken ? [] : r.queries));
-    expect(queries).toHaveLength(ENDPOINTS.length * 4);
+  it('recommends nothing that saves less than the floor, and says so', async () => {
+    const floored = await rightsize(fake, { ...DEFAULT_RIGHTSIZING, minMonthlySaving: 5000 });
+    expect(floored.recommendations.find((r) => r.endpointName === 'chat-8b')).toBeUndefined();
+    expect(floored.notRecommended.find((s) => s.id === 'chat-8b/AllTraffic')!.reason).toBe(
+      'it would save $4,148 a month, under the $5,000 floor (rightsizing.min_monthly_saving)',
+    );
+  });
+
+  it('reads each model once and the metrics in batches, never per resource', async () => {
+    const once = await startFakeAws([], ENDPOINTS);
+    try {
+      await rightsize(once);
+      expect(once.sageMakerTargets.filter((t) => t === 'SageMaker.DescribeModel')).toHaveLength(ENDPOINTS.length);
+      const requests = once.metricRequests.filter((r) => !r.nextToken);
+      expect(requests).toHaveLength(1);
+      expect(requests[0]!.queries).toHaveLength(ENDPOINTS.length * 4);
+    } finally {
+      await once.close();
+    }
   });
 });
 

@@ -100,6 +100,7 @@ describe('settings', () => {
       digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' },
       scan: { schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] },
       approvals: DEFAULT_APPROVALS,
+      rightsizing: { min_monthly_saving: 100, target_utilization: 0.65, other_vendors: false },
       accounts: [],
     });
     expect(DEFAULT_APPROVALS).toEqual({
@@ -139,6 +140,21 @@ describe('settings', () => {
     expect(() => loadSettings({ BURNRATE_CONFIG: file('accounts:\n  - role_arn: arn:aws:iam::111111111111:role/r\n') })).toThrow(
       /accounts\.0\.name/,
     );
+  });
+
+  it('names a wrong rightsizing setting and says what it should be', () => {
+    expect(loadSettings({ BURNRATE_CONFIG: file('rightsizing:\n  min_monthly_saving: 250\n') }).file.rightsizing).toEqual({
+      min_monthly_saving: 250,
+      target_utilization: 0.65,
+      other_vendors: false,
+    });
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('rightsizing:\n  min_monthly_saving: -5\n') })).toThrow(
+      /rightsizing\.min_monthly_saving[\s\S]*dollars a month, 0 or more/,
+    );
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('rightsizing:\n  target_utilization: 65\n') })).toThrow(
+      /rightsizing\.target_utilization[\s\S]*a share above 0 and at most 1, such as 0\.65/,
+    );
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('rightsizing:\n  other_vendor: true\n') })).toThrow(/rightsizing[\s\S]*other_vendor/);
   });
 
   it('names a wrong approvals setting and says what it should be', () => {

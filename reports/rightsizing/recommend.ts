@@ -10,6 +10,8 @@ import { isPrecisionId, type PrecisionId } from '../../src/calc/precision.ts';
 import { HOURS_PER_MONTH } from '../../src/calc/pricing.ts';
 import type { Gpu, InstancePrice } from '../../src/catalogs/hardware.ts';
 import type { ServingLoad } from '../../src/clouds/servingLoad.ts';
+import { money } from '../../src/present/format.ts';
+import type { RightsizingFileSettings } from '../../src/settings/fileSettings.ts';
 
 export interface RightsizingSettings {
   /** no recommendation saves less than this a month, dollars */
@@ -18,9 +20,19 @@ export interface RightsizingSettings {
   targetUtilization: number;
   /** days of data below which a recommendation is low confidence */
   minDays: number;
+  /** accelerators of other vendors may be recommended */
+  otherVendors: boolean;
 }
 
-export const DEFAULT_RIGHTSIZING: RightsizingSettings = { minMonthlySaving: 100, targetUtilization: 0.65, minDays: 7 };
+export const DEFAULT_RIGHTSIZING: RightsizingSettings = { minMonthlySaving: 100, targetUtilization: 0.65, minDays: 7, otherVendors: false };
+
+/** The settings file's rightsizing section as the recommendation reads it. */
+export const rightsizingSettings = (file: RightsizingFileSettings): RightsizingSettings => ({
+  ...DEFAULT_RIGHTSIZING,
+  minMonthlySaving: file.min_monthly_saving,
+  targetUtilization: file.target_utilization,
+  otherVendors: file.other_vendors,
+});
 
 /** The peak hour above this many times the 95th-percentile hour: the load comes in bursts. */
 const SPIKY_RATIO = 3;
@@ -77,12 +89,12 @@ function offerFor(instanceType: string, prices: InstancePrice[], gpus: Gpu[]): O
   return price && gpu ? { price, gpu } : undefined;
 }
 
-/** SageMaker hosting types of the same accelerator vendor, from the price catalog. */
-function candidates(current: Offer, prices: InstancePrice[], gpus: Gpu[]): Offer[] {
+/** SageMaker hosting types from the price catalog: of the same accelerator vendor unless others are allowed. */
+function candidates(current: Offer, prices: InstancePrice[], gpus: Gpu[], otherVendors: boolean): Offer[] {
   return prices
     .filter((p) => p.cloud === 'aws' && p.instance.startsWith('ml.'))
-    .map((p) => offerFor(p.instance, prices, gpus)!)
-    .filter((o) => o?.gpu.vendor === current.gpu.vendor);
+    .map((p) => offerFor(p.instance, prices, gpus))
+    .filter((o): o is Offer => o !== undefined && (otherVendors || o.gpu.vendor === current.gpu.vendor));
 }
 
 const monthly = (offer: Offer, count: number) => offer.price.onDemandPerHour * count * HOURS_PER_MONTH;
@@ -121,7 +133,7 @@ export async function recommend(
   const minimum = Math.max(1, load.minInstances ?? 1);
 
   let best: { offer: Offer; count: number; need: number } | undefined;
-  for (const offer of candidates(current, prices, gpus)) {
+  for (const offer of candidates(current, prices, gpus, settings.otherVendors)) {
     for (let count = minimum; count <= MAX_COUNT; count++) {
       const perInstance = Math.ceil(concurrency / count);
       const capacity = servingCapacity(resolved, precision, contextTokens, offer.gpu, offer.price.gpuCount);
@@ -147,7 +159,7 @@ export async function recommend(
     return skip(
       saving <= 0
         ? `${load.instanceCount} × ${load.instanceType} is already the cheapest size that holds the model and its peak load`
-        : `it would save $${saving.toFixed(0)} a month, under the $${settings.minMonthlySaving} floor`,
+        : `it would save ${money(saving)} a month, under the ${money(settings.minMonthlySaving)} floor (rightsizing.min_monthly_saving)`,
     );
   }
   const spiky = p95Hour > 0 ? peakHour > SPIKY_RATIO * p95Hour : true;

@@ -56,7 +56,7 @@ export async function runRightsizing(
 }
 
 /** The report as the terminal and Slack show it. */
-export function rightsizingAsPlan(report: RightsizingReport): PlanResult {
+export function rightsizingAsPlan(report: RightsizingReport, settings: RightsizingSettings = DEFAULT_RIGHTSIZING): PlanResult {
   const total = report.recommendations.reduce((sum, r) => sum + r.monthlySaving, 0);
   const demo = report.demo ? '[demo data] ' : '';
   const n = report.recommendations.length;
@@ -97,8 +97,8 @@ export function rightsizingAsPlan(report: RightsizingReport): PlanResult {
     ],
     method: [
       'fits: the /gpu-memory estimate at vLLM’s memory share (0.9) holds the weights and the KV cache for the peak requests in flight (busiest hour’s rate × mean ModelLatency) at the configured context',
-      `throughput: the recommended GPUs’ memory bandwidth at ${Math.round(DEFAULT_RIGHTSIZING.targetUtilization * 100)}% covers the busiest hour’s GPU use today (decoding is bandwidth-bound)`,
-      `saving a month = on-demand $/h from config/prices.yaml × instances × 730 h, now less recommended; none under ${money(DEFAULT_RIGHTSIZING.minMonthlySaving)}`,
+      `throughput: the recommended GPUs’ memory bandwidth at ${Math.round(settings.targetUtilization * 100)}% covers the busiest hour’s GPU use today (decoding is bandwidth-bound)`,
+      `saving a month = on-demand $/h from config/prices.yaml × instances × 730 h, now less recommended; none under ${money(settings.minMonthlySaving)} (rightsizing.min_monthly_saving)`,
     ],
     ...(report.unavailable ? { unavailable: report.unavailable } : {}),
   };

@@ -3,6 +3,7 @@
 // settings, and what a scheduled report needs to post.
 import { WebClient } from '@slack/web-api';
 import type { CommandContext } from '../../commands/command.ts';
+import { rightsizingSettings } from '../../reports/rightsizing/recommend.ts';
 import { bundledCatalogs } from '../catalogs/catalogs.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../hub/huggingFaceHub.ts';
 import { LivePrices } from '../pricing/livePrices.ts';
@@ -35,7 +36,7 @@ export function slackAppParts(
     state,
     context,
     ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
-    jobs: finopsJobs(digestSettings(settings.file), env, () => new Date(), scan, state),
+    jobs: finopsJobs(digestSettings(settings.file), env, () => new Date(), scan, state, rightsizingSettings(settings.file.rightsizing)),
     visibility: settings.file.reply_visibility,
     idle: {
       approvals: settings.file.approvals,

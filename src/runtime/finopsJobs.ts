@@ -3,6 +3,7 @@
 
 import { DEFAULT_EXCLUSIONS, exclusionsFromSettings } from '../../reports/idleScan/idleFindings.ts';
 import { runScan, type ScanOptions } from '../../reports/idleScan/scanJob.ts';
+import { DEFAULT_RIGHTSIZING, type RightsizingSettings } from '../../reports/rightsizing/recommend.ts';
 import { rightsizingAsPlan, runRightsizing } from '../../reports/rightsizing/rightsizeJob.ts';
 import { type DigestSettings, runDigest } from '../../reports/weeklyDigest/digestJob.ts';
 import { actionAllowed } from '../actions/idleActions.ts';
@@ -29,6 +30,7 @@ export function finopsJobs(
   now: () => Date = () => new Date(),
   scan: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS },
   state?: StateStore,
+  rightsizing: RightsizingSettings = DEFAULT_RIGHTSIZING,
 ): FinopsJobs {
   return {
     digest: async () => planBlocks(await runDigest(digest, now(), env)),

@@ -3,6 +3,7 @@
 // reports printed, not posted, and its audit log, from the same settings and state file the bot reads.
 import type { PlanResult } from '../../commands/planResult.ts';
 import { runScan } from '../../reports/idleScan/scanJob.ts';
+import { rightsizingSettings } from '../../reports/rightsizing/recommend.ts';
 import { rightsizingAsPlan, runRightsizing } from '../../reports/rightsizing/rightsizeJob.ts';
 import { runDigest } from '../../reports/weeklyDigest/digestJob.ts';
 import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, readAudit } from '../actions/auditLog.ts';
@@ -69,8 +70,9 @@ const RIGHTSIZE: Report = {
   postedBy: 'nothing yet: the CLI prints it',
   takesWeek: false,
   async run(settings, now, env) {
-    const report = await runRightsizing(digestSettings(settings.file), now, env);
-    return { plan: rightsizingAsPlan(report), json: report };
+    const rightsizing = rightsizingSettings(settings.file.rightsizing);
+    const report = await runRightsizing(digestSettings(settings.file), now, env, rightsizing);
+    return { plan: rightsizingAsPlan(report, rightsizing), json: report };
   },
 };
 

@@ -72,6 +72,20 @@ const approvalsSchema = z.strictObject({
 });
 
 export type ApprovalSettings = z.infer<typeof approvalsSchema>;
+
+const rightsizingSchema = z.strictObject({
+  /** no recommendation saves less than this many dollars a month */
+  min_monthly_saving: z._default(z.number().check(z.gte(0, 'a number of dollars a month, 0 or more, such as 100')), 100),
+  /** the busiest hour may load the recommended GPUs' memory bandwidth up to this share */
+  target_utilization: z._default(
+    z.number().check(z.gt(0, 'a share above 0 and at most 1, such as 0.65'), z.lte(1, 'a share above 0 and at most 1, such as 0.65')),
+    0.65,
+  ),
+  /** recommend accelerators of another vendor than the current one (AWS Inferentia for an NVIDIA endpoint) */
+  other_vendors: z._default(z.boolean(), false),
+});
+
+export type RightsizingFileSettings = z.infer<typeof rightsizingSchema>;
 export const DEFAULT_APPROVALS: ApprovalSettings = approvalsSchema.parse({});
 
 const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
@@ -92,6 +106,7 @@ export const fileSchema = z.strictObject({
   digest: z._default(digestSchema, { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' }),
   scan: z._default(scanSchema, { schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] }),
   approvals: z._default(approvalsSchema, DEFAULT_APPROVALS),
+  rightsizing: z._default(rightsizingSchema, rightsizingSchema.parse({})),
   /** other AWS accounts to read (and act in) through sts:AssumeRole; without them, the bot's own account */
   accounts: z._default(z.array(accountSchema), []),
 });
