@@ -181,11 +181,12 @@ describe('rightsizing against the loopback AWS', () => {
     );
   });
 
-  it('reads each model once and the metrics in batches, never per resource', async () => {
+  it('reads the models a hundred a page and the metrics in batches, never a call per resource', async () => {
     const once = await startFakeAws([], ENDPOINTS);
     try {
       await rightsize(once);
-      expect(once.sageMakerTargets.filter((t) => t === 'SageMaker.DescribeModel')).toHaveLength(ENDPOINTS.length);
+      expect(once.sageMakerTargets.filter((t) => t === 'SageMaker.Search')).toHaveLength(1);
+      expect(once.sageMakerTargets.filter((t) => t === 'SageMaker.DescribeModel')).toHaveLength(0);
       const requests = once.metricRequests.filter((r) => !r.nextToken);
       expect(requests).toHaveLength(1);
       expect(requests[0]!.queries).toHaveLength(ENDPOINTS.length * 4);
@@ -196,15 +197,28 @@ describe('rightsizing against the loopback AWS', () => {
 });
 
 describe('rightsizing when reads fail', () => {
-  it('turns a denied DescribeModel into a note and leaves that variant out, the rest still recommended', async () => {
+  it('turns a denied model search into one line saying what to grant', async () => {
     const one = await startFakeAws([], ENDPOINTS.slice(0, 2));
     try {
-      one.failNext('DescribeModel', 'AccessDeniedException', 'not authorized to perform sagemaker:DescribeModel');
+      one.failNext('Search', 'AccessDeniedException', 'not authorized to perform sagemaker:Search');
       const r = await rightsize(one);
-      expect(r.notes.filter((n) => /AWS denied DescribeModel: grant the bot's role sagemaker:DescribeModel/.test(n))).toHaveLength(1);
-      expect(r.notRecommended.some((s) => /could not be known: AWS denied DescribeModel/.test(s.reason))).toBe(true);
-      expect(r.recommendations.length + r.notRecommended.length).toBe(2);
-      expect(r.unavailable).toBeUndefined();
+      expect(r.notes).toEqual([
+        "us-east-1: AWS denied Search: grant the bot's role sagemaker:Search; left out there: Endpoint models and load",
+      ]);
+      expect(r.recommendations).toEqual([]);
+      expect(r.unavailable).toMatch(/no endpoint could be read/);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('says when the model a variant names is not found', async () => {
+    const one = await startFakeAws([], [{ ...ENDPOINTS[0]!, modelDeleted: true }]);
+    try {
+      const r = await rightsize(one);
+      expect(r.notRecommended).toEqual([
+        { id: 'chat-8b/AllTraffic', reason: 'the model could not be known: SageMaker Search found no model chat-8b-AllTraffic-model' },
+      ]);
     } finally {
       await one.close();
     }

@@ -12,7 +12,6 @@ import { scanWindow } from '../idleScan/idleFindings.ts';
 import {
   DEFAULT_RIGHTSIZING,
   isRecommendation,
-  loadId,
   type NotRecommended,
   type Recommendation,
   type RightsizingSettings,
@@ -44,11 +43,10 @@ export async function runRightsizing(
   const outcomes = await Promise.all(reading.loads.map((load) => recommend(load, context, rightsizing)));
   const recommendations = outcomes.filter(isRecommendation).sort((a, b) => b.monthlySaving - a.monthlySaving);
   const notRecommended = outcomes.filter((o): o is NotRecommended => !isRecommendation(o));
-  const modelNotes = reading.loads.flatMap((l) => (l.modelReadFailed ? [`${loadId(l)}: ${l.modelNote}`] : []));
   return {
     recommendations,
     notRecommended,
-    notes: [...reading.notes, ...modelNotes],
+    notes: reading.notes,
     window,
     demo: reading.demo,
     ...(reading.unread ? { unavailable: 'no endpoint could be read; the notes say why' } : {}),

@@ -31,10 +31,8 @@ export interface ServingLoad {
   /** Application Auto Scaling's minimum for the variant, when it is registered */
   minInstances?: number;
   model: ServedModel | null;
-  /** why the model is not known (its container names none, DescribeModel failed) */
+  /** why the model is not known (its container names none, no model of that name was found) */
   modelNote?: string;
-  /** the model's description could not be read: the note is a read failure, not a finding */
-  modelReadFailed?: boolean;
   /** invocations per hour over the window (a missing datapoint is an hour without calls) */
   hourlyInvocations: number[];
   /** mean ModelLatency over the window, milliseconds; null without the metric */

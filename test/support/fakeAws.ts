@@ -52,8 +52,10 @@ export interface FakeEndpoint {
   components?: { name: string; invocations: number[] }[];
   /** a serverless variant (instanceType is ignored) */
   serverless?: { memoryMb: number; provisionedConcurrency?: number };
-  /** the environment of the variant's model (DescribeModel); with it the variant has a model of its own */
+  /** the environment of the variant's model (SageMaker Search over models); with it the variant has a model of its own */
   modelEnv?: Record<string, string>;
+  /** its model was deleted after the endpoint was created (SageMaker allows that): Search does not find it */
+  modelDeleted?: boolean;
   /** hourly mean ModelLatency, milliseconds (published in microseconds, as SageMaker does) */
   latencyMs?: number[];
   /** hourly GPUMemoryUtilization maxima, summed over the instance's GPUs as SageMaker publishes them */
@@ -504,17 +506,27 @@ export async function startFakeAws(
       }
       case 'DescribeEndpoint':
         return describeEndpoint(name);
-      case 'DescribeModel': {
-        const model = String(body.ModelName);
-        const e = endpoints.find((x) => !x.components && modelNameOf(x) === model);
-        if (!e)
-          throw new AwsError('ValidationException', `Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/${model}".`);
+      case 'Search': {
+        if (body.Resource !== 'Model')
+          throw new AwsError('ValidationException', `the fake SageMaker searches models only, not ${body.Resource}`);
+        // every endpoint's model, one record per model name, as the Model Dashboard lists them
+        const models = [...new Map(endpoints.filter((x) => !x.components && !x.modelDeleted).map((x) => [modelNameOf(x), x])).entries()];
+        const offset = Number(body.NextToken ?? 0);
+        const size = Math.min(100, Number(body.MaxResults ?? 10));
         return {
-          ModelName: model,
-          ModelArn: `arn:aws:sagemaker:us-east-1:123456789012:model/${model}`,
-          PrimaryContainer: { Image: '763104351884.dkr.ecr.us-east-1.amazonaws.com/serving:latest', Environment: e.modelEnv ?? {} },
-          ExecutionRoleArn: 'arn:aws:iam::123456789012:role/sagemaker',
-          CreationTime: 1.7e9,
+          Results: models.slice(offset, offset + size).map(([model, e]) => ({
+            Model: {
+              Model: {
+                ModelName: model,
+                ModelArn: `arn:aws:sagemaker:us-east-1:123456789012:model/${model}`,
+                PrimaryContainer: { Image: '763104351884.dkr.ecr.us-east-1.amazonaws.com/serving:latest', Environment: e.modelEnv ?? {} },
+                ExecutionRoleArn: 'arn:aws:iam::123456789012:role/sagemaker',
+                CreationTime: 1.7e9,
+              },
+              Endpoints: [{ EndpointName: e.name, EndpointArn: arn(e.name), EndpointStatus: status.get(e.name) ?? 'InService' }],
+            },
+          })),
+          ...(offset + size < models.length ? { NextToken: String(offset + size) } : {}),
         };
       }
       case 'DescribeEndpointConfig': {

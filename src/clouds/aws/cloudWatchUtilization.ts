@@ -62,6 +62,14 @@ export const gpuUtilizationExpression = (instanceId: string): string => busiestS
 export const neuronCoreUtilizationExpression = (instanceId: string): string =>
   busiestSeries('ContainerInsights', 'node_neuroncore_utilization', instanceId);
 
+/** The endpoints' variants and their hourly series over a window, by query id. */
+interface EndpointReading {
+  variants: EndpointVariant[];
+  /** the inference components of each variant that hosts them */
+  components: string[][];
+  values: Map<string, number[]>;
+}
+
 type InstanceFacts = Pick<GpuInstanceUsage, 'instanceId' | 'instanceType' | 'name' | 'tags' | 'spot' | 'instanceStoreGb'>;
 
 export class CloudWatchUtilization implements UtilizationSource {
@@ -77,87 +85,9 @@ export class CloudWatchUtilization implements UtilizationSource {
     private readonly autoscaling?: ApplicationAutoScalingClient,
   ) {}
 
-  /**
-   * Every instance-backed variant of an in-service endpoint with the model its container loads
-   * (DescribeModel's environment, else the endpoint's burnrate:model tag) and its load over the
-   * window: hourly invocations, mean ModelLatency, and the busiest hour's GPU and GPU-memory use per
-   * GPU, in GetMetricData batches; the autoscaling minimum where the variant is registered.
-   */
-  async servingLoads(start: string, end: string): Promise<ServingLoad[]> {
-    // serverless variants and inference components have no instance type of their own to change
-    const variants = (await endpointVariants(this.sagemaker)).filter((v) => v.modelName && !v.serverless);
-    const environments = await modelEnvironments(
-      this.sagemaker,
-      variants.map((v) => v.modelName!),
-    );
-    const models = variants.map((v) => {
-      const env = environments.get(v.modelName!)!;
-      if ('failed' in env) return { model: null, failed: env.failed };
-      return { model: servedModelFromEnvironment(env, this.gpusPerInstance(v.instanceType)) };
-    });
-    // the tag is read only where the container names no model
-    const untagged = [...new Set(variants.filter((_, k) => !models[k]!.model && !models[k]!.failed).map((v) => v.endpointArn))];
-    const tags = await resourceTags(this.sagemaker, untagged);
-    const minimums = await this.autoscalingMinimums(variants);
-    const dims = (v: EndpointVariant) => [
-      { Name: 'EndpointName', Value: v.endpointName },
-      { Name: 'VariantName', Value: v.variantName },
-    ];
-    const query = (id: string, v: EndpointVariant, namespace: string, metric: string, stat: string): MetricDataQuery => ({
-      Id: id,
-      MetricStat: { Metric: { Namespace: namespace, MetricName: metric, Dimensions: dims(v) }, Period: HOUR, Stat: stat },
-      ReturnData: true,
-    });
-    const values = await metricValues(
-      this.cloudwatch,
-      variants.flatMap((v, k) => [
-        query(`inv${k}`, v, 'AWS/SageMaker', 'Invocations', 'Sum'),
-        query(`lat${k}`, v, 'AWS/SageMaker', 'ModelLatency', 'Average'),
-        query(`gpu${k}`, v, '/aws/sagemaker/Endpoints', 'GPUUtilization', 'Maximum'),
-        query(`mem${k}`, v, '/aws/sagemaker/Endpoints', 'GPUMemoryUtilization', 'Maximum'),
-      ]),
-      start,
-      end,
-    );
-    const days = daysBetween(start, end);
-    return variants.map((v, k): ServingLoad => {
-      const gpus = this.gpusPerInstance(v.instanceType);
-      // SageMaker's GPU figures are summed over the instance's GPUs (0–100 × GPUs)
-      const peak = (id: string) => {
-        const series = values.get(id) ?? [];
-        return series.length ? Math.max(...series) / gpus : null;
-      };
-      const latency = values.get(`lat${k}`) ?? [];
-      const { model, failed } = models[k]!;
-      const tagged = model ? null : servedModelFromTag(tags.get(v.endpointArn) ?? {});
-      return {
-        kind: 'sagemaker-endpoint',
-        endpointName: v.endpointName,
-        variantName: v.variantName,
-        endpointConfigName: v.endpointConfigName,
-        instanceType: v.instanceType,
-        instanceCount: v.instanceCount,
-        siblingVariants: v.siblingVariants,
-        ...(minimums.has(k) ? { minInstances: minimums.get(k)! } : {}),
-        model: model ?? tagged,
-        ...(failed
-          ? { modelNote: failed, modelReadFailed: true }
-          : model || tagged
-            ? {}
-            : { modelNote: `its container names no model; tag the endpoint ${MODEL_TAG}=<hf id>` }),
-        hourlyInvocations: values.get(`inv${k}`) ?? [],
-        // ModelLatency is in microseconds
-        modelLatencyMs: latency.length ? latency.reduce((a, b) => a + b, 0) / latency.length / 1000 : null,
-        gpuUtilizationPeak: peak(`gpu${k}`),
-        gpuMemoryPeak: peak(`mem${k}`),
-        days,
-      };
-    });
-  }
-
-  /** The autoscaling minimum of each variant registered with Application Auto Scaling, by index. */
-  private async autoscalingMinimums(variants: EndpointVariant[]): Promise<Map<number, number>> {
-    const minimums = new Map<number, number>();
+  /** The autoscaling minimum of each variant registered with Application Auto Scaling, by endpoint/variant. */
+  private async autoscalingMinimums(variants: EndpointVariant[]): Promise<Map<string, number>> {
+    const minimums = new Map<string, number>();
     if (!this.autoscaling || !variants.length) return minimums;
     const ids = variants.map((v) => `endpoint/${v.endpointName}/variant/${v.variantName}`);
     // DescribeScalableTargets takes at most 50 resource ids
@@ -182,8 +112,8 @@ export class CloudWatchUtilization implements UtilizationSource {
           readFailed(error, 'Application Auto Scaling DescribeScalableTargets');
         }
         for (const target of page.ScalableTargets ?? []) {
-          const k = ids.indexOf(target.ResourceId!);
-          if (k >= 0 && target.MinCapacity !== undefined) minimums.set(k, target.MinCapacity);
+          if (target.MinCapacity !== undefined)
+            minimums.set(target.ResourceId!.replace(/^endpoint\/(.*)\/variant\//, '$1/'), target.MinCapacity);
         }
         token = page.NextToken || undefined;
       } while (token);
@@ -191,8 +121,28 @@ export class CloudWatchUtilization implements UtilizationSource {
     return minimums;
   }
 
-  /** Per production variant: invocations in the week and mean GPU utilization per GPU. */
-  async endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]> {
+  /** the whole fleet's endpoint reading per window, shared by the scan's endpoints and rightsizing's loads */
+  private readonly readings = new Map<string, Promise<EndpointReading>>();
+
+  /**
+   * The variants of the in-service endpoints (or the named ones) and their hourly series over the
+   * window, in GetMetricData batches: invocations, and for instance-backed variants GPU and GPU
+   * memory utilization and ModelLatency (what rightsizing needs costs no call of its own).
+   */
+  private endpointReading(start: string, end: string, only?: string[]): Promise<EndpointReading> {
+    if (only) return this.readEndpoints(start, end, only);
+    const key = `${start}/${end}`;
+    let reading = this.readings.get(key);
+    if (!reading) {
+      reading = this.readEndpoints(start, end);
+      this.readings.set(key, reading);
+      // a failed read is not kept: the next asks again
+      reading.catch(() => this.readings.delete(key));
+    }
+    return reading;
+  }
+
+  private async readEndpoints(start: string, end: string, only?: string[]): Promise<EndpointReading> {
     const variants = await endpointVariants(this.sagemaker, undefined, only);
     // SageMaker counts the calls of an endpoint that hosts inference components per component, not per variant
     const limit = pLimit(DESCRIBE_CONCURRENCY);
@@ -203,32 +153,35 @@ export class CloudWatchUtilization implements UtilizationSource {
       { Name: 'EndpointName', Value: v.endpointName },
       { Name: 'VariantName', Value: v.variantName },
     ];
-    const invocations = (id: string, dims: { Name: string; Value: string }[]): MetricDataQuery => ({
+    type Dimensions = { Name: string; Value: string }[];
+    const query = (id: string, dims: Dimensions, namespace: string, metric: string, stat: string): MetricDataQuery => ({
       Id: id,
-      MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: dims }, Period: HOUR, Stat: 'Sum' },
+      MetricStat: { Metric: { Namespace: namespace, MetricName: metric, Dimensions: dims }, Period: HOUR, Stat: stat },
       ReturnData: true,
     });
     const values = await metricValues(
       this.cloudwatch,
       variants.flatMap((v, k): MetricDataQuery[] =>
         v.hostsComponents
-          ? components[k]!.map((name, j) => invocations(`ic${k}_${j}`, [{ Name: 'InferenceComponentName', Value: name }]))
+          ? components[k]!.map((name, j) =>
+              query(`ic${k}_${j}`, [{ Name: 'InferenceComponentName', Value: name }], 'AWS/SageMaker', 'Invocations', 'Sum'),
+            )
           : [
-              invocations(`inv${k}`, dimensions(v)),
-              {
-                Id: `gpu${k}`,
-                MetricStat: {
-                  Metric: { Namespace: '/aws/sagemaker/Endpoints', MetricName: 'GPUUtilization', Dimensions: dimensions(v) },
-                  Period: HOUR,
-                  Stat: 'Average',
-                },
-                ReturnData: true,
-              },
+              query(`inv${k}`, dimensions(v), 'AWS/SageMaker', 'Invocations', 'Sum'),
+              query(`gpu${k}`, dimensions(v), '/aws/sagemaker/Endpoints', 'GPUUtilization', 'Average'),
+              query(`mem${k}`, dimensions(v), '/aws/sagemaker/Endpoints', 'GPUMemoryUtilization', 'Average'),
+              query(`lat${k}`, dimensions(v), 'AWS/SageMaker', 'ModelLatency', 'Average'),
             ],
       ),
       start,
       end,
     );
+    return { variants, components, values };
+  }
+
+  /** Per production variant: invocations in the week and mean GPU utilization per GPU. */
+  async endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]> {
+    const { variants, components, values } = await this.endpointReading(start, end, only);
     const sum = (series: number[] | undefined) => (series ?? []).reduce((a, b) => a + b, 0);
     const usage = variants.map(
       ({ endpointArn: _, hostsComponents, endpointConfigName: _c, modelName: _m, siblingVariants: _s, ...v }, k): EndpointUsage => {
@@ -250,6 +203,67 @@ export class CloudWatchUtilization implements UtilizationSource {
       if (found) usage[k]!.tags = found;
     });
     return usage;
+  }
+
+  /**
+   * Every instance-backed variant of an in-service endpoint with the model its container loads
+   * (its model's environment, read with Search a hundred models a page, else the endpoint's
+   * burnrate:model tag) and its load over the window from the endpoints' shared reading: hourly
+   * invocations, mean ModelLatency, the busiest hour's GPU and GPU memory use per GPU; the
+   * autoscaling minimum of the variants whose model is known.
+   */
+  async servingLoads(start: string, end: string): Promise<ServingLoad[]> {
+    const reading = await this.endpointReading(start, end);
+    // serverless variants and inference components have no instance type of their own to change
+    const picked = reading.variants.flatMap((v, k) => (v.modelName && !v.serverless ? [{ v, k }] : []));
+    if (!picked.length) return [];
+    const environments = await modelEnvironments(this.sagemaker);
+    const models = picked.map(({ v }) => {
+      const env = environments.get(v.modelName!);
+      if (!env) return { model: null, missing: true };
+      return { model: servedModelFromEnvironment(env, this.gpusPerInstance(v.instanceType)) };
+    });
+    // the tag is read only where the container names no model
+    const untagged = [...new Set(picked.filter((_, j) => !models[j]!.model).map(({ v }) => v.endpointArn))];
+    const tags = await resourceTags(this.sagemaker, untagged);
+    const served = picked.map(({ v }, j) => models[j]!.model ?? servedModelFromTag(tags.get(v.endpointArn) ?? {}));
+    const minimums = await this.autoscalingMinimums(picked.filter((_, j) => served[j]).map(({ v }) => v));
+    const days = daysBetween(start, end);
+    return picked.map(({ v, k }, j): ServingLoad => {
+      const gpus = this.gpusPerInstance(v.instanceType);
+      // SageMaker's GPU figures are summed over the instance's GPUs (0–100 × GPUs)
+      const peak = (id: string) => {
+        const series = reading.values.get(id) ?? [];
+        return series.length ? Math.max(...series) / gpus : null;
+      };
+      const latency = reading.values.get(`lat${k}`) ?? [];
+      const model = served[j] ?? null;
+      const minimum = minimums.get(`${v.endpointName}/${v.variantName}`);
+      return {
+        kind: 'sagemaker-endpoint',
+        endpointName: v.endpointName,
+        variantName: v.variantName,
+        endpointConfigName: v.endpointConfigName,
+        instanceType: v.instanceType,
+        instanceCount: v.instanceCount,
+        siblingVariants: v.siblingVariants,
+        ...(minimum === undefined ? {} : { minInstances: minimum }),
+        model,
+        ...(model
+          ? {}
+          : {
+              modelNote: models[j]!.missing
+                ? `SageMaker Search found no model ${v.modelName}`
+                : `its container names no model; tag the endpoint ${MODEL_TAG}=<hf id>`,
+            }),
+        hourlyInvocations: reading.values.get(`inv${k}`) ?? [],
+        // ModelLatency is in microseconds
+        modelLatencyMs: latency.length ? latency.reduce((a, b) => a + b, 0) / latency.length / 1000 : null,
+        gpuUtilizationPeak: peak(`gpu${k}`),
+        gpuMemoryPeak: peak(`mem${k}`),
+        days,
+      };
+    });
   }
 
   notebooks(only?: string[]): Promise<NotebookUsage[]> {

@@ -6,18 +6,18 @@ import {
   DescribeAppCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
-  DescribeModelCommand,
   DescribeNotebookInstanceCommand,
   ListTagsCommand,
   paginateListApps,
   paginateListEndpoints,
   paginateListInferenceComponents,
   paginateListNotebookInstances,
+  paginateSearch,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import pLimit from 'p-limit';
 import { CostSourceError } from '../costSource.ts';
-import { failureCode, isBug, readFailed } from '../readFailure.ts';
+import { readFailed } from '../readFailure.ts';
 import { type NotebookUsage, type StudioAppUsage, studioAppId } from '../utilization.ts';
 
 export interface EndpointVariant {
@@ -125,35 +125,25 @@ export async function endpointVariants(
 }
 
 /**
- * The environment of each model's serving container (the primary container, or the first of an
- * inference pipeline), by model name; a model that cannot be described is an error message instead.
+ * The environment of every model's serving container (the primary container, or the first of an
+ * inference pipeline), by model name: SageMaker Search over models, a hundred a page, so a fleet
+ * of thousands of endpoints costs tens of calls rather than a DescribeModel each.
  */
-export async function modelEnvironments(
-  client: SageMakerClient,
-  modelNames: string[],
-  concurrency = DESCRIBE_CONCURRENCY,
-): Promise<Map<string, Record<string, string> | { failed: string }>> {
-  const limit = pLimit(concurrency);
-  return new Map(
-    await Promise.all(
-      [...new Set(modelNames)].map((name) =>
-        limit(async () => {
-          try {
-            const model = await client.send(new DescribeModelCommand({ ModelName: name }));
-            const container = model.PrimaryContainer ?? model.Containers?.[0];
-            return [name, { ...(container?.Environment ?? {}) }] as const;
-          } catch (error) {
-            if (isBug(error)) throw error;
-            const reason =
-              (error as { name?: string }).name === 'AccessDeniedException'
-                ? "AWS denied DescribeModel: grant the bot's role sagemaker:DescribeModel"
-                : `SageMaker DescribeModel failed (${failureCode(error)})`;
-            return [name, { failed: reason }] as const;
-          }
-        }),
-      ),
-    ),
-  );
+export async function modelEnvironments(client: SageMakerClient): Promise<Map<string, Record<string, string>>> {
+  const environments = new Map<string, Record<string, string>>();
+  try {
+    for await (const page of paginateSearch({ client, pageSize: 100 }, { Resource: 'Model' })) {
+      for (const result of page.Results ?? []) {
+        const model = result.Model?.Model;
+        if (!model?.ModelName) continue;
+        const container = model.PrimaryContainer ?? model.Containers?.[0];
+        environments.set(model.ModelName, { ...(container?.Environment ?? {}) });
+      }
+    }
+  } catch (error) {
+    denied(error, 'Search');
+  }
+  return environments;
 }
 
 /** The inference components deployed on an endpoint variant's instances, by name. */
