@@ -7,15 +7,29 @@ import { type FakeEndpoint, type FakeInstance, startFakeAws } from '../test/supp
 
 const [endpointCount, instanceCount, delayMs] = process.argv.slice(2).map(Number) as [number, number, number];
 const week = (value: number) => Array.from({ length: 168 }, () => value);
-const endpoints: FakeEndpoint[] = Array.from({ length: endpointCount }, (_, k) => ({
-  name: `model-${k}`,
-  variant: 'AllTraffic',
-  instanceType: 'ml.g5.xlarge',
-  count: 1,
-  // one endpoint in ten is idle
-  invocations: k % 10 ? week(25) : [],
-  gpu: week(k % 10 ? 30 : 0),
-}));
+const endpoints: FakeEndpoint[] = Array.from({ length: endpointCount }, (_, k) =>
+  // one endpoint in ten serves an 8B model from a TGI container on four A10Gs, at a tenth of their use
+  k % 10 === 1
+    ? {
+        name: `llm-${k}`,
+        variant: 'AllTraffic',
+        instanceType: 'ml.g5.12xlarge',
+        count: 1,
+        modelEnv: { HF_MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct', SM_NUM_GPUS: '4', MAX_TOTAL_TOKENS: '4096' },
+        invocations: week(300),
+        latencyMs: week(1500),
+        gpu: week(40),
+      }
+    : {
+        name: `model-${k}`,
+        variant: 'AllTraffic',
+        instanceType: 'ml.g5.xlarge',
+        count: 1,
+        // one endpoint in ten is idle
+        invocations: k % 10 ? week(25) : [],
+        gpu: week(k % 10 ? 30 : 0),
+      },
+);
 const instances: FakeInstance[] = Array.from({ length: instanceCount }, (_, k) => ({
   instanceId: `i-${k.toString(16).padStart(17, '0')}`,
   instanceType: 'g5.xlarge',
@@ -32,6 +46,7 @@ const counts = () => {
   const add = (api: string) => (byApi[api] = (byApi[api] ?? 0) + 1);
   for (const r of aws.ec2Requests) add(`ec2:${r.Action}`);
   for (const t of aws.sageMakerTargets) add(`sagemaker:${t.split('.')[1]}`);
+  for (const a of aws.autoScalingActions ?? []) add(`application-autoscaling:${a}`);
   for (const m of aws.metricRequests) add(`cloudwatch:${m.target.split('.')[1]}`);
   return { byApi, metricQueries: aws.metricRequests.filter((m) => !m.nextToken).reduce((s, m) => s + m.queries.length, 0) };
 };
@@ -39,6 +54,7 @@ const control = createServer((req, res) => {
   if (req.url === '/__reset') {
     aws.ec2Requests.length = 0;
     aws.sageMakerTargets.length = 0;
+    if (aws.autoScalingActions) aws.autoScalingActions.length = 0;
     aws.metricRequests.length = 0;
   }
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(counts()));

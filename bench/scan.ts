@@ -1,5 +1,6 @@
-// npm run bench:scan: the idle scan over 10,000 SageMaker endpoints and 2,000 GPU instances across
-// 10 regions, against a loopback AWS that adds 50 ms to every call. Prints the time (median of 3),
+// npm run bench:scan: the idle scan (rightsizing included: one endpoint in ten serves an LLM) over
+// 10,000 SageMaker endpoints and 2,000 GPU instances across 10 regions, against a loopback AWS that
+// adds 50 ms to every call. Prints the time (median of 3),
 // the calls by API (metric calls ≈ queries ÷ 500 per region, ×2 for CloudWatch's pages here), the
 // findings, and the scan's peak memory. Target: ≤ 30 s.
 import { spawn } from 'node:child_process';
@@ -48,11 +49,13 @@ async function main() {
     AWS_ENDPOINT_URL_EC2: aws,
     AWS_ENDPOINT_URL_CLOUDWATCH: aws,
     AWS_ENDPOINT_URL_SAGEMAKER: aws,
+    AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: aws,
   });
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const times: number[] = [];
   let findings = 0;
+  let recommendations = 0;
   let counts: { byApi: Record<string, number>; metricQueries: number } | undefined;
   try {
     console.log(
@@ -64,8 +67,11 @@ async function main() {
       const report = await runScan({ regions: REGIONS }, new Date('2026-11-23T08:00:00Z'), process.env);
       times.push((performance.now() - start) / 1000);
       findings = report.findings.length;
+      recommendations = report.rightsizing?.length ?? 0;
       counts = (await (await fetch(control)).json()) as typeof counts;
-      console.log(`  run ${round + 1}: ${times.at(-1)!.toFixed(1)} s, ${findings} findings`);
+      console.log(
+        `  run ${round + 1}: ${times.at(-1)!.toFixed(1)} s, ${findings} findings, ${recommendations} rightsizing recommendations`,
+      );
     }
   } finally {
     clearInterval(sampler);

@@ -240,7 +240,7 @@ describe('the report in Slack', () => {
     const endpoints = Array.from({ length: 5 }, (_, k) => variant({ endpointName: `model-${k}` }));
     const result = idleFindings({ instances, endpoints }, prices);
     const plan = scanAsPlan(result, [], { start: '2026-11-16', end: '2026-11-23' }, false);
-    const message = scanMessage({ plan, findings: result.findings }, () => true);
+    const message = scanMessage({ plan, findings: result.findings, rightsizing: [] }, () => true);
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     expect(message.blocks.filter((b) => b.type === 'actions')).toHaveLength(18);
     const titles = message.blocks.flatMap((b) =>
@@ -267,7 +267,10 @@ describe('the report in Slack', () => {
       prices,
     );
     const plan = scanAsPlan(result, [], { start: '2026-11-16', end: '2026-11-23' }, false);
-    const message = scanMessage({ plan, findings: result.findings }, (ref, action) => ref.kind !== 'ec2-gpu-instance' || action !== 'stop');
+    const message = scanMessage(
+      { plan, findings: result.findings, rightsizing: [] },
+      (ref, action) => ref.kind !== 'ec2-gpu-instance' || action !== 'stop',
+    );
     const actions = message.blocks.flatMap((b) => (b.type === 'actions' ? [b.elements.map((e) => e.action_id)] : []));
     expect(actions).toEqual([
       ['idle_snooze', 'idle_keep'],

@@ -1,6 +1,7 @@
 // Rightsizing through the real SageMaker, CloudWatch and Application Auto Scaling clients against the
 // loopback AWS: the model each variant's container names, its load, and the size recommended.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScan } from '../reports/idleScan/scanJob.ts';
 import { DEFAULT_RIGHTSIZING, type NotRecommended, type Recommendation } from '../reports/rightsizing/recommend.ts';
 import { type RightsizingReport, runRightsizing } from '../reports/rightsizing/rightsizeJob.ts';
 import { servedModelFromEnvironment, servedModelFromTag } from '../src/clouds/aws/servingContainer.ts';
@@ -111,16 +112,18 @@ const AWS_ENV = (fake: FakeAws): NodeJS.ProcessEnv => ({
 });
 
 /** Runs rightsizing as the CLI does, with the SDKs reading credentials and endpoints from the process environment. */
-async function rightsize(at: FakeAws, settings = DEFAULT_RIGHTSIZING): Promise<RightsizingReport> {
+async function withAwsAt<T>(at: FakeAws, work: () => Promise<T>): Promise<T> {
   const saved = { ...process.env };
   Object.assign(process.env, AWS_ENV(at));
   try {
-    return await runRightsizing({ regions: ['us-east-1'] }, NOW, process.env, settings);
+    return await work();
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
   }
 }
+const rightsize = (at: FakeAws, settings = DEFAULT_RIGHTSIZING): Promise<RightsizingReport> =>
+  withAwsAt(at, () => runRightsizing({ regions: ['us-east-1'] }, NOW, process.env, settings));
 
 let fake: FakeAws;
 let report: RightsizingReport;
@@ -192,6 +195,32 @@ describe('rightsizing against the loopback AWS', () => {
       expect(requests[0]!.queries).toHaveLength(ENDPOINTS.length * 4);
     } finally {
       await once.close();
+    }
+  });
+});
+
+describe('rightsizing in the daily scan', () => {
+  it('adds what to resize to the scan from the reading the scan makes anyway', async () => {
+    const scanned = await startFakeAws([], ENDPOINTS);
+    try {
+      const report = await withAwsAt(scanned, () => runScan({ regions: ['us-east-1'] }, NOW, process.env));
+      expect(report.rightsizing.map((r) => `${r.endpointName}/${r.variantName}`)).toEqual([
+        'custom-8b/AllTraffic',
+        'ab-test/big',
+        'chat-8b/AllTraffic',
+        'bursty-8b/AllTraffic',
+      ]);
+      expect(report.plan.rows).toContainEqual(['Rightsizing would save', expect.stringMatching(/^\$[\d,]+ a month$/)]);
+      expect(report.plan.tables.at(-1)!.title).toMatch(/^Rightsizing: \$[\d,]+ a month to save$/);
+      // each endpoint described once, its series in the scan's one GetMetricData batch, the models in one Search page
+      const endpointNames = new Set(ENDPOINTS.map((e) => e.name));
+      expect(scanned.sageMakerTargets.filter((t) => t === 'SageMaker.DescribeEndpoint')).toHaveLength(endpointNames.size);
+      expect(scanned.sageMakerTargets.filter((t) => t === 'SageMaker.Search')).toHaveLength(1);
+      expect(
+        scanned.metricRequests.filter((r) => !r.nextToken && r.queries.some((q) => q.MetricStat?.Metric.Namespace !== 'AWS/EC2')),
+      ).toHaveLength(1);
+    } finally {
+      await scanned.close();
     }
   });
 });

@@ -9,8 +9,9 @@ import { placeSource } from '../../src/clouds/registry.ts';
 import { type Place, placeName, type UtilizationSource } from '../../src/clouds/utilization.ts';
 import { dailyScanJob } from '../../src/schedule/dailyScanJob.ts';
 import type { JobOutcome, ScheduledJobContext } from '../../src/schedule/postOnce.ts';
+import { bySaving, type Recommendation } from '../rightsizing/recommend.ts';
 import { DEFAULT_EXCLUSIONS, type Finding, scanWindow } from './idleFindings.ts';
-import { type FleetScan, type ScanOptions, scanFleet } from './scanJob.ts';
+import { type FleetScan, modelContext, type ScanOptions, scanFleet } from './scanJob.ts';
 
 export interface ScanPartTask {
   type: 'scan-part';
@@ -33,6 +34,8 @@ interface PartRecord {
   excluded: string[];
   notes: string[];
   demo: boolean;
+  /** the place's rightsizing recommendations (in a part's first record) */
+  rightsizing?: Recommendation[];
 }
 
 const runKey = (run: string) => `scan-run#${run}`;
@@ -75,7 +78,7 @@ export async function runScanPart(task: ScanPartTask, context: ScheduledJobConte
   const source = await placeSource(task.place, context.digest, context.env);
   const name = placeName(task.place);
   const part = source
-    ? await readPart(task.place, source, now, options)
+    ? await readPart(task.place, source, now, options, context.env)
     : { findings: [], excluded: [], notes: [`${name}: skipped (no longer in the settings)`], demo: false };
   // several records where a place has many findings; a redelivered part writes the same records again
   const chunks = Math.max(1, Math.ceil(part.findings.length / FINDINGS_PER_RECORD));
@@ -83,7 +86,7 @@ export async function runScanPart(task: ScanPartTask, context: ScheduledJobConte
     const chunk: PartRecord = {
       ...part,
       findings: part.findings.slice(k * FINDINGS_PER_RECORD, (k + 1) * FINDINGS_PER_RECORD),
-      ...(k ? { excluded: [], notes: [] } : {}),
+      ...(k ? { excluded: [], notes: [], rightsizing: [] } : {}),
     };
     const key = `${partPrefix(task.run)}${name}#${k}`;
     const existing = await context.state.read<PartRecord>(key);
@@ -94,16 +97,26 @@ export async function runScanPart(task: ScanPartTask, context: ScheduledJobConte
 }
 
 /** One place's findings, labelled with the place; a place that fails is a note, as in a scan of the whole fleet. */
-async function readPart(place: Place, source: UtilizationSource, now: Date, options: ScanOptions): Promise<PartRecord> {
+async function readPart(
+  place: Place,
+  source: UtilizationSource,
+  now: Date,
+  options: ScanOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<PartRecord> {
   try {
-    const { result, notes, demo } = await scanFleet(source, now, options);
+    const { result, notes, demo, rightsizing } = await scanFleet(source, now, options, modelContext(env));
     // a place read alone is not labelled by its source; the whole run needs the labels
     const findings = result.findings.map((f) => ({
       ...f,
       region: f.region ?? place.region,
       ...(place.account && !f.account ? { account: place.account } : {}),
     }));
-    return { findings, excluded: result.excluded, notes, demo };
+    const labelled = rightsizing.map((r) => ({
+      ...r,
+      place: r.place === 'default region' ? placeName(place) : r.place,
+    }));
+    return { findings, excluded: result.excluded, notes, demo, rightsizing: labelled };
   } catch (error) {
     if (isBug(error)) throw error;
     return {
@@ -140,5 +153,6 @@ async function assemble(context: ScheduledJobContext, run: string, now: Date): P
     notes: parts.flatMap((p) => p.notes),
     demo: parts.length > 0 && parts.every((p) => p.demo),
     window: scanWindow(now),
+    rightsizing: parts.flatMap((p) => p.rightsizing ?? []).sort(bySaving),
   };
 }

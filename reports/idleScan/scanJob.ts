@@ -1,6 +1,7 @@
 // The idle-resource scan as a job: read the last window's utilization, find what is idle, leave
 // out what was snoozed or kept in Slack, and present it with the total monthly waste first. Used
 // by /finops scan, the daily schedule and `burnrate scan --dry-run`.
+import type { CommandContext } from '../../commands/command.ts';
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
 import { type Decision, decisionsByResource, reconcileStopped } from '../../src/actions/actionState.ts';
 import { resourceKey } from '../../src/actions/findingRef.ts';
@@ -8,10 +9,13 @@ import { addDays } from '../../src/calc/period.ts';
 import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import { type SourceSettings, utilizationSource } from '../../src/clouds/registry.ts';
 import { type FindingKind } from '../../src/clouds/resourceKinds.ts';
-import { readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
+import { readServingLoads, readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
+import { HuggingFaceHub, hubSettingsFromEnv } from '../../src/hub/huggingFaceHub.ts';
 import { money, placeOf, utcDay } from '../../src/present/format.ts';
 import type { AccountSettings, ApprovalSettings } from '../../src/settings/fileSettings.ts';
 import type { StateStore } from '../../src/state/stateStore.ts';
+import { DEFAULT_RIGHTSIZING, type Recommendation, type RightsizingSettings, rightsizeLoads } from '../rightsizing/recommend.ts';
+import { rightsizingTable } from '../rightsizing/rightsizeJob.ts';
 import {
   DEFAULT_EXCLUSIONS,
   DEFAULT_THRESHOLDS,
@@ -31,10 +35,11 @@ export const KIND_TITLES: Record<FindingKind, string> = {
   'sagemaker-studio-app': 'SageMaker Studio apps',
 };
 
-/** The scan's findings (sorted by waste) and the plan that presents them. */
+/** The scan's findings (sorted by waste), its rightsizing recommendations, and the plan that presents them. */
 export interface ScanReport {
   plan: PlanResult;
   findings: Finding[];
+  rightsizing: Recommendation[];
 }
 
 /** A finding left out because someone snoozed or kept it in Slack. */
@@ -55,8 +60,10 @@ export function scanAsPlan(
   window: { start: string; end: string },
   demo: boolean,
   decided: DecidedFinding[] = [],
+  rightsizing: Recommendation[] = [],
 ): PlanResult {
   const waste = findings.reduce((sum, f) => sum + (f.monthlyWaste ?? 0), 0);
+  const saving = rightsizing.reduce((sum, r) => sum + r.monthlySaving, 0);
   const summary = findings.length
     ? `${demo ? '[demo data] ' : ''}Idle GPUs and endpoints: ${money(waste)} a month across ${findings.length} finding${findings.length > 1 ? 's' : ''}`
     : `${demo ? '[demo data] ' : ''}No idle GPUs or endpoints over ${window.start} – ${addDays(window.end, -1)}`;
@@ -86,12 +93,17 @@ export function scanAsPlan(
     command: 'scan',
     input: `${window.start}..${window.end}`,
     summary,
-    figures: { monthlyWaste: { value: waste, unit: 'USD' }, findings: { value: findings.length, unit: 'count' } },
+    figures: {
+      monthlyWaste: { value: waste, unit: 'USD' },
+      findings: { value: findings.length, unit: 'count' },
+      ...(rightsizing.length ? { rightsizingSaving: { value: saving, unit: 'USD' } } : {}),
+    },
     rows: [
       ['Window', `${window.start} – ${addDays(window.end, -1)} (${DEFAULT_THRESHOLDS.windowDays} days)`],
       ['Monthly waste', money(waste)],
+      ...(rightsizing.length ? [['Rightsizing would save', `${money(saving)} a month`] as [string, string]] : []),
     ],
-    tables,
+    tables: [...tables, ...(rightsizing.length ? [rightsizingTable(rightsizing)] : [])],
     notesTitle: 'Notes',
     assumptions: [
       'A GPU machine (EC2 or GCE) is idle while its busiest GPU stays under 5% (CloudWatch agent or Ops Agent metrics); without GPU metrics, while CPU stays under 10% and the network under 5 MB a day (low confidence)',
@@ -122,6 +134,8 @@ export interface ScanOptions {
   accounts?: AccountSettings[];
   /** the fleet already read (the fan-out's parts, put together): not read again */
   scanned?: FleetScan;
+  /** what rightsizing recommends (rightsizing in the settings file) */
+  rightsizing?: RightsizingSettings;
 }
 
 /** What the clouds say is idle over the window, before anyone's decisions are applied. */
@@ -133,12 +147,22 @@ export interface FleetScan {
   window: { start: string; end: string };
   /** no place could be read at all */
   unread?: boolean;
+  /** endpoints on bigger GPUs than their model and peak need */
+  rightsizing: Recommendation[];
 }
 
 export type ScanSourceSettings = Pick<SourceSettings, 'regions' | 'gcp_projects' | 'vertex_locations'>;
 
-/** Reads the window's utilization from the source and finds what is idle. */
-export async function scanFleet(source: UtilizationSource | undefined, now: Date, options: ScanOptions): Promise<FleetScan> {
+/**
+ * Reads the window's utilization from the source, finds what is idle, and what serving endpoints
+ * are on bigger GPUs than their model and peak need (from the same reading; `models` sizes them).
+ */
+export async function scanFleet(
+  source: UtilizationSource | undefined,
+  now: Date,
+  options: ScanOptions,
+  models: CommandContext,
+): Promise<FleetScan> {
   const window = scanWindow(now);
   const reading = await readUtilization(source, window.start, window.end);
   const result = idleFindings(
@@ -149,8 +173,26 @@ export async function scanFleet(source: UtilizationSource | undefined, now: Date
     now,
     options.approvals?.gce_local_ssd,
   );
-  return { result, notes: reading.notes, demo: reading.demo, window, unread: reading.unread };
+  // after the utilization reading, whose endpoint series the loads reuse
+  const loads = reading.unread ? undefined : await readServingLoads(source, window.start, window.end);
+  const { recommendations } = loads
+    ? await rightsizeLoads(loads.loads, models, options.rightsizing ?? DEFAULT_RIGHTSIZING)
+    : { recommendations: [] };
+  return {
+    result,
+    notes: [...reading.notes, ...(loads?.notes ?? [])],
+    demo: reading.demo,
+    window,
+    unread: reading.unread,
+    rightsizing: recommendations,
+  };
 }
+
+/** How the scan sizes the models endpoints serve: the registry, and the Hugging Face Hub as the environment reaches it. */
+export const modelContext = (env: NodeJS.ProcessEnv): CommandContext => ({
+  catalogs: bundledCatalogs(),
+  hub: new HuggingFaceHub(hubSettingsFromEnv(env)),
+});
 
 /**
  * The scan as a report: the fleet read now (or `options.scanned`), less what was snoozed or kept in
@@ -163,12 +205,13 @@ export async function runScan(
   options: ScanOptions = { exclusions: DEFAULT_EXCLUSIONS },
   state?: StateStore,
 ): Promise<ScanReport> {
-  const { result, notes, demo, window, unread } =
+  const { result, notes, demo, window, unread, rightsizing } =
     options.scanned ??
     (await scanFleet(
       await utilizationSource({ ...settings, ...(options.accounts ? { accounts: options.accounts } : {}) }, env),
       now,
       options,
+      modelContext(env),
     ));
   const decisions = state ? await decisionsByResource(state, now.getTime()) : new Map<string, Decision>();
   if (state) await reconcileStopped(state, [...new Set(result.findings.map(resourceKey))], now.getTime());
@@ -178,9 +221,10 @@ export async function runScan(
     if (decision) decided.push({ finding, decision });
     return !decision;
   });
-  const plan = scanAsPlan({ ...result, findings }, notes, window, demo, decided);
+  const plan = scanAsPlan({ ...result, findings }, notes, window, demo, decided, rightsizing);
   return {
     plan: unread ? { ...plan, unavailable: 'nothing could be read: every place failed (the notes say where and why)' } : plan,
     findings,
+    rightsizing,
   };
 }

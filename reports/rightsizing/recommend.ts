@@ -192,4 +192,20 @@ export async function recommend(
   };
 }
 
+/** Largest saving first; equal savings in the order of their ids, so every run lists them alike. */
+export const bySaving = (a: Recommendation, b: Recommendation) => b.monthlySaving - a.monthlySaving || a.id.localeCompare(b.id);
+
 export const isRecommendation = (r: Recommendation | NotRecommended): r is Recommendation => 'recommended' in r;
+
+/** Every load's recommendation (largest saving first) or why it has none. */
+export async function rightsizeLoads(
+  loads: ServingLoad[],
+  context: CommandContext,
+  settings: RightsizingSettings,
+): Promise<{ recommendations: Recommendation[]; notRecommended: NotRecommended[] }> {
+  const outcomes = await Promise.all(loads.map((load) => recommend(load, context, settings)));
+  return {
+    recommendations: outcomes.filter(isRecommendation).sort(bySaving),
+    notRecommended: outcomes.filter((o): o is NotRecommended => !isRecommendation(o)),
+  };
+}

@@ -2,21 +2,14 @@
 // recommend a cheaper size where one holds the model and its peak. Used by
 // `burnrate rightsize --dry-run [--json]`.
 import type { CommandContext } from '../../commands/command.ts';
-import type { PlanResult } from '../../commands/planResult.ts';
+import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
 import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import { type SourceSettings, utilizationSource } from '../../src/clouds/registry.ts';
 import { readServingLoads, type UtilizationSource } from '../../src/clouds/utilization.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../../src/hub/huggingFaceHub.ts';
 import { money } from '../../src/present/format.ts';
 import { scanWindow } from '../idleScan/idleFindings.ts';
-import {
-  DEFAULT_RIGHTSIZING,
-  isRecommendation,
-  type NotRecommended,
-  type Recommendation,
-  type RightsizingSettings,
-  recommend,
-} from './recommend.ts';
+import { DEFAULT_RIGHTSIZING, type NotRecommended, type Recommendation, type RightsizingSettings, rightsizeLoads } from './recommend.ts';
 
 /** What `burnrate rightsize --json` prints. */
 export interface RightsizingReport {
@@ -40,9 +33,7 @@ export async function runRightsizing(
   const window = scanWindow(now);
   const reading = await readServingLoads(source ?? (await utilizationSource(settings, env)), window.start, window.end);
   const context: CommandContext = { catalogs: bundledCatalogs(), hub: new HuggingFaceHub(hubSettingsFromEnv(env)) };
-  const outcomes = await Promise.all(reading.loads.map((load) => recommend(load, context, rightsizing)));
-  const recommendations = outcomes.filter(isRecommendation).sort((a, b) => b.monthlySaving - a.monthlySaving);
-  const notRecommended = outcomes.filter((o): o is NotRecommended => !isRecommendation(o));
+  const { recommendations, notRecommended } = await rightsizeLoads(reading.loads, context, rightsizing);
   return {
     recommendations,
     notRecommended,
@@ -50,6 +41,23 @@ export async function runRightsizing(
     window,
     demo: reading.demo,
     ...(reading.unread ? { unavailable: 'no endpoint could be read; the notes say why' } : {}),
+  };
+}
+
+/** Endpoints on bigger GPUs than their model and peak need: the table the scan and /finops rightsize share. */
+export function rightsizingTable(recommendations: Recommendation[]): PlanTable {
+  const saving = recommendations.reduce((sum, r) => sum + r.monthlySaving, 0);
+  return {
+    title: `Rightsizing: ${money(saving)} a month to save`,
+    header: ['Endpoint / variant', 'Now', 'Recommended', 'Saving a month', 'Confidence', 'Evidence'],
+    rows: recommendations.map((r) => [
+      `${r.endpointName} / ${r.variantName}${r.place === 'default region' ? '' : ` (${r.place})`}`,
+      `${r.current.count} × ${r.current.instanceType} (${money(r.current.monthlyCost)})`,
+      `${r.recommended.count} × ${r.recommended.instanceType} (${money(r.recommended.monthlyCost)})`,
+      money(r.monthlySaving),
+      r.confidence,
+      r.evidence.join('; '),
+    ]),
   };
 }
 
@@ -67,22 +75,7 @@ export function rightsizingAsPlan(report: RightsizingReport, settings: Rightsizi
     figures: { monthlySaving: { value: total, unit: 'USD' }, recommendations: { value: n, unit: 'count' } },
     rows: [['Monthly saving', money(total)]],
     tables: [
-      ...(n
-        ? [
-            {
-              title: 'Recommendations',
-              header: ['Endpoint / variant', 'Now', 'Recommended', 'Saving a month', 'Confidence', 'Evidence'],
-              rows: report.recommendations.map((r) => [
-                `${r.endpointName} / ${r.variantName}`,
-                `${r.current.count} × ${r.current.instanceType} (${money(r.current.monthlyCost)})`,
-                `${r.recommended.count} × ${r.recommended.instanceType} (${money(r.recommended.monthlyCost)})`,
-                money(r.monthlySaving),
-                r.confidence,
-                r.evidence.join('; '),
-              ]),
-            },
-          ]
-        : []),
+      ...(n ? [rightsizingTable(report.recommendations)] : []),
       ...(report.notRecommended.length
         ? [{ title: 'Not resized', header: ['Endpoint / variant', 'Why'], rows: report.notRecommended.map((s) => [s.id, s.reason]) }]
         : []),

@@ -3,7 +3,7 @@
 
 import { DEFAULT_EXCLUSIONS, exclusionsFromSettings } from '../../reports/idleScan/idleFindings.ts';
 import { runScan, type ScanOptions } from '../../reports/idleScan/scanJob.ts';
-import { DEFAULT_RIGHTSIZING, type RightsizingSettings } from '../../reports/rightsizing/recommend.ts';
+import { DEFAULT_RIGHTSIZING, type RightsizingSettings, rightsizingSettings } from '../../reports/rightsizing/recommend.ts';
 import { rightsizingAsPlan, runRightsizing } from '../../reports/rightsizing/rightsizeJob.ts';
 import { type DigestSettings, runDigest } from '../../reports/weeklyDigest/digestJob.ts';
 import { actionAllowed } from '../actions/idleActions.ts';
@@ -15,10 +15,11 @@ import type { StateStore } from '../state/stateStore.ts';
 
 export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost' };
 
-export function scanOptions(file: Pick<FileSettings, 'scan' | 'approvals' | 'accounts'>): ScanOptions {
+export function scanOptions(file: Pick<FileSettings, 'scan' | 'approvals' | 'accounts' | 'rightsizing'>): ScanOptions {
   return {
     exclusions: exclusionsFromSettings(file.scan),
     approvals: file.approvals,
+    rightsizing: rightsizingSettings(file.rightsizing),
     ...(file.accounts.length ? { accounts: file.accounts } : {}),
   };
 }

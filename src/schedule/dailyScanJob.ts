@@ -70,7 +70,7 @@ export function dailyScanJob(context: ScheduledJobContext): Promise<JobOutcome> 
       // findings whose earlier message is gone (older than the store remembers) are posted again
       const pointedTo = earlier.filter((f) => updated.has(reported.get(resourceKey(f))!.ts));
       const fresh = report.findings.filter((f) => !pointedTo.includes(f));
-      const message = scanMessage({ plan: report.plan, findings: fresh }, allows, { findings: pointedTo, links });
+      const message = scanMessage({ ...report, findings: fresh }, allows, { findings: pointedTo, links });
       return {
         plan: report.plan,
         message,

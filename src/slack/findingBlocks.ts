@@ -5,6 +5,7 @@
 
 import { type Finding, offersStop } from '../../reports/idleScan/idleFindings.ts';
 import { KIND_TITLES, type ScanReport } from '../../reports/idleScan/scanJob.ts';
+import type { Recommendation } from '../../reports/rightsizing/recommend.ts';
 import type { ActionStatus, ResourceStatus } from '../actions/actionState.ts';
 import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
 import { type IdleAction, SNOOZE_DAYS, saves } from '../actions/idleActions.ts';
@@ -126,6 +127,38 @@ export interface EarlierFindings {
  * The scan as a message: the plan's summary and figures, then each finding with its control block,
  * then the notes. Beyond MAX_FINDINGS_SHOWN the findings are counted, with the command that lists them.
  */
+/** Recommendations shown in the scan's message; /finops rightsize lists them all. */
+const MAX_RIGHTSIZING_SHOWN = 5;
+
+/** The scan's rightsizing section: each endpoint that could be smaller, from what to what, and the saving. */
+function rightsizingBlocks(recommendations: Recommendation[]): Block[] {
+  if (!recommendations.length) return [];
+  const saving = recommendations.reduce((sum, r) => sum + r.monthlySaving, 0);
+  const shown = recommendations.slice(0, MAX_RIGHTSIZING_SHOWN);
+  const more = recommendations.length - shown.length;
+  return [
+    { type: 'section', text: mrkdwn(`*Rightsizing: ${money(saving)} a month to save*`) },
+    ...shown.map(
+      (r): Block => ({
+        type: 'section',
+        text: mrkdwn(
+          `*${r.endpointName} / ${r.variantName}*${r.place === 'default region' ? '' : ` (${r.place})`}: ` +
+            `${r.current.count} × ${r.current.instanceType} → ${r.recommended.count} × ${r.recommended.instanceType}, ` +
+            `saves ${money(r.monthlySaving)} a month (${r.confidence} confidence)\n${r.evidence.slice(0, 3).join('; ')}`,
+        ),
+      }),
+    ),
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `${more ? `…and ${more} more. ` : ''}\`/finops rightsize\` shows ${more ? 'all of them with ' : ''}the evidence and what a resize changes.`,
+        ),
+      ],
+    },
+  ];
+}
+
 export function scanMessage(
   report: ScanReport,
   allows: (ref: FindingRef, action: IdleAction) => boolean,
@@ -176,7 +209,10 @@ export function scanMessage(
       ],
     });
   }
-  return { text: base.text, blocks: [...base.blocks.slice(0, head), ...findingBlocks, ...base.blocks.slice(head)] };
+  return {
+    text: base.text,
+    blocks: [...base.blocks.slice(0, head), ...findingBlocks, ...rightsizingBlocks(report.rightsizing), ...base.blocks.slice(head)],
+  };
 }
 
 /** The resources a message's control blocks are about. */

@@ -95,6 +95,8 @@ export interface FakeAws {
     target: string;
   }[];
   sageMakerTargets: string[];
+  /** every Application Auto Scaling action called */
+  autoScalingActions: string[];
   /** the most SageMaker requests the fake held at once */
   maxSageMakerInFlight: number;
   /** every mutating call: EC2 Stop/StartInstances, SageMaker Create/Delete/Update, Auto Scaling Register/Put/Deregister */
@@ -243,6 +245,7 @@ export async function startFakeAws(
     ec2Requests: [],
     metricRequests: [],
     sageMakerTargets: [],
+    autoScalingActions: [],
     maxSageMakerInFlight: 0,
     mutations: [],
     instances,
@@ -601,6 +604,7 @@ export async function startFakeAws(
 
   /** Application Auto Scaling (JSON 1.1), SageMaker variants only. */
   function autoScaling(action: string, body: Record<string, unknown>): unknown {
+    fake.autoScalingActions.push(action);
     failIfAsked(action);
     const dimension = 'sagemaker:variant:DesiredInstanceCount';
     const endpointExists = (id: string) => status.get(id.split('/')[1]!) === 'InService';
