@@ -27,6 +27,7 @@ describe('burnrate CLI', () => {
     for (const key of ['totalBytes', 'perGpuBytes', 'gpus', 'breakdown', 'assumptions', 'fits']) expect(result).toHaveProperty(key);
     expect(Object.keys(result.breakdown).sort()).toEqual([
       'activations',
+      'buffers',
       'gradients',
       'kvCache',
       'logits',

@@ -32,7 +32,20 @@ describe('/gpu-price', () => {
     expect(r.summary).toMatch(/^g5\.xlarge: \$1\.01\/h on-demand, \$0\.300\/h spot/);
     expect(
       r.tables[0]!.rows.every((row) =>
-        ['g5.xlarge', 'g5.2xlarge', 'g5.12xlarge', 'g5.48xlarge', 'ml.g5.xlarge', 'ml.g5.2xlarge', 'NV36ads_A10_v5'].includes(row[0]!),
+        [
+          'g5.xlarge',
+          'g5.2xlarge',
+          'g5.12xlarge',
+          'g5.48xlarge',
+          'ml.g5.xlarge',
+          'ml.g5.2xlarge',
+          'ml.g5.4xlarge',
+          'ml.g5.8xlarge',
+          'ml.g5.12xlarge',
+          'ml.g5.24xlarge',
+          'ml.g5.48xlarge',
+          'NV36ads_A10_v5',
+        ].includes(row[0]!),
       ),
     ).toBe(true);
   });

@@ -371,7 +371,7 @@ describe('the scan over AWS', () => {
       'ap-east-1: EC2 DescribeInstances failed (UnrecognizedClientException (HTTP 400)); left out there: GPU instances',
     );
     expect(plan.assumptions).toContain(
-      'ap-east-1: SageMaker ListEndpoints failed (UnrecognizedClientException (HTTP 400)); left out there: Endpoints (SageMaker, Vertex AI)',
+      'ap-east-1: SageMaker ListEndpoints failed (UnrecognizedClientException (HTTP 400)); left out there: Endpoints (SageMaker, Vertex AI), Endpoint models and load',
     );
     expect(plan.unavailable).toBeUndefined();
     // every place failing: one line per place and API (instances, endpoints, notebooks, Studio apps), and the report says it read nothing

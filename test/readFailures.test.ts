@@ -92,9 +92,15 @@ describe.each(BROKEN_ANSWERS)('SageMaker ListApps answering %s', (broken) => {
 describe('the other APIs a scan reads, in their own protocols', () => {
   it.each([
     ['DescribeInstances', 'query', 'EC2 DescribeInstances', 'GPU instances'],
-    ['GetMetricData', 'json-1.0', 'CloudWatch GetMetricData', 'GPU instances, Endpoints (SageMaker, Vertex AI)'],
-    ['ListEndpoints', 'json-1.1', 'SageMaker ListEndpoints', 'Endpoints (SageMaker, Vertex AI)'],
-    ['ListInferenceComponents', 'json-1.1', 'SageMaker ListInferenceComponents', 'Endpoints (SageMaker, Vertex AI)'],
+    // the endpoints' reading serves rightsizing too: what it leaves out names both
+    ['GetMetricData', 'json-1.0', 'CloudWatch GetMetricData', 'GPU instances, Endpoints (SageMaker, Vertex AI), Endpoint models and load'],
+    ['ListEndpoints', 'json-1.1', 'SageMaker ListEndpoints', 'Endpoints (SageMaker, Vertex AI), Endpoint models and load'],
+    [
+      'ListInferenceComponents',
+      'json-1.1',
+      'SageMaker ListInferenceComponents',
+      'Endpoints (SageMaker, Vertex AI), Endpoint models and load',
+    ],
   ] as const)('%s throttled past the retries: a note with its code', async (action, protocol, api, part) => {
     if (action === 'ListInferenceComponents') {
       await aws.close();

@@ -9,7 +9,7 @@ import { addDays } from '../../src/calc/period.ts';
 import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import { type SourceSettings, utilizationSource } from '../../src/clouds/registry.ts';
 import { type FindingKind } from '../../src/clouds/resourceKinds.ts';
-import { readServingLoads, readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
+import { IDLE_PARTS, readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../../src/hub/huggingFaceHub.ts';
 import { money, placeOf, utcDay } from '../../src/present/format.ts';
 import type { AccountSettings, ApprovalSettings } from '../../src/settings/fileSettings.ts';
@@ -164,7 +164,7 @@ export async function scanFleet(
   models: CommandContext,
 ): Promise<FleetScan> {
   const window = scanWindow(now);
-  const reading = await readUtilization(source, window.start, window.end);
+  const reading = await readUtilization(source, window.start, window.end, [...IDLE_PARTS, 'servingLoads']);
   const result = idleFindings(
     reading,
     bundledCatalogs().prices,
@@ -173,14 +173,10 @@ export async function scanFleet(
     now,
     options.approvals?.gce_local_ssd,
   );
-  // after the utilization reading, whose endpoint series the loads reuse
-  const loads = reading.unread ? undefined : await readServingLoads(source, window.start, window.end);
-  const { recommendations } = loads
-    ? await rightsizeLoads(loads.loads, models, options.rightsizing ?? DEFAULT_RIGHTSIZING)
-    : { recommendations: [] };
+  const { recommendations } = await rightsizeLoads(reading.servingLoads, models, options.rightsizing ?? DEFAULT_RIGHTSIZING);
   return {
     result,
-    notes: [...reading.notes, ...(loads?.notes ?? [])],
+    notes: reading.notes,
     demo: reading.demo,
     window,
     unread: reading.unread,

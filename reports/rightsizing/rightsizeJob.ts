@@ -5,7 +5,7 @@ import type { CommandContext } from '../../commands/command.ts';
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
 import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import { type SourceSettings, utilizationSource } from '../../src/clouds/registry.ts';
-import { readServingLoads, type UtilizationSource } from '../../src/clouds/utilization.ts';
+import { readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../../src/hub/huggingFaceHub.ts';
 import { money } from '../../src/present/format.ts';
 import { scanWindow } from '../idleScan/idleFindings.ts';
@@ -31,9 +31,9 @@ export async function runRightsizing(
   source?: UtilizationSource,
 ): Promise<RightsizingReport> {
   const window = scanWindow(now);
-  const reading = await readServingLoads(source ?? (await utilizationSource(settings, env)), window.start, window.end);
+  const reading = await readUtilization(source ?? (await utilizationSource(settings, env)), window.start, window.end, ['servingLoads']);
   const context: CommandContext = { catalogs: bundledCatalogs(), hub: new HuggingFaceHub(hubSettingsFromEnv(env)) };
-  const { recommendations, notRecommended } = await rightsizeLoads(reading.loads, context, rightsizing);
+  const { recommendations, notRecommended } = await rightsizeLoads(reading.servingLoads, context, rightsizing);
   return {
     recommendations,
     notRecommended,

@@ -115,35 +115,43 @@ export interface UtilizationReading {
   notes: string[];
   notebooks: NotebookUsage[];
   studioApps: StudioAppUsage[];
+  /** serving endpoints with their models and load, when asked for (rightsizing) */
+  servingLoads: ServingLoad[];
   demo: boolean;
-  /** nothing could be read: every part failed in every place (the notes say why) */
+  /** nothing could be read: every part asked failed in every place (the notes say why) */
   unread: boolean;
 }
 
 /** What each read of a source is, as notes name it. */
-/** What rightsizing reads, as notes name it. */
-export const SERVING_LOADS = 'Endpoint models and load';
-
 const PARTS = {
   gpuInstances: 'GPU instances',
   endpoints: 'Endpoints (SageMaker, Vertex AI)',
   notebooks: 'SageMaker notebook instances',
   studioApps: 'SageMaker Studio apps',
-  servingLoads: SERVING_LOADS,
+  servingLoads: 'Endpoint models and load',
 } as const;
 
+export type UtilizationPart = keyof typeof PARTS;
+
+/** What the idle scan and the digest read. */
+export const IDLE_PARTS: UtilizationPart[] = ['gpuInstances', 'endpoints', 'notebooks', 'studioApps'];
+
 /**
- * Reads instances, endpoints, notebooks and Studio apps at once. A part that fails leaves a note
- * (the place, the API and the error code) and an empty list, and the other parts still come; only
- * programming errors are thrown. No source at all (credentials but no region) says what to set.
+ * Reads the parts asked for at once (by default what the idle scan reads). A part that fails
+ * leaves a note (the place, the API and the error code; one line per place and reason, whatever
+ * parts it took) and an empty list, and the other parts still come; only programming errors are
+ * thrown. No source at all (credentials but no region) says what to set.
  */
-export async function readUtilization(source: UtilizationSource | undefined, start: string, end: string): Promise<UtilizationReading> {
+export async function readUtilization(
+  source: UtilizationSource | undefined,
+  start: string,
+  end: string,
+  parts: UtilizationPart[] = IDLE_PARTS,
+): Promise<UtilizationReading> {
+  const empty = { instances: [], endpoints: [], notebooks: [], studioApps: [], servingLoads: [] };
   if (!source) {
     return {
-      instances: [],
-      endpoints: [],
-      notebooks: [],
-      studioApps: [],
+      ...empty,
       demo: false,
       unread: true,
       notes: ['GPU utilization not read: set digest.regions (or AWS_REGION) to the regions of your GPU instances'],
@@ -152,62 +160,38 @@ export async function readUtilization(source: UtilizationSource | undefined, sta
   // each part's failures in its own slot: the notes come in the same order however the reads race
   const failures: PlaceFailure[][] = [];
   const unexplained: string[][] = [];
-  const read = async <T>(k: number, what: string, work: () => Promise<T[]>): Promise<T[]> => {
+  const read = async <T>(part: UtilizationPart, work: () => Promise<T[]>): Promise<T[]> => {
+    const k = parts.indexOf(part);
+    if (k < 0) return [];
     try {
       return await work();
     } catch (error) {
       if (isBug(error)) throw error;
       if (error instanceof PlacesFailed) failures[k] = error.failures;
-      else unexplained[k] = [`${what} (${source.name}): ${failureReason(error, 'read')}`];
+      else unexplained[k] = [`${PARTS[part]} (${source.name}): ${failureReason(error, 'read')}`];
       return [];
     }
   };
-  const [instances, endpoints, notebooks, studioApps] = await Promise.all([
-    read(0, PARTS.gpuInstances, () => source.gpuInstances(start, end)),
-    read(1, PARTS.endpoints, () => source.endpoints(start, end)),
-    read(2, PARTS.notebooks, () => source.notebooks()),
-    read(3, PARTS.studioApps, () => source.studioApps()),
+  // the serving loads reuse the endpoints' reading where the source shares it
+  const [instances, endpoints, notebooks, studioApps, servingLoads] = await Promise.all([
+    read('gpuInstances', () => source.gpuInstances(start, end)),
+    read('endpoints', () => source.endpoints(start, end)),
+    read('notebooks', () => source.notebooks()),
+    read('studioApps', () => source.studioApps()),
+    read('servingLoads', async () => (await source.servingLoads?.(start, end)) ?? []),
   ]);
-  const failed = [0, 1, 2, 3].filter((k) => failures[k] || unexplained[k]).length;
+  const failed = parts.filter((_, k) => failures[k] || unexplained[k]).length;
   const notes = [...unexplained.flat(), ...failureNotes([...failures.flat(), ...(source.skipped ?? [])])];
-  return { instances, endpoints, notebooks, studioApps, notes, demo: source.demo === true, unread: failed === 4 };
-}
-
-export interface ServingLoadReading {
-  loads: ServingLoad[];
-  notes: string[];
-  demo: boolean;
-  /** no place could be read */
-  unread: boolean;
-}
-
-/**
- * Reads every place's serving endpoints with their models and load. A place that fails is a note
- * (the place, the API and the error code) and the others still come; a model that could not be
- * described is a note of its own. Only programming errors are thrown.
- */
-export async function readServingLoads(source: UtilizationSource | undefined, start: string, end: string): Promise<ServingLoadReading> {
-  if (!source) {
-    return {
-      loads: [],
-      demo: false,
-      unread: true,
-      notes: ['Endpoints not read: set digest.regions (or AWS_REGION) to the regions of your endpoints'],
-    };
-  }
-  let loads: ServingLoad[] = [];
-  const notes: string[] = [];
-  let unread = false;
-  try {
-    loads = (await source.servingLoads?.(start, end)) ?? [];
-  } catch (error) {
-    if (isBug(error)) throw error;
-    unread = true;
-    if (error instanceof PlacesFailed) notes.push(...failureNotes(error.failures));
-    else notes.push(`${PARTS.servingLoads} (${source.name}): ${failureReason(error, 'read')}`);
-  }
-  notes.push(...failureNotes(source.skipped ?? []));
-  return { loads, notes, demo: source.demo === true, unread };
+  return {
+    instances,
+    endpoints,
+    notebooks,
+    studioApps,
+    servingLoads,
+    notes,
+    demo: source.demo === true,
+    unread: failed === parts.length,
+  };
 }
 
 /** Summarizes an hourly series of "busiest GPU" percentages. */
