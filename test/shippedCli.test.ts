@@ -100,6 +100,31 @@ describe('reports and the audit log, from the installed bundle on the demo accou
     expectNoStackTrace(run);
   });
 
+  it('rightsize --dry-run prints what to resize, and --json the recommendations with their evidence', async () => {
+    const env = cleanEnv({ BURNRATE_STATE_FILE: stateFile() });
+    const text = await shippedCli(['rightsize', '--dry-run'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n')[0]).toBe('[demo data] Rightsizing: $4,148 a month to save on 1 endpoint variant');
+    const json = await shippedCli(['rightsize', '--dry-run', '--json'], env);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.recommendations).toEqual([
+      expect.objectContaining({
+        id: 'support-chat-llm/AllTraffic',
+        kind: 'sagemaker-endpoint',
+        current: { instanceType: 'ml.g5.12xlarge', count: 1, monthlyCost: expect.closeTo(5175.7, 1) },
+        recommended: { instanceType: 'ml.g5.xlarge', count: 1, monthlyCost: expect.closeTo(1027.84, 1) },
+        model: expect.objectContaining({ id: 'llama-3.1-8b', precision: 'bf16', contextTokens: 4096 }),
+        confidence: 'high',
+      }),
+    ]);
+    expect(report.notRecommended.map((n: { id: string }) => n.id)).toEqual(['contract-summarizer-70b/AllTraffic', 'recsys-ranker/blue']);
+    const missing = await shippedCli(['rightsize'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/the CLI prints the rightsize with --dry-run[\s\S]*usage: burnrate rightsize --dry-run \[--json\]/);
+    expectNoStackTrace(missing);
+  });
+
   it('bad flags and settings exit 2 with what to type, before anything is read', async () => {
     const env = cleanEnv({ BURNRATE_STATE_FILE: stateFile() });
     const flag = await shippedCli(['audit', '--since', 'forever'], env);

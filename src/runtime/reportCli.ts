@@ -67,7 +67,7 @@ const SCAN: Report = {
 const RIGHTSIZE: Report = {
   name: 'rightsize',
   usage: 'burnrate rightsize --dry-run [--json]',
-  postedBy: 'nothing yet: the CLI prints it',
+  postedBy: '/finops rightsize, or the daily scan',
   takesWeek: false,
   async run(settings, now, env) {
     const rightsizing = rightsizingSettings(settings.file.rightsizing);
