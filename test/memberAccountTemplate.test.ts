@@ -27,7 +27,7 @@ const actions = (name: string) =>
   role(name)
     .Policies.flatMap((p) => p.PolicyDocument.Statement)
     .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-const reads = (action: string) => /^[a-z0-9-]+:(Describe|List|Get)/.test(action);
+const reads = (action: string) => /^[a-z0-9-]+:(Describe|List|Get|Search)/.test(action);
 
 describe('the member-account template', () => {
   it("creates the read and stop roles the bot's config names, trusting only the bot's worker role", () => {

@@ -188,8 +188,9 @@ describe('rightsizing against the loopback AWS', () => {
     const once = await startFakeAws([], ENDPOINTS);
     try {
       await rightsize(once);
-      expect(once.sageMakerTargets.filter((t) => t === 'SageMaker.Search')).toHaveLength(1);
-      expect(once.sageMakerTargets.filter((t) => t === 'SageMaker.DescribeModel')).toHaveLength(0);
+      // one Search page of models, one of the endpoints that carry the burnrate:model tag; no ListTags, no DescribeModel
+      expect(once.sageMakerTargets.filter((t) => t === 'SageMaker.Search')).toHaveLength(2);
+      expect(once.sageMakerTargets.filter((t) => t === 'SageMaker.ListTags' || t === 'SageMaker.DescribeModel')).toEqual([]);
       const requests = once.metricRequests.filter((r) => !r.nextToken);
       expect(requests).toHaveLength(1);
       expect(requests[0]!.queries).toHaveLength(ENDPOINTS.length * 4);
@@ -212,15 +213,36 @@ describe('rightsizing in the daily scan', () => {
       ]);
       expect(report.plan.rows).toContainEqual(['Rightsizing would save', expect.stringMatching(/^\$[\d,]+ a month$/)]);
       expect(report.plan.tables.at(-1)!.title).toMatch(/^Rightsizing: \$[\d,]+ a month to save$/);
-      // each endpoint described once, its series in the scan's one GetMetricData batch, the models in one Search page
+      // each endpoint described once, its series in the scan's one GetMetricData batch, the models in one Search page (and the tagged endpoints in another)
       const endpointNames = new Set(ENDPOINTS.map((e) => e.name));
       expect(scanned.sageMakerTargets.filter((t) => t === 'SageMaker.DescribeEndpoint')).toHaveLength(endpointNames.size);
-      expect(scanned.sageMakerTargets.filter((t) => t === 'SageMaker.Search')).toHaveLength(1);
+      expect(scanned.sageMakerTargets.filter((t) => t === 'SageMaker.Search')).toHaveLength(2);
       expect(
         scanned.metricRequests.filter((r) => !r.nextToken && r.queries.some((q) => q.MetricStat?.Metric.Namespace !== 'AWS/EC2')),
       ).toHaveLength(1);
     } finally {
       await scanned.close();
+    }
+  });
+});
+
+describe('rightsizing in a scan whose model search is denied', () => {
+  it('still reports what is idle, and says what rightsizing could not read', async () => {
+    const denied = await startFakeAws(
+      [],
+      [...ENDPOINTS, { name: 'forgotten', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: [] }],
+    );
+    try {
+      denied.failNext('Search', 'AccessDeniedException', 'not authorized to perform sagemaker:Search');
+      const report = await withAwsAt(denied, () => runScan({ regions: ['us-east-1'] }, NOW, process.env));
+      expect(report.findings.map((f) => f.name)).toEqual(['forgotten']);
+      expect(report.rightsizing).toEqual([]);
+      expect(report.plan.assumptions).toContain(
+        "us-east-1: AWS denied Search: grant the bot's role sagemaker:Search; left out there: Endpoint models and load",
+      );
+      expect(report.plan.unavailable).toBeUndefined();
+    } finally {
+      await denied.close();
     }
   });
 });

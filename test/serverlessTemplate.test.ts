@@ -40,7 +40,7 @@ const statements = (role: string): Statement[] =>
   );
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 /** what changes a cloud resource (state-table writes and logs are the bot's own bookkeeping) */
-const destructive = (action: string) => /^(sagemaker|ec2|application-autoscaling):(?!Describe|List|Get)/.test(action);
+const destructive = (action: string) => /^(sagemaker|ec2|application-autoscaling):(?!Describe|List|Get|Search)/.test(action);
 
 describe('the packaged deployment', () => {
   it('has the three functions, each from its own bundle, with its own role', () => {

@@ -510,8 +510,28 @@ export async function startFakeAws(
       case 'DescribeEndpoint':
         return describeEndpoint(name);
       case 'Search': {
+        if (body.Resource === 'Endpoint') {
+          // the filter rightsizing sends: endpoints that carry a tag (Tags.<key> Exists)
+          const filters = (body.SearchExpression as { Filters?: { Name: string; Operator: string }[] } | undefined)?.Filters ?? [];
+          const keys = filters
+            .filter((f) => f.Operator === 'Exists' && f.Name.startsWith('Tags.'))
+            .map((f) => f.Name.slice('Tags.'.length));
+          const names = [...new Set(endpoints.map((x) => x.name))].filter((n) => status.get(n) === 'InService');
+          const matching = names.filter((n) => keys.every((key) => variantsOf(n).some((x) => x.tags && key in x.tags)));
+          return {
+            Results: matching.map((n) => ({
+              Endpoint: {
+                EndpointName: n,
+                EndpointArn: arn(n),
+                EndpointConfigName: `${n}-config`,
+                EndpointStatus: 'InService',
+                Tags: Object.entries(Object.assign({}, ...variantsOf(n).map((x) => x.tags ?? {}))).map(([Key, Value]) => ({ Key, Value })),
+              },
+            })),
+          };
+        }
         if (body.Resource !== 'Model')
-          throw new AwsError('ValidationException', `the fake SageMaker searches models only, not ${body.Resource}`);
+          throw new AwsError('ValidationException', `the fake SageMaker searches models and endpoints only, not ${body.Resource}`);
         // every endpoint's model, one record per model name, as the Model Dashboard lists them
         const models = [...new Map(endpoints.filter((x) => !x.components && !x.modelDeleted).map((x) => [modelNameOf(x), x])).entries()];
         const offset = Number(body.NextToken ?? 0);

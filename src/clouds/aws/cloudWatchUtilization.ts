@@ -10,8 +10,8 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import pLimit from 'p-limit';
 import { daysBetween } from '../../calc/period.ts';
 import { CostSourceError } from '../costSource.ts';
-import { readFailed } from '../readFailure.ts';
-import type { ServingLoad } from '../servingLoad.ts';
+import { isBug, readFailed } from '../readFailure.ts';
+import type { ServedModel, ServingLoad } from '../servingLoad.ts';
 import {
   type EndpointUsage,
   type GpuInstanceUsage,
@@ -24,6 +24,7 @@ import { isNeuronInstance } from './cloudWatchMetrics.ts';
 import {
   DESCRIBE_CONCURRENCY,
   type EndpointVariant,
+  endpointsTagged,
   endpointVariants,
   inferenceComponents,
   modelEnvironments,
@@ -62,11 +63,15 @@ export const gpuUtilizationExpression = (instanceId: string): string => busiestS
 export const neuronCoreUtilizationExpression = (instanceId: string): string =>
   busiestSeries('ContainerInsights', 'node_neuroncore_utilization', instanceId);
 
-/** The endpoints' variants and their hourly series over a window, by query id. */
+/** The endpoints' variants, the model each serves, and their hourly series over a window, by query id. */
 interface EndpointReading {
   variants: EndpointVariant[];
   /** the inference components of each variant that hosts them */
   components: string[][];
+  /** per variant: the model it serves; null where none is named; missing where its model was not found */
+  models: (ServedModel | { missing: true } | null)[];
+  /** why the models could not be read (rightsizing reports it; the idle scan does not need them) */
+  modelsFailed?: unknown;
   values: Map<string, number[]>;
 }
 
@@ -146,9 +151,13 @@ export class CloudWatchUtilization implements UtilizationSource {
     const variants = await endpointVariants(this.sagemaker, undefined, only);
     // SageMaker counts the calls of an endpoint that hosts inference components per component, not per variant
     const limit = pLimit(DESCRIBE_CONCURRENCY);
-    const components = await Promise.all(
-      variants.map((v) => (v.hostsComponents ? limit(() => inferenceComponents(this.sagemaker, v.endpointName, v.variantName)) : [])),
-    );
+    const [components, served] = await Promise.all([
+      Promise.all(
+        variants.map((v) => (v.hostsComponents ? limit(() => inferenceComponents(this.sagemaker, v.endpointName, v.variantName)) : [])),
+      ),
+      // a re-check reads no models: only rightsizing asks for them
+      only ? { models: variants.map(() => null) } : this.servedModels(variants),
+    ]);
     const dimensions = (v: EndpointVariant) => [
       { Name: 'EndpointName', Value: v.endpointName },
       { Name: 'VariantName', Value: v.variantName },
@@ -169,14 +178,43 @@ export class CloudWatchUtilization implements UtilizationSource {
           : [
               query(`inv${k}`, dimensions(v), 'AWS/SageMaker', 'Invocations', 'Sum'),
               query(`gpu${k}`, dimensions(v), '/aws/sagemaker/Endpoints', 'GPUUtilization', 'Average'),
-              query(`mem${k}`, dimensions(v), '/aws/sagemaker/Endpoints', 'GPUMemoryUtilization', 'Average'),
-              query(`lat${k}`, dimensions(v), 'AWS/SageMaker', 'ModelLatency', 'Average'),
+              // what rightsizing needs besides, only where there is a model to size
+              ...(served.models[k]
+                ? [
+                    query(`mem${k}`, dimensions(v), '/aws/sagemaker/Endpoints', 'GPUMemoryUtilization', 'Average'),
+                    query(`lat${k}`, dimensions(v), 'AWS/SageMaker', 'ModelLatency', 'Average'),
+                  ]
+                : []),
             ],
       ),
       start,
       end,
     );
-    return { variants, components, values };
+    return { variants, components, values, ...served };
+  }
+
+  /**
+   * The model each variant's container loads (its model's environment, from SageMaker Search over
+   * models, a hundred a page), else its endpoint's burnrate:model tag (Search over the endpoints
+   * that carry it). A failed search is kept for rightsizing to report: the idle scan does not need it.
+   */
+  private async servedModels(variants: EndpointVariant[]): Promise<Pick<EndpointReading, 'models' | 'modelsFailed'>> {
+    const wanted = variants.map((v) => Boolean(v.modelName && !v.serverless));
+    if (!wanted.some(Boolean)) return { models: variants.map(() => null) };
+    try {
+      const [environments, tagged] = await Promise.all([modelEnvironments(this.sagemaker), endpointsTagged(this.sagemaker, MODEL_TAG)]);
+      return {
+        models: variants.map((v, k) => {
+          if (!wanted[k]) return null;
+          const env = environments.get(v.modelName!);
+          const fromEnv = env ? servedModelFromEnvironment(env, this.gpusPerInstance(v.instanceType)) : null;
+          return fromEnv ?? servedModelFromTag(tagged.get(v.endpointName) ?? {}) ?? (env ? null : { missing: true });
+        }),
+      };
+    } catch (error) {
+      if (isBug(error)) throw error;
+      return { models: variants.map(() => null), modelsFailed: error };
+    }
   }
 
   /** Per production variant: invocations in the week and mean GPU utilization per GPU. */
@@ -206,30 +244,23 @@ export class CloudWatchUtilization implements UtilizationSource {
   }
 
   /**
-   * Every instance-backed variant of an in-service endpoint with the model its container loads
-   * (its model's environment, read with Search a hundred models a page, else the endpoint's
-   * burnrate:model tag) and its load over the window from the endpoints' shared reading: hourly
-   * invocations, mean ModelLatency, the busiest hour's GPU and GPU memory use per GPU; the
-   * autoscaling minimum of the variants whose model is known.
+   * Every instance-backed variant of an in-service endpoint with the model it serves and its load
+   * over the window, from the endpoints' shared reading: hourly invocations, mean ModelLatency, the
+   * busiest hour's GPU and GPU memory use per GPU; the autoscaling minimum of the variants whose
+   * model is known.
    */
   async servingLoads(start: string, end: string): Promise<ServingLoad[]> {
     const reading = await this.endpointReading(start, end);
+    if (reading.modelsFailed) throw reading.modelsFailed;
     // serverless variants and inference components have no instance type of their own to change
     const picked = reading.variants.flatMap((v, k) => (v.modelName && !v.serverless ? [{ v, k }] : []));
-    if (!picked.length) return [];
-    const environments = await modelEnvironments(this.sagemaker);
-    const models = picked.map(({ v }) => {
-      const env = environments.get(v.modelName!);
-      if (!env) return { model: null, missing: true };
-      return { model: servedModelFromEnvironment(env, this.gpusPerInstance(v.instanceType)) };
-    });
-    // the tag is read only where the container names no model
-    const untagged = [...new Set(picked.filter((_, j) => !models[j]!.model).map(({ v }) => v.endpointArn))];
-    const tags = await resourceTags(this.sagemaker, untagged);
-    const served = picked.map(({ v }, j) => models[j]!.model ?? servedModelFromTag(tags.get(v.endpointArn) ?? {}));
-    const minimums = await this.autoscalingMinimums(picked.filter((_, j) => served[j]).map(({ v }) => v));
+    const known = (k: number): ServedModel | null => {
+      const found = reading.models[k];
+      return found && !('missing' in found) ? found : null;
+    };
+    const minimums = await this.autoscalingMinimums(picked.filter(({ k }) => known(k)).map(({ v }) => v));
     const days = daysBetween(start, end);
-    return picked.map(({ v, k }, j): ServingLoad => {
+    return picked.map(({ v, k }): ServingLoad => {
       const gpus = this.gpusPerInstance(v.instanceType);
       // SageMaker's GPU figures are summed over the instance's GPUs (0–100 × GPUs)
       const peak = (id: string) => {
@@ -237,7 +268,7 @@ export class CloudWatchUtilization implements UtilizationSource {
         return series.length ? Math.max(...series) / gpus : null;
       };
       const latency = reading.values.get(`lat${k}`) ?? [];
-      const model = served[j] ?? null;
+      const model = known(k);
       const minimum = minimums.get(`${v.endpointName}/${v.variantName}`);
       return {
         kind: 'sagemaker-endpoint',
@@ -252,7 +283,7 @@ export class CloudWatchUtilization implements UtilizationSource {
         ...(model
           ? {}
           : {
-              modelNote: models[j]!.missing
+              modelNote: reading.models[k]
                 ? `SageMaker Search found no model ${v.modelName}`
                 : `its container names no model; tag the endpoint ${MODEL_TAG}=<hf id>`,
             }),

@@ -146,6 +146,29 @@ export async function modelEnvironments(client: SageMakerClient): Promise<Map<st
   return environments;
 }
 
+/**
+ * The tags of the endpoints that carry `tag` (SageMaker Search over endpoints, filtered on the tag),
+ * by endpoint name: one page for what would be a ListTags per endpoint.
+ */
+export async function endpointsTagged(client: SageMakerClient, tag: string): Promise<Map<string, Record<string, string>>> {
+  const tagged = new Map<string, Record<string, string>>();
+  try {
+    for await (const page of paginateSearch(
+      { client, pageSize: 100 },
+      { Resource: 'Endpoint', SearchExpression: { Filters: [{ Name: `Tags.${tag}`, Operator: 'Exists' }] } },
+    )) {
+      for (const result of page.Results ?? []) {
+        const endpoint = result.Endpoint;
+        if (endpoint?.EndpointName)
+          tagged.set(endpoint.EndpointName, Object.fromEntries((endpoint.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])));
+      }
+    }
+  } catch (error) {
+    denied(error, 'Search');
+  }
+  return tagged;
+}
+
 /** The inference components deployed on an endpoint variant's instances, by name. */
 export async function inferenceComponents(client: SageMakerClient, endpointName: string, variantName: string): Promise<string[]> {
   const names: string[] = [];
