@@ -97,6 +97,17 @@ function candidates(current: Offer, prices: InstancePrice[], gpus: Gpu[], otherV
     .filter((o): o is Offer => o !== undefined && (otherVendors || o.gpu.vendor === current.gpu.vendor));
 }
 
+/**
+ * What one instance of `offer` holds of the model (the /gpu-memory estimate), remembered: a fleet
+ * serves the same few models on the same few types, and each estimate costs a fraction of a millisecond.
+ */
+const capacities = new Map<string, ReturnType<typeof servingCapacity>>();
+function capacityOf(model: ResolvedModel, precision: PrecisionId | undefined, context: number, offer: Offer) {
+  const key = `${model.id}|${model.params}|${precision ?? ''}|${context}|${offer.gpu.id}|${offer.price.gpuCount}`;
+  if (!capacities.has(key)) capacities.set(key, servingCapacity(model, precision, context, offer.gpu, offer.price.gpuCount));
+  return capacities.get(key)!;
+}
+
 const monthly = (offer: Offer, count: number) => offer.price.onDemandPerHour * count * HOURS_PER_MONTH;
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
@@ -134,9 +145,9 @@ export async function recommend(
 
   let best: { offer: Offer; count: number; need: number } | undefined;
   for (const offer of candidates(current, prices, gpus, settings.otherVendors)) {
+    const capacity = capacityOf(resolved, precision, contextTokens, offer);
     for (let count = minimum; count <= MAX_COUNT; count++) {
       const perInstance = Math.ceil(concurrency / count);
-      const capacity = servingCapacity(resolved, precision, contextTokens, offer.gpu, offer.price.gpuCount);
       if (!capacity || capacity.kvCacheTokens < perInstance * contextTokens) break; // more of this type will not help one copy fit
       const bandwidth = count * offer.price.gpuCount * offer.gpu.memoryBandwidth * settings.targetUtilization;
       if (bandwidth < busyBandwidth) continue;
