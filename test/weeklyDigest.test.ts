@@ -135,6 +135,15 @@ describe('burnrate digest', () => {
     expect(JSON.parse(json.out[0]!).figures.total.unit).toBe('USD');
   });
 
+  it('says what rightsizing would save, from the endpoints it read for the week', async () => {
+    const json = io();
+    expect(await digestCli(['--dry-run', '--week=2026-W47'], true, json.io, NOW)).toBe(0);
+    expect(JSON.parse(json.out[0]!).rows).toContainEqual([
+      'Savings available',
+      '$4,148 a month by rightsizing 1 endpoint variant (/finops rightsize)',
+    ]);
+  });
+
   it('says what to type instead', async () => {
     const noDryRun = io();
     expect(await digestCli([], false, noDryRun.io, NOW)).toBe(2);

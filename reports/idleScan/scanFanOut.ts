@@ -9,9 +9,9 @@ import { placeSource } from '../../src/clouds/registry.ts';
 import { type Place, placeName, type UtilizationSource } from '../../src/clouds/utilization.ts';
 import { dailyScanJob } from '../../src/schedule/dailyScanJob.ts';
 import type { JobOutcome, ScheduledJobContext } from '../../src/schedule/postOnce.ts';
-import { bySaving, type Recommendation } from '../rightsizing/recommend.ts';
+import { bySaving, modelContext, type Recommendation } from '../rightsizing/recommend.ts';
 import { DEFAULT_EXCLUSIONS, type Finding, scanWindow } from './idleFindings.ts';
-import { type FleetScan, modelContext, type ScanOptions, scanFleet } from './scanJob.ts';
+import { type FleetScan, type ScanOptions, scanFleet } from './scanJob.ts';
 
 export interface ScanPartTask {
   type: 'scan-part';

@@ -10,11 +10,16 @@ import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import { type SourceSettings, utilizationSource } from '../../src/clouds/registry.ts';
 import { type FindingKind } from '../../src/clouds/resourceKinds.ts';
 import { IDLE_PARTS, readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
-import { HuggingFaceHub, hubSettingsFromEnv } from '../../src/hub/huggingFaceHub.ts';
 import { money, placeOf, utcDay } from '../../src/present/format.ts';
 import type { AccountSettings, ApprovalSettings } from '../../src/settings/fileSettings.ts';
 import type { StateStore } from '../../src/state/stateStore.ts';
-import { DEFAULT_RIGHTSIZING, type Recommendation, type RightsizingSettings, rightsizeLoads } from '../rightsizing/recommend.ts';
+import {
+  DEFAULT_RIGHTSIZING,
+  modelContext,
+  type Recommendation,
+  type RightsizingSettings,
+  rightsizeLoads,
+} from '../rightsizing/recommend.ts';
 import { rightsizingTable } from '../rightsizing/rightsizeJob.ts';
 import {
   DEFAULT_EXCLUSIONS,
@@ -183,12 +188,6 @@ export async function scanFleet(
     rightsizing: recommendations,
   };
 }
-
-/** How the scan sizes the models endpoints serve: the registry, and the Hugging Face Hub as the environment reaches it. */
-export const modelContext = (env: NodeJS.ProcessEnv): CommandContext => ({
-  catalogs: bundledCatalogs(),
-  hub: new HuggingFaceHub(hubSettingsFromEnv(env)),
-});
 
 /**
  * The scan as a report: the fleet read now (or `options.scanned`), less what was snoozed or kept in

@@ -8,8 +8,10 @@ import { servingCapacity } from '../../commands/gpuMemory.ts';
 import { type ResolvedModel, resolveModel } from '../../commands/modelResolver.ts';
 import { isPrecisionId, type PrecisionId } from '../../src/calc/precision.ts';
 import { HOURS_PER_MONTH } from '../../src/calc/pricing.ts';
+import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import type { Gpu, InstancePrice } from '../../src/catalogs/hardware.ts';
 import type { ServingLoad } from '../../src/clouds/servingLoad.ts';
+import { HuggingFaceHub, hubSettingsFromEnv } from '../../src/hub/huggingFaceHub.ts';
 import { money } from '../../src/present/format.ts';
 import type { RightsizingFileSettings } from '../../src/settings/fileSettings.ts';
 
@@ -220,3 +222,9 @@ export async function rightsizeLoads(
     notRecommended: outcomes.filter((o): o is NotRecommended => !isRecommendation(o)),
   };
 }
+
+/** How reports size the models endpoints serve: the registry, and the Hugging Face Hub as the environment reaches it. */
+export const modelContext = (env: NodeJS.ProcessEnv): CommandContext => ({
+  catalogs: bundledCatalogs(),
+  hub: new HuggingFaceHub(hubSettingsFromEnv(env)),
+});

@@ -1,15 +1,19 @@
 // Rightsizing as a job: read every serving endpoint's model and load over the scan window and
 // recommend a cheaper size where one holds the model and its peak. Used by
 // `burnrate rightsize --dry-run [--json]`.
-import type { CommandContext } from '../../commands/command.ts';
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
-import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import { type SourceSettings, utilizationSource } from '../../src/clouds/registry.ts';
 import { readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
-import { HuggingFaceHub, hubSettingsFromEnv } from '../../src/hub/huggingFaceHub.ts';
 import { money } from '../../src/present/format.ts';
 import { scanWindow } from '../idleScan/idleFindings.ts';
-import { DEFAULT_RIGHTSIZING, type NotRecommended, type Recommendation, type RightsizingSettings, rightsizeLoads } from './recommend.ts';
+import {
+  DEFAULT_RIGHTSIZING,
+  modelContext,
+  type NotRecommended,
+  type Recommendation,
+  type RightsizingSettings,
+  rightsizeLoads,
+} from './recommend.ts';
 
 /** What `burnrate rightsize --json` prints. */
 export interface RightsizingReport {
@@ -32,8 +36,7 @@ export async function runRightsizing(
 ): Promise<RightsizingReport> {
   const window = scanWindow(now);
   const reading = await readUtilization(source ?? (await utilizationSource(settings, env)), window.start, window.end, ['servingLoads']);
-  const context: CommandContext = { catalogs: bundledCatalogs(), hub: new HuggingFaceHub(hubSettingsFromEnv(env)) };
-  const { recommendations, notRecommended } = await rightsizeLoads(reading.servingLoads, context, rightsizing);
+  const { recommendations, notRecommended } = await rightsizeLoads(reading.servingLoads, modelContext(env), rightsizing);
   return {
     recommendations,
     notRecommended,

@@ -6,6 +6,7 @@ import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import { type CostMetric, CostSourceError } from '../../src/clouds/costSource.ts';
 import { digestCostSource, utilizationSource } from '../../src/clouds/registry.ts';
 import type { AccountSettings } from '../../src/settings/fileSettings.ts';
+import { DEFAULT_RIGHTSIZING, modelContext, type RightsizingSettings } from '../rightsizing/recommend.ts';
 import { digestAsPlan } from './digestPresentation.ts';
 import { weeklyDigest } from './weeklyDigest.ts';
 
@@ -26,12 +27,17 @@ export async function runDigest(
   now: Date,
   env: NodeJS.ProcessEnv,
   period: DigestPeriod = lastFullWeek(now, settings.timezone),
+  rightsizing: RightsizingSettings = DEFAULT_RIGHTSIZING,
 ): Promise<PlanResult> {
   const source = await digestCostSource(settings, env);
   const utilization = await utilizationSource(settings, env);
   try {
     return digestAsPlan(
-      await weeklyDigest(source, period, settings.group_by, now, { source: utilization, prices: bundledCatalogs().prices }),
+      await weeklyDigest(source, period, settings.group_by, now, {
+        source: utilization,
+        prices: bundledCatalogs().prices,
+        rightsizing: { models: modelContext(env), settings: rightsizing },
+      }),
     );
   } catch (error) {
     if (!(error instanceof CostSourceError)) throw error;

@@ -68,6 +68,13 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
   for (const [label, amount] of adjustments) if (amount !== 0) rows.push([label, `${usd(amount)} (not in the totals above)`]);
   if ('omitted' in d.forecast) rows.push(['Month end', d.forecast.omitted]);
   else rows.push(['Month to date', usd(d.forecast.monthToDate)], ['Month-end forecast', usd(d.forecast.monthEnd)]);
+  if (d.savings?.variants) {
+    const n = d.savings.variants;
+    rows.push([
+      'Savings available',
+      `${money(d.savings.monthlySaving)} a month by rightsizing ${n} endpoint variant${n > 1 ? 's' : ''} (/finops rightsize)`,
+    ]);
+  }
 
   const peak = Math.max(...d.days.map((day) => Math.max(day.cost, day.previous)), 1);
   const bar = (cost: MicroUsd) => '█'.repeat(Math.round((cost / peak) * BAR_WIDTH)).padEnd(BAR_WIDTH, ' ');

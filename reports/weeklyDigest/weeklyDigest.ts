@@ -1,10 +1,18 @@
 // The weekly digest as figures: totals and change, what moved, by team, GPU spend, anomalies and
 // the month-end view. Pure: cost data in, digest out; rendering happens elsewhere.
 
+import type { CommandContext } from '../../commands/command.ts';
 import { addDays, type DigestPeriod, isProvisional } from '../../src/calc/period.ts';
 import type { InstancePrice } from '../../src/catalogs/hardware.ts';
 import { type CostData, type CostQuery, type CostSource, type Forecast, type MicroUsd, toMicro } from '../../src/clouds/costSource.ts';
-import { type EndpointUsage, type GpuInstanceUsage, readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
+import {
+  type EndpointUsage,
+  type GpuInstanceUsage,
+  IDLE_PARTS,
+  readUtilization,
+  type UtilizationSource,
+} from '../../src/clouds/utilization.ts';
+import { type RightsizingSettings, rightsizeLoads } from '../rightsizing/recommend.ts';
 
 /** A day is anomalous above its 4-week baseline's mean + 3 standard deviations. */
 export const ANOMALY_SIGMAS = 3;
@@ -69,6 +77,8 @@ export interface WeeklyDigest {
   utilization?: GpuInstanceLine[];
   /** SageMaker endpoint variants, their traffic and cost */
   endpoints?: EndpointLine[];
+  /** what rightsizing would save a month, on how many endpoint variants; absent when not read */
+  savings?: { monthlySaving: number; variants: number };
 }
 
 export interface EndpointLine extends EndpointUsage {
@@ -244,6 +254,8 @@ export function digestQuery(period: DigestPeriod, groupBy: string): CostQuery {
 export interface UtilizationInput {
   source: UtilizationSource | undefined;
   prices: InstancePrice[];
+  /** sizes the models endpoints serve, for the savings rightsizing would make; without it none are read */
+  rightsizing?: { models: CommandContext; settings: RightsizingSettings };
 }
 
 export async function weeklyDigest(
@@ -255,13 +267,24 @@ export async function weeklyDigest(
 ): Promise<WeeklyDigest> {
   const [data, reading] = await Promise.all([
     source.costs(digestQuery(period, groupBy)),
-    utilization && readUtilization(utilization.source, period.week.start, period.week.end),
+    utilization &&
+      readUtilization(
+        utilization.source,
+        period.week.start,
+        period.week.end,
+        utilization.rightsizing ? [...IDLE_PARTS, 'servingLoads'] : IDLE_PARTS,
+      ),
   ]);
   const digest = buildWeeklyDigest(data, period, groupBy, now);
   if (reading) {
     digest.utilization = priceUtilization(reading.instances, utilization!.prices);
     digest.endpoints = priceEndpoints(reading.endpoints, utilization!.prices);
     digest.notes.push(...reading.notes);
+    const sizing = utilization!.rightsizing;
+    if (sizing) {
+      const { recommendations } = await rightsizeLoads(reading.servingLoads, sizing.models, sizing.settings);
+      digest.savings = { monthlySaving: recommendations.reduce((sum, r) => sum + r.monthlySaving, 0), variants: recommendations.length };
+    }
   }
   return digest;
 }

@@ -34,7 +34,7 @@ export function finopsJobs(
   rightsizing: RightsizingSettings = DEFAULT_RIGHTSIZING,
 ): FinopsJobs {
   return {
-    digest: async () => planBlocks(await runDigest(digest, now(), env)),
+    digest: async () => planBlocks(await runDigest(digest, now(), env, undefined, rightsizing)),
     scan: async () => scanMessage(await runScan(digest, now(), env, scan, state), actionAllowed(scan.approvals ?? DEFAULT_APPROVALS)),
     rightsize: async () =>
       planBlocks(rightsizingAsPlan(await runRightsizing({ ...digest, ...(scan.accounts ? { accounts: scan.accounts } : {}) }, now(), env))),

@@ -44,7 +44,7 @@ const DIGEST: Report = {
   async run({ file }, now, env, week) {
     const period = week === undefined ? undefined : namedWeek(week, now, file.digest.timezone);
     if (week !== undefined && !period) return `--week ${week} is not an ISO week; write it like 2026-W47`;
-    return { plan: await runDigest(digestSettings(file), now, env, period) };
+    return { plan: await runDigest(digestSettings(file), now, env, period, rightsizingSettings(file.rightsizing)) };
   },
 };
 

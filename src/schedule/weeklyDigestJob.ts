@@ -18,7 +18,8 @@ export function weeklyDigestJob(context: ScheduledJobContext): Promise<JobOutcom
     channel,
     { key: `digest#${week.isoWeek}#${channel}`, ttlSeconds: DIGEST_CLAIM_SECONDS, period: week.isoWeek },
     async () => {
-      const plan = await runDigest(context.digest, now, context.env);
+      // the scan's options carry the settings file's rightsizing, which the digest's savings line uses too
+      const plan = await runDigest(context.digest, now, context.env, undefined, context.scan?.rightsizing);
       return { plan, message: planBlocks(plan) };
     },
   );
