@@ -183,8 +183,9 @@ describe('CloudWatch GPU utilization', () => {
     try {
       const usage = await source().gpuInstances('2026-11-16', '2026-11-23');
       expect(usage).toHaveLength(503);
+      // each machine's busiest GPU and the memory it held: two queries a machine, 500 a request
       const gpuFirstPages = big.metricRequests.filter((r) => !r.nextToken && r.queries[0]!.Expression);
-      expect(gpuFirstPages.map((r) => r.queries.length)).toEqual([500, 3]);
+      expect(gpuFirstPages.map((r) => r.queries.length)).toEqual([500, 500, 6]);
       // none of them has GPU metrics: CPU maximum, NetworkIn and NetworkOut for each, 500 a request
       const cpuFirstPages = big.metricRequests.filter((r) => !r.nextToken && r.queries[0]!.MetricStat);
       expect(cpuFirstPages.map((r) => r.queries.length)).toEqual([500, 500, 500, 9]);

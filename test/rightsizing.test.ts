@@ -247,6 +247,56 @@ describe('rightsizing in a scan whose model search is denied', () => {
   });
 });
 
+describe('rightsizing GPU machines that name no model', () => {
+  const hours = (n: number, value: number) => Array.from({ length: n }, () => value);
+  it('advises a cheaper type from the busiest GPU’s memory and use, with the commands', async () => {
+    const aws = await startFakeAws([
+      // four L40S whose busiest GPU peaks at 35% and holds 9 GiB: four A10G serve it
+      {
+        instanceId: 'i-0embed000000000001',
+        instanceType: 'g6e.12xlarge',
+        name: 'embeddings',
+        gpus: [hours(168, 35)],
+        gpuMemoryUsedMib: [hours(168, 9216)],
+      },
+      // its GPU holds 40 GiB: nothing cheaper with as many GPUs holds that
+      {
+        instanceId: 'i-0big0000000000002',
+        instanceType: 'g6e.12xlarge',
+        name: 'big-kv',
+        gpus: [hours(168, 35)],
+        gpuMemoryUsedMib: [hours(168, 40960)],
+      },
+      // no agent memory metric: not sized
+      { instanceId: 'i-0blind00000000003', instanceType: 'g6e.12xlarge', name: 'blind', gpus: [hours(168, 35)] },
+    ]);
+    try {
+      const r = await rightsize(aws);
+      const advice = r.recommendations.find((x) => x.kind === 'ec2-gpu-instance')!;
+      expect(advice).toMatchObject({
+        id: 'i-0embed000000000001',
+        name: 'embeddings',
+        current: { instanceType: 'g6e.12xlarge', count: 1 },
+        recommended: { instanceType: 'g5.12xlarge', count: 1 },
+        model: null,
+        confidence: 'medium',
+      });
+      expect(advice.monthlySaving).toBeCloseTo((10.49 - 5.67) * 730, 6);
+      expect(advice.commands).toEqual([
+        'aws ec2 stop-instances --instance-ids i-0embed000000000001',
+        'aws ec2 wait instance-stopped --instance-ids i-0embed000000000001',
+        `aws ec2 modify-instance-attribute --instance-id i-0embed000000000001 --instance-type '{"Value": "g5.12xlarge"}'`,
+        'aws ec2 start-instances --instance-ids i-0embed000000000001',
+      ]);
+      expect(r.recommendations.filter((x) => x.kind === 'ec2-gpu-instance')).toHaveLength(1);
+      expect(r.notRecommended.find((x) => x.id === 'i-0big0000000000002')!.reason).toMatch(/already the cheapest type that holds/);
+      expect(r.notRecommended.find((x) => x.id === 'i-0blind00000000003')!.reason).toMatch(/no GPU utilization or GPU memory/);
+    } finally {
+      await aws.close();
+    }
+  });
+});
+
 describe('rightsizing when reads fail', () => {
   it('turns a denied model search into one line saying what to grant', async () => {
     const one = await startFakeAws([], ENDPOINTS.slice(0, 2));
@@ -257,7 +307,8 @@ describe('rightsizing when reads fail', () => {
         "us-east-1: AWS denied Search: grant the bot's role sagemaker:Search; left out there: Endpoint models and load",
       ]);
       expect(r.recommendations).toEqual([]);
-      expect(r.unavailable).toMatch(/no endpoint could be read/);
+      // the machines were read: the report is not empty of everything
+      expect(r.unavailable).toBeUndefined();
     } finally {
       await one.close();
     }
@@ -268,7 +319,11 @@ describe('rightsizing when reads fail', () => {
     try {
       const r = await rightsize(one);
       expect(r.notRecommended).toEqual([
-        { id: 'chat-8b/AllTraffic', reason: 'the model could not be known: SageMaker Search found no model chat-8b-AllTraffic-model' },
+        {
+          id: 'chat-8b/AllTraffic',
+          reason: 'the model could not be known: SageMaker Search found no model chat-8b-AllTraffic-model',
+          unsized: true,
+        },
       ]);
     } finally {
       await one.close();
@@ -281,7 +336,10 @@ describe('rightsizing when reads fail', () => {
       one.failRegion('us-east-1', 'ThrottlingException', 'Rate exceeded');
       const r = await rightsize(one);
       expect(r.recommendations).toEqual([]);
-      expect(r.notes).toEqual([expect.stringMatching(/us-east-1.*ThrottlingException/)]);
+      expect(r.notes).toEqual([
+        'us-east-1: EC2 DescribeInstances failed (ThrottlingException (HTTP 400)); left out there: GPU instances',
+        'us-east-1: SageMaker ListEndpoints failed (ThrottlingException (HTTP 400)); left out there: Endpoint models and load',
+      ]);
       expect(r.unavailable).toMatch(/no endpoint could be read/);
     } finally {
       await one.close();

@@ -104,7 +104,7 @@ describe('reports and the audit log, from the installed bundle on the demo accou
     const env = cleanEnv({ BURNRATE_STATE_FILE: stateFile() });
     const text = await shippedCli(['rightsize', '--dry-run'], env);
     expect(text.code).toBe(0);
-    expect(text.stdout.split('\n')[0]).toBe('[demo data] Rightsizing: $4,148 a month to save on 1 endpoint variant');
+    expect(text.stdout.split('\n')[0]).toBe('[demo data] Rightsizing: $4,148 a month to save on 1 resource');
     const json = await shippedCli(['rightsize', '--dry-run', '--json'], env);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout);
@@ -118,7 +118,13 @@ describe('reports and the audit log, from the installed bundle on the demo accou
         confidence: 'high',
       }),
     ]);
-    expect(report.notRecommended.map((n: { id: string }) => n.id)).toEqual(['contract-summarizer-70b/AllTraffic', 'recsys-ranker/blue']);
+    // every machine and variant is there with its reason; the ranker's container names no model
+    expect(report.notRecommended).toContainEqual({
+      id: 'contract-summarizer-70b/AllTraffic',
+      reason: '1 × ml.p4d.24xlarge is already the cheapest size that holds the model and its peak load',
+    });
+    expect(report.notRecommended).toContainEqual(expect.objectContaining({ id: 'recsys-ranker/blue', unsized: true }));
+    expect(text.stdout).toMatch(/6 endpoint variants or machines could not be sized/);
     const missing = await shippedCli(['rightsize'], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/the CLI prints the rightsize with --dry-run[\s\S]*usage: burnrate rightsize --dry-run \[--json\]/);

@@ -147,7 +147,7 @@ describe('slash commands over HTTP', () => {
     const { json } = await post(body, signedHeaders(body));
     expect(json).toMatchObject({ response_type: 'ephemeral', text: 'Working on the rightsizing…' });
     const followUp = await slack.waitFor((c) => c.path === '/respond/rightsize');
-    expect(followUp.body.text).toBe('[demo data] Rightsizing: $4,148 a month to save on 1 endpoint variant');
+    expect(followUp.body.text).toBe('[demo data] Rightsizing: $4,148 a month to save on 1 resource');
     const shown = JSON.stringify(followUp.body.blocks);
     expect(shown).toMatch(/support-chat-llm \/ AllTraffic.*1 × ml\.g5\.12xlarge.*1 × ml\.g5\.xlarge/);
     expect(shown).toMatch(/contract-summarizer-70b\/AllTraffic.*already the cheapest size/);

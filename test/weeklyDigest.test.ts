@@ -140,7 +140,7 @@ describe('burnrate digest', () => {
     expect(await digestCli(['--dry-run', '--week=2026-W47'], true, json.io, NOW)).toBe(0);
     expect(JSON.parse(json.out[0]!).rows).toContainEqual([
       'Savings available',
-      '$4,148 a month by rightsizing 1 endpoint variant (/finops rightsize)',
+      '$4,148 a month by rightsizing 1 resource (/finops rightsize)',
     ]);
   });
 

@@ -178,7 +178,12 @@ export async function scanFleet(
     now,
     options.approvals?.gce_local_ssd,
   );
-  const { recommendations } = await rightsizeLoads(reading.servingLoads, models, options.rightsizing ?? DEFAULT_RIGHTSIZING);
+  const { recommendations } = await rightsizeLoads(
+    reading.servingLoads,
+    models,
+    options.rightsizing ?? DEFAULT_RIGHTSIZING,
+    reading.instances,
+  );
   return {
     result,
     notes: reading.notes,

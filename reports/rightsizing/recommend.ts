@@ -11,9 +11,11 @@ import { HOURS_PER_MONTH } from '../../src/calc/pricing.ts';
 import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import type { Gpu, InstancePrice } from '../../src/catalogs/hardware.ts';
 import type { ServingLoad } from '../../src/clouds/servingLoad.ts';
+import type { GpuInstanceUsage } from '../../src/clouds/utilization.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../../src/hub/huggingFaceHub.ts';
 import { money } from '../../src/present/format.ts';
 import type { RightsizingFileSettings } from '../../src/settings/fileSettings.ts';
+import { DEFAULT_THRESHOLDS } from '../idleScan/idleFindings.ts';
 
 export interface RightsizingSettings {
   /** no recommendation saves less than this a month, dollars */
@@ -49,10 +51,13 @@ export interface Size {
 
 export interface Recommendation {
   id: string;
-  kind: ServingLoad['kind'];
+  kind: ServingLoad['kind'] | 'ec2-gpu-instance';
   place: string;
-  endpointName: string;
-  variantName: string;
+  /** how reports name it: endpoint / variant, or the machine's Name tag (its id without one) */
+  name: string;
+  /** a SageMaker endpoint variant's */
+  endpointName?: string;
+  variantName?: string;
   current: Size;
   recommended: Size;
   monthlySaving: number;
@@ -61,12 +66,16 @@ export interface Recommendation {
   confidence: 'high' | 'medium' | 'low';
   /** what applying it does */
   changes: string;
+  /** a change made by hand (a machine's type changes only while it is stopped): the exact commands */
+  commands?: string[];
 }
 
-/** A variant with no recommendation, and why. */
+/** A variant or machine with no recommendation, and why. */
 export interface NotRecommended {
   id: string;
   reason: string;
+  /** nothing could be sized (no model named, no metrics, no price): the report counts these instead of listing them */
+  unsized?: boolean;
 }
 
 export const loadId = (l: Pick<ServingLoad, 'account' | 'region' | 'endpointName' | 'variantName'>) =>
@@ -120,17 +129,18 @@ export async function recommend(
 ): Promise<Recommendation | NotRecommended> {
   const id = loadId(load);
   const skip = (reason: string): NotRecommended => ({ id, reason });
-  if (!load.model) return skip(`the model could not be known: ${load.modelNote ?? 'no model named'}`);
+  const unsized = (reason: string): NotRecommended => ({ id, reason, unsized: true });
+  if (!load.model) return unsized(`the model could not be known: ${load.modelNote ?? 'no model named'}`);
   const { gpus, prices } = context.catalogs;
   const current = offerFor(load.instanceType, prices, gpus);
-  if (!current) return skip(`${load.instanceType} is not in the price catalog (config/prices.yaml)`);
+  if (!current) return unsized(`${load.instanceType} is not in the price catalog (config/prices.yaml)`);
   let resolved: ResolvedModel;
   try {
     resolved = await resolveModel(load.model.id, context);
   } catch (error) {
-    return skip(`the model could not be sized: ${(error as Error).message}`);
+    return unsized(`the model could not be sized: ${(error as Error).message}`);
   }
-  if (load.gpuUtilizationPeak === null) return skip('no GPUUtilization metric for the variant: its load on the GPUs is unknown');
+  if (load.gpuUtilizationPeak === null) return unsized('no GPUUtilization metric for the variant: its load on the GPUs is unknown');
   const invocations = load.hourlyInvocations;
   if (!invocations.some((n) => n > 0)) return skip('no calls in the window: the idle scan covers it');
 
@@ -191,6 +201,7 @@ export async function recommend(
     id,
     kind: load.kind,
     place: placeOf(load),
+    name: `${load.endpointName} / ${load.variantName}`,
     endpointName: load.endpointName,
     variantName: load.variantName,
     current: currentSize,
@@ -210,13 +221,17 @@ export const bySaving = (a: Recommendation, b: Recommendation) => b.monthlySavin
 
 export const isRecommendation = (r: Recommendation | NotRecommended): r is Recommendation => 'recommended' in r;
 
-/** Every load's recommendation (largest saving first) or why it has none. */
+/** Every endpoint's and machine's recommendation (largest saving first), or why it has none. */
 export async function rightsizeLoads(
   loads: ServingLoad[],
   context: CommandContext,
   settings: RightsizingSettings,
+  machines: GpuInstanceUsage[] = [],
 ): Promise<{ recommendations: Recommendation[]; notRecommended: NotRecommended[] }> {
-  const outcomes = await Promise.all(loads.map((load) => recommend(load, context, settings)));
+  const outcomes = [
+    ...(await Promise.all(loads.map((load) => recommend(load, context, settings)))),
+    ...machines.map((machine) => recommendMachine(machine, context.catalogs, settings)),
+  ];
   return {
     recommendations: outcomes.filter(isRecommendation).sort(bySaving),
     notRecommended: outcomes.filter((o): o is NotRecommended => !isRecommendation(o)),
@@ -228,3 +243,81 @@ export const modelContext = (env: NodeJS.ProcessEnv): CommandContext => ({
   catalogs: bundledCatalogs(),
   hub: new HuggingFaceHub(hubSettingsFromEnv(env)),
 });
+
+/** The busiest GPU's memory a recommended GPU must hold beyond what it held at its peak. */
+const MEMORY_HEADROOM = 1.15;
+/** Hours of GPU metrics below which a machine's recommendation is low confidence (5 days). */
+const MACHINE_MIN_HOURS = 120;
+
+/**
+ * An EC2 GPU machine that names no model, from its busiest GPU: the cheapest EC2 type with as many
+ * GPUs of the same vendor, each holding the most memory the busiest GPU held (with 15% to spare)
+ * and whose memory bandwidth at the target utilization covers that GPU's busiest hour. Advice with
+ * the commands: a machine's type changes only while it is stopped.
+ */
+export function recommendMachine(
+  machine: GpuInstanceUsage,
+  catalogs: Pick<CommandContext['catalogs'], 'gpus' | 'prices'>,
+  settings: RightsizingSettings = DEFAULT_RIGHTSIZING,
+): Recommendation | NotRecommended {
+  const id = [machine.account, machine.region, machine.instanceId].filter(Boolean).join('/');
+  const skip = (reason: string): NotRecommended => ({ id, reason });
+  const unsized = (reason: string): NotRecommended => ({ id, reason, unsized: true });
+  if (machine.cloud === 'gcp') return unsized('GCE machines are not rightsized yet');
+  const current = offerFor(machine.instanceType, catalogs.prices, catalogs.gpus);
+  if (!current) return unsized(`${machine.instanceType} is not in the price catalog (config/prices.yaml)`);
+  if (machine.maximumPercent === null || machine.gpuMemoryPeakMib === undefined)
+    return unsized('no GPU utilization or GPU memory from the CloudWatch agent: its GPUs’ needs are unknown');
+  if (machine.spot) return skip('a Spot instance: it cannot be stopped to change its type');
+  if (machine.maximumPercent < DEFAULT_THRESHOLDS.gpuPercent) return skip('idle: the idle scan covers it');
+  const busyBandwidth = (machine.maximumPercent / 100) * current.gpu.memoryBandwidth;
+  const needBytes = machine.gpuMemoryPeakMib * 2 ** 20 * MEMORY_HEADROOM;
+  const fitting = catalogs.prices
+    .filter((p) => p.cloud === 'aws' && !p.instance.startsWith('ml.') && p.gpuCount === current.price.gpuCount)
+    .map((p) => offerFor(p.instance, catalogs.prices, catalogs.gpus))
+    .filter(
+      (o): o is Offer =>
+        o !== undefined &&
+        (settings.otherVendors || o.gpu.vendor === current.gpu.vendor) &&
+        o.gpu.usableBytes >= needBytes &&
+        o.gpu.memoryBandwidth * settings.targetUtilization >= busyBandwidth,
+    )
+    .sort((a, b) => a.price.onDemandPerHour - b.price.onDemandPerHour);
+  const best = fitting[0];
+  const now = monthly(current, 1);
+  if (!best || best.price.instance === machine.instanceType)
+    return skip(`${machine.instanceType} is already the cheapest type that holds its busiest GPU’s peak`);
+  const saving = now - monthly(best, 1);
+  if (saving < settings.minMonthlySaving)
+    return skip(
+      `it would save ${money(saving)} a month, under the ${money(settings.minMonthlySaving)} floor (rightsizing.min_monthly_saving)`,
+    );
+  const region = machine.region ? ` --region ${machine.region}` : '';
+  const gib = (mib: number) => `${(mib / 1024).toFixed(1)} GiB`;
+  return {
+    id,
+    kind: 'ec2-gpu-instance',
+    place: [machine.account, machine.region].filter(Boolean).join('/') || 'default region',
+    name: machine.name ?? machine.instanceId,
+    current: { instanceType: machine.instanceType, count: 1, monthlyCost: now },
+    recommended: { instanceType: best.price.instance, count: 1, monthlyCost: monthly(best, 1) },
+    monthlySaving: saving,
+    model: null,
+    evidence: [
+      `busiest GPU peak ${machine.maximumPercent.toFixed(0)}% (average ${machine.averagePercent?.toFixed(0) ?? '?'}%) on ${current.gpu.name}`,
+      `its memory peak ${gib(machine.gpuMemoryPeakMib)} of ${gib(current.gpu.usableBytes / 2 ** 20)}; ${best.gpu.name} holds ${gib(best.gpu.usableBytes / 2 ** 20)}`,
+      `${machine.hours} hours of GPU metrics${machine.hours < MACHINE_MIN_HOURS ? ' (fewer than 5 days)' : ''}`,
+    ],
+    // a machine names no model: what it needs is read off its busiest GPU, never better than medium
+    confidence: machine.hours < MACHINE_MIN_HOURS ? 'low' : 'medium',
+    changes:
+      `advice: stop the instance, change its type, start it (its EBS volumes, ID and private IP stay; ` +
+      `${machine.instanceStoreGb ? `its ${machine.instanceStoreGb} GB of instance store is wiped; ` : ''}the new type may lack capacity at first)`,
+    commands: [
+      `aws ec2 stop-instances --instance-ids ${machine.instanceId}${region}`,
+      `aws ec2 wait instance-stopped --instance-ids ${machine.instanceId}${region}`,
+      `aws ec2 modify-instance-attribute --instance-id ${machine.instanceId} --instance-type '{"Value": "${best.price.instance}"}'${region}`,
+      `aws ec2 start-instances --instance-ids ${machine.instanceId}${region}`,
+    ],
+  };
+}

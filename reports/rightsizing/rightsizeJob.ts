@@ -35,8 +35,11 @@ export async function runRightsizing(
   source?: UtilizationSource,
 ): Promise<RightsizingReport> {
   const window = scanWindow(now);
-  const reading = await readUtilization(source ?? (await utilizationSource(settings, env)), window.start, window.end, ['servingLoads']);
-  const { recommendations, notRecommended } = await rightsizeLoads(reading.servingLoads, modelContext(env), rightsizing);
+  const reading = await readUtilization(source ?? (await utilizationSource(settings, env)), window.start, window.end, [
+    'servingLoads',
+    'gpuInstances',
+  ]);
+  const { recommendations, notRecommended } = await rightsizeLoads(reading.servingLoads, modelContext(env), rightsizing, reading.instances);
   return {
     recommendations,
     notRecommended,
@@ -52,9 +55,9 @@ export function rightsizingTable(recommendations: Recommendation[]): PlanTable {
   const saving = recommendations.reduce((sum, r) => sum + r.monthlySaving, 0);
   return {
     title: `Rightsizing: ${money(saving)} a month to save`,
-    header: ['Endpoint / variant', 'Now', 'Recommended', 'Saving a month', 'Confidence', 'Evidence'],
+    header: ['Resource', 'Now', 'Recommended', 'Saving a month', 'Confidence', 'Evidence'],
     rows: recommendations.map((r) => [
-      `${r.endpointName} / ${r.variantName}${r.place === 'default region' ? '' : ` (${r.place})`}`,
+      `${r.name}${r.place === 'default region' ? '' : ` (${r.place})`}`,
       `${r.current.count} × ${r.current.instanceType} (${money(r.current.monthlyCost)})`,
       `${r.recommended.count} × ${r.recommended.instanceType} (${money(r.recommended.monthlyCost)})`,
       money(r.monthlySaving),
@@ -69,23 +72,30 @@ export function rightsizingAsPlan(report: RightsizingReport, settings: Rightsizi
   const total = report.recommendations.reduce((sum, r) => sum + r.monthlySaving, 0);
   const demo = report.demo ? '[demo data] ' : '';
   const n = report.recommendations.length;
+  // what could not be sized at all is counted, not listed: a fleet has thousands of such
+  const sized = report.notRecommended.filter((s) => !s.unsized);
+  const unsized = report.notRecommended.length - sized.length;
   return {
     command: 'rightsize',
     input: `${report.window.start}..${report.window.end}`,
     summary: n
-      ? `${demo}Rightsizing: ${money(total)} a month to save on ${n} endpoint variant${n > 1 ? 's' : ''}`
-      : `${demo}Rightsizing: no endpoint variant is worth resizing`,
+      ? `${demo}Rightsizing: ${money(total)} a month to save on ${n} ${n > 1 ? 'resources' : 'resource'}`
+      : `${demo}Rightsizing: nothing is worth resizing`,
     figures: { monthlySaving: { value: total, unit: 'USD' }, recommendations: { value: n, unit: 'count' } },
     rows: [['Monthly saving', money(total)]],
     tables: [
       ...(n ? [rightsizingTable(report.recommendations)] : []),
-      ...(report.notRecommended.length
-        ? [{ title: 'Not resized', header: ['Endpoint / variant', 'Why'], rows: report.notRecommended.map((s) => [s.id, s.reason]) }]
-        : []),
+      ...(sized.length ? [{ title: 'Not resized', header: ['Resource', 'Why'], rows: sized.map((s) => [s.id, s.reason]) }] : []),
     ],
     notesTitle: 'Notes',
     assumptions: [
-      ...report.recommendations.map((r) => `${r.endpointName} / ${r.variantName}: ${r.changes}`),
+      ...report.recommendations.map((r) => `${r.name}: ${r.changes}${r.commands ? `: ${r.commands.join(' && ')}` : ''}`),
+      ...(unsized
+        ? [
+            `${unsized} endpoint variant${unsized > 1 ? 's' : ''} or machine${unsized > 1 ? 's' : ''} could not be sized (no model named, no GPU metrics, or no price); ` +
+              '`--json` says why for each. A tag burnrate:model=<hf id> names an endpoint’s model; the CloudWatch agent gives a machine’s GPU memory',
+          ]
+        : []),
       ...report.notes,
       ...(report.demo ? ['Demo data: no AWS credentials are configured, so this shows the bundled demo account'] : []),
     ],

@@ -72,7 +72,7 @@ export function digestAsPlan(d: WeeklyDigest): PlanResult {
     const n = d.savings.variants;
     rows.push([
       'Savings available',
-      `${money(d.savings.monthlySaving)} a month by rightsizing ${n} endpoint variant${n > 1 ? 's' : ''} (/finops rightsize)`,
+      `${money(d.savings.monthlySaving)} a month by rightsizing ${n} ${n > 1 ? 'resources' : 'resource'} (/finops rightsize)`,
     ]);
   }
 

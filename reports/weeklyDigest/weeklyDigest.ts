@@ -77,7 +77,7 @@ export interface WeeklyDigest {
   utilization?: GpuInstanceLine[];
   /** SageMaker endpoint variants, their traffic and cost */
   endpoints?: EndpointLine[];
-  /** what rightsizing would save a month, on how many endpoint variants; absent when not read */
+  /** what rightsizing would save a month, on how many endpoints and machines; absent when not read */
   savings?: { monthlySaving: number; variants: number };
 }
 
@@ -282,7 +282,7 @@ export async function weeklyDigest(
     digest.notes.push(...reading.notes);
     const sizing = utilization!.rightsizing;
     if (sizing) {
-      const { recommendations } = await rightsizeLoads(reading.servingLoads, sizing.models, sizing.settings);
+      const { recommendations } = await rightsizeLoads(reading.servingLoads, sizing.models, sizing.settings, reading.instances);
       digest.savings = { monthlySaving: recommendations.reduce((sum, r) => sum + r.monthlySaving, 0), variants: recommendations.length };
     }
   }

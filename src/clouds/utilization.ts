@@ -28,6 +28,8 @@ export interface GpuInstanceUsage {
   cpuMaximumPercent?: number;
   /** without GPU metrics: network in + out per day over the window, bytes */
   networkBytesPerDay?: number;
+  /** the most memory its busiest GPU held in any hour, MiB (the CloudWatch agent's nvidia_smi_memory_used) */
+  gpuMemoryPeakMib?: number;
   /** a Spot instance: it cannot be stopped, only terminated */
   spot?: boolean;
   /** local NVMe instance storage of the type (a GCE VM's local SSDs), GB: wiped when the instance stops */

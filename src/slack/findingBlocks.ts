@@ -142,7 +142,7 @@ function rightsizingBlocks(recommendations: Recommendation[]): Block[] {
       (r): Block => ({
         type: 'section',
         text: mrkdwn(
-          `*${r.endpointName} / ${r.variantName}*${r.place === 'default region' ? '' : ` (${r.place})`}: ` +
+          `*${r.name}*${r.place === 'default region' ? '' : ` (${r.place})`}: ` +
             `${r.current.count} × ${r.current.instanceType} → ${r.recommended.count} × ${r.recommended.instanceType}, ` +
             `saves ${money(r.monthlySaving)} a month (${r.confidence} confidence)\n${r.evidence.slice(0, 3).join('; ')}`,
         ),

@@ -15,6 +15,8 @@ export interface FakeInstance {
   tags?: Record<string, string>;
   /** per GPU, hourly nvidia_smi_utilization_gpu (CWAgent), published with the agent's dimensions */
   gpus: number[][];
+  /** per GPU, hourly nvidia_smi_memory_used in MiB (CWAgent), with the same dimensions */
+  gpuMemoryUsedMib?: number[][];
   /** what the agent's append_dimensions adds to each GPU series (default ImageId and InstanceType, as its wizard configures) */
   appendedDimensions?: Record<string, string>;
   /** per NeuronCore, hourly node_neuroncore_utilization (Container Insights, EKS nodes) */
@@ -710,6 +712,18 @@ export async function startFakeAws(
           ...(i.appendedDimensions ?? { ImageId: 'ami-0abcdef1234567890', InstanceType: i.instanceType }),
         },
       })),
+      ...(i.gpuMemoryUsedMib ?? []).map((values, index) => ({
+        namespace: 'CWAgent',
+        metricName: 'nvidia_smi_memory_used',
+        values,
+        dimensions: {
+          InstanceId: i.instanceId,
+          index: String(index),
+          name: 'NVIDIA A10G',
+          arch: 'Ampere',
+          ...(i.appendedDimensions ?? { ImageId: 'ami-0abcdef1234567890', InstanceType: i.instanceType }),
+        },
+      })),
       // Container Insights with enhanced observability: one series per NeuronCore of an EKS node
       ...(i.neuronCores ?? []).map((values, core) => ({
         namespace: 'ContainerInsights',
@@ -780,7 +794,7 @@ export async function startFakeAws(
         return metric === 'Invocations' ? e.invocations : e.gpu;
       }
       // MAX(SEARCH('[{schema}] Term="value" …', 'Average', 3600)): the busiest of the series the search selects at each hour
-      const search = /^MAX\(SEARCH\('(?:\{([^}]+)\} ?)?([^']*)', 'Average', 3600\)\)$/.exec(q.Expression ?? '');
+      const search = /^MAX\(SEARCH\('(?:\{([^}]+)\} ?)?([^']*)', '(?:Average|Maximum)', 3600\)\)$/.exec(q.Expression ?? '');
       if (!search) throw new AwsError('ValidationError', `the fake CloudWatch does not evaluate ${q.Expression}`);
       const series = searchMetrics(search[1], search[2]!).map((m) => m.values);
       return series.length ? series[0]!.map((_, h) => Math.max(...series.map((g) => g[h] ?? 0))) : [];

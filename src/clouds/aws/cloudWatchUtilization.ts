@@ -49,12 +49,16 @@ export const HOUR = 3600;
  * Grafana's CloudWatch data source builds the same form when "Match exact" is off
  * (grafana/grafana pkg/tsdb/cloudwatch, buildSearchExpression).
  */
-function busiestSeries(namespace: string, metricName: string, instanceId: string): string {
-  return `MAX(SEARCH('Namespace="${namespace}" MetricName="${metricName}" InstanceId="${instanceId}"', 'Average', ${HOUR}))`;
+function busiestSeries(namespace: string, metricName: string, instanceId: string, stat = 'Average'): string {
+  return `MAX(SEARCH('Namespace="${namespace}" MetricName="${metricName}" InstanceId="${instanceId}"', '${stat}', ${HOUR}))`;
 }
 
 /** The busiest GPU of an instance each hour: the CloudWatch agent's per-GPU series (dimensions index, name, arch and any appended). */
 export const gpuUtilizationExpression = (instanceId: string): string => busiestSeries('CWAgent', 'nvidia_smi_utilization_gpu', instanceId);
+
+/** The most memory any GPU of an instance held each hour, MiB: the CloudWatch agent's nvidia_smi_memory_used. */
+export const gpuMemoryExpression = (instanceId: string): string =>
+  busiestSeries('CWAgent', 'nvidia_smi_memory_used', instanceId, 'Maximum');
 
 /**
  * The busiest NeuronCore of an Inferentia or Trainium instance each hour, from the per-core series
@@ -371,18 +375,30 @@ export class CloudWatchUtilization implements UtilizationSource {
     const instances = await this.instances(only);
     const values = await metricValues(
       this.cloudwatch,
-      instances.map((instance, k) => ({
-        Id: `gpu${k}`,
-        Period: HOUR,
-        ReturnData: true,
-        Expression: (isNeuronInstance(instance.instanceType) ? neuronCoreUtilizationExpression : gpuUtilizationExpression)(
-          instance.instanceId,
-        ),
-      })),
+      instances.flatMap((instance, k): MetricDataQuery[] => {
+        const neuron = isNeuronInstance(instance.instanceType);
+        return [
+          {
+            Id: `gpu${k}`,
+            Period: HOUR,
+            ReturnData: true,
+            Expression: (neuron ? neuronCoreUtilizationExpression : gpuUtilizationExpression)(instance.instanceId),
+          },
+          // the memory its busiest GPU held, for rightsizing a machine that names no model
+          ...(neuron ? [] : [{ Id: `mem${k}`, Period: HOUR, ReturnData: true, Expression: gpuMemoryExpression(instance.instanceId) }]),
+        ];
+      }),
       start,
       end,
     );
-    const usage: GpuInstanceUsage[] = instances.map((instance, k) => ({ ...instance, ...summarizeHourly(values.get(`gpu${k}`) ?? []) }));
+    const usage: GpuInstanceUsage[] = instances.map((instance, k) => {
+      const memory = values.get(`mem${k}`) ?? [];
+      return {
+        ...instance,
+        ...summarizeHourly(values.get(`gpu${k}`) ?? []),
+        ...(memory.length ? { gpuMemoryPeakMib: Math.max(...memory) } : {}),
+      };
+    });
     await this.addCpuFallback(
       usage.filter((u) => u.averagePercent === null),
       start,
