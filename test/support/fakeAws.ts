@@ -697,33 +697,25 @@ export async function startFakeAws(
   }
 
   /** The custom metrics the fleet publishes, with every dimension a real publisher gives them. */
+  /** One series per GPU as the CloudWatch agent publishes them: the GPU's index, name and arch, plus append_dimensions. */
+  const agentSeries = (i: FakeInstance, metricName: string, perGpu: number[][]) =>
+    perGpu.map((values, index) => ({
+      namespace: 'CWAgent',
+      metricName,
+      values,
+      dimensions: {
+        InstanceId: i.instanceId,
+        index: String(index),
+        name: 'NVIDIA A10G',
+        arch: 'Ampere',
+        ...(i.appendedDimensions ?? { ImageId: 'ami-0abcdef1234567890', InstanceType: i.instanceType }),
+      } as Record<string, string>,
+    }));
   const customMetrics = () =>
     instances.flatMap((i) => [
       // the CloudWatch agent's nvidia_gpu metrics: index, name and arch per GPU, plus append_dimensions
-      ...i.gpus.map((values, index) => ({
-        namespace: 'CWAgent',
-        metricName: 'nvidia_smi_utilization_gpu',
-        values,
-        dimensions: {
-          InstanceId: i.instanceId,
-          index: String(index),
-          name: 'NVIDIA A10G',
-          arch: 'Ampere',
-          ...(i.appendedDimensions ?? { ImageId: 'ami-0abcdef1234567890', InstanceType: i.instanceType }),
-        },
-      })),
-      ...(i.gpuMemoryUsedMib ?? []).map((values, index) => ({
-        namespace: 'CWAgent',
-        metricName: 'nvidia_smi_memory_used',
-        values,
-        dimensions: {
-          InstanceId: i.instanceId,
-          index: String(index),
-          name: 'NVIDIA A10G',
-          arch: 'Ampere',
-          ...(i.appendedDimensions ?? { ImageId: 'ami-0abcdef1234567890', InstanceType: i.instanceType }),
-        },
-      })),
+      ...agentSeries(i, 'nvidia_smi_utilization_gpu', i.gpus),
+      ...agentSeries(i, 'nvidia_smi_memory_used', i.gpuMemoryUsedMib ?? []),
       // Container Insights with enhanced observability: one series per NeuronCore of an EKS node
       ...(i.neuronCores ?? []).map((values, core) => ({
         namespace: 'ContainerInsights',
