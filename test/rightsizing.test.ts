@@ -176,6 +176,17 @@ describe('rightsizing against the loopback AWS', () => {
     expect(r.confidence).toBe('medium');
   });
 
+  it('calls two days of data low confidence, and says how many days it had', async () => {
+    const young = await startFakeAws([], [{ ...ENDPOINTS[0]!, name: 'new-chat', gpu: week(() => 40).slice(0, 48) }]);
+    try {
+      const r = (await rightsize(young)).recommendations[0]!;
+      expect(r.confidence).toBe('low');
+      expect(r.evidence.at(-1)).toBe('2 days of data (fewer than 7)');
+    } finally {
+      await young.close();
+    }
+  });
+
   it('recommends nothing that saves less than the floor, and says so', async () => {
     const floored = await rightsize(fake, { ...DEFAULT_RIGHTSIZING, minMonthlySaving: 5000 });
     expect(floored.recommendations.find((r) => r.endpointName === 'chat-8b')).toBeUndefined();

@@ -1,9 +1,10 @@
-// Rightsizing one serving variant: from the model it serves and the load it saw, the cheapest
+// Rightsizing. A serving variant, from the model it serves and the load it saw: the cheapest
 // instance type and count (same cloud, same accelerator vendor) on which the model fits with its KV
 // cache for the peak concurrency at its configured context (the /gpu-memory estimate at vLLM's
 // memory share), whose memory bandwidth covers the peak decode work at the target utilization (the
-// /serve-cost roofline: decoding is bandwidth-bound), and never below the autoscaling minimum.
-import type { CommandContext } from '../../commands/command.ts';
+// /serve-cost roofline: decoding is bandwidth-bound), and never below the autoscaling minimum. A GPU
+// machine that names no model, from its busiest GPU's memory and use, as advice.
+import { type CommandContext, UsageError } from '../../commands/command.ts';
 import { servingCapacity } from '../../commands/gpuMemory.ts';
 import { type ResolvedModel, resolveModel } from '../../commands/modelResolver.ts';
 import { isPrecisionId, type PrecisionId } from '../../src/calc/precision.ts';
@@ -12,6 +13,7 @@ import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import type { Gpu, InstancePrice } from '../../src/catalogs/hardware.ts';
 import type { ServingLoad } from '../../src/clouds/servingLoad.ts';
 import type { GpuInstanceUsage } from '../../src/clouds/utilization.ts';
+import { HubError } from '../../src/hub/hubModel.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../../src/hub/huggingFaceHub.ts';
 import { money } from '../../src/present/format.ts';
 import type { RightsizingFileSettings } from '../../src/settings/fileSettings.ts';
@@ -138,7 +140,9 @@ export async function recommend(
   try {
     resolved = await resolveModel(load.model.id, context);
   } catch (error) {
-    return unsized(`the model could not be sized: ${(error as Error).message}`);
+    // a model the registry does not know and the Hub cannot give (offline, gated, not there)
+    if (!(error instanceof UsageError) && !(error instanceof HubError)) throw error;
+    return unsized(`the model could not be sized: ${error.message}`);
   }
   if (load.gpuUtilizationPeak === null) return unsized('no GPUUtilization metric for the variant: its load on the GPUs is unknown');
   const invocations = load.hourlyInvocations;

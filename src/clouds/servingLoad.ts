@@ -41,6 +41,6 @@ export interface ServingLoad {
   gpuUtilizationPeak: number | null;
   /** the busiest hour's GPU memory use per GPU, 0–100; null without the metric */
   gpuMemoryPeak: number | null;
-  /** days the window covers */
+  /** days of GPU metrics in the window (hours reported ÷ 24) */
   days: number;
 }

@@ -263,7 +263,6 @@ export class CloudWatchUtilization implements UtilizationSource {
       return found && !('missing' in found) ? found : null;
     };
     const minimums = await this.autoscalingMinimums(picked.filter(({ k }) => known(k)).map(({ v }) => v));
-    const days = daysBetween(start, end);
     return picked.map(({ v, k }): ServingLoad => {
       const gpus = this.gpusPerInstance(v.instanceType);
       // SageMaker's GPU figures are summed over the instance's GPUs (0–100 × GPUs)
@@ -296,7 +295,8 @@ export class CloudWatchUtilization implements UtilizationSource {
         modelLatencyMs: latency.length ? latency.reduce((a, b) => a + b, 0) / latency.length / 1000 : null,
         gpuUtilizationPeak: peak(`gpu${k}`),
         gpuMemoryPeak: peak(`mem${k}`),
-        days,
+        // the hours its instances reported GPU use: an endpoint created mid-window has fewer days
+        days: Math.round(((reading.values.get(`gpu${k}`)?.length ?? 0) / 24) * 10) / 10,
       };
     });
   }
