@@ -325,6 +325,21 @@ describe('rightsizing when reads fail', () => {
     }
   });
 
+  it('keeps today’s count when the autoscaling minimum cannot be read, and says why', async () => {
+    const one = await startFakeAws([], [ENDPOINTS.find((e) => e.name === 'custom-8b')!]);
+    try {
+      one.failNext('DescribeScalableTargets', 'AccessDeniedException', 'not authorized');
+      const r = (await rightsize(one)).recommendations[0]!;
+      expect(r.recommended).toMatchObject({ instanceType: 'ml.g5.xlarge', count: 2 });
+      expect(r.confidence).toBe('medium');
+      expect(r.evidence.at(-1)).toBe(
+        "autoscaling minimum unknown (AWS denied DescribeScalableTargets: grant the bot's role application-autoscaling:DescribeScalableTargets): no fewer than today's 2",
+      );
+    } finally {
+      await one.close();
+    }
+  });
+
   it('says when the model a variant names is not found', async () => {
     const one = await startFakeAws([], [{ ...ENDPOINTS[0]!, modelDeleted: true }]);
     try {

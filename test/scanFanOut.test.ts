@@ -29,10 +29,23 @@ beforeAll(async () => {
     '/burnrate/test/slack-signing-secret': '0123456789abcdef0123456789abcdef',
   });
   slack = await startFakeSlack();
-  // every region of the fake serves the same fleet: one idle machine and one idle endpoint
+  // every region of the fake serves the same fleet: one idle machine, one idle endpoint, and an 8B
+  // model on four A10Gs that one would serve
   aws = await startFakeAws(
     [{ instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [week(1)] }],
-    [{ name: 'quiet-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: week(0) }],
+    [
+      { name: 'quiet-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: week(0) },
+      {
+        name: 'chat-llm',
+        variant: 'AllTraffic',
+        instanceType: 'ml.g5.12xlarge',
+        count: 1,
+        modelEnv: { HF_MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct', SM_NUM_GPUS: '4', MAX_TOTAL_TOKENS: '4096' },
+        invocations: week(300),
+        latencyMs: week(1500),
+        gpu: week(40),
+      },
+    ],
   );
   aws.failRegion('eu-west-1', 'UnrecognizedClientException', 'The security token included in the request is invalid.');
   const config = join(mkdtempSync(join(tmpdir(), 'burnrate-fanout-')), 'burnrate.yaml');
@@ -93,6 +106,9 @@ describe('the daily scan fanned out over regions', () => {
       'eu-west-1: SageMaker ListEndpoints failed (UnrecognizedClientException (HTTP 400)); left out there: Endpoints (SageMaker, Vertex AI)',
     );
     expect(text).not.toContain('security token');
+    // each region's part brought its rightsizing too
+    expect(text).toContain('*Rightsizing: $8,296 a month to save*');
+    for (const region of ['us-east-1', 'us-west-2']) expect(text).toContain(`*chat-llm / AllTraffic* (${region})`);
     // late deliveries and another start after the post change nothing
     await deliver([
       { messageId: 'again-2', body: parts[1]!.body },

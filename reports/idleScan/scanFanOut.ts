@@ -20,8 +20,12 @@ export interface ScanPartTask {
   total: number;
 }
 
-/** Findings a part stores per record: well under DynamoDB's 400 KB item at about 1 KB a finding. */
+/**
+ * Findings and rightsizing recommendations a part stores per record: about 1 KB each, so a record
+ * of both stays under DynamoDB's 400 KB item.
+ */
 export const FINDINGS_PER_RECORD = 200;
+export const RECOMMENDATIONS_PER_RECORD = 100;
 /** A run's records outlive the day it reports on. */
 const RUN_SECONDS = 2 * 24 * 60 * 60;
 
@@ -34,7 +38,7 @@ interface PartRecord {
   excluded: string[];
   notes: string[];
   demo: boolean;
-  /** the place's rightsizing recommendations (in a part's first record) */
+  /** the place's rightsizing recommendations, a record's share of them */
   rightsizing?: Recommendation[];
 }
 
@@ -81,12 +85,18 @@ export async function runScanPart(task: ScanPartTask, context: ScheduledJobConte
     ? await readPart(task.place, source, now, options, context.env)
     : { findings: [], excluded: [], notes: [`${name}: skipped (no longer in the settings)`], demo: false };
   // several records where a place has many findings; a redelivered part writes the same records again
-  const chunks = Math.max(1, Math.ceil(part.findings.length / FINDINGS_PER_RECORD));
+  const rightsizing = part.rightsizing ?? [];
+  const chunks = Math.max(
+    1,
+    Math.ceil(part.findings.length / FINDINGS_PER_RECORD),
+    Math.ceil(rightsizing.length / RECOMMENDATIONS_PER_RECORD),
+  );
   for (let k = 0; k < chunks; k++) {
     const chunk: PartRecord = {
       ...part,
       findings: part.findings.slice(k * FINDINGS_PER_RECORD, (k + 1) * FINDINGS_PER_RECORD),
-      ...(k ? { excluded: [], notes: [], rightsizing: [] } : {}),
+      rightsizing: rightsizing.slice(k * RECOMMENDATIONS_PER_RECORD, (k + 1) * RECOMMENDATIONS_PER_RECORD),
+      ...(k ? { excluded: [], notes: [] } : {}),
     };
     const key = `${partPrefix(task.run)}${name}#${k}`;
     const existing = await context.state.read<PartRecord>(key);

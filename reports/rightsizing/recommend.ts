@@ -192,7 +192,11 @@ export async function recommend(
   const spiky = p95Hour > 0 ? peakHour > SPIKY_RATIO * p95Hour : true;
   const short = load.days < settings.minDays;
   const confidence =
-    short || spiky || load.modelLatencyMs === null ? 'low' : load.model.from === 'tag' || load.gpuMemoryPeak === null ? 'medium' : 'high';
+    short || spiky || load.modelLatencyMs === null
+      ? 'low'
+      : load.model.from === 'tag' || load.gpuMemoryPeak === null || load.minimumUnread
+        ? 'medium'
+        : 'high';
   const perMinute = (n: number) => (n / 60).toFixed(n / 60 < 10 ? 1 : 0);
   const evidence = [
     `peak ${perMinute(peakHour)} calls/min (busiest hour), p95 ${perMinute(p95Hour)}${spiky ? ': bursty' : ''}`,
@@ -200,6 +204,7 @@ export async function recommend(
     `GPU peak ${load.gpuUtilizationPeak.toFixed(0)}% per GPU${load.gpuMemoryPeak === null ? '' : `, GPU memory peak ${load.gpuMemoryPeak.toFixed(0)}%`} on ${currentGpus} × ${current.gpu.name}`,
     `${resolved.id} (${load.model.from}) needs ${gb(best.need)} per instance: weights + KV cache for ${Math.ceil(concurrency / best.count)} × ${contextTokens} tokens`,
     `${load.days} day${load.days === 1 ? '' : 's'} of data${short ? ` (fewer than ${settings.minDays})` : ''}`,
+    ...(load.minimumUnread ? [`autoscaling minimum unknown (${load.minimumUnread}): no fewer than today's ${load.instanceCount}`] : []),
   ];
   return {
     id,

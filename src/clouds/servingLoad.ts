@@ -28,8 +28,10 @@ export interface ServingLoad {
   instanceCount: number;
   /** the variant's other variants on the same endpoint, by name: a resize touches only this one */
   siblingVariants: string[];
-  /** Application Auto Scaling's minimum for the variant, when it is registered */
+  /** Application Auto Scaling's minimum for the variant, when it is registered (today's count when it could not be read) */
   minInstances?: number;
+  /** why the autoscaling minimum could not be read */
+  minimumUnread?: string;
   model: ServedModel | null;
   /** why the model is not known (its container names none, no model of that name was found) */
   modelNote?: string;

@@ -22,6 +22,7 @@ export async function useLambdaEnvironment(fakes: LambdaFakes, table: string, co
     AWS_ENDPOINT_URL_EC2: fakes.awsUrl,
     AWS_ENDPOINT_URL_CLOUDWATCH: fakes.awsUrl,
     AWS_ENDPOINT_URL_SAGEMAKER: fakes.awsUrl,
+    AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: fakes.awsUrl,
     // the SQS client sends to the queue URL's own host, as queue URLs are in AWS
     BURNRATE_STATE_TABLE: table,
     BURNRATE_SSM_PREFIX: '/burnrate/test',

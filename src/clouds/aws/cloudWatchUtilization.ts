@@ -10,7 +10,7 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import pLimit from 'p-limit';
 import { daysBetween } from '../../calc/period.ts';
 import { CostSourceError } from '../costSource.ts';
-import { isBug, readFailed } from '../readFailure.ts';
+import { failureReason, isBug, readFailed } from '../readFailure.ts';
 import type { ServedModel, ServingLoad } from '../servingLoad.ts';
 import {
   type EndpointUsage,
@@ -262,7 +262,16 @@ export class CloudWatchUtilization implements UtilizationSource {
       const found = reading.models[k];
       return found && !('missing' in found) ? found : null;
     };
-    const minimums = await this.autoscalingMinimums(picked.filter(({ k }) => known(k)).map(({ v }) => v));
+    // an autoscaling minimum that cannot be read keeps today's count as the floor, and says why
+    let minimums = new Map<string, number>();
+    let minimumUnread: string | undefined;
+    try {
+      minimums = await this.autoscalingMinimums(picked.filter(({ k }) => known(k)).map(({ v }) => v));
+    } catch (error) {
+      if (isBug(error)) throw error;
+      minimumUnread =
+        error instanceof CostSourceError ? error.message : failureReason(error, 'Application Auto Scaling DescribeScalableTargets');
+    }
     return picked.map(({ v, k }): ServingLoad => {
       const gpus = this.gpusPerInstance(v.instanceType);
       // SageMaker's GPU figures are summed over the instance's GPUs (0–100 × GPUs)
@@ -282,6 +291,7 @@ export class CloudWatchUtilization implements UtilizationSource {
         instanceCount: v.instanceCount,
         siblingVariants: v.siblingVariants,
         ...(minimum === undefined ? {} : { minInstances: minimum }),
+        ...(minimumUnread && model ? { minInstances: v.instanceCount, minimumUnread } : {}),
         model,
         ...(model
           ? {}
