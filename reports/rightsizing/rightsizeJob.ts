@@ -1,6 +1,7 @@
-// Rightsizing as a job: read every serving endpoint's model and load over the scan window and
-// recommend a cheaper size where one holds the model and its peak. Used by
-// `burnrate rightsize --dry-run [--json]`.
+// Rightsizing as a job: read every serving endpoint's model and load, and every GPU machine's
+// busiest GPU, over the scan window, and recommend a cheaper size where one holds the model and its
+// peak. Used by `burnrate rightsize --dry-run [--json]` and /finops rightsize; the daily scan and the
+// weekly digest recommend from their own readings.
 import type { PlanResult, PlanTable } from '../../commands/planResult.ts';
 import { type SourceSettings, utilizationSource } from '../../src/clouds/registry.ts';
 import { readUtilization, type UtilizationSource } from '../../src/clouds/utilization.ts';
@@ -18,7 +19,7 @@ import {
 /** What `burnrate rightsize --json` prints. */
 export interface RightsizingReport {
   recommendations: Recommendation[];
-  /** the variants read that got no recommendation, and why */
+  /** the endpoint variants and machines read that got no recommendation, and why */
   notRecommended: NotRecommended[];
   notes: string[];
   window: { start: string; end: string };
@@ -46,7 +47,7 @@ export async function runRightsizing(
     notes: reading.notes,
     window,
     demo: reading.demo,
-    ...(reading.unread ? { unavailable: 'no endpoint could be read; the notes say why' } : {}),
+    ...(reading.unread ? { unavailable: 'no endpoint or GPU machine could be read; the notes say why' } : {}),
   };
 }
 
