@@ -123,14 +123,10 @@ export interface EarlierFindings {
   links: string[];
 }
 
-/**
- * The scan as a message: the plan's summary and figures, then each finding with its control block,
- * then the notes. Beyond MAX_FINDINGS_SHOWN the findings are counted, with the command that lists them.
- */
 /** Recommendations shown in the scan's message; /finops rightsize lists them all. */
 const MAX_RIGHTSIZING_SHOWN = 5;
 
-/** The scan's rightsizing section: each endpoint that could be smaller, from what to what, and the saving. */
+/** The scan's rightsizing section: each endpoint or machine that could be smaller, from what to what, and the saving. */
 function rightsizingBlocks(recommendations: Recommendation[]): Block[] {
   if (!recommendations.length) return [];
   const saving = recommendations.reduce((sum, r) => sum + r.monthlySaving, 0);
@@ -159,6 +155,10 @@ function rightsizingBlocks(recommendations: Recommendation[]): Block[] {
   ];
 }
 
+/**
+ * The scan as a message: the plan's summary and figures, then each finding with its control block,
+ * then the rightsizing and the notes. Beyond MAX_FINDINGS_SHOWN the findings are counted, with the command that lists them.
+ */
 export function scanMessage(
   report: ScanReport,
   allows: (ref: FindingRef, action: IdleAction) => boolean,
