@@ -157,7 +157,8 @@ function rightsizingBlocks(recommendations: Recommendation[]): Block[] {
 
 /**
  * The scan as a message: the plan's summary and figures, then each finding with its control block,
- * then the rightsizing and the notes. Beyond MAX_FINDINGS_SHOWN the findings are counted, with the command that lists them.
+ * then the rightsizing and the notes. Beyond MAX_FINDINGS_SHOWN the findings are counted, with the
+ * command that lists them.
  */
 export function scanMessage(
   report: ScanReport,
