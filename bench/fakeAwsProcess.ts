@@ -4,22 +4,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FakeEndpoint, type FakeInstance, startFakeAws } from '../test/support/fakeAws.ts';
+import { oversizedChat } from '../test/support/servingFleet.ts';
 
 const [endpointCount, instanceCount, delayMs] = process.argv.slice(2).map(Number) as [number, number, number];
 const week = (value: number) => Array.from({ length: 168 }, () => value);
 const endpoints: FakeEndpoint[] = Array.from({ length: endpointCount }, (_, k) =>
   // one endpoint in ten serves an 8B model from a TGI container on four A10Gs, at a tenth of their use
   k % 10 === 1
-    ? {
-        name: `llm-${k}`,
-        variant: 'AllTraffic',
-        instanceType: 'ml.g5.12xlarge',
-        count: 1,
-        modelEnv: { HF_MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct', SM_NUM_GPUS: '4', MAX_TOTAL_TOKENS: '4096' },
-        invocations: week(300),
-        latencyMs: week(1500),
-        gpu: week(40),
-      }
+    ? oversizedChat(`llm-${k}`)
     : {
         name: `model-${k}`,
         variant: 'AllTraffic',

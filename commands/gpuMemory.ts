@@ -160,8 +160,7 @@ function scaledScenario(base: MemoryScenario, count: number): MemoryScenario {
 }
 
 /** KV-cache tokens a layout holds: the pool is each GPU's share less what is not KV cache, whole tokens on every rank. */
-function servingOn(scenario: MemoryScenario, gpu: Gpu, utilization: number): GpuServing {
-  const estimate = estimateMemory(scenario);
+function servingOn(scenario: MemoryScenario, gpu: Gpu, utilization: number, estimate = estimateMemory(scenario)): GpuServing {
   const fixed = estimate.perGpuBytes - estimate.breakdown.kvCache;
   const pool = Math.max(0, utilization * gpu.usableBytes - fixed);
   const kvCacheTokens = estimate.kvBytesPerToken > 0 ? Math.floor(pool / estimate.kvBytesPerToken) : 0;
@@ -214,7 +213,7 @@ export function servingCapacity(
     throw error;
   }
   const estimate = estimateMemory(scenario);
-  const serving = servingOn(scenario, gpu, VLLM_DEFAULT_UTILIZATION);
+  const serving = servingOn(scenario, gpu, VLLM_DEFAULT_UTILIZATION, estimate);
   if (serving.concurrentSequences < 1) return null;
   return {
     perGpuWeightBytes: estimate.breakdown.weights,
@@ -299,7 +298,13 @@ export async function computeGpuMemory(text: string, context: CommandContext): P
     const statedLayout = request.tensor !== undefined || request.pipeline !== undefined || request.gpus !== undefined;
     const servingRows = fits.filter((f) => f.count !== null && (!chosenGpu || f.gpuId === chosenGpu.id));
     serving = servingRows
-      .map((f) => servingOn(statedLayout ? scenario : scaledScenario(scenario, f.count!), gpus.find((g) => g.id === f.gpuId)!, utilization))
+      .map((f) => {
+        const gpu = gpus.find((g) => g.id === f.gpuId)!;
+        // the layout asked is the estimate already made
+        return statedLayout
+          ? servingOn(scenario, gpu, utilization, estimate)
+          : servingOn(scaledScenario(scenario, f.count!), gpu, utilization);
+      })
       .filter((row) => row.concurrentSequences >= 1 || !statedLayout);
     assumptions.push(
       `vLLM reserves ${Math.round(utilization * 100)}% of each GPU (gpu_memory_utilization=${utilization}); what weights, activations and CUDA graphs leave is KV cache`,

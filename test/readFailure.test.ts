@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CostSourceError } from '../src/clouds/costSource.ts';
 import { failureCode, failureDetail, failureReason, readFailed } from '../src/clouds/readFailure.ts';
+import { IDLE_PARTS, readUtilization, regionalUtilization, type UtilizationSource } from '../src/clouds/utilization.ts';
 
 const withFields = (message: string, fields: Record<string, unknown>) => Object.assign(new Error(message), fields);
 
@@ -54,5 +55,26 @@ describe('readFailed and failureReason', () => {
     expect(failureDetail(withFields('The instance is a spot instance\nand cannot be stopped.', { name: 'UnsupportedOperation' }))).toBe(
       'UnsupportedOperation: The instance is a spot instance',
     );
+  });
+});
+
+describe('a reading whose every place fails', () => {
+  // a place whose every read fails, as a GCP project the bot may not read: it has no serving loads to read
+  const failing = (): UtilizationSource => {
+    const fail = async (): Promise<never> => {
+      throw new CostSourceError('GCP denied compute.instances.list');
+    };
+    return { name: 'project', gpuInstances: fail, endpoints: fail, notebooks: fail, studioApps: fail };
+  };
+
+  it('is unread even when serving loads are asked of places that cannot read them', async () => {
+    const source = regionalUtilization([
+      [{ account: 'ml-a', region: 'all zones', cloud: 'gcp' }, failing()],
+      [{ account: 'ml-b', region: 'all zones', cloud: 'gcp' }, failing()],
+    ]);
+    expect(source.servingLoads).toBeUndefined();
+    const reading = await readUtilization(source, '2026-11-16', '2026-11-23', [...IDLE_PARTS, 'servingLoads']);
+    expect(reading.unread).toBe(true);
+    expect(reading.notes).toHaveLength(2);
   });
 });

@@ -6,17 +6,14 @@ import { DEFAULT_RIGHTSIZING, type NotRecommended, type Recommendation } from '.
 import { type RightsizingReport, runRightsizing } from '../reports/rightsizing/rightsizeJob.ts';
 import { servedModelFromEnvironment, servedModelFromTag } from '../src/clouds/aws/servingContainer.ts';
 import { type FakeAws, type FakeEndpoint, startFakeAws } from './support/fakeAws.ts';
+import { TGI_LLAMA_8B_ON_FOUR } from './support/servingFleet.ts';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 const week = (value: (h: number) => number) => Array.from({ length: 168 }, (_, h) => value(h));
 const daytime = (peak: number, night: number) => week((h) => (h % 24 >= 9 && h % 24 < 18 ? peak : night));
 
-const TGI_8B = {
-  HF_MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct',
-  SM_NUM_GPUS: '4',
-  MAX_INPUT_TOKENS: '3072',
-  MAX_TOTAL_TOKENS: '4096',
-};
+// the TGI settings with the prompt limit too
+const TGI_8B = { ...TGI_LLAMA_8B_ON_FOUR, MAX_INPUT_TOKENS: '3072' };
 
 const ENDPOINTS: FakeEndpoint[] = [
   // an 8B chat model on four A10Gs at 10% GPU: one A10G holds it and its peak

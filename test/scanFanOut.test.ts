@@ -12,6 +12,7 @@ import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
 import { type FakeSqsSsm, type SentMessage, startFakeSqsSsm } from './support/fakeSqsSsm.ts';
 import { useLambdaEnvironment } from './support/lambdaEnvironment.ts';
 import { sqsEvent } from './support/lambdaEvents.ts';
+import { oversizedChat } from './support/servingFleet.ts';
 
 const CHANNEL = 'C0SCAN00001';
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
@@ -35,16 +36,7 @@ beforeAll(async () => {
     [{ instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [week(1)] }],
     [
       { name: 'quiet-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: week(0) },
-      {
-        name: 'chat-llm',
-        variant: 'AllTraffic',
-        instanceType: 'ml.g5.12xlarge',
-        count: 1,
-        modelEnv: { HF_MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct', SM_NUM_GPUS: '4', MAX_TOTAL_TOKENS: '4096' },
-        invocations: week(300),
-        latencyMs: week(1500),
-        gpu: week(40),
-      },
+      oversizedChat('chat-llm'),
     ],
   );
   aws.failRegion('eu-west-1', 'UnrecognizedClientException', 'The security token included in the request is invalid.');

@@ -25,7 +25,7 @@ export interface ScanPartTask {
  * of both stays under DynamoDB's 400 KB item.
  */
 export const FINDINGS_PER_RECORD = 200;
-export const RECOMMENDATIONS_PER_RECORD = 100;
+const RECOMMENDATIONS_PER_RECORD = 100;
 /** A run's records outlive the day it reports on. */
 const RUN_SECONDS = 2 * 24 * 60 * 60;
 

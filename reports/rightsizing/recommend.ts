@@ -80,7 +80,7 @@ export interface NotRecommended {
   unsized?: boolean;
 }
 
-export const loadId = (l: Pick<ServingLoad, 'account' | 'region' | 'endpointName' | 'variantName'>) =>
+const loadId = (l: Pick<ServingLoad, 'account' | 'region' | 'endpointName' | 'variantName'>) =>
   [l.account, l.region, l.endpointName, l.variantName].filter(Boolean).join('/');
 
 const placeOf = (l: ServingLoad) => [l.account, l.region].filter(Boolean).join('/') || 'default region';
@@ -124,7 +124,7 @@ function capacityOf(model: ResolvedModel, precision: PrecisionId | undefined, co
 const monthly = (offer: Offer, count: number) => offer.price.onDemandPerHour * count * HOURS_PER_MONTH;
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
-export async function recommend(
+async function recommend(
   load: ServingLoad,
   context: CommandContext,
   settings: RightsizingSettings = DEFAULT_RIGHTSIZING,
@@ -228,7 +228,7 @@ export async function recommend(
 /** Largest saving first; equal savings in the order of their ids, so every run lists them alike. */
 export const bySaving = (a: Recommendation, b: Recommendation) => b.monthlySaving - a.monthlySaving || a.id.localeCompare(b.id);
 
-export const isRecommendation = (r: Recommendation | NotRecommended): r is Recommendation => 'recommended' in r;
+const isRecommendation = (r: Recommendation | NotRecommended): r is Recommendation => 'recommended' in r;
 
 /** Every endpoint's and machine's recommendation (largest saving first), or why it has none. */
 export async function rightsizeLoads(
@@ -264,7 +264,7 @@ const MACHINE_MIN_HOURS = 120;
  * and whose memory bandwidth at the target utilization covers that GPU's busiest hour. Advice with
  * the commands: a machine's type changes only while it is stopped.
  */
-export function recommendMachine(
+function recommendMachine(
   machine: GpuInstanceUsage,
   catalogs: Pick<CommandContext['catalogs'], 'gpus' | 'prices'>,
   settings: RightsizingSettings = DEFAULT_RIGHTSIZING,

@@ -342,7 +342,7 @@ interface StepStates {
  * DeepSpeed ZeRO's communication buffers and stage-3 limits at their documented defaults
  * (deepspeed.ai/docs/config-json, "ZeRO Optimizations"), in elements.
  */
-export const DEEPSPEED_DEFAULTS = {
+const DEEPSPEED_DEFAULTS = {
   reduceBucketSize: 5e8,
   allgatherBucketSize: 5e8,
   stage3PrefetchBucketSize: 5e7,

@@ -180,8 +180,10 @@ export async function readUtilization(
     read('endpoints', () => source.endpoints(start, end)),
     read('notebooks', () => source.notebooks()),
     read('studioApps', () => source.studioApps()),
-    read('servingLoads', async () => (await source.servingLoads?.(start, end)) ?? []),
+    read('servingLoads', async () => (source.servingLoads ? source.servingLoads(start, end) : [])),
   ]);
+  // a part the source cannot read (serving loads from GCP alone) is not asked: it neither reads nor fails
+  const asked = parts.filter((part) => part !== 'servingLoads' || source.servingLoads);
   const failed = parts.filter((_, k) => failures[k] || unexplained[k]).length;
   const notes = [...unexplained.flat(), ...failureNotes([...failures.flat(), ...(source.skipped ?? [])])];
   return {
@@ -192,7 +194,7 @@ export async function readUtilization(
     servingLoads,
     notes,
     demo: source.demo === true,
-    unread: failed === parts.length,
+    unread: failed === asked.length,
   };
 }
 
@@ -257,11 +259,15 @@ export class PlacesFailed extends CostSourceError {
 export function regionalUtilization(byRegion: [Place, UtilizationSource][]): UtilizationSource {
   const labelled = byRegion.length > 1 || byRegion.some(([place]) => place.account);
   const skipped: PlaceFailure[] = [];
-  async function acrossRegions<T>(what: string, read: (source: UtilizationSource) => Promise<T[]>): Promise<(T & Place)[]> {
+  async function acrossRegions<T>(
+    what: string,
+    read: (source: UtilizationSource) => Promise<T[]>,
+    places: [Place, UtilizationSource][] = byRegion,
+  ): Promise<(T & Place)[]> {
     // by place, in the order the places were given, not the order they failed in
-    const failures: (PlaceFailure | undefined)[] = byRegion.map(() => undefined);
+    const failures: (PlaceFailure | undefined)[] = places.map(() => undefined);
     const all = await Promise.all(
-      byRegion.map(async ([place, source], k) => {
+      places.map(async ([place, source], k) => {
         try {
           const rows = await read(source);
           // a row that knows its own place (a GCE VM's project and zone) keeps it
@@ -274,10 +280,12 @@ export function regionalUtilization(byRegion: [Place, UtilizationSource][]): Uti
       }),
     );
     const failed = failures.filter((f): f is PlaceFailure => f !== undefined);
-    if (failed.length === byRegion.length) throw new PlacesFailed(failed);
+    if (failed.length === places.length) throw new PlacesFailed(failed);
     skipped.push(...failed);
     return all.flat();
   }
+  // only the places whose source reads serving loads (AWS) are asked for them
+  const serving = byRegion.filter(([, source]) => source.servingLoads);
   return {
     name: byRegion.map(([place]) => placeName(place)).join(', '),
     skipped,
@@ -285,6 +293,8 @@ export function regionalUtilization(byRegion: [Place, UtilizationSource][]): Uti
     endpoints: (start, end, only) => acrossRegions(PARTS.endpoints, (s) => s.endpoints(start, end, only)),
     notebooks: (only) => acrossRegions(PARTS.notebooks, (s) => s.notebooks(only)),
     studioApps: (only) => acrossRegions(PARTS.studioApps, (s) => s.studioApps(only)),
-    servingLoads: (start, end) => acrossRegions(PARTS.servingLoads, async (s) => (await s.servingLoads?.(start, end)) ?? []),
+    ...(serving.length
+      ? { servingLoads: (start, end) => acrossRegions(PARTS.servingLoads, (s) => s.servingLoads!(start, end), serving) }
+      : {}),
   };
 }

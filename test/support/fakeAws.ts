@@ -368,6 +368,17 @@ export async function startFakeAws(
     };
   }
 
+  /** A Studio app as ListApps and DescribeApp both give it. */
+  const appDetails = (a: FakeStudioApp) => ({
+    DomainId: a.domainId,
+    ...(a.space ? { SpaceName: a.space } : { UserProfileName: a.userProfile }),
+    AppType: a.appType,
+    AppName: a.appName,
+    Status: a.status ?? 'InService',
+    CreationTime: Date.parse(a.createdAt) / 1000,
+    ResourceSpec: { InstanceType: a.instanceType },
+  });
+
   const modelNameOf = (e: FakeEndpoint) => (e.modelEnv ? `${e.name}-${e.variant}-model` : `${e.name}-model`);
 
   /** SageMaker (JSON 1.1): endpoints listed one to a page. */
@@ -449,15 +460,7 @@ export async function startFakeAws(
         const offset = Number(body.NextToken ?? 0);
         const size = Math.min(listPageSize, Number(body.MaxResults ?? 10));
         return {
-          Apps: live.slice(offset, offset + size).map((a) => ({
-            DomainId: a.domainId,
-            ...(a.space ? { SpaceName: a.space } : { UserProfileName: a.userProfile }),
-            AppType: a.appType,
-            AppName: a.appName,
-            Status: a.status ?? 'InService',
-            CreationTime: Date.parse(a.createdAt) / 1000,
-            ResourceSpec: { InstanceType: a.instanceType },
-          })),
+          Apps: live.slice(offset, offset + size).map(appDetails),
           ...(offset + size < live.length ? { NextToken: String(offset + size) } : {}),
         };
       }
@@ -465,13 +468,7 @@ export async function startFakeAws(
         const a = appAt(body);
         return {
           AppArn: appArn(a),
-          DomainId: a.domainId,
-          ...(a.space ? { SpaceName: a.space } : { UserProfileName: a.userProfile }),
-          AppType: a.appType,
-          AppName: a.appName,
-          Status: a.status ?? 'InService',
-          CreationTime: Date.parse(a.createdAt) / 1000,
-          ResourceSpec: { InstanceType: a.instanceType },
+          ...appDetails(a),
           ...(a.lastUserActivity ? { LastUserActivityTimestamp: Date.parse(a.lastUserActivity) / 1000 } : {}),
           ...(a.lastHealthCheck ? { LastHealthCheckTimestamp: Date.parse(a.lastHealthCheck) / 1000 } : {}),
         };

@@ -57,8 +57,7 @@ function busiestSeries(namespace: string, metricName: string, instanceId: string
 export const gpuUtilizationExpression = (instanceId: string): string => busiestSeries('CWAgent', 'nvidia_smi_utilization_gpu', instanceId);
 
 /** The most memory any GPU of an instance held each hour, MiB: the CloudWatch agent's nvidia_smi_memory_used. */
-export const gpuMemoryExpression = (instanceId: string): string =>
-  busiestSeries('CWAgent', 'nvidia_smi_memory_used', instanceId, 'Maximum');
+const gpuMemoryExpression = (instanceId: string): string => busiestSeries('CWAgent', 'nvidia_smi_memory_used', instanceId, 'Maximum');
 
 /**
  * The busiest NeuronCore of an Inferentia or Trainium instance each hour, from the per-core series
