@@ -1,5 +1,5 @@
-// What the state store remembers about acting on a resource: where its Stop stands (one record per
-// resource, moved only by conditional writes) and the snooze or keep decided for it.
+// What the state store remembers about acting on a resource: where its Stop or Resize stands (one
+// record per resource and change, moved only by conditional writes) and the snooze or keep decided for it.
 import type { StateStore } from '../state/stateStore.ts';
 import type { FindingRef } from './findingRef.ts';
 
@@ -8,37 +8,43 @@ export type ActionStatus =
   | 'awaiting-second'
   | 'stopping'
   | 'stopped'
+  | 'resizing'
+  | 'resized'
   | 'restoring'
   | 'restored'
   /** the re-check, the cap or a decision said no: nothing was changed */
   | 'not-stopped'
+  | 'not-resized'
   | 'dry-run'
   | 'failed';
 
-export interface ActionRecord {
-  ref: FindingRef;
+/** What a record is about: an idle finding (Stop) by default, or a rightsizing recommendation (Resize). */
+export interface ActionRecord<Ref = FindingRef> {
+  ref: Ref;
   status: ActionStatus;
   /** who moved it to this status, when (epoch ms) */
   by: string;
   at: number;
   /** approvers so far, for resources that need two */
   approvals: string[];
-  /** why it was not stopped, or what failed */
+  /** why it was not stopped or resized, or what failed */
   reason?: string;
-  /** what Restore needs, saved by Stop */
+  /** what Restore needs, saved by Stop or Resize */
   saved?: unknown;
 }
 
 /**
- * Longer than any Stop or Restore runs (the worker's 15 minutes): a record still "stopping" or
- * "restoring" after this belongs to a run that died, and no longer holds the resource.
+ * Longer than any Stop, Resize or Restore runs (the worker's 15 minutes): a record still in flight
+ * ("stopping", "resizing", "restoring") after this belongs to a run that died, and no longer holds the resource.
  */
 export const IN_FLIGHT_MS = 20 * 60 * 1000;
 
-/** Whether the record holds the resource now: stopped, or an action in flight that has not died. */
-export function holds(record: ActionRecord, nowMs: number): boolean {
-  if (record.status === 'stopped') return true;
-  return (record.status === 'stopping' || record.status === 'restoring') && nowMs - record.at < IN_FLIGHT_MS;
+/** Whether the record holds the resource now: stopped or resized, or an action in flight that has not died. */
+export function holds(record: Pick<ActionRecord<unknown>, 'status' | 'at'>, nowMs: number): boolean {
+  if (record.status === 'stopped' || record.status === 'resized') return true;
+  return (
+    (record.status === 'stopping' || record.status === 'resizing' || record.status === 'restoring') && nowMs - record.at < IN_FLIGHT_MS
+  );
 }
 
 /**
@@ -78,17 +84,17 @@ export type Decision =
 export const actionKey = (resource: string) => `action#${resource}`;
 export const decisionKey = (resource: string) => `decision#${resource}`;
 
-export interface ResourceStatus {
-  action?: ActionRecord;
+export interface ResourceStatus<Ref = FindingRef> {
+  action?: ActionRecord<Ref>;
   decision?: Decision;
 }
 
 /** What the state store says about each resource: its action record and its decision. */
-export async function resourceStatus(state: StateStore, resources: string[]): Promise<Map<string, ResourceStatus>> {
+export async function resourceStatus<Ref = FindingRef>(state: StateStore, resources: string[]): Promise<Map<string, ResourceStatus<Ref>>> {
   const entries = await Promise.all(
     resources.map(async (resource) => {
       const [action, decision] = await Promise.all([
-        state.read<ActionRecord>(actionKey(resource)),
+        state.read<ActionRecord<Ref>>(actionKey(resource)),
         state.read<Decision>(decisionKey(resource)),
       ]);
       return [resource, { ...(action ? { action: action.value } : {}), ...(decision ? { decision: decision.value } : {}) }] as const;
@@ -111,11 +117,11 @@ export async function overwrite<T>(state: StateStore, key: string, value: T, ttl
 }
 
 /**
- * Counts one stop against the day's cap; false when the cap is reached. A conditional write, so two
- * runtimes at once cannot both take the last slot.
+ * Counts one change (`stops`, `resizes`) against the day's cap; false when the cap is reached. A
+ * conditional write, so two runtimes at once cannot both take the last slot.
  */
-export async function countStop(state: StateStore, day: string, cap: number): Promise<boolean> {
-  const key = `stops#${day}`;
+export async function countToday(state: StateStore, counter: 'stops' | 'resizes', day: string, cap: number): Promise<boolean> {
+  const key = `${counter}#${day}`;
   for (;;) {
     const current = await state.read<number>(key);
     const count = current?.value ?? 0;

@@ -103,6 +103,11 @@ export function controlBlock(ref: FindingRef, allows: (action: IdleAction) => bo
         `:x: Stop failed (${utcMinute(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`,
         button('stop', ref, 'Retry'),
       );
+    case 'resizing':
+    case 'resized':
+    case 'not-resized':
+      // a Resize keeps its record under a key of its own (resizeKey): a finding's never says so
+      return buttons(ref, allows);
   }
 }
 
