@@ -100,7 +100,7 @@ describe('settings', () => {
       digest: { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost', schedule: '0 9 * * 1' },
       scan: { schedule: '0 8 * * *', keep_tag: 'burnrate:keep=true', allow: [] },
       approvals: DEFAULT_APPROVALS,
-      rightsizing: { min_monthly_saving: 100, target_utilization: 0.65, other_vendors: false },
+      rightsizing: { min_monthly_saving: 100, target_utilization: 0.65, other_vendors: false, rollback_alarms: [] },
       accounts: [],
     });
     expect(DEFAULT_APPROVALS).toEqual({
@@ -109,6 +109,7 @@ describe('settings', () => {
       snooze_keep: 'anyone',
       dry_run: true,
       max_stops_per_day: 5,
+      max_resizes_per_day: 3,
       gce_local_ssd: 'refuse',
       production_tag: 'env=production',
       actions: {},
@@ -147,7 +148,17 @@ describe('settings', () => {
       min_monthly_saving: 250,
       target_utilization: 0.65,
       other_vendors: false,
+      rollback_alarms: [],
     });
+    expect(
+      loadSettings({ BURNRATE_CONFIG: file('rightsizing:\n  rollback_alarms: [chat-5xx]\n') }).file.rightsizing.rollback_alarms,
+    ).toEqual(['chat-5xx']);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('rightsizing:\n  rollback_alarms: chat-5xx\n') })).toThrow(
+      /rightsizing\.rollback_alarms/,
+    );
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('rightsizing:\n  rollback_alarms: [" spaced"]\n') })).toThrow(
+      /rightsizing\.rollback_alarms\.0[\s\S]*CloudWatch alarm name/,
+    );
     expect(() => loadSettings({ BURNRATE_CONFIG: file('rightsizing:\n  min_monthly_saving: -5\n') })).toThrow(
       /rightsizing\.min_monthly_saving[\s\S]*dollars a month, 0 or more/,
     );
@@ -166,6 +177,14 @@ describe('settings', () => {
     );
     expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  dry_run: maybe\n') })).toThrow(/approvals\.dry_run/);
     expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  max_stops_per_day: -1\n') })).toThrow(/approvals\.max_stops_per_day/);
+    expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  max_resizes_per_day: 2.5\n') })).toThrow(
+      /approvals\.max_resizes_per_day/,
+    );
+    expect(
+      loadSettings({ BURNRATE_CONFIG: file('approvals:\n  actions:\n    sagemaker-endpoint: [stop, resize]\n') }).file.approvals.actions,
+    ).toEqual({
+      'sagemaker-endpoint': ['stop', 'resize'],
+    });
     expect(() => loadSettings({ BURNRATE_CONFIG: file('approvals:\n  production_tag: production\n') })).toThrow(
       /approvals\.production_tag[\s\S]*key=value/,
     );

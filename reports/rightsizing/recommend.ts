@@ -11,7 +11,7 @@ import { isPrecisionId, type PrecisionId } from '../../src/calc/precision.ts';
 import { HOURS_PER_MONTH } from '../../src/calc/pricing.ts';
 import { bundledCatalogs } from '../../src/catalogs/catalogs.ts';
 import type { Gpu, InstancePrice } from '../../src/catalogs/hardware.ts';
-import type { ServingLoad } from '../../src/clouds/servingLoad.ts';
+import type { ServedModel, ServingLoad } from '../../src/clouds/servingLoad.ts';
 import type { GpuInstanceUsage } from '../../src/clouds/utilization.ts';
 import { HubError } from '../../src/hub/hubModel.ts';
 import { HuggingFaceHub, hubSettingsFromEnv } from '../../src/hub/huggingFaceHub.ts';
@@ -57,9 +57,15 @@ export interface Recommendation {
   place: string;
   /** how reports name it: endpoint / variant, or the machine's Name tag (its id without one) */
   name: string;
-  /** a SageMaker endpoint variant's */
+  account?: string;
+  region?: string;
+  /** a SageMaker endpoint variant's, with the configuration it runs and the model its container names (what Resize acts on) */
   endpointName?: string;
   variantName?: string;
+  endpointConfigName?: string;
+  served?: ServedModel;
+  /** the endpoint's tags, where the reading had them */
+  tags?: Record<string, string>;
   current: Size;
   recommended: Size;
   monthlySaving: number;
@@ -211,8 +217,13 @@ async function recommend(
     kind: load.kind,
     place: placeOf(load),
     name: `${load.endpointName} / ${load.variantName}`,
+    ...(load.account ? { account: load.account } : {}),
+    ...(load.region ? { region: load.region } : {}),
     endpointName: load.endpointName,
     variantName: load.variantName,
+    endpointConfigName: load.endpointConfigName,
+    served: load.model,
+    ...(load.tags ? { tags: load.tags } : {}),
     current: currentSize,
     recommended,
     monthlySaving: saving,

@@ -69,7 +69,12 @@ export function rightsizingTable(recommendations: Recommendation[]): PlanTable {
 }
 
 /** The report as the terminal and Slack show it. */
-export function rightsizingAsPlan(report: RightsizingReport, settings: RightsizingSettings = DEFAULT_RIGHTSIZING): PlanResult {
+export function rightsizingAsPlan(
+  report: RightsizingReport,
+  settings: RightsizingSettings = DEFAULT_RIGHTSIZING,
+  /** Slack lists the recommendations with their buttons instead of the table */
+  shown: { recommendationsTable: boolean } = { recommendationsTable: true },
+): PlanResult {
   const total = report.recommendations.reduce((sum, r) => sum + r.monthlySaving, 0);
   const demo = report.demo ? '[demo data] ' : '';
   const n = report.recommendations.length;
@@ -85,7 +90,7 @@ export function rightsizingAsPlan(report: RightsizingReport, settings: Rightsizi
     figures: { monthlySaving: { value: total, unit: 'USD' }, recommendations: { value: n, unit: 'count' } },
     rows: [['Monthly saving', money(total)]],
     tables: [
-      ...(n ? [rightsizingTable(report.recommendations)] : []),
+      ...(n && shown.recommendationsTable ? [rightsizingTable(report.recommendations)] : []),
       ...(sized.length ? [{ title: 'Not resized', header: ['Resource', 'Why'], rows: sized.map((s) => [s.id, s.reason]) }] : []),
     ],
     notesTitle: 'Notes',

@@ -5,7 +5,7 @@
 // state store, not the clouds or Slack: each change brings its re-check and its cloud call, and
 // `refresh` re-renders whatever shows the resource after each move.
 import { failureDetail } from '../clouds/readFailure.ts';
-import { ActionRefused, type CloudCall } from '../clouds/stopper.ts';
+import { ActionRefused, ChangeUndone, type CloudCall } from '../clouds/stopper.ts';
 import { utcMinute } from '../present/format.ts';
 import type { ApprovalSettings } from '../settings/fileSettings.ts';
 import type { AuditEntry, StateStore } from '../state/stateStore.ts';
@@ -228,7 +228,7 @@ export class ApprovedChanges {
     } catch (error) {
       await this.auditCalls(user, resource, calls);
       if (error instanceof ActionRefused) return notDone(error.message);
-      const reason = failureDetail(error);
+      const reason = error instanceof ChangeUndone ? error.message : failureDetail(error);
       await move({ status: 'failed', by: user, reason });
       await this.audit({ actor: user, event: 'failed', resource, outcome: reason });
       await refresh();
@@ -279,7 +279,7 @@ export class ApprovedChanges {
       await this.audit({ actor: user, event: 'restored', resource, outcome: 'restored' });
     } catch (error) {
       await this.auditCalls(user, resource, calls);
-      const reason = failureDetail(error);
+      const reason = error instanceof ChangeUndone ? error.message : failureDetail(error);
       // still changed as far as anyone can act on it: Restore stays on offer
       outcome = { record: { ...changed, reason: `restore failed: ${reason}` }, reply: `Restore failed: ${reason}.` };
       await this.audit({ actor: user, event: 'failed', resource, outcome: `restore failed: ${reason}` });

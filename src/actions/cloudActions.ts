@@ -30,8 +30,10 @@ export interface CloudActionSettings {
   /** approvals.gce_local_ssd (default refuse) */
   gceLocalSsd?: LocalSsdPolicy;
   exclusions: Exclusions;
-  /** how Restore waits for an endpoint to be in service again */
+  /** how Restore and Resize wait for an endpoint to be in service again */
   wait?: { pollMs: number; timeoutMs: number };
+  /** rightsizing.rollback_alarms: CloudWatch alarms that roll a resize back */
+  rollbackAlarms?: string[];
 }
 
 const MISSING: Record<FindingKind, string> = {
@@ -61,7 +63,7 @@ const BUSY: Record<FindingKind, (usage: ResourceUsage) => string> = {
 
 export type Recheck = { idle: true; finding: Finding } | { idle: false; reason: string };
 
-function regionOf(ref: FindingRef, settings: CloudActionSettings): string | undefined {
+export function regionOf(ref: Pick<FindingRef, 'region'>, settings: CloudActionSettings): string | undefined {
   return ref.region ?? settings.regions?.[0] ?? (settings.env.AWS_REGION || settings.env.AWS_DEFAULT_REGION);
 }
 
@@ -139,7 +141,7 @@ function projectOf(ref: FindingRef, settings: CloudActionSettings): string {
   return ref.account;
 }
 
-function accountOf(ref: FindingRef, settings: CloudActionSettings): AccountSettings | undefined {
+export function accountOf(ref: Pick<FindingRef, 'account'>, settings: CloudActionSettings): AccountSettings | undefined {
   if (!ref.account) return undefined;
   const account = settings.accounts?.find((a) => a.name === ref.account);
   if (!account) throw new ActionRefused(`the account "${ref.account}" is no longer in the settings' accounts`);

@@ -1,8 +1,9 @@
-// The other half of the registry: which Stopper acts on a resource of a kind, in its place. The
-// provider clients load only when a resource of theirs is acted on; without AWS credentials, AWS
-// kinds act on the demo account's simulated control plane.
+// The other half of the registry: which Stopper acts on a resource of a kind, in its place, and
+// which Resizer resizes a serving endpoint. The provider clients load only when a resource of theirs
+// is acted on; without AWS credentials, AWS kinds act on the demo account's simulated control plane.
 import { assumedCredentials } from './aws/awsSources.ts';
 import { hasAwsCredentials } from './credentials.ts';
+import type { Resizer } from './resizer.ts';
 import type { FindingKind, LocalSsdPolicy } from './resourceKinds.ts';
 import { ActionRefused, type Stopper } from './stopper.ts';
 
@@ -68,4 +69,41 @@ export async function controlFor(
   }
   const [{ EC2Client }, { Ec2InstanceStopper }] = await Promise.all([import('@aws-sdk/client-ec2'), import('./aws/ec2InstanceStopper.ts')]);
   return new Ec2InstanceStopper(new EC2Client(config));
+}
+
+export interface ResizeControlOptions {
+  /** how long a resize or its restore waits for the endpoint to serve again */
+  wait?: { pollMs: number; timeoutMs: number };
+  /** CloudWatch alarms that roll a resize back when they fire while it bakes */
+  rollbackAlarms: string[];
+  /** the clock that names a resize's new configuration */
+  now: () => Date;
+}
+
+/** The Resizer for a SageMaker endpoint in its AWS region, through its account's stop role; the demo account's without AWS credentials. */
+export async function resizerFor(
+  place: Extract<ControlPlace, { cloud: 'aws' }>,
+  env: NodeJS.ProcessEnv,
+  options: ResizeControlOptions,
+): Promise<Resizer> {
+  if (!hasAwsCredentials(env)) {
+    const [{ DemoResizer }, { demoControlPlane }] = await Promise.all([
+      import('./demo/demoResizer.ts'),
+      import('./demo/demoUtilization.ts'),
+    ]);
+    return new DemoResizer(demoControlPlane, options.now);
+  }
+  const { region, roleArn } = place;
+  const config = { region, ...(roleArn ? { credentials: await assumedCredentials(roleArn, region, 'burnrate-stop') } : {}) };
+  const [{ SageMakerClient }, { ApplicationAutoScalingClient }, { DEFAULT_RESIZE_OPTIONS, SageMakerEndpointResizer }] = await Promise.all([
+    import('@aws-sdk/client-sagemaker'),
+    import('@aws-sdk/client-application-auto-scaling'),
+    import('./aws/sageMakerEndpointResizer.ts'),
+  ]);
+  return new SageMakerEndpointResizer(
+    new SageMakerClient(config),
+    new ApplicationAutoScalingClient(config),
+    { ...DEFAULT_RESIZE_OPTIONS, ...(options.wait ? { wait: options.wait } : {}), rollbackAlarms: options.rollbackAlarms },
+    options.now,
+  );
 }

@@ -26,6 +26,8 @@ export interface ServingLoad {
   region?: string;
   instanceType: string;
   instanceCount: number;
+  /** the endpoint's tags, read by a re-check (the production tag) */
+  tags?: Record<string, string>;
   /** the variant's other variants on the same endpoint, by name: a resize touches only this one */
   siblingVariants: string[];
   /** Application Auto Scaling's minimum for the variant, when it is registered (today's count when it could not be read) */
@@ -45,4 +47,11 @@ export interface ServingLoad {
   gpuMemoryPeak: number | null;
   /** days of GPU metrics in the window (hours reported ÷ 24) */
   days: number;
+}
+
+/** A variant whose model is known already (its configuration has not changed): a re-check reads its load alone. */
+export interface ServedVariant {
+  endpointName: string;
+  variantName: string;
+  model: ServedModel;
 }

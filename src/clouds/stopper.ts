@@ -19,3 +19,8 @@ export interface Stopper {
 export class ActionRefused extends Error {
   override name = 'ActionRefused';
 }
+
+/** The cloud took the change and undid it (a rolled-back deployment): the reason is for the user as it is. */
+export class ChangeUndone extends Error {
+  override name = 'ChangeUndone';
+}

@@ -3,7 +3,7 @@
 
 import { CostSourceError } from './costSource.ts';
 import { failureReason, isBug } from './readFailure.ts';
-import type { ServingLoad } from './servingLoad.ts';
+import type { ServedVariant, ServingLoad } from './servingLoad.ts';
 
 export interface GpuInstanceUsage {
   /** the EC2 instance id, or the GCE VM's name (unique in its project and zone) */
@@ -107,8 +107,11 @@ export interface UtilizationSource {
   notebooks(only?: string[]): Promise<NotebookUsage[]>;
   /** in-service Studio apps on an instance, or only those with the given ids (studioAppId) */
   studioApps(only?: string[]): Promise<StudioAppUsage[]>;
-  /** real-time endpoint variants with the model each serves and its load (rightsizing); absent where not read */
-  servingLoads?(start: string, end: string): Promise<ServingLoad[]>;
+  /**
+   * real-time endpoint variants with the model each serves and its load (rightsizing), or only the
+   * named variants, whose models the caller knows (a re-check before a resize); absent where not read
+   */
+  servingLoads?(start: string, end: string, only?: ServedVariant[]): Promise<ServingLoad[]>;
 }
 
 export interface UtilizationReading {
@@ -294,7 +297,7 @@ export function regionalUtilization(byRegion: [Place, UtilizationSource][]): Uti
     notebooks: (only) => acrossRegions(PARTS.notebooks, (s) => s.notebooks(only)),
     studioApps: (only) => acrossRegions(PARTS.studioApps, (s) => s.studioApps(only)),
     ...(serving.length
-      ? { servingLoads: (start, end) => acrossRegions(PARTS.servingLoads, (s) => s.servingLoads!(start, end), serving) }
+      ? { servingLoads: (start, end, only) => acrossRegions(PARTS.servingLoads, (s) => s.servingLoads!(start, end, only), serving) }
       : {}),
   };
 }

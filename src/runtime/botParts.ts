@@ -47,7 +47,9 @@ export function slackAppParts(
         ...(scan.accounts ? { accounts: scan.accounts } : {}),
         ...(settings.file.digest.gcp_projects ? { gcpProjects: settings.file.digest.gcp_projects } : {}),
         gceLocalSsd: settings.file.approvals.gce_local_ssd,
+        rollbackAlarms: settings.file.rightsizing.rollback_alarms,
       },
+      rightsizing: rightsizingSettings(settings.file.rightsizing),
     },
   };
 }

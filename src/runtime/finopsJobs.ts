@@ -4,13 +4,14 @@
 import { DEFAULT_EXCLUSIONS, exclusionsFromSettings } from '../../reports/idleScan/idleFindings.ts';
 import { runScan, type ScanOptions } from '../../reports/idleScan/scanJob.ts';
 import { DEFAULT_RIGHTSIZING, type RightsizingSettings, rightsizingSettings } from '../../reports/rightsizing/recommend.ts';
-import { rightsizingAsPlan, runRightsizing } from '../../reports/rightsizing/rightsizeJob.ts';
+import { runRightsizing } from '../../reports/rightsizing/rightsizeJob.ts';
 import { type DigestSettings, runDigest } from '../../reports/weeklyDigest/digestJob.ts';
 import { actionAllowed } from '../actions/idleActions.ts';
 import { DEFAULT_APPROVALS, type FileSettings } from '../settings/fileSettings.ts';
 import type { FinopsJobs } from '../slack/app.ts';
 import { scanMessage } from '../slack/findingBlocks.ts';
 import { planBlocks } from '../slack/planBlocks.ts';
+import { rightsizingMessage } from '../slack/rightsizingBlocks.ts';
 import type { StateStore } from '../state/stateStore.ts';
 
 export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { timezone: 'UTC', group_by: 'team', metric: 'UnblendedCost' };
@@ -37,6 +38,10 @@ export function finopsJobs(
     digest: async () => planBlocks(await runDigest(digest, now(), env, undefined, rightsizing)),
     scan: async () => scanMessage(await runScan(digest, now(), env, scan, state), actionAllowed(scan.approvals ?? DEFAULT_APPROVALS)),
     rightsize: async () =>
-      planBlocks(rightsizingAsPlan(await runRightsizing({ ...digest, ...(scan.accounts ? { accounts: scan.accounts } : {}) }, now(), env))),
+      rightsizingMessage(
+        await runRightsizing({ ...digest, ...(scan.accounts ? { accounts: scan.accounts } : {}) }, now(), env, rightsizing),
+        rightsizing,
+        (action) => actionAllowed(scan.approvals ?? DEFAULT_APPROVALS)({ kind: 'sagemaker-endpoint' }, action),
+      ),
   };
 }

@@ -1,5 +1,5 @@
 // The `worker` Lambda function (SQS): runs the long tasks the slack and scheduler functions queued
-// (reports, scheduled reports, actions on idle findings) with the same runner as the long-lived bot. A message delivered twice
+// (reports, scheduled reports, actions on idle findings and recommendations) with the same runner as the long-lived bot. A message delivered twice
 // is run once (claimed by its message id); a task that fails is reported in batchItemFailures so
 // SQS retries only it, and after maxReceiveCount it goes to the dead-letter queue.
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -17,7 +17,7 @@ const worker = once(async () => {
   const { env, settings, token, state } = await functionSettings();
   const client = slackClient(settings, token);
   const parts = slackAppParts(settings, env, state, commandContext(settings, env));
-  const { actions, approvals } = idleActions(parts, client, () => new Date());
+  const { actions, resizes, approvals } = idleActions(parts, client, () => new Date());
   // the daily scan fans out over accounts × regions through the worker's own queue
   const fanOut = env.BURNRATE_QUEUE_URL ? { fanOut: sqsLongWork(new SQSClient({}), env.BURNRATE_QUEUE_URL) } : {};
   return {
@@ -26,6 +26,7 @@ const worker = once(async () => {
       client,
       jobs: parts.jobs,
       actions,
+      resizes,
       approvals,
       scheduled: scheduledJobContext(settings, state, client, env),
       log,

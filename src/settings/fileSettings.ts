@@ -47,7 +47,7 @@ const scanSchema = z.strictObject({
   allow: z._default(z.array(z.string().check(z.minLength(1))), []),
 });
 
-const ACTIONS = z.enum(['stop', 'snooze', 'keep', 'restore']);
+const ACTIONS = z.enum(['stop', 'snooze', 'keep', 'restore', 'resize']);
 
 const approvalsSchema = z.strictObject({
   approvers: z._default(z.array(matching(/^[UW][A-Z0-9]{8,}$/, 'a Slack user ID such as U0123ABCDEF (profile → ⋮ → Copy member ID)')), []),
@@ -58,6 +58,7 @@ const approvalsSchema = z.strictObject({
   snooze_keep: z._default(z.enum(['anyone', 'approvers']), 'anyone'),
   dry_run: z._default(z.boolean(), true),
   max_stops_per_day: z._default(wholeNumber(0, 1000), 5),
+  max_resizes_per_day: z._default(wholeNumber(0, 1000), 3),
   gce_local_ssd: z._default(z.enum(LOCAL_SSD_POLICIES), 'refuse'),
   production_tag: z._default(matching(/^[^=\s]+=[^=\s]*$/, 'a tag as key=value, e.g. env=production'), 'env=production'),
   actions: z._default(
@@ -83,6 +84,11 @@ const rightsizingSchema = z.strictObject({
   ),
   /** recommend accelerators of another vendor than the current one (AWS Inferentia for an NVIDIA endpoint) */
   other_vendors: z._default(z.boolean(), false),
+  /** CloudWatch alarms that roll a Resize's blue/green update back when they fire while it bakes */
+  rollback_alarms: z._default(
+    z.array(matching(/^[^\s][^\n]{0,254}$/, 'a CloudWatch alarm name such as chat-8b-5xx (255 characters at most)')),
+    [],
+  ),
 });
 
 export type RightsizingFileSettings = z.infer<typeof rightsizingSchema>;

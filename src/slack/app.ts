@@ -7,10 +7,12 @@ import type { Command, CommandContext } from '../../commands/command.ts';
 import { UsageError } from '../../commands/command.ts';
 import { COMMANDS, findCommand } from '../../commands/index.ts';
 import { DEFAULT_EXCLUSIONS } from '../../reports/idleScan/idleFindings.ts';
+import { DEFAULT_RIGHTSIZING, type RightsizingSettings } from '../../reports/rightsizing/recommend.ts';
 import { Approvers } from '../actions/approvers.ts';
 import { AUDIT_WINDOW_HELP, auditLine, DEFAULT_AUDIT_WINDOW, parseAuditWindow, readAudit } from '../actions/auditLog.ts';
 import type { CloudActionSettings } from '../actions/cloudActions.ts';
 import { IdleActions } from '../actions/idleActions.ts';
+import { ResizeActions } from '../actions/resizeActions.ts';
 import { type ApprovalSettings, DEFAULT_APPROVALS } from '../settings/fileSettings.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import { type Block, chunkLines, type SlackMessage, splitMessage } from './blockLimits.ts';
@@ -164,8 +166,8 @@ export interface SlackAppOptions {
   socketMode?: { appToken: string };
   /** remembers event ids, so Slack's retries (X-Slack-Retry-Num) are acted on once; holds the actions' records and audit log */
   state: StateStore;
-  /** who may act on idle findings and where the clouds are; without it, no one may Stop and the demo account answers */
-  idle?: { approvals: ApprovalSettings; cloud: CloudActionSettings };
+  /** who may act on idle findings and recommendations and where the clouds are; without it, no one may Stop or Resize and the demo account answers */
+  idle?: { approvals: ApprovalSettings; cloud: CloudActionSettings; rightsizing?: RightsizingSettings };
   now?: () => Date;
   /** the bot's own ids: with them Bolt does not call auth.test before the first request (cold starts) */
   bot?: { botId: string; botUserId: string };
@@ -234,9 +236,10 @@ export function createSlackApp(options: SlackAppOptions): App {
     for (const reply of replies) await respond({ ...reply, replace_original: false });
   });
   const now = options.now ?? (() => new Date());
-  const { actions, approvals } = idleActions(options, app.client, now);
+  const { actions, resizes, approvals } = idleActions(options, app.client, now);
   const longWork =
-    options.longWork ?? inProcessLongWork(longTaskRunner({ client: app.client, jobs: options.jobs, actions, approvals, log }), log);
+    options.longWork ??
+    inProcessLongWork(longTaskRunner({ client: app.client, jobs: options.jobs, actions, resizes, approvals, log }), log);
   registerIdleActionHandlers(app, { actions, state: options.state, longWork, log });
   app.command('/finops', async ({ command: payload, ack, respond }) => {
     const [verb = 'help', ...rest] = payload.text.trim().split(/\s+/);
@@ -259,21 +262,23 @@ export function createSlackApp(options: SlackAppOptions): App {
   return app;
 }
 
-/** The idle-finding actions for these options: the approvers are read through `client`. */
+/** The actions on idle findings (Stop…) and on recommendations (Resize) for these options: the approvers are read through `client`. */
 export function idleActions(
   options: Pick<SlackAppOptions, 'idle' | 'state'>,
   client: WebClient,
   now: () => Date,
-): { actions: IdleActions; approvals: ApprovalSettings } {
+): { actions: IdleActions; resizes: ResizeActions; approvals: ApprovalSettings } {
   const approvals = options.idle?.approvals ?? DEFAULT_APPROVALS;
+  const context = {
+    state: options.state,
+    approvals,
+    now,
+    approvers: new Approvers(approvals, client),
+    cloud: options.idle?.cloud ?? { env: {}, exclusions: DEFAULT_EXCLUSIONS },
+  };
   return {
     approvals,
-    actions: new IdleActions({
-      state: options.state,
-      approvals,
-      now,
-      approvers: new Approvers(approvals, client),
-      cloud: options.idle?.cloud ?? { env: {}, exclusions: DEFAULT_EXCLUSIONS },
-    }),
+    actions: new IdleActions(context),
+    resizes: new ResizeActions({ ...context, rightsizing: options.idle?.rightsizing ?? DEFAULT_RIGHTSIZING }),
   };
 }

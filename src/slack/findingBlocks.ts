@@ -8,10 +8,12 @@ import { KIND_TITLES, type ScanReport } from '../../reports/idleScan/scanJob.ts'
 import type { Recommendation } from '../../reports/rightsizing/recommend.ts';
 import type { ActionStatus, ResourceStatus } from '../actions/actionState.ts';
 import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
-import { type IdleAction, SNOOZE_DAYS, saves } from '../actions/idleActions.ts';
+import { type IdleAction, type KindAllows, SNOOZE_DAYS, saves } from '../actions/idleActions.ts';
+import type { ResizeRef } from '../actions/resizeRef.ts';
 import { money, placeOf, utcDay, utcMinute } from '../present/format.ts';
 import { type Block, type ButtonElement, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 import { planBlocks } from './planBlocks.ts';
+import { RESIZE_CONTROL, recommendationBlocks, resizeControlBlock, resizeRefInBlock } from './rightsizingBlocks.ts';
 
 export const IDLE_ACTIONS = { stop: 'idle_stop', snooze: 'idle_snooze', keep: 'idle_keep', restore: 'idle_restore' } as const;
 /** Findings shown with buttons in one message; the rest are counted and left to the CLI. */
@@ -23,7 +25,9 @@ const clip = (text: string, limit: number) => (text.length > limit ? `${text.sli
 
 const CONTROL = 'ctl';
 export const controlBlockId = (ref: FindingRef) => clip(`${CONTROL}|${resourceKey(ref)}|${ref.id}`, 255);
-export const resourceOfBlock = (blockId: string | undefined) => (blockId?.startsWith(`${CONTROL}|`) ? blockId.split('|')[1] : undefined);
+/** The resource a control block is about: a finding's (Stop, Snooze, Keep) or a recommendation's (Resize). */
+export const resourceOfBlock = (blockId: string | undefined) =>
+  blockId?.startsWith(`${CONTROL}|`) || blockId?.startsWith(`${RESIZE_CONTROL}|`) ? blockId.split('|')[1] : undefined;
 
 function button(action: IdleAction, ref: FindingRef, label: string): ButtonElement {
   const base: ButtonElement = { type: 'button', action_id: IDLE_ACTIONS[action], text: plain(label), value: JSON.stringify(ref) };
@@ -131,29 +135,23 @@ export interface EarlierFindings {
 /** Recommendations shown in the scan's message; /finops rightsize lists them all. */
 const MAX_RIGHTSIZING_SHOWN = 5;
 
-/** The scan's rightsizing section: each endpoint or machine that could be smaller, from what to what, and the saving. */
-function rightsizingBlocks(recommendations: Recommendation[]): Block[] {
+/** The scan's rightsizing section: each endpoint or machine that could be smaller, from what to what, the saving and its Resize button. */
+function rightsizingBlocks(recommendations: Recommendation[], allows: KindAllows): Block[] {
   if (!recommendations.length) return [];
   const saving = recommendations.reduce((sum, r) => sum + r.monthlySaving, 0);
-  const shown = recommendations.slice(0, MAX_RIGHTSIZING_SHOWN);
-  const more = recommendations.length - shown.length;
+  const more = recommendations.length > MAX_RIGHTSIZING_SHOWN;
   return [
     { type: 'section', text: mrkdwn(`*Rightsizing: ${money(saving)} a month to save*`) },
-    ...shown.map(
-      (r): Block => ({
-        type: 'section',
-        text: mrkdwn(
-          `*${r.name}*${r.place === 'default region' ? '' : ` (${r.place})`}: ` +
-            `${r.current.count} × ${r.current.instanceType} → ${r.recommended.count} × ${r.recommended.instanceType}, ` +
-            `saves ${money(r.monthlySaving)} a month (${r.confidence} confidence)\n${r.evidence.slice(0, 3).join('; ')}`,
-        ),
-      }),
+    ...recommendationBlocks(
+      recommendations.slice(0, MAX_RIGHTSIZING_SHOWN),
+      (action) => allows({ kind: 'sagemaker-endpoint' }, action),
+      MAX_RIGHTSIZING_SHOWN,
     ),
     {
       type: 'context',
       elements: [
         mrkdwn(
-          `${more ? `…and ${more} more. ` : ''}\`/finops rightsize\` shows ${more ? 'all of them with ' : ''}the evidence and what a resize changes.`,
+          `${more ? `…and ${recommendations.length - MAX_RIGHTSIZING_SHOWN} more. ` : ''}\`/finops rightsize\` shows ${more ? 'all of them with ' : ''}the evidence and what a resize changes.`,
         ),
       ],
     },
@@ -165,11 +163,7 @@ function rightsizingBlocks(recommendations: Recommendation[]): Block[] {
  * then the rightsizing and the notes. Beyond MAX_FINDINGS_SHOWN the findings are counted, with the
  * command that lists them.
  */
-export function scanMessage(
-  report: ScanReport,
-  allows: (ref: FindingRef, action: IdleAction) => boolean,
-  earlier?: EarlierFindings,
-): SlackMessage {
+export function scanMessage(report: ScanReport, allows: KindAllows, earlier?: EarlierFindings): SlackMessage {
   const base = planBlocks({ ...report.plan, tables: [] });
   // the findings go after the summary and its figure fields
   const head = 1 + Math.ceil(report.plan.rows.length / MAX_FIELDS);
@@ -217,7 +211,7 @@ export function scanMessage(
   }
   return {
     text: base.text,
-    blocks: [...base.blocks.slice(0, head), ...findingBlocks, ...rightsizingBlocks(report.rightsizing), ...base.blocks.slice(head)],
+    blocks: [...base.blocks.slice(0, head), ...findingBlocks, ...rightsizingBlocks(report.rightsizing, allows), ...base.blocks.slice(head)],
   };
 }
 
@@ -230,14 +224,14 @@ export const resourcesIn = (blocks: Block[]): string[] => [
 export async function rerenderControls(
   blocks: Block[],
   statusOf: (resources: string[]) => Promise<Map<string, ResourceStatus>>,
-  allows: (ref: FindingRef, action: IdleAction) => boolean,
+  allows: KindAllows,
   postedTs?: string,
 ): Promise<Block[]> {
   return refreshControls(blocks, await statusOf(resourcesIn(blocks)), allows, postedTs);
 }
 
-/** Outcomes that left the resource running and idle: Stop may be pressed again. */
-const SETTLED: ReadonlySet<ActionStatus> = new Set(['restored', 'not-stopped', 'dry-run']);
+/** Outcomes that left the resource as it was: Stop (or Resize) may be pressed again. */
+const SETTLED: ReadonlySet<ActionStatus> = new Set(['restored', 'not-stopped', 'not-resized', 'dry-run']);
 
 /**
  * What the state store says about a resource, as a message posted at `postedTs` (Slack's ts, epoch
@@ -251,16 +245,17 @@ function asOf(status: ResourceStatus | undefined, postedTs: string | undefined):
 }
 
 /** The message's blocks with every control block rendered again from the given status. */
-export function refreshControls(
-  blocks: Block[],
-  status: Map<string, ResourceStatus>,
-  allows: (ref: FindingRef, action: IdleAction) => boolean,
-  postedTs?: string,
-): Block[] {
+export function refreshControls(blocks: Block[], status: Map<string, ResourceStatus>, allows: KindAllows, postedTs?: string): Block[] {
   return blocks.map((block) => {
     const resource = resourceOfBlock(block.block_id);
     if (!resource) return block;
     const known = asOf(status.get(resource), postedTs);
+    if (block.block_id!.startsWith(`${RESIZE_CONTROL}|`)) {
+      // a Resize record's ref is a ResizeRef: its key says so
+      const resizing = known as ResourceStatus<ResizeRef> | undefined;
+      const ref = resizing?.action?.ref ?? resizeRefInBlock(block);
+      return ref ? resizeControlBlock(ref, (action) => allows(ref, action), resizing) : block;
+    }
     const ref = known?.action?.ref ?? known?.decision?.ref ?? refInBlock(block);
     if (!ref) return block;
     return controlBlock({ ...ref, id: refInBlock(block)?.id ?? ref.id }, (action) => allows(ref, action), known);

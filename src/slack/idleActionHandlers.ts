@@ -1,13 +1,15 @@
-// The buttons on idle findings, wired to Bolt: Stop, Restore and Retry, Snooze 7d, and Keep (which
-// asks for a one-line reason in a modal). Each click is acknowledged at once and handed off as a
+// The buttons on idle findings and rightsizing recommendations, wired to Bolt: Stop, Restore and
+// Retry, Snooze 7d, Keep (which asks for a one-line reason in a modal), and Resize with its Restore. Each click is acknowledged at once and handed off as a
 // long task; the Keep modal opens here, because its trigger_id lasts three seconds.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { parseFindingRef } from '../actions/findingRef.ts';
 import type { IdleActions } from '../actions/idleActions.ts';
+import { parseResizeRef } from '../actions/resizeRef.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import type { Block } from './blockLimits.ts';
 import { IDLE_ACTIONS } from './findingBlocks.ts';
 import type { LongWork } from './longTasks.ts';
+import { RESIZE_ACTIONS, type ResizeButton } from './rightsizingBlocks.ts';
 import { rememberedMessage, rememberMessage, type ShownMessage } from './shownMessages.ts';
 
 export const KEEP_MODAL = 'idle_keep_reason';
@@ -57,6 +59,27 @@ export function registerIdleActionHandlers(app: App, { actions, state, longWork,
   onButton('stop');
   onButton('restore');
   onButton('snooze');
+
+  const onResizeButton = (name: ResizeButton) =>
+    app.action<BlockAction<ButtonAction>>(RESIZE_ACTIONS[name], async ({ ack, body, action }) => {
+      await ack();
+      const ref = parseResizeRef(action.value);
+      if (!ref) {
+        log('warn', { action: action.action_id, user: body.user.id, unreadable: true });
+        return;
+      }
+      const shown = shownMessage(body);
+      await longWork.start({
+        type: 'resize-action',
+        action: name,
+        user: body.user.id,
+        ref,
+        ...(shown ? { shown } : {}),
+        responseUrl: body.response_url,
+      });
+    });
+  onResizeButton('resize');
+  onResizeButton('restore');
 
   app.action<BlockAction<ButtonAction>>(IDLE_ACTIONS.keep, async ({ ack, body, action, client, respond }) => {
     await ack();

@@ -8,6 +8,8 @@ import { runScanPart, type ScanPartTask, startScanFanOut } from '../../reports/i
 import type { FindingRef } from '../actions/findingRef.ts';
 import { resourceKey } from '../actions/findingRef.ts';
 import { actionAllowed, type IdleActions } from '../actions/idleActions.ts';
+import type { ResizeActions } from '../actions/resizeActions.ts';
+import { type ResizeRef, resizeKey } from '../actions/resizeRef.ts';
 import { scanPlaces } from '../clouds/registry.ts';
 import { SCHEDULED_JOBS, type ScheduledJobName } from '../schedule/jobs.ts';
 import type { ScheduledJobContext } from '../schedule/postOnce.ts';
@@ -15,12 +17,14 @@ import type { ApprovalSettings } from '../settings/fileSettings.ts';
 import { type SlackMessage, splitMessage } from './blockLimits.ts';
 import { chartsInThread, sendWithChartFallback } from './chartFallback.ts';
 import { controlBlock, rerenderControls } from './findingBlocks.ts';
+import { resizeControlBlock, resizeOutcome } from './rightsizingBlocks.ts';
 import type { ShownMessage } from './shownMessages.ts';
 
 export type LongTask =
   | { type: 'report'; job: keyof FinopsJobs; public: boolean; channel: string; responseUrl: string }
   | { type: 'idle-action'; action: 'stop' | 'restore' | 'snooze'; user: string; ref: FindingRef; shown?: ShownMessage; responseUrl: string }
   | { type: 'idle-keep'; user: string; ref: FindingRef; reason: string; shown?: ShownMessage; channel?: string }
+  | { type: 'resize-action'; action: 'resize' | 'restore'; user: string; ref: ResizeRef; shown?: ShownMessage; responseUrl: string }
   /** a scheduled report (EventBridge Scheduler hands it to the worker); it claims its period first */
   | { type: 'scheduled'; job: ScheduledJobName }
   | ScanPartTask;
@@ -41,6 +45,7 @@ export interface LongTaskDeps {
   client: WebClient;
   jobs: FinopsJobs;
   actions: IdleActions;
+  resizes: ResizeActions;
   approvals: ApprovalSettings;
   /** what scheduled reports need; without it a scheduled task is refused */
   scheduled?: ScheduledJobContext;
@@ -71,14 +76,17 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
 
   function refresher(
     shown: ShownMessage | undefined,
-    ref: FindingRef,
+    ref: FindingRef | ResizeRef,
     tell: (text: string) => Promise<void>,
     responseUrl?: string,
   ): () => Promise<void> {
     if (!shown) {
       // no message to update (Slack sent none): tell the clicker where things stand instead
       return async () => {
-        const line = controlBlock(ref, (action) => allows(ref, action), (await actions.statusOf([resourceKey(ref)])).get(resourceKey(ref)));
+        const line =
+          'endpointName' in ref
+            ? resizeControlBlock(ref, (action) => allows(ref, action), (await deps.resizes.statusOf([resizeKey(ref)])).get(resizeKey(ref)))
+            : controlBlock(ref, (action) => allows(ref, action), (await actions.statusOf([resourceKey(ref)])).get(resourceKey(ref)));
         if (line.type === 'section' && line.text) await tell(line.text.text);
       };
     }
@@ -121,6 +129,16 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
         const tell = (text: string) => postToResponseUrl(task.responseUrl, { response_type: 'ephemeral', replace_original: false, text });
         const reply = await actions[task.action](task.user, task.ref, refresher(task.shown, task.ref, tell, task.responseUrl));
         if (reply) await tell(reply);
+        return;
+      }
+      case 'resize-action': {
+        const tell = (text: string) => postToResponseUrl(task.responseUrl, { response_type: 'ephemeral', replace_original: false, text });
+        const reply = await deps.resizes[task.action](task.user, task.ref, refresher(task.shown, task.ref, tell, task.responseUrl));
+        if (reply) await tell(reply);
+        // a resize takes minutes: its outcome goes to the message's thread, where the channel sees it
+        const outcome = resizeOutcome(task.ref, (await deps.resizes.statusOf([resizeKey(task.ref)])).get(resizeKey(task.ref))?.action);
+        if (outcome && task.shown?.channel && task.shown.ts && !task.shown.ephemeral)
+          await client.chat.postMessage({ channel: task.shown.channel, thread_ts: task.shown.ts, text: outcome });
         return;
       }
       case 'idle-keep': {

@@ -2,7 +2,8 @@
 // each service's own protocol: EC2 (query protocol, XML; AWS_ENDPOINT_URL_EC2), CloudWatch
 // (JSON 1.0; AWS_ENDPOINT_URL_CLOUDWATCH), SageMaker (JSON 1.1; AWS_ENDPOINT_URL_SAGEMAKER) and
 // Application Auto Scaling (JSON 1.1; AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING). It keeps state:
-// stopping an instance or deleting an endpoint changes what the next call sees.
+// stopping an instance, deleting an endpoint or updating it to another configuration changes what
+// the next call sees.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'node:querystring';
@@ -112,6 +113,10 @@ export interface FakeAws {
   scalableTargets: Map<string, { MinCapacity: number; MaxCapacity: number; RoleARN?: string; policies: FakeScalingPolicy[] }>;
   /** answers the next call of `action` (e.g. "DeleteEndpoint", "StopInstances") with this AWS error */
   failNext(action: string, code: string, message: string): void;
+  /** the next UpdateEndpoint's new fleet fails: SageMaker rolls back to the old configuration, with this FailureReason */
+  rollBackNextUpdate(reason: string): void;
+  /** the endpoint configurations CreateEndpointConfig made, by name, as they were sent */
+  createdConfigs: Map<string, Record<string, unknown>>;
   /** answers every call signed for `region` (the SigV4 credential scope) with this AWS error */
   failRegion(region: string, code: string, message: string): void;
   /** answers every call of `action` (e.g. "ListApps", "DescribeInstances") as a failing endpoint would, in `region` or in all */
@@ -242,6 +247,20 @@ export async function startFakeAws(
   /** endpoint name → status; a name absent here and from `endpoints` does not exist */
   const status = new Map<string, string>(endpoints.map((e) => [e.name, 'InService']));
   const created = new Map<string, { config: string; tags: { Key: string; Value: string }[]; describesUntilInService: number }>();
+  /** each endpoint's configuration, once an UpdateEndpoint moved it off the one it was created with */
+  const configOf = new Map<string, string>();
+  /** what each endpoint's original configuration (NAME-config) holds, as it was when the fake started: a configuration never changes */
+  const originalConfigs = new Map<string, { VariantName: string; InstanceType?: string; InitialInstanceCount?: number }[]>();
+  for (const e of endpoints)
+    if (!e.serverless)
+      originalConfigs.set(`${e.name}-config`, [
+        ...(originalConfigs.get(`${e.name}-config`) ?? []),
+        { VariantName: e.variant, InstanceType: e.instanceType, InitialInstanceCount: e.initialCount ?? e.count },
+      ]);
+  /** an UpdateEndpoint under way: the configuration it moves to, how many describes it takes, and whether it rolls back */
+  const updating = new Map<string, { to: string; body: Record<string, unknown>; describesLeft: number; rollBack?: string }>();
+  const failureReasons = new Map<string, string>();
+  let rollBackNext: string | undefined;
   const fake: FakeAws = {
     url: '',
     ec2Requests: [],
@@ -256,6 +275,10 @@ export async function startFakeAws(
     studioApps,
     scalableTargets,
     failNext: (action, code, message) => failures.set(action, new AwsError(code, message)),
+    rollBackNextUpdate: (reason) => {
+      rollBackNext = reason;
+    },
+    createdConfigs: new Map(),
     failRegion: (region, code, message) => failedRegions.set(region, new AwsError(code, message)),
     breakAction: (action, broken, region) => brokenActions.push({ action, broken, ...(region ? { region } : {}) }),
     assumedRoles: [],
@@ -347,15 +370,55 @@ export async function startFakeAws(
     );
   }
 
+  const currentConfig = (name: string) => configOf.get(name) ?? created.get(name)?.config ?? `${name}-config`;
+
+  /** An update's end: the variants take the new configuration's type and count (or keep theirs where retained), or it rolls back. */
+  function finishUpdate(name: string) {
+    const update = updating.get(name)!;
+    updating.delete(name);
+    if (update.rollBack) {
+      failureReasons.set(name, update.rollBack);
+      return;
+    }
+    const config = fake.createdConfigs.get(update.to)?.ProductionVariants as {
+      VariantName: string;
+      InstanceType: string;
+      InitialInstanceCount: number;
+    }[];
+    const excluded = ((update.body.ExcludeRetainedVariantProperties ?? []) as { VariantPropertyType: string }[]).map(
+      (p) => p.VariantPropertyType,
+    );
+    const retainCount = update.body.RetainAllVariantProperties === true && !excluded.includes('DesiredInstanceCount');
+    for (const v of config ?? originalConfigs.get(update.to)!) {
+      const e = variantsOf(name).find((x) => x.variant === v.VariantName)!;
+      e.instanceType = v.InstanceType!;
+      if (!retainCount) e.count = v.InitialInstanceCount!;
+    }
+    configOf.set(name, update.to);
+    failureReasons.delete(name);
+  }
+
   function describeEndpoint(name: string) {
     const state = status.get(name);
     if (!state) throw new AwsError('ValidationException', `Could not find endpoint "${arn(name)}".`);
     if (state === 'Creating' && created.get(name)!.describesUntilInService-- <= 0) status.set(name, 'InService');
+    const update = updating.get(name);
+    if (update && update.describesLeft-- <= 0) {
+      if (update.rollBack && state === 'Updating') {
+        status.set(name, 'RollingBack');
+        update.describesLeft = 1;
+      } else {
+        finishUpdate(name);
+        status.set(name, 'InService');
+      }
+    }
+    const failure = failureReasons.get(name);
     return {
       EndpointName: name,
       EndpointArn: arn(name),
-      EndpointConfigName: created.get(name)?.config ?? `${name}-config`,
+      EndpointConfigName: currentConfig(name),
       EndpointStatus: status.get(name),
+      ...(failure ? { FailureReason: failure } : {}),
       ProductionVariants: variantsOf(name).map((e) => ({
         VariantName: e.variant,
         CurrentInstanceCount: e.count,
@@ -422,6 +485,11 @@ export async function startFakeAws(
         };
       }
       case 'ListTags': {
+        const config = /:endpoint-config\/(.+)$/.exec(String(body.ResourceArn))?.[1];
+        if (config) {
+          const sent = (fake.createdConfigs.get(config)?.Tags ?? []) as { Key: string; Value: string }[];
+          return { Tags: fake.createdConfigs.has(config) ? sent : [{ Key: 'team', Value: 'ml-platform' }] };
+        }
         const tagged =
           endpoints.find((x) => body.ResourceArn === arn(x.name)) ??
           notebooks.find((n) => body.ResourceArn === notebookArn(n.name)) ??
@@ -522,7 +590,7 @@ export async function startFakeAws(
               Endpoint: {
                 EndpointName: n,
                 EndpointArn: arn(n),
-                EndpointConfigName: `${n}-config`,
+                EndpointConfigName: currentConfig(n),
                 EndpointStatus: 'InService',
                 Tags: Object.entries(Object.assign({}, ...variantsOf(n).map((x) => x.tags ?? {}))).map(([Key, Value]) => ({ Key, Value })),
               },
@@ -553,6 +621,15 @@ export async function startFakeAws(
       }
       case 'DescribeEndpointConfig': {
         const config = String(body.EndpointConfigName);
+        const made = fake.createdConfigs.get(config);
+        if (made)
+          return {
+            ...made,
+            EndpointConfigArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${config}`,
+            CreationTime: 1.7e9,
+            Tags: undefined,
+          };
+        const original = originalConfigs.get(config);
         const variants = endpoints.filter((x) => `${x.name}-config` === config);
         if (!variants.length) throw new AwsError('ValidationException', `Could not find endpoint configuration "${config}".`);
         return {
@@ -571,14 +648,64 @@ export async function startFakeAws(
                     ...(e.serverless.provisionedConcurrency ? { ProvisionedConcurrency: e.serverless.provisionedConcurrency } : {}),
                   },
                 }
-              : { InitialInstanceCount: e.initialCount ?? e.count, InstanceType: e.instanceType }),
+              : (() => {
+                  const snapshot = original?.find((o) => o.VariantName === e.variant);
+                  return { InitialInstanceCount: snapshot?.InitialInstanceCount, InstanceType: snapshot?.InstanceType };
+                })()),
           })),
+          DataCaptureConfig: {
+            EnableCapture: false,
+            InitialSamplingPercentage: 10,
+            DestinationS3Uri: 's3://ml-capture/',
+            CaptureOptions: [{ CaptureMode: 'Input' }],
+          },
+          KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
         };
+      }
+      case 'CreateEndpointConfig': {
+        const config = String(body.EndpointConfigName);
+        if (fake.createdConfigs.has(config) || originalConfigs.has(config))
+          throw new AwsError(
+            'ValidationException',
+            `Cannot create already existing endpoint configuration "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${config}".`,
+          );
+        if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(config))
+          throw new AwsError(
+            'ValidationException',
+            `1 validation error detected: Value '${config}' at 'endpointConfigName' failed to satisfy constraint`,
+          );
+        fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
+        fake.createdConfigs.set(config, body);
+        return { EndpointConfigArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${config}` };
+      }
+      case 'UpdateEndpoint': {
+        if (status.get(name) !== 'InService')
+          throw new AwsError('ValidationException', `Cannot update in-progress endpoint "${arn(name)}".`);
+        const to = String(body.EndpointConfigName);
+        const config = (fake.createdConfigs.get(to)?.ProductionVariants ?? originalConfigs.get(to)) as
+          | { VariantName: string; InstanceType?: string }[]
+          | undefined;
+        if (!config) throw new AwsError('ValidationException', `Could not find endpoint configuration "${to}".`);
+        // as Application Auto Scaling does: a variant it scales may not change instance type
+        for (const v of config) {
+          const e = variantsOf(name).find((x) => x.variant === v.VariantName);
+          if (e && e.instanceType !== v.InstanceType && scalableTargets.has(`endpoint/${name}/variant/${v.VariantName}`))
+            throw new AwsError(
+              'ValidationException',
+              `The variant ${v.VariantName} is registered with Application Auto Scaling: deregister it before changing its instance type.`,
+            );
+        }
+        fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
+        status.set(name, 'Updating');
+        updating.set(name, { to, body, describesLeft: 2, ...(rollBackNext ? { rollBack: rollBackNext } : {}) });
+        rollBackNext = undefined;
+        return { EndpointArn: arn(name) };
       }
       case 'DeleteEndpoint': {
         describeEndpoint(name);
         fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         status.delete(name);
+        configOf.delete(name);
         // as in AWS, the endpoint's Auto Scaling registration goes with it
         for (const id of [...scalableTargets.keys()]) if (id.startsWith(`endpoint/${name}/`)) scalableTargets.delete(id);
         return {};
@@ -670,6 +797,14 @@ export async function startFakeAws(
           policies: scalableTargets.get(id)?.policies ?? [],
         });
         return { ScalableTargetARN: `arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/${id}` };
+      }
+      case 'DeregisterScalableTarget': {
+        const id = String(body.ResourceId);
+        if (!scalableTargets.has(id)) throw new AwsError('ObjectNotFoundException', `No scalable target registered for ${id}`);
+        fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
+        // as in AWS, its scaling policies go with it
+        scalableTargets.delete(id);
+        return {};
       }
       case 'PutScalingPolicy': {
         const target = scalableTargets.get(String(body.ResourceId));

@@ -11,7 +11,7 @@ import pLimit from 'p-limit';
 import { daysBetween } from '../../calc/period.ts';
 import { CostSourceError } from '../costSource.ts';
 import { failureReason, isBug, readFailed } from '../readFailure.ts';
-import type { ServedModel, ServingLoad } from '../servingLoad.ts';
+import type { ServedModel, ServedVariant, ServingLoad } from '../servingLoad.ts';
 import {
   type EndpointUsage,
   type GpuInstanceUsage,
@@ -150,7 +150,7 @@ export class CloudWatchUtilization implements UtilizationSource {
     return reading;
   }
 
-  private async readEndpoints(start: string, end: string, only?: string[]): Promise<EndpointReading> {
+  private async readEndpoints(start: string, end: string, only?: string[], known?: ServedVariant[]): Promise<EndpointReading> {
     const variants = await endpointVariants(this.sagemaker, undefined, only);
     // SageMaker counts the calls of an endpoint that hosts inference components per component, not per variant
     const limit = pLimit(DESCRIBE_CONCURRENCY);
@@ -158,8 +158,14 @@ export class CloudWatchUtilization implements UtilizationSource {
       Promise.all(
         variants.map((v) => (v.hostsComponents ? limit(() => inferenceComponents(this.sagemaker, v.endpointName, v.variantName)) : [])),
       ),
-      // a re-check reads no models: only rightsizing asks for them
-      only ? { models: variants.map(() => null) } : this.servedModels(variants),
+      // a re-check reads no models: rightsizing asks for them, and a resize's re-check knows its own
+      only
+        ? {
+            models: variants.map(
+              (v) => known?.find((k) => k.endpointName === v.endpointName && k.variantName === v.variantName)?.model ?? null,
+            ),
+          }
+        : this.servedModels(variants),
     ]);
     const dimensions = (v: EndpointVariant) => [
       { Name: 'EndpointName', Value: v.endpointName },
@@ -252,8 +258,15 @@ export class CloudWatchUtilization implements UtilizationSource {
    * busiest hour's GPU and GPU memory use per GPU; the autoscaling minimum of the variants whose
    * model is known.
    */
-  async servingLoads(start: string, end: string): Promise<ServingLoad[]> {
-    const reading = await this.endpointReading(start, end);
+  async servingLoads(start: string, end: string, only?: ServedVariant[]): Promise<ServingLoad[]> {
+    const reading = only
+      ? await this.readEndpoints(
+          start,
+          end,
+          only.map((o) => o.endpointName),
+          only,
+        )
+      : await this.endpointReading(start, end);
     if (reading.modelsFailed) throw reading.modelsFailed;
     // serverless variants and inference components have no instance type of their own to change
     const picked = reading.variants.flatMap((v, k) => (v.modelName && !v.serverless ? [{ v, k }] : []));
@@ -271,6 +284,8 @@ export class CloudWatchUtilization implements UtilizationSource {
       minimumUnread =
         error instanceof CostSourceError ? error.message : failureReason(error, 'Application Auto Scaling DescribeScalableTargets');
     }
+    // a re-check reads the endpoint's tags too: a production endpoint needs a second approver
+    const tags = only ? await resourceTags(this.sagemaker, [...new Set(picked.map(({ v }) => v.endpointArn))]) : undefined;
     return picked.map(({ v, k }): ServingLoad => {
       const gpus = this.gpusPerInstance(v.instanceType);
       // SageMaker's GPU figures are summed over the instance's GPUs (0–100 × GPUs)
@@ -289,6 +304,7 @@ export class CloudWatchUtilization implements UtilizationSource {
         instanceType: v.instanceType,
         instanceCount: v.instanceCount,
         siblingVariants: v.siblingVariants,
+        ...(tags?.get(v.endpointArn) ? { tags: tags.get(v.endpointArn)! } : {}),
         ...(minimum === undefined ? {} : { minInstances: minimum }),
         ...(minimumUnread && model ? { minInstances: v.instanceCount, minimumUnread } : {}),
         model,

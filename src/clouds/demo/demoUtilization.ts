@@ -138,6 +138,19 @@ const NOTEBOOKS: NotebookUsage[] = [
  */
 export class DemoControlPlane {
   private readonly stopped = new Set<string>();
+  /** endpoint/variant → the size and configuration a Resize moved it to */
+  private readonly sizes = new Map<string, { instanceType: string; count: number; endpointConfigName: string }>();
+
+  /** the variant's size and configuration as Resize left it, or undefined while it runs as bundled */
+  sizeOf(endpoint: string, variant: string) {
+    return this.sizes.get(`${endpoint}/${variant}`);
+  }
+
+  /** moves the variant to a size and configuration; undefined puts it back as bundled */
+  resize(endpoint: string, variant: string, size: { instanceType: string; count: number; endpointConfigName: string } | undefined): void {
+    if (size) this.sizes.set(`${endpoint}/${variant}`, size);
+    else this.sizes.delete(`${endpoint}/${variant}`);
+  }
 
   isRunning(resource: string): boolean {
     return !this.stopped.has(resource);
@@ -176,8 +189,10 @@ export function demoSource(plane: DemoControlPlane): UtilizationSource {
     async studioApps() {
       return [];
     },
-    async servingLoads() {
-      return SERVING.filter((l) => plane.isRunning(l.endpointName)).map((load) => ({ ...load }));
+    async servingLoads(_start, _end, only) {
+      return SERVING.filter((l) => plane.isRunning(l.endpointName) && (!only || only.some((o) => o.endpointName === l.endpointName))).map(
+        (load) => ({ ...load, ...plane.sizeOf(load.endpointName, load.variantName) }),
+      );
     },
   };
 }
