@@ -117,6 +117,23 @@ describe('the playground', () => {
     expect((await fetch(`${base}/playground/state?user=U0NOBODY`)).status).toBe(400);
   });
 
+  it('Resizes the oversized demo endpoint on the simulated control plane, and Restores it', async () => {
+    await post('/playground/command', { user: APPROVER, text: '/finops rightsize public' });
+    const report = await waitFor(APPROVER, (m) => m.text.includes('Rightsizing: $4,148 a month to save'));
+    const control = report.blocks!.find((b) => b.block_id?.endsWith(':support-chat-llm/AllTraffic|'))!;
+    expect(control.elements!.map((e) => e.action_id)).toEqual(['rightsize_resize']);
+    const click = (actionId: string) => post('/playground/click', { user: APPROVER, ts: report.ts, blockId: control.block_id, actionId });
+    expect((await click('rightsize_resize')).status).toBe(200);
+    const resized = await waitFor(APPROVER, (m) => m.ts === report.ts && JSON.stringify(m.blocks).includes('Resized to 1 × ml.g5.xlarge'));
+    // the next rightsizing reads the endpoint on its new size: nothing left to save there
+    await post('/playground/command', { user: APPROVER, text: '/finops rightsize' });
+    const after = await waitFor(APPROVER, (m) => m.ts !== report.ts && m.text.includes('Rightsizing'));
+    expect(after.text).not.toContain('$4,148');
+    expect(resized.blocks!.find((b) => b.block_id === control.block_id)).toMatchObject({ type: 'section' });
+    expect((await click('rightsize_restore')).status).toBe(200);
+    await waitFor(APPROVER, (m) => m.ts === report.ts && JSON.stringify(m.blocks).includes('Restored to 1 × ml.g5.12xlarge'));
+  });
+
   it('refuses a click on a button the message does not have', async () => {
     const report = await waitFor(APPROVER, (m) => m.text.includes('Idle GPUs'));
     const response = await post('/playground/click', {

@@ -349,6 +349,15 @@ describe('who may Resize, and the guardrails', () => {
     expect(mutations(bot.aws, 'UpdateEndpoint')).toHaveLength(1);
   });
 
+  it('does not resize what carries the keep tag', async () => {
+    const bot = await startBot({}, (endpoints) => {
+      endpoints[0]!.tags = { 'burnrate:keep': 'true' };
+    });
+    const url = await bot.click('rightsize_resize', 'chat-8b', APPROVER);
+    expect(await bot.reply(url)).toBe('Not resized: it carries the keep tag or is on scan.allow.');
+    expect(bot.aws.mutations).toEqual([]);
+  });
+
   it("stops at the day's cap and says which setting sets it", async () => {
     const bot = await startBot({ max_resizes_per_day: 0 });
     const url = await bot.click('rightsize_resize', 'chat-8b', APPROVER);

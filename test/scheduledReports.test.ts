@@ -112,21 +112,25 @@ describe('scheduled reports', () => {
           updates.push({ channel, ts, message });
         },
       });
-    const buttons = (message: SlackMessage) => message.blocks.filter((b) => b.type === 'actions').length;
+    // the findings' buttons; the rightsizing section's Resize button is offered anew every day
+    const buttons = (message: SlackMessage) => message.blocks.filter((b) => b.type === 'actions' && b.block_id?.startsWith('ctl|')).length;
+    const resizes = (message: SlackMessage) => message.blocks.filter((b) => b.type === 'actions' && b.block_id?.startsWith('rsz|')).length;
     expect(await dailyScanJob(scanContext(NOW))).toBe('posted');
     expect(buttons(posts[0]!.message)).toBe(3);
+    expect(resizes(posts[0]!.message)).toBe(1);
     expect(updates).toEqual([]);
 
     expect(await dailyScanJob(scanContext(new Date('2026-11-24T08:00:00Z')))).toBe('posted');
     const [update] = updates;
     expect(update).toMatchObject({ channel: 'C0SCAN0001', ts: posts[0]!.ts });
-    expect(update!.message.blocks.filter((b) => b.type === 'actions')).toHaveLength(3);
+    expect(buttons(update!.message)).toBe(3);
     const note = update!.message.blocks.at(-1)!;
     expect(note.type === 'context' && note.elements[0]!.text).toBe(
       'Still idle on 2026-11-24 (daily scan): notebook-gpu-shared, churn-model-prod, research-notebook-gpu',
     );
     const today = posts[1]!.message;
     expect(buttons(today)).toBe(0);
+    expect(resizes(today)).toBe(1);
     expect(today.text).toMatch(/across 3 findings$/);
     expect(JSON.stringify(today.blocks)).toContain(
       '3 findings reported earlier are still idle ($6,195 a month), with their buttons in <https://slack.com/archives/C0SCAN0001/p1700000000000100|the report of 2026-11-23>',

@@ -20,6 +20,7 @@ import { type FakeSqsSsm, startFakeSqsSsm } from './support/fakeSqsSsm.ts';
 import { useLambdaEnvironment } from './support/lambdaEnvironment.ts';
 import { httpApiEvent, sqsEvent } from './support/lambdaEvents.ts';
 import { bundledLambdas } from './support/lambdaPackage.ts';
+import { oversizedChat } from './support/servingFleet.ts';
 import { signedHeaders, slashCommandBody } from './support/slackRequests.ts';
 
 const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
@@ -74,11 +75,16 @@ describe.each([
     slack = await startFakeSlack();
     aws = await startFakeAws(
       [{ instanceId: 'i-0bbbbbbbbbbbbbbb2', instanceType: 'g5.xlarge', name: 'forgotten', gpus: [week(1)] }],
-      [{ name: 'quiet-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: week(0) }],
+      [
+        { name: 'quiet-model', variant: 'AllTraffic', instanceType: 'ml.g5.xlarge', count: 1, invocations: [], gpu: week(0) },
+        oversizedChat('chat-8b'),
+      ],
+      // an update is done by the first look after it: the worker polls every 15 s as in AWS
+      { updateDescribes: 0 },
     );
     QUEUE_URL = `${queue.url}/123456789012/burnrate-work`;
     const config = join(mkdtempSync(join(tmpdir(), 'burnrate-lambda-')), 'burnrate.yaml');
-    writeFileSync(config, 'scan:\n  channel: C0SCAN00001\n');
+    writeFileSync(config, 'scan:\n  channel: C0SCAN00001\napprovals:\n  approvers: [UAPPROVER01]\n  dry_run: false\n');
     await useLambdaEnvironment(
       { dynamoUrl: dynamo.url, queueUrl: queue.url, slackApiUrl: slack.apiUrl, awsUrl: aws.url },
       'burnrate-test',
@@ -179,6 +185,42 @@ describe.each([
       expect(
         slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.channel === 'C0DIGEST001').map((c) => String(c.body.text)),
       ).toEqual([expect.stringMatching(/^Idle GPUs and endpoints/), expect.stringMatching(/^Idle GPUs and endpoints/)]);
+    });
+  });
+
+  describe('the worker resizes', () => {
+    it('runs a queued Resize click: a copy of the configuration, a blue/green update, the outcome for the clicker', async () => {
+      const ref = {
+        kind: 'sagemaker-endpoint',
+        endpointName: 'chat-8b',
+        variantName: 'AllTraffic',
+        endpointConfigName: 'chat-8b-config',
+        current: { instanceType: 'ml.g5.12xlarge', count: 1 },
+        recommended: { instanceType: 'ml.g5.xlarge', count: 1 },
+        monthlySaving: 4148,
+        model: { id: 'meta-llama/Llama-3.1-8B-Instruct', from: 'TGI', tensorParallel: 4, contextTokens: 4096 },
+      };
+      const message = {
+        messageId: 'm-resize-1',
+        body: JSON.stringify({
+          type: 'resize-action',
+          action: 'resize',
+          user: 'UAPPROVER01',
+          ref,
+          responseUrl: `${slack.url}/respond/resize`,
+        }),
+      };
+      expect(await workerHandler(sqsEvent([message]))).toEqual({ batchItemFailures: [] });
+      expect(aws.mutations.filter((m) => m.action === 'UpdateEndpoint').map((m) => m.body.EndpointConfigName)).toEqual([
+        expect.stringMatching(/^chat-8b-config-rs\d{14}$/),
+      ]);
+      expect(aws.endpoints.find((e) => e.name === 'chat-8b')).toMatchObject({ instanceType: 'ml.g5.xlarge', count: 1 });
+      const told = slack.calls.filter((c) => c.path === '/respond/resize').map((c) => String(c.body.text));
+      // no message came with the task: the clicker is told each step instead
+      expect(told).toEqual([
+        ':hourglass_flowing_sand: Resizing to 1 × ml.g5.xlarge… approved by <@UAPPROVER01> (a blue/green update takes minutes)',
+        expect.stringMatching(/^:white_check_mark: Resized to 1 × ml\.g5\.xlarge at .* by <@UAPPROVER01> · saves ~\$4,148 a month$/),
+      ]);
     });
   });
 

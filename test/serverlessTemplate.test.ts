@@ -112,6 +112,7 @@ describe('the packaged deployment', () => {
     const destructiveByRole = Object.fromEntries(roles.map((role) => [role, statements(role).flatMap(actions).filter(destructive)]));
     for (const role of roles.filter((r) => r !== 'WorkerFunctionRole')) expect(destructiveByRole[role], role).toEqual([]);
     expect(destructiveByRole.WorkerFunctionRole!.sort()).toEqual([
+      'application-autoscaling:DeregisterScalableTarget',
       'application-autoscaling:PutScalingPolicy',
       'application-autoscaling:RegisterScalableTarget',
       'ec2:StartInstances',
@@ -119,10 +120,12 @@ describe('the packaged deployment', () => {
       'sagemaker:AddTags',
       'sagemaker:CreateApp',
       'sagemaker:CreateEndpoint',
+      'sagemaker:CreateEndpointConfig',
       'sagemaker:DeleteApp',
       'sagemaker:DeleteEndpoint',
       'sagemaker:StartNotebookInstance',
       'sagemaker:StopNotebookInstance',
+      'sagemaker:UpdateEndpoint',
       'sagemaker:UpdateEndpointWeightsAndCapacities',
     ]);
     for (const s of statements('WorkerFunctionRole').filter((x) => actions(x).some((a) => /^(ec2|sagemaker):/.test(a) && destructive(a)))) {

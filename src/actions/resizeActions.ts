@@ -2,7 +2,7 @@
 // only, one click acts, a re-check that the variant still runs the configuration and size it was
 // recommended from and that its load over the window ending now still gives the same size, a second
 // approver for production, dry-run, the day's cap (approvals.max_resizes_per_day), the audit log.
-import { scanWindow } from '../../reports/idleScan/idleFindings.ts';
+import { isExcluded, scanWindow } from '../../reports/idleScan/idleFindings.ts';
 import { modelContext, type Recommendation, type RightsizingSettings, rightsizeLoads } from '../../reports/rightsizing/recommend.ts';
 import { resizerFor } from '../clouds/controls.ts';
 import { utilizationSource } from '../clouds/registry.ts';
@@ -64,6 +64,9 @@ export class ResizeActions extends ApprovedChanges {
     if (!load) return { ok: false, reason: 'the endpoint no longer exists or is not in service' };
     if (load.endpointConfigName !== ref.endpointConfigName)
       return { ok: false, reason: `its configuration changed since the recommendation (now ${load.endpointConfigName})` };
+    // what the scan leaves alone, burnrate does not change (the IAM policies say so too)
+    if (isExcluded(this.context.cloud.exclusions, [ref.endpointName], load.tags))
+      return { ok: false, reason: 'it carries the keep tag or is on scan.allow' };
     const running = { instanceType: load.instanceType, count: load.instanceCount };
     if (!sameSize(running, ref.current))
       return {

@@ -221,6 +221,8 @@ export interface FakeAwsOptions {
   instancePageSize?: number;
   notebooks?: FakeNotebook[];
   studioApps?: FakeStudioApp[];
+  /** DescribeEndpoint calls an UpdateEndpoint stays Updating for (default 2) */
+  updateDescribes?: number;
 }
 
 export async function startFakeAws(
@@ -228,7 +230,7 @@ export async function startFakeAws(
   endpoints: FakeEndpoint[] = [],
   options: FakeAwsOptions = {},
 ): Promise<FakeAws> {
-  const { delayMs = 0, listPageSize = 1, instancePageSize = 2, notebooks = [], studioApps = [] } = options;
+  const { delayMs = 0, listPageSize = 1, instancePageSize = 2, notebooks = [], studioApps = [], updateDescribes = 2 } = options;
   const scalableTargets: FakeAws['scalableTargets'] = new Map();
   for (const e of endpoints) {
     if (e.autoscaling)
@@ -697,7 +699,7 @@ export async function startFakeAws(
         }
         fake.mutations.push({ action, body, ...(signedBy ? { accessKey: signedBy } : {}) });
         status.set(name, 'Updating');
-        updating.set(name, { to, body, describesLeft: 2, ...(rollBackNext ? { rollBack: rollBackNext } : {}) });
+        updating.set(name, { to, body, describesLeft: updateDescribes, ...(rollBackNext ? { rollBack: rollBackNext } : {}) });
         rollBackNext = undefined;
         return { EndpointArn: arn(name) };
       }
