@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_EXCLUSIONS } from '../reports/idleScan/idleFindings.ts';
 import { runScan } from '../reports/idleScan/scanJob.ts';
+import { runRightsizing } from '../reports/rightsizing/rightsizeJob.ts';
 import { priceUtilization } from '../reports/weeklyDigest/weeklyDigest.ts';
 import { type CloudActionSettings, recheck, stopperFor } from '../src/actions/cloudActions.ts';
 import { findingRef } from '../src/actions/findingRef.ts';
@@ -174,6 +175,45 @@ afterAll(async () => {
 
 const price = (instance: string) => ({ 'a2-ultragpu-8g': 40.55, 'n1-standard-4+t4': 0.54, 'g2-standard-4': 0.71 })[instance]!;
 
+describe('rightsizing GCE GPU VMs', () => {
+  it('recommends the cheapest machine type whose GPUs hold the busiest one’s memory and load, as advice with the gcloud commands', async () => {
+    // one A100 80GB at 30% that never held more than 14 GiB: an A100 40GB holds it and its load
+    gcp.vms.push({
+      project: PROD,
+      zone: 'us-central1-a',
+      status: 'RUNNING',
+      name: 'chat-a100',
+      id: '1008',
+      machineType: 'a2-ultragpu-1g',
+      gpus: { type: 'nvidia-a100-80gb', count: 1 },
+      gpuHourly: [flat(30)],
+      gpuMemoryHourly: [flat(14 * 2 ** 30)],
+    });
+    const report = await runRightsizing({ gcp_projects: [PROD] }, NOW, gcp.env());
+    const r = report.recommendations.find((x) => x.name === 'chat-a100')!;
+    expect(r).toMatchObject({
+      kind: 'gce-gpu-instance',
+      place: `${PROD}/us-central1-a`,
+      current: { instanceType: 'a2-ultragpu-1g', count: 1 },
+      recommended: { instanceType: 'a2-highgpu-1g', count: 1 },
+      confidence: 'medium',
+      model: null,
+    });
+    expect(r.monthlySaving).toBeCloseTo((5.07 - 3.67) * HOURS_PER_MONTH, 6);
+    expect(r.evidence[1]).toBe('its memory peak 14.0 GiB of 79.2 GiB; A100 40GB holds 39.5 GiB');
+    expect(r.commands).toEqual([
+      `gcloud compute instances stop chat-a100 --zone=us-central1-a --project=${PROD}`,
+      `gcloud compute instances set-machine-type chat-a100 --zone=us-central1-a --project=${PROD} --machine-type=a2-highgpu-1g`,
+      `gcloud compute instances start chat-a100 --zone=us-central1-a --project=${PROD}`,
+    ]);
+    expect(r.changes).toMatch(/^advice: stop the VM, change its machine type, start it/);
+    // an N1's GPUs are attachments, and a VM without the Ops Agent's GPU memory cannot be sized: each says why
+    const why = (id: string) => report.notRecommended.find((n) => n.id === id)?.reason;
+    expect(why(`${PROD}/europe-west4-b/notebook-t4`)).toMatch(/^an N1 VM’s attached GPUs change through instances\.setMachineResources/);
+    expect(why(`${PROD}/us-central1-a/eval-a100`)).toBe('no GPU utilization or GPU memory from the Ops Agent: its GPUs’ needs are unknown');
+  });
+});
+
 describe('idle GCE GPU VMs', () => {
   it('finds them in every zone of every configured project, on the busiest GPU, with their price, labels and local SSD', async () => {
     const { findings: all, plan } = await runScan({ gcp_projects: [PROD, RESEARCH] }, NOW, gcp.env());
@@ -207,8 +247,9 @@ describe('idle GCE GPU VMs', () => {
     const lists = gcp.requests.filter((r) => r === `GET /compute/v1/projects/${PROD}/aggregated/instances`);
     // 6 running VMs in PROD, two a page
     expect(lists).toHaveLength(3);
-    // GPU: 6 series → 3 pages; the one blind VM's CPU, received and sent bytes: a page each; Vertex AI's predictions: one
-    expect(gcp.requests.filter((r) => r === `GET /v3/projects/${PROD}/timeSeries`)).toHaveLength(3 + 3 + 1);
+    // GPU: 6 series → 3 pages; GPU memory (no VM publishes it): one; the one blind VM's CPU, received and sent
+    // bytes: a page each; Vertex AI's predictions: one
+    expect(gcp.requests.filter((r) => r === `GET /v3/projects/${PROD}/timeSeries`)).toHaveLength(3 + 1 + 3 + 1);
   });
 
   it('gives the weekly digest their GPU hours used and the idle share of their cost, at GCP prices', async () => {

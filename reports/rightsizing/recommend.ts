@@ -53,7 +53,7 @@ export interface Size {
 
 export interface Recommendation {
   id: string;
-  kind: ServingLoad['kind'] | 'ec2-gpu-instance';
+  kind: ServingLoad['kind'] | 'ec2-gpu-instance' | 'gce-gpu-instance';
   place: string;
   /** how reports name it: endpoint / variant, or the machine's Name tag (its id without one) */
   name: string;
@@ -102,8 +102,8 @@ interface Offer {
   gpu: Gpu;
 }
 
-function offerFor(instanceType: string, prices: InstancePrice[], gpus: Gpu[]): Offer | undefined {
-  const price = prices.find((p) => p.cloud === 'aws' && p.instance === instanceType);
+function offerFor(instanceType: string, prices: InstancePrice[], gpus: Gpu[], cloud: 'aws' | 'gcp' = 'aws'): Offer | undefined {
+  const price = prices.find((p) => p.cloud === cloud && p.instance === instanceType);
   const gpu = price && gpus.find((g) => g.id === price.gpuId);
   return price && gpu ? { price, gpu } : undefined;
 }
@@ -269,11 +269,43 @@ const MEMORY_HEADROOM = 1.15;
 /** Hours of GPU metrics below which a machine's recommendation is low confidence (5 days). */
 const MACHINE_MIN_HOURS = 120;
 
+/** A GCE machine type with its GPUs built in (A2, A3, G2); an N1 type prices its attached GPU with it (n1-standard-4+t4). */
+const bundlesGpus = (instance: string) => !instance.includes('+');
+
+/** The exact commands that change a machine's type, and what the change keeps and loses. */
+function machineChange(machine: GpuInstanceUsage, to: string): Pick<Recommendation, 'changes' | 'commands'> {
+  if (machine.cloud === 'gcp') {
+    const where = `--zone=${machine.region} --project=${machine.account}`;
+    return {
+      changes:
+        `advice: stop the VM, change its machine type, start it (its persistent disks, name and internal IP stay; ` +
+        `${machine.instanceStoreGb ? `its ${machine.instanceStoreGb} GB of local SSD is discarded; ` : ''}the new type must take its disk types, and its GPUs may lack capacity in the zone at first)`,
+      commands: [
+        `gcloud compute instances stop ${machine.instanceId} ${where}`,
+        `gcloud compute instances set-machine-type ${machine.instanceId} ${where} --machine-type=${to}`,
+        `gcloud compute instances start ${machine.instanceId} ${where}`,
+      ],
+    };
+  }
+  const region = machine.region ? ` --region ${machine.region}` : '';
+  return {
+    changes:
+      `advice: stop the instance, change its type, start it (its EBS volumes, ID and private IP stay; ` +
+      `${machine.instanceStoreGb ? `its ${machine.instanceStoreGb} GB of instance store is wiped; ` : ''}the new type may lack capacity at first)`,
+    commands: [
+      `aws ec2 stop-instances --instance-ids ${machine.instanceId}${region}`,
+      `aws ec2 wait instance-stopped --instance-ids ${machine.instanceId}${region}`,
+      `aws ec2 modify-instance-attribute --instance-id ${machine.instanceId} --instance-type '{"Value": "${to}"}'${region}`,
+      `aws ec2 start-instances --instance-ids ${machine.instanceId}${region}`,
+    ],
+  };
+}
+
 /**
- * An EC2 GPU machine that names no model, from its busiest GPU: the cheapest EC2 type with as many
- * GPUs of the same vendor, each holding the most memory the busiest GPU held (with 15% to spare)
- * and whose memory bandwidth at the target utilization covers that GPU's busiest hour. Advice with
- * the commands: a machine's type changes only while it is stopped.
+ * A GPU machine (EC2, or a GCE VM) that names no model, from its busiest GPU: the cheapest type of
+ * its cloud with as many GPUs of the same vendor, each holding the most memory the busiest GPU held
+ * (with 15% to spare) and whose memory bandwidth at the target utilization covers that GPU's busiest
+ * hour. Advice with the commands: a machine's type changes only while it is stopped.
  */
 function recommendMachine(
   machine: GpuInstanceUsage,
@@ -283,18 +315,27 @@ function recommendMachine(
   const id = [machine.account, machine.region, machine.instanceId].filter(Boolean).join('/');
   const skip = (reason: string): NotRecommended => ({ id, reason });
   const unsized = (reason: string): NotRecommended => ({ id, reason, unsized: true });
-  if (machine.cloud === 'gcp') return unsized('GCE machines are not rightsized yet');
-  const current = offerFor(machine.instanceType, catalogs.prices, catalogs.gpus);
+  const cloud = machine.cloud ?? 'aws';
+  if (cloud === 'gcp' && !bundlesGpus(machine.instanceType))
+    return unsized('an N1 VM’s attached GPUs change through instances.setMachineResources, not its machine type: not rightsized yet');
+  const current = offerFor(machine.instanceType, catalogs.prices, catalogs.gpus, cloud);
   if (!current) return unsized(`${machine.instanceType} is not in the price catalog (config/prices.yaml)`);
   if (machine.maximumPercent === null || machine.gpuMemoryPeakMib === undefined)
-    return unsized('no GPU utilization or GPU memory from the CloudWatch agent: its GPUs’ needs are unknown');
+    return unsized(
+      `no GPU utilization or GPU memory from the ${cloud === 'gcp' ? 'Ops Agent' : 'CloudWatch agent'}: its GPUs’ needs are unknown`,
+    );
   if (machine.spot) return skip('a Spot instance: it cannot be stopped to change its type');
   if (machine.maximumPercent < DEFAULT_THRESHOLDS.gpuPercent) return skip('idle: the idle scan covers it');
   const busyBandwidth = (machine.maximumPercent / 100) * current.gpu.memoryBandwidth;
   const needBytes = machine.gpuMemoryPeakMib * 2 ** 20 * MEMORY_HEADROOM;
   const fitting = catalogs.prices
-    .filter((p) => p.cloud === 'aws' && !p.instance.startsWith('ml.') && p.gpuCount === current.price.gpuCount)
-    .map((p) => offerFor(p.instance, catalogs.prices, catalogs.gpus))
+    .filter(
+      (p) =>
+        p.cloud === cloud &&
+        (cloud === 'gcp' ? bundlesGpus(p.instance) : !p.instance.startsWith('ml.')) &&
+        p.gpuCount === current.price.gpuCount,
+    )
+    .map((p) => offerFor(p.instance, catalogs.prices, catalogs.gpus, cloud))
     .filter(
       (o): o is Offer =>
         o !== undefined &&
@@ -312,11 +353,10 @@ function recommendMachine(
     return skip(
       `it would save ${money(saving)} a month, under the ${money(settings.minMonthlySaving)} floor (rightsizing.min_monthly_saving)`,
     );
-  const region = machine.region ? ` --region ${machine.region}` : '';
   const gib = (mib: number) => `${(mib / 1024).toFixed(1)} GiB`;
   return {
     id,
-    kind: 'ec2-gpu-instance',
+    kind: cloud === 'gcp' ? 'gce-gpu-instance' : 'ec2-gpu-instance',
     place: [machine.account, machine.region].filter(Boolean).join('/') || 'default region',
     name: machine.name ?? machine.instanceId,
     current: { instanceType: machine.instanceType, count: 1, monthlyCost: now },
@@ -330,14 +370,6 @@ function recommendMachine(
     ],
     // a machine names no model: what it needs is read off its busiest GPU, never better than medium
     confidence: machine.hours < MACHINE_MIN_HOURS ? 'low' : 'medium',
-    changes:
-      `advice: stop the instance, change its type, start it (its EBS volumes, ID and private IP stay; ` +
-      `${machine.instanceStoreGb ? `its ${machine.instanceStoreGb} GB of instance store is wiped; ` : ''}the new type may lack capacity at first)`,
-    commands: [
-      `aws ec2 stop-instances --instance-ids ${machine.instanceId}${region}`,
-      `aws ec2 wait instance-stopped --instance-ids ${machine.instanceId}${region}`,
-      `aws ec2 modify-instance-attribute --instance-id ${machine.instanceId} --instance-type '{"Value": "${best.price.instance}"}'${region}`,
-      `aws ec2 start-instances --instance-ids ${machine.instanceId}${region}`,
-    ],
+    ...machineChange(machine, best.price.instance),
   };
 }

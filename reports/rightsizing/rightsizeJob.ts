@@ -29,7 +29,7 @@ export interface RightsizingReport {
 }
 
 export async function runRightsizing(
-  settings: Pick<SourceSettings, 'regions' | 'accounts'>,
+  settings: Pick<SourceSettings, 'regions' | 'accounts' | 'gcp_projects' | 'vertex_locations'>,
   now: Date,
   env: NodeJS.ProcessEnv,
   rightsizing: RightsizingSettings = DEFAULT_RIGHTSIZING,

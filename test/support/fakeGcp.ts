@@ -23,6 +23,8 @@ export interface FakeVm {
   labels?: Record<string, string>;
   /** hourly series per GPU (the Ops Agent's gpu/utilization), percent; absent: no agent */
   gpuHourly?: number[][];
+  /** hourly series per GPU of the memory it held (gpu/memory/bytes_used, memory_state "used"), bytes */
+  gpuMemoryHourly?: number[][];
   /** hourly CPU utilization, a fraction; hourly bytes received, and as many sent */
   cpuHourly?: number[];
   networkHourly?: number[];
@@ -353,15 +355,19 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
     const perVm = vms
       .filter((vm) => vm.project === project)
       .flatMap((vm) => {
+        if (metric.endsWith('gpu/memory/bytes_used') && !filter.includes('metric.label.memory_state = "used"'))
+          throw new Error('gpu/memory/bytes_used has a series per memory_state: ask for "used"');
         const raw = metric.endsWith('gpu/utilization')
           ? vm.gpuHourly
-          : metric.endsWith('cpu/utilization')
-            ? vm.cpuHourly
-              ? [vm.cpuHourly]
-              : undefined
-            : vm.networkHourly
-              ? [vm.networkHourly]
-              : undefined;
+          : metric.endsWith('gpu/memory/bytes_used')
+            ? vm.gpuMemoryHourly
+            : metric.endsWith('cpu/utilization')
+              ? vm.cpuHourly
+                ? [vm.cpuHourly]
+                : undefined
+              : vm.networkHourly
+                ? [vm.networkHourly]
+                : undefined;
         if (!raw?.length) return [];
         // each series is hourly already, so any aligner leaves it as it is; the reducer merges a VM's series hour by hour
         const hours = Math.max(...raw.map((s) => s.length));

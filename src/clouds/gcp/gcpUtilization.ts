@@ -1,14 +1,15 @@
 // GPU utilization of one GCP project. Its Compute Engine VMs: every running VM with GPUs (aggregated
 // list over all zones, every page), each hour's busiest GPU from the Ops Agent's
 // agent.googleapis.com/gpu/utilization (one Cloud Monitoring query per project, not per VM), and,
-// for VMs without GPU metrics, the hourly CPU maximum and network traffic as the weaker signal.
+// for VMs without GPU metrics, the hourly CPU maximum and network traffic as the weaker signal; for
+// those with them, the most memory a GPU held (agent.googleapis.com/gpu/memory/bytes_used), for rightsizing.
 // Its Vertex AI endpoints come from vertexEndpoints.ts.
 import type { InstancesClient } from '@google-cloud/compute';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
 import { daysBetween } from '../../calc/period.ts';
 import { CostSourceError } from '../costSource.ts';
 import { type EndpointUsage, type GpuInstanceUsage, summarizeHourly, type UtilizationSource } from '../utilization.ts';
-import { CPU_METRIC, GPU_METRIC, NETWORK_METRICS } from './gceMetrics.ts';
+import { CPU_METRIC, GPU_MEMORY_METRIC, GPU_MEMORY_USED, GPU_METRIC, NETWORK_METRICS } from './gceMetrics.ts';
 import { explainDenied, isNotFound } from './googleErrors.ts';
 import type { VertexEndpoints } from './vertexEndpoints.ts';
 
@@ -96,12 +97,13 @@ export class GcpUtilization implements UtilizationSource {
     end: string,
     aligner: 'ALIGN_MEAN' | 'ALIGN_MAX' | 'ALIGN_SUM',
     reducer: 'REDUCE_MAX' | 'REDUCE_SUM',
+    labels?: string,
   ): Promise<Map<string, number[]>> {
     const values = new Map<string, number[]>();
     try {
       const series = this.monitoring.listTimeSeriesAsync({
         name: `projects/${this.project}`,
-        filter: `metric.type = "${metric}" AND resource.type = "gce_instance"`,
+        filter: `metric.type = "${metric}" AND resource.type = "gce_instance"${labels ? ` AND ${labels}` : ''}`,
         interval: {
           startTime: { seconds: Date.parse(`${start}T00:00:00Z`) / 1000 },
           endTime: { seconds: Date.parse(`${end}T00:00:00Z`) / 1000 },
@@ -129,8 +131,22 @@ export class GcpUtilization implements UtilizationSource {
   async gpuInstances(start: string, end: string, only?: string[]): Promise<GpuInstanceUsage[]> {
     const vms = await this.vms(only);
     if (!vms.length) return [];
-    const gpu = await this.hourly(GPU_METRIC, start, end, 'ALIGN_MEAN', 'REDUCE_MAX');
-    const usage = vms.map(({ numericId, ...vm }) => ({ numericId, vm: { ...vm, ...summarizeHourly(gpu.get(numericId) ?? []) } }));
+    const [gpu, memory] = await Promise.all([
+      this.hourly(GPU_METRIC, start, end, 'ALIGN_MEAN', 'REDUCE_MAX'),
+      // the busiest GPU's memory in its fullest hour: what a smaller GPU must hold
+      this.hourly(GPU_MEMORY_METRIC, start, end, 'ALIGN_MAX', 'REDUCE_MAX', GPU_MEMORY_USED),
+    ]);
+    const usage = vms.map(({ numericId, ...vm }) => {
+      const held = memory.get(numericId) ?? [];
+      return {
+        numericId,
+        vm: {
+          ...vm,
+          ...summarizeHourly(gpu.get(numericId) ?? []),
+          ...(held.length ? { gpuMemoryPeakMib: Math.max(...held) / 2 ** 20 } : {}),
+        },
+      };
+    });
     const blind = usage.filter((u) => u.vm.averagePercent === null);
     if (blind.length) {
       const [cpu, received, sent] = await Promise.all([
