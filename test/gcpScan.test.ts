@@ -165,6 +165,7 @@ function endpoints(): FakeEndpoint[] {
 beforeEach(() => {
   gcp.vms.splice(0, gcp.vms.length, ...fleet());
   gcp.endpoints.splice(0, gcp.endpoints.length, ...endpoints());
+  gcp.models.length = 0;
   gcp.requests.length = 0;
   gcp.mutations.length = 0;
 });
@@ -214,6 +215,66 @@ describe('rightsizing GCE GPU VMs', () => {
   });
 });
 
+describe('rightsizing Vertex AI deployed models', () => {
+  it('sizes a deployed model from the model its container loads and its load, as advice with the gcloud commands', async () => {
+    const week = (value: number) => flat(value);
+    // Llama-3.1-8B on vLLM (Model Garden's flags) on one A100 80GB, at 8% duty cycle: one L4 holds it and its peak
+    gcp.models.push({
+      name: `projects/${PROD}/locations/us-central1/models/llama8b`,
+      args: ['--model=meta-llama/Llama-3.1-8B-Instruct', '--tensor-parallel-size=1', '--max-model-len=4096', '--dtype=bfloat16'],
+    });
+    gcp.endpoints.push({
+      project: PROD,
+      location: 'us-central1',
+      id: '666',
+      displayName: 'chat-vertex',
+      trafficSplit: { 61: 100 },
+      deployedModels: [
+        {
+          id: '61',
+          model: `projects/${PROD}/locations/us-central1/models/llama8b`,
+          displayName: 'llama8b',
+          machineType: 'a2-ultragpu-1g',
+          acceleratorType: 13,
+          acceleratorCount: 1,
+          minReplicaCount: 1,
+          predictions: 300 * WEEK,
+          hourlyPredictions: week(300),
+          latencyMs: 1500,
+          dutyCycle: week(8),
+        },
+      ],
+    });
+    const report = await runRightsizing({ gcp_projects: [PROD] }, NOW, gcp.env());
+    const r = report.recommendations.find((x) => x.kind === 'vertex-endpoint')!;
+    expect(r).toMatchObject({
+      name: 'chat-vertex / 61',
+      place: `${PROD}/us-central1`,
+      current: { instanceType: 'a2-ultragpu-1g', count: 1 },
+      recommended: { instanceType: 'g2-standard-4', count: 1 },
+      model: { id: 'llama-3.1-8b', contextTokens: 4096 },
+      served: { id: 'meta-llama/Llama-3.1-8B-Instruct', from: 'vLLM', precision: 'bf16', tensorParallel: 1, contextTokens: 4096 },
+      // Vertex AI gives no GPU memory share: sized from the model alone
+      confidence: 'medium',
+    });
+    expect(r.monthlySaving).toBeCloseTo((5.07 - 0.71) * HOURS_PER_MONTH, 6);
+    expect(r.evidence.slice(0, 3)).toEqual([
+      'peak 5.0 calls/min (busiest hour), p95 5.0',
+      'model latency 1500 ms: 1 request in flight at peak',
+      'GPU peak 8% per GPU on 1 × A100 80GB',
+    ]);
+    expect(r.commands).toEqual([
+      `gcloud ai endpoints deploy-model 666 --region=us-central1 --project=${PROD} --model=llama8b --display-name=chat-vertex-rightsized --machine-type=g2-standard-4 --accelerator=type=nvidia-l4,count=1 --min-replica-count=1 --traffic-split=0=100`,
+      `gcloud ai endpoints undeploy-model 666 --region=us-central1 --project=${PROD} --deployed-model-id=61`,
+    ]);
+    expect(r.changes).toMatch(/^advice: deploy the same model again on 1 × g2-standard-4, move all traffic to it, then undeploy/);
+    // the scan's own deployed models serve Models the fake does not have: each is counted as not sized, with why
+    expect(report.notRecommended.find((n) => n.id === `${PROD}/us-central1/333/31`)?.reason).toMatch(
+      'the model could not be known: Vertex AI models.get failed (HTTP 404)',
+    );
+  });
+});
+
 describe('idle GCE GPU VMs', () => {
   it('finds them in every zone of every configured project, on the busiest GPU, with their price, labels and local SSD', async () => {
     const { findings: all, plan } = await runScan({ gcp_projects: [PROD, RESEARCH] }, NOW, gcp.env());
@@ -248,8 +309,9 @@ describe('idle GCE GPU VMs', () => {
     // 6 running VMs in PROD, two a page
     expect(lists).toHaveLength(3);
     // GPU: 6 series → 3 pages; GPU memory (no VM publishes it): one; the one blind VM's CPU, received and sent
-    // bytes: a page each; Vertex AI's predictions: one
-    expect(gcp.requests.filter((r) => r === `GET /v3/projects/${PROD}/timeSeries`)).toHaveLength(3 + 1 + 3 + 1);
+    // bytes: a page each; Vertex AI's predictions over the window: one; rightsizing's hourly predictions,
+    // latencies and duty cycles (no deployed model publishes them): one each
+    expect(gcp.requests.filter((r) => r === `GET /v3/projects/${PROD}/timeSeries`)).toHaveLength(3 + 1 + 3 + 1 + 3);
   });
 
   it('gives the weekly digest their GPU hours used and the idle share of their cost, at GCP prices', async () => {

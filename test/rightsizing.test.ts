@@ -5,6 +5,7 @@ import { runScan } from '../reports/idleScan/scanJob.ts';
 import { DEFAULT_RIGHTSIZING, type NotRecommended, type Recommendation } from '../reports/rightsizing/recommend.ts';
 import { type RightsizingReport, runRightsizing } from '../reports/rightsizing/rightsizeJob.ts';
 import { servedModelFromEnvironment, servedModelFromTag } from '../src/clouds/aws/servingContainer.ts';
+import { servedModelFromVertexContainer } from '../src/clouds/gcp/vertexContainer.ts';
 import { type FakeAws, type FakeEndpoint, startFakeAws } from './support/fakeAws.ts';
 import { TGI_LLAMA_8B_ON_FOUR } from './support/servingFleet.ts';
 
@@ -402,6 +403,30 @@ describe('the serving container settings', () => {
       id: 'org/m',
       from: 'TGI',
     });
+  });
+
+  it("reads a Vertex AI container's vLLM flags (either spelling) and TGI launcher environment", () => {
+    expect(
+      servedModelFromVertexContainer({
+        env: {},
+        args: [
+          '--host=0.0.0.0',
+          '--model',
+          'Qwen/Qwen2.5-7B-Instruct',
+          '--tensor-parallel-size=2',
+          '--max-model-len',
+          '8192',
+          '--quantization=awq',
+        ],
+      }),
+    ).toEqual({ id: 'Qwen/Qwen2.5-7B-Instruct', from: 'vLLM', precision: 'awq', tensorParallel: 2, contextTokens: 8192 });
+    expect(
+      servedModelFromVertexContainer({
+        env: { MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct', NUM_SHARD: '1', MAX_TOTAL_TOKENS: '4096', DTYPE: 'bfloat16' },
+        args: [],
+      }),
+    ).toEqual({ id: 'meta-llama/Llama-3.1-8B-Instruct', from: 'TGI', precision: 'bf16', tensorParallel: 1, contextTokens: 4096 });
+    expect(servedModelFromVertexContainer({ env: { AIP_HTTP_PORT: '8080' }, args: ['--port=8080'] })).toBeNull();
   });
 
   it('reads the burnrate:model tag with an optional precision', () => {

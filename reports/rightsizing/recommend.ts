@@ -108,12 +108,55 @@ function offerFor(instanceType: string, prices: InstancePrice[], gpus: Gpu[], cl
   return price && gpu ? { price, gpu } : undefined;
 }
 
-/** SageMaker hosting types from the price catalog: of the same accelerator vendor unless others are allowed. */
-function candidates(current: Offer, prices: InstancePrice[], gpus: Gpu[], otherVendors: boolean): Offer[] {
+/** The cloud a serving load runs in: Vertex AI deploys on Compute Engine machine types, priced as such in the catalog. */
+const cloudOf = (load: Pick<ServingLoad, 'kind'>) => (load.kind === 'vertex-endpoint' ? 'gcp' : 'aws');
+
+/**
+ * The types a serving load may move to, from the price catalog: SageMaker hosting types, or the
+ * Compute Engine GPU machine types Vertex AI deploys on; of the same accelerator vendor unless others are allowed.
+ */
+function candidates(load: ServingLoad, current: Offer, prices: InstancePrice[], gpus: Gpu[], otherVendors: boolean): Offer[] {
+  const cloud = cloudOf(load);
   return prices
-    .filter((p) => p.cloud === 'aws' && p.instance.startsWith('ml.'))
-    .map((p) => offerFor(p.instance, prices, gpus))
+    .filter((p) => p.cloud === cloud && (cloud === 'gcp' || p.instance.startsWith('ml.')))
+    .map((p) => offerFor(p.instance, prices, gpus, cloud))
     .filter((o): o is Offer => o !== undefined && (otherVendors || o.gpu.vendor === current.gpu.vendor));
+}
+
+/** Vertex AI's accelerator names (gcloud --accelerator type=…) for the catalog's GPUs. */
+const VERTEX_ACCELERATORS: Record<string, string> = {
+  t4: 'nvidia-tesla-t4',
+  l4: 'nvidia-l4',
+  'a100-40gb': 'nvidia-tesla-a100',
+  'a100-80gb': 'nvidia-a100-80gb',
+  'h100-sxm': 'nvidia-h100-80gb',
+  h200: 'nvidia-h200-141gb',
+};
+
+/** What moving a serving load to `count` × `offer` changes, and for Vertex AI (advice) the gcloud commands. */
+function servingChange(load: ServingLoad, offer: Offer, count: number): Pick<Recommendation, 'changes' | 'commands'> {
+  if (load.kind === 'sagemaker-endpoint')
+    return {
+      changes:
+        `a new endpoint configuration (a copy of ${load.endpointConfigName} with ${count} × ${offer.price.instance} for ${load.variantName}` +
+        `${load.siblingVariants.length ? `; ${load.siblingVariants.join(', ')} unchanged` : ''}), applied by a blue/green update: new instances start, traffic shifts, the old ones stop`,
+    };
+  const where = `--region=${load.region} --project=${load.account}`;
+  const [machine] = offer.price.instance.split('+');
+  const accelerator = VERTEX_ACCELERATORS[offer.gpu.id] ?? offer.gpu.id;
+  const split = load.siblingVariants.length ? '' : ' --traffic-split=0=100';
+  return {
+    changes:
+      `advice: deploy the same model again on ${count} × ${offer.price.instance}, ` +
+      `${load.siblingVariants.length ? `give it ${load.variantName}'s share of the traffic split (${load.siblingVariants.join(', ')} keep theirs), ` : 'move all traffic to it, '}` +
+      'then undeploy the old deployed model (Vertex AI cannot change a deployed model’s machine)',
+    commands: [
+      `gcloud ai endpoints deploy-model ${load.endpointName} ${where} --model=${load.endpointConfigName.split('/').pop()} ` +
+        `--display-name=${load.displayName ?? load.endpointName}-rightsized --machine-type=${machine} ` +
+        `--accelerator=type=${accelerator},count=${offer.price.gpuCount} --min-replica-count=${count}${split}`,
+      `gcloud ai endpoints undeploy-model ${load.endpointName} ${where} --deployed-model-id=${load.variantName}`,
+    ],
+  };
 }
 
 /**
@@ -140,7 +183,7 @@ async function recommend(
   const unsized = (reason: string): NotRecommended => ({ id, reason, unsized: true });
   if (!load.model) return unsized(`the model could not be known: ${load.modelNote ?? 'no model named'}`);
   const { gpus, prices } = context.catalogs;
-  const current = offerFor(load.instanceType, prices, gpus);
+  const current = offerFor(load.instanceType, prices, gpus, cloudOf(load));
   if (!current) return unsized(`${load.instanceType} is not in the price catalog (config/prices.yaml)`);
   let resolved: ResolvedModel;
   try {
@@ -150,7 +193,10 @@ async function recommend(
     if (!(error instanceof UsageError) && !(error instanceof HubError)) throw error;
     return unsized(`the model could not be sized: ${error.message}`);
   }
-  if (load.gpuUtilizationPeak === null) return unsized('no GPUUtilization metric for the variant: its load on the GPUs is unknown');
+  if (load.gpuUtilizationPeak === null)
+    return unsized(
+      `no ${load.kind === 'vertex-endpoint' ? 'accelerator duty cycle' : 'GPUUtilization'} metric for it: its load on the GPUs is unknown`,
+    );
   const invocations = load.hourlyInvocations;
   if (!invocations.some((n) => n > 0)) return skip('no calls in the window: the idle scan covers it');
 
@@ -166,7 +212,7 @@ async function recommend(
   const minimum = Math.max(1, load.minInstances ?? 1);
 
   let best: { offer: Offer; count: number; need: number } | undefined;
-  for (const offer of candidates(current, prices, gpus, settings.otherVendors)) {
+  for (const offer of candidates(load, current, prices, gpus, settings.otherVendors)) {
     const capacity = capacityOf(resolved, precision, contextTokens, offer);
     for (let count = minimum; count <= MAX_COUNT; count++) {
       const perInstance = Math.ceil(concurrency / count);
@@ -216,7 +262,7 @@ async function recommend(
     id,
     kind: load.kind,
     place: placeOf(load),
-    name: `${load.endpointName} / ${load.variantName}`,
+    name: `${load.displayName ?? load.endpointName} / ${load.variantName}`,
     ...(load.account ? { account: load.account } : {}),
     ...(load.region ? { region: load.region } : {}),
     endpointName: load.endpointName,
@@ -230,9 +276,7 @@ async function recommend(
     model: { id: resolved.id, precision: precision ?? resolved.nativePrecision, contextTokens, needBytes: best.need },
     evidence,
     confidence,
-    changes:
-      `a new endpoint configuration (a copy of ${load.endpointConfigName} with ${best.count} × ${best.offer.price.instance} for ${load.variantName}` +
-      `${load.siblingVariants.length ? `; ${load.siblingVariants.join(', ')} unchanged` : ''}), applied by a blue/green update: new instances start, traffic shifts, the old ones stop`,
+    ...servingChange(load, best.offer, best.count),
   };
 }
 

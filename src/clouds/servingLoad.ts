@@ -17,10 +17,13 @@ export interface ServedModel {
 }
 
 export interface ServingLoad {
-  kind: 'sagemaker-endpoint';
+  /** a SageMaker endpoint variant, or a Vertex AI deployed model (its endpoint id and deployed model id) */
+  kind: 'sagemaker-endpoint' | 'vertex-endpoint';
   endpointName: string;
   variantName: string;
-  /** the endpoint configuration the variant runs (what a resize copies) */
+  /** how people name it: a Vertex AI endpoint's display name */
+  displayName?: string;
+  /** the endpoint configuration the variant runs (what a resize copies); a Vertex AI deployed model's Model resource */
   endpointConfigName: string;
   account?: string;
   region?: string;

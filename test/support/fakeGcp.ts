@@ -41,6 +41,17 @@ export interface FakeDeployedModel {
   minReplicaCount: number;
   /** predictions served over the window; 0 leaves no series, as Cloud Monitoring does */
   predictions: number;
+  /** for rightsizing: hourly predictions, the mean prediction latency (ms) and the busiest replica's hourly accelerator duty cycle (percent) */
+  hourlyPredictions?: number[];
+  latencyMs?: number;
+  dutyCycle?: number[];
+}
+
+/** A Vertex AI Model's serving container, as models.get gives it. */
+export interface FakeModel {
+  name: string;
+  env?: Record<string, string>;
+  args?: string[];
 }
 
 export interface FakeEndpoint {
@@ -59,6 +70,8 @@ export interface FakeGcp {
   keyFile: string;
   vms: FakeVm[];
   endpoints: FakeEndpoint[];
+  /** the Models deployed models serve (models.get) */
+  models: FakeModel[];
   requests: string[];
   mutations: { call: string; vm?: string; discardLocalSsd?: string; endpoint?: string; body?: unknown }[];
   /** lets `after` calls of this Vertex AI method through, then answers the next with 400 FAILED_PRECONDITION */
@@ -71,12 +84,13 @@ export interface FakeGcp {
 
 // google.monitoring.v3.Aggregation's enums as the client sends them (enum-encoding=int)
 const ALIGNERS: Record<string, string> = { 10: 'ALIGN_MIN', 11: 'ALIGN_MAX', 12: 'ALIGN_MEAN', 14: 'ALIGN_SUM' };
-const REDUCERS: Record<string, string> = { 3: 'REDUCE_MAX', 4: 'REDUCE_SUM' };
+const REDUCERS: Record<string, string> = { 1: 'REDUCE_MEAN', 3: 'REDUCE_MAX', 4: 'REDUCE_SUM' };
 const HOUR_MS = 3_600_000;
 
 export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?: number } = {}): Promise<FakeGcp> {
   const vms: FakeVm[] = [];
   const endpoints: FakeEndpoint[] = [];
+  const models: FakeModel[] = [];
   const lros = new Map<string, unknown>();
   const failures = new Map<string, { message: string; after: number }>();
   const requests: string[] = [];
@@ -150,6 +164,20 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
       const wait = /^\/compute\/v1\/projects\/([^/]+)\/zones\/([^/]+)\/operations\/([^/]+)\/wait$/.exec(path);
       if (wait && req.method === 'POST') return reply(200, { kind: 'compute#operation', name: wait[3], status: 'DONE', progress: 100 });
 
+      const modelPath = /^\/v1\/(projects\/[^/]+\/locations\/[^/]+\/models\/[^/:]+)$/.exec(path);
+      if (modelPath && req.method === 'GET') {
+        const model = models.find((m) => m.name === modelPath[1]);
+        if (!model) return fail(404, 'NOT_FOUND', `Model ${modelPath[1]} not found.`);
+        return reply(200, {
+          name: model.name,
+          displayName: model.name.split('/').pop(),
+          containerSpec: {
+            imageUri: 'us-docker.pkg.dev/vertex-ai/vertex-vision-model-garden-dockers/pytorch-vllm-serve:latest',
+            env: Object.entries(model.env ?? {}).map(([name, value]) => ({ name, value })),
+            args: model.args ?? [],
+          },
+        });
+      }
       const vertex = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/endpoints(?:\/([^/:]+))?(?::(undeployModel|deployModel))?$/.exec(path);
       if (vertex) {
         const [, project, location, id, verb] = vertex;
@@ -302,6 +330,59 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
     return { name, metadata };
   }
 
+  /** Rightsizing's hourly series per endpoint and deployed model: predictions (sums), latency (means), the busiest replica's duty cycle. */
+  function hourlyVertexSeries(project: string, metric: string, query: URLSearchParams) {
+    if (query.getAll('aggregation.groupByFields').join(',') !== 'resource.label.endpoint_id,metric.label.deployed_model_id')
+      throw new Error('expected a series per endpoint and deployed model');
+    const expected: Record<string, [string, string]> = {
+      'aiplatform.googleapis.com/prediction/online/prediction_count': ['ALIGN_SUM', 'REDUCE_SUM'],
+      'aiplatform.googleapis.com/prediction/online/prediction_latencies': ['ALIGN_MEAN', 'REDUCE_MEAN'],
+      'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle': ['ALIGN_MEAN', 'REDUCE_MAX'],
+    };
+    const [aligner, reducer] = expected[metric] ?? [];
+    if (
+      !aligner ||
+      ALIGNERS[query.get('aggregation.perSeriesAligner') ?? ''] !== aligner ||
+      REDUCERS[query.get('aggregation.crossSeriesReducer') ?? ''] !== reducer
+    )
+      throw new Error(`unexpected aggregation for ${metric}: ${query.toString()}`);
+    const start = Date.parse(query.get('interval.startTime')!);
+    return endpoints
+      .filter((e) => e.project === project)
+      .flatMap((e) =>
+        e.deployedModels.flatMap((m) => {
+          const values = metric.endsWith('prediction_count')
+            ? m.hourlyPredictions
+            : metric.endsWith('prediction_latencies')
+              ? m.latencyMs === undefined
+                ? undefined
+                : (m.hourlyPredictions ?? []).map(() => m.latencyMs!)
+              : m.dutyCycle;
+          if (!values?.length) return [];
+          return [
+            {
+              metric: { type: metric, labels: { deployed_model_id: m.id } },
+              resource: {
+                type: 'aiplatform.googleapis.com/Endpoint',
+                labels: { resource_container: project, location: e.location, endpoint_id: e.id },
+              },
+              metricKind: metric.endsWith('prediction_count') ? 'DELTA' : 'GAUGE',
+              // newest first, as Cloud Monitoring lists points
+              points: values
+                .map((value, h) => ({
+                  interval: {
+                    startTime: new Date(start + h * HOUR_MS).toISOString(),
+                    endTime: new Date(start + (h + 1) * HOUR_MS).toISOString(),
+                  },
+                  value: metric.endsWith('prediction_count') ? { int64Value: String(value) } : { doubleValue: value },
+                }))
+                .reverse(),
+            },
+          ];
+        }),
+      );
+  }
+
   function predictionSeries(project: string, query: URLSearchParams) {
     const start = Date.parse(query.get('interval.startTime')!);
     const end = Date.parse(query.get('interval.endTime')!);
@@ -341,6 +422,7 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
     const metric = /metric\.type = "([^"]+)"/.exec(filter)?.[1];
     if (metric?.startsWith('aiplatform.googleapis.com/')) {
       if (!filter.includes('resource.type = "aiplatform.googleapis.com/Endpoint"')) throw new Error(`unexpected filter ${filter}`);
+      if (query.get('aggregation.alignmentPeriod') === '3600s') return { timeSeries: hourlyVertexSeries(project, metric, query) };
       return { timeSeries: predictionSeries(project, query) };
     }
     if (!metric || !filter.includes('resource.type = "gce_instance"')) throw new Error(`unexpected filter ${filter}`);
@@ -418,6 +500,7 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
     keyFile,
     vms,
     endpoints,
+    models,
     requests,
     mutations,
     failNext: (method, message, after = 0) => failures.set(method, { message, after }),

@@ -11,55 +11,11 @@
 //   vLLM flag of that name (SM_VLLM_MAX_MODEL_LEN=4096 → --max-model-len 4096): SM_VLLM_MODEL,
 //   SM_VLLM_TENSOR_PARALLEL_SIZE, SM_VLLM_MAX_MODEL_LEN, SM_VLLM_DTYPE, SM_VLLM_QUANTIZATION.
 // A tag burnrate:model=<hf id> [precision] on the endpoint names the model where no variable does.
+import { weightFormat as format, servedModel as model, positiveInt } from '../containerSettings.ts';
 import type { ServedModel } from '../servingLoad.ts';
 
 /** The tag that names an endpoint's model where its container's settings do not. */
 export const MODEL_TAG = 'burnrate:model';
-
-/** Quantization and dtype settings as the containers spell them → burnrate's weight formats. */
-const FORMATS: Record<string, string> = {
-  bitsandbytes: 'int8',
-  'bitsandbytes-nf4': 'nf4',
-  'bitsandbytes-fp4': 'nf4',
-  eetq: 'int8',
-  gptq: 'gptq',
-  awq: 'awq',
-  'awq-marlin': 'awq',
-  'gptq-marlin': 'gptq',
-  marlin: 'gptq',
-  fp8: 'fp8',
-  int8: 'int8',
-  bfloat16: 'bf16',
-  bf16: 'bf16',
-  float16: 'fp16',
-  fp16: 'fp16',
-  half: 'fp16',
-  float32: 'fp32',
-  fp32: 'fp32',
-};
-
-const format = (value: string | undefined) => (value ? FORMATS[value.trim().toLowerCase()] : undefined);
-
-function positiveInt(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\s*\d+\s*$/.test(value)) return undefined;
-  const n = Number(value);
-  return n > 0 ? n : undefined;
-}
-
-function model(
-  id: string | undefined,
-  from: ServedModel['from'],
-  fields: { precision?: string; tensorParallel?: number; contextTokens?: number },
-): ServedModel | null {
-  if (!id?.trim()) return null;
-  return {
-    id: id.trim(),
-    from,
-    ...(fields.precision ? { precision: fields.precision } : {}),
-    ...(fields.tensorParallel ? { tensorParallel: fields.tensorParallel } : {}),
-    ...(fields.contextTokens ? { contextTokens: fields.contextTokens } : {}),
-  };
-}
 
 /**
  * The model a container's environment names, with the precision, tensor-parallel degree and context

@@ -3,7 +3,7 @@
 // are set (tests); Vertex AI otherwise at each location's own host. Callers import this module
 // lazily, never the CommonJS packages themselves: in the worker's split Lambda bundle a dynamic
 // import of a CommonJS package yields only its default export.
-import { EndpointServiceClient } from '@google-cloud/aiplatform';
+import { EndpointServiceClient, ModelServiceClient } from '@google-cloud/aiplatform';
 import { InstancesClient, ZoneOperationsClient } from '@google-cloud/compute';
 import { MetricServiceClient } from '@google-cloud/monitoring';
 import { googleRestOptions } from './googleClientOptions.ts';
@@ -33,4 +33,18 @@ export function vertexClient(location: string, env: NodeJS.ProcessEnv): Endpoint
 
 export function vertexClients(locations: string[], env: NodeJS.ProcessEnv): Map<string, EndpointServiceClient> {
   return new Map(locations.map((location) => [location, vertexClient(location, env)]));
+}
+
+/** Vertex AI's model clients per location: rightsizing reads each deployed model's container from its Model. */
+export function vertexModelClients(locations: string[], env: NodeJS.ProcessEnv): Map<string, ModelServiceClient> {
+  return new Map(
+    locations.map((location) => [
+      location,
+      new ModelServiceClient(
+        env.GCP_AIPLATFORM_ENDPOINT
+          ? googleRestOptions(env.GCP_AIPLATFORM_ENDPOINT)
+          : { fallback: true, apiEndpoint: `${location}-aiplatform.googleapis.com` },
+      ),
+    ]),
+  );
 }

@@ -12,16 +12,14 @@ export async function gcpSources(
   env: NodeJS.ProcessEnv,
 ): Promise<[Place, UtilizationSource][]> {
   if (!places.length) return [];
-  const [{ GcpUtilization }, { computeClients, monitoringClient, vertexClients }, { VertexEndpoints }] = await Promise.all([
-    import('./gcpUtilization.ts'),
-    import('./gcpClients.ts'),
-    import('./vertexEndpoints.ts'),
-  ]);
+  const [{ GcpUtilization }, { computeClients, monitoringClient, vertexClients, vertexModelClients }, { VertexEndpoints }] =
+    await Promise.all([import('./gcpUtilization.ts'), import('./gcpClients.ts'), import('./vertexEndpoints.ts')]);
   const { instances } = computeClients(env);
   const vertex = vertexClients(vertexLocations, env);
+  const models = vertexModelClients(vertexLocations, env);
   const monitoring = monitoringClient(env);
   return places.map((place) => [
     place,
-    new GcpUtilization(instances, monitoring, place.account!, new VertexEndpoints(vertex, monitoring, place.account!)),
+    new GcpUtilization(instances, monitoring, place.account!, new VertexEndpoints(vertex, monitoring, place.account!, models)),
   ]);
 }

@@ -38,6 +38,8 @@ function denied(error: unknown, what: string, role: string, project: string): ne
 
 export class GcpUtilization implements UtilizationSource {
   readonly name: string;
+  /** the Vertex AI deployed models' models and load, for rightsizing, where Vertex AI is read */
+  readonly servingLoads?: UtilizationSource['servingLoads'];
 
   constructor(
     private readonly compute: InstancesClient,
@@ -46,6 +48,7 @@ export class GcpUtilization implements UtilizationSource {
     private readonly vertex?: VertexEndpoints,
   ) {
     this.name = `GCP ${project}`;
+    if (vertex) this.servingLoads = (start, end, only) => vertex.servingLoads(start, end, only);
   }
 
   /** Running VMs with GPUs attached or built into the machine type, in every zone; or only those named. */
