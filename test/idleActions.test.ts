@@ -10,7 +10,7 @@ import { DEFAULT_EXCLUSIONS } from '../reports/idleScan/idleFindings.ts';
 import type { ActionRecord } from '../src/actions/actionState.ts';
 import type { FindingRef } from '../src/actions/findingRef.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
-import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
+import { type RunningServer } from '../src/runtime/httpServer.ts';
 import { auditCli } from '../src/runtime/reportCli.ts';
 import { type AccountSettings, type ApprovalSettings, DEFAULT_APPROVALS } from '../src/settings/fileSettings.ts';
 import type { Block, SlackMessage } from '../src/slack/blockLimits.ts';
@@ -18,7 +18,6 @@ import { refreshControls } from '../src/slack/findingBlocks.ts';
 import { DynamoStateStore } from '../src/state/dynamoStateStore.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import type { StateStore } from '../src/state/stateStore.ts';
-import { offlineContext } from './support/context.ts';
 import { startDynalite } from './support/dynalite.ts';
 import {
   type FakeAws,
@@ -26,10 +25,12 @@ import {
   type FakeInstance,
   type FakeNotebook,
   type FakeStudioApp,
+  loopbackAwsEnv,
   startFakeAws,
 } from './support/fakeAws.ts';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from './support/fakeSlack.ts';
-import { channelClickBody, SIGNING_SECRET, signedHeaders, slashCommandBody, viewSubmissionBody } from './support/slackRequests.ts';
+import { startLoopbackBot } from './support/loopbackBot.ts';
+import { channelClickBody, signedHeaders, slashCommandBody, viewSubmissionBody } from './support/slackRequests.ts';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 const APPROVER = 'UAPPROVER01';
@@ -184,16 +185,7 @@ async function startBot(
   for (const role of denyRoles) aws.denyRole(role);
   const slack = await startFakeSlack();
   slack.answer('usergroups.users.list', { ok: true, users: [GROUP_MEMBER] });
-  const env = {
-    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_EC2: aws.url,
-    AWS_ENDPOINT_URL_CLOUDWATCH: aws.url,
-    AWS_ENDPOINT_URL_SAGEMAKER: aws.url,
-    AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: aws.url,
-    AWS_ENDPOINT_URL_STS: aws.url,
-  };
+  const env = loopbackAwsEnv(aws.url);
   // the SDK clients read their endpoints from the process environment
   Object.assign(process.env, env);
   const statePath = join(mkdtempSync(join(tmpdir(), 'burnrate-actions-')), 'state.sqlite');
@@ -212,13 +204,8 @@ async function startBot(
     { exclusions: DEFAULT_EXCLUSIONS, approvals: settings, ...(accounts ? { accounts } : {}) },
     state,
   );
-  const server: RunningServer = await startHttpServer({
-    port: 0,
-    host: '127.0.0.1',
-    signingSecret: SIGNING_SECRET,
-    token: 'xoxb-test',
+  const server: RunningServer = await startLoopbackBot({
     slackApiUrl: slack.apiUrl,
-    context: offlineContext(),
     jobs,
     state,
     now: () => NOW,

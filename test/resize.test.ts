@@ -9,15 +9,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_EXCLUSIONS } from '../reports/idleScan/idleFindings.ts';
 import { DEFAULT_RIGHTSIZING } from '../reports/rightsizing/recommend.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
-import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
+import { type RunningServer } from '../src/runtime/httpServer.ts';
 import { type ApprovalSettings, DEFAULT_APPROVALS } from '../src/settings/fileSettings.ts';
 import type { Block, ButtonElement, SlackMessage } from '../src/slack/blockLimits.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
-import { offlineContext } from './support/context.ts';
-import { type FakeAws, type FakeEndpoint, startFakeAws } from './support/fakeAws.ts';
+import { type FakeAws, type FakeEndpoint, loopbackAwsEnv, startFakeAws } from './support/fakeAws.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
+import { startLoopbackBot } from './support/loopbackBot.ts';
 import { oversizedChat } from './support/servingFleet.ts';
-import { channelClickBody, SIGNING_SECRET, signedHeaders } from './support/slackRequests.ts';
+import { channelClickBody, signedHeaders } from './support/slackRequests.ts';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 const APPROVER = 'UAPPROVER01';
@@ -77,13 +77,7 @@ async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (endp
   const aws = await startFakeAws([], endpoints);
   const slack = await startFakeSlack();
   const env = {
-    AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_EC2: aws.url,
-    AWS_ENDPOINT_URL_CLOUDWATCH: aws.url,
-    AWS_ENDPOINT_URL_SAGEMAKER: aws.url,
-    AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: aws.url,
+    ...loopbackAwsEnv(aws.url),
     HF_ENDPOINT: 'http://127.0.0.1:9', // nothing answers: the registry sizes these models offline
     BURNRATE_HUB_TIMEOUT_MS: '200',
   };
@@ -91,13 +85,8 @@ async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (endp
   const state = new SqliteStateStore(join(mkdtempSync(join(tmpdir(), 'burnrate-resize-')), 'state.sqlite'));
   const settings: ApprovalSettings = { ...DEFAULT_APPROVALS, approvers: [APPROVER, SECOND], dry_run: false, ...approvals };
   const jobs = finopsJobs(DEFAULT_DIGEST_SETTINGS, env, () => NOW, { exclusions: DEFAULT_EXCLUSIONS, approvals: settings }, state);
-  const server: RunningServer = await startHttpServer({
-    port: 0,
-    host: '127.0.0.1',
-    signingSecret: SIGNING_SECRET,
-    token: 'xoxb-test',
+  const server: RunningServer = await startLoopbackBot({
     slackApiUrl: slack.apiUrl,
-    context: offlineContext(),
     jobs,
     state,
     now: () => NOW,

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
-import { type RunningServer, startHttpServer } from '../src/runtime/httpServer.ts';
+import type { RunningServer } from '../src/runtime/httpServer.ts';
 import type { FinopsJobs } from '../src/slack/app.ts';
 import type { Block } from '../src/slack/blockLimits.ts';
 import { signSlackRequest } from '../src/slack/requestSignature.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { offlineContext } from './support/context.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
+import { startLoopbackBot } from './support/loopbackBot.ts';
 import { blockActionsBody, SIGNING_SECRET, signedHeaders, slashCommandBody } from './support/slackRequests.ts';
 
 let slack: FakeSlack;
@@ -19,13 +20,8 @@ let server: RunningServer;
 
 beforeAll(async () => {
   slack = await startFakeSlack();
-  server = await startHttpServer({
-    port: 0,
-    host: '127.0.0.1',
-    signingSecret: SIGNING_SECRET,
-    token: 'xoxb-test',
+  server = await startLoopbackBot({
     slackApiUrl: slack.apiUrl,
-    context: offlineContext(),
     jobs: finopsJobs(DEFAULT_DIGEST_SETTINGS, {}, () => new Date('2026-11-23T08:00:00Z')),
     state: new SqliteStateStore(join(mkdtempSync(join(tmpdir(), 'burnrate-http-')), 'state.sqlite')),
   });
@@ -250,13 +246,8 @@ describe('long replies', () => {
   };
 
   beforeAll(async () => {
-    longServer = await startHttpServer({
-      port: 0,
-      host: '127.0.0.1',
-      signingSecret: SIGNING_SECRET,
-      token: 'xoxb-test',
+    longServer = await startLoopbackBot({
       slackApiUrl: slack.apiUrl,
-      context: offlineContext(),
       jobs: longJobs,
       state: new SqliteStateStore(':memory:'),
     });

@@ -207,6 +207,18 @@ class AwsError extends Error {
   }
 }
 
+/** The environment that points the SDK clients at the loopback AWS, with test credentials. */
+export const loopbackAwsEnv = (url: string) => ({
+  AWS_ACCESS_KEY_ID: 'AKIDBURNRATETEST',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+  AWS_REGION: 'us-east-1',
+  AWS_ENDPOINT_URL_EC2: url,
+  AWS_ENDPOINT_URL_CLOUDWATCH: url,
+  AWS_ENDPOINT_URL_SAGEMAKER: url,
+  AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: url,
+  AWS_ENDPOINT_URL_STS: url,
+});
+
 const formList = (form: Record<string, string>, prefix: string) =>
   Object.keys(form)
     .filter((k) => k.startsWith(`${prefix}.`))
