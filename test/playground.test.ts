@@ -120,7 +120,7 @@ describe('the playground', () => {
   it('Resizes the oversized demo endpoint on the simulated control plane, and Restores it', async () => {
     await post('/playground/command', { user: APPROVER, text: '/finops rightsize public' });
     const report = await waitFor(APPROVER, (m) => m.text.includes('Rightsizing: $4,148 a month to save'));
-    const control = report.blocks!.find((b) => b.block_id?.endsWith(':support-chat-llm/AllTraffic|'))!;
+    const control = report.blocks!.find((b) => b.block_id?.includes(':support-chat-llm/AllTraffic@'))!;
     expect(control.elements!.map((e) => e.action_id)).toEqual(['rightsize_resize']);
     const click = (actionId: string) => post('/playground/click', { user: APPROVER, ts: report.ts, blockId: control.block_id, actionId });
     expect((await click('rightsize_resize')).status).toBe(200);

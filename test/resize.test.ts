@@ -109,7 +109,7 @@ async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (endp
     slack,
     message,
     buttonsOf(endpoint, variant = 'AllTraffic') {
-      const block = message.blocks.find((b) => b.block_id?.endsWith(`:${endpoint}/${variant}|`));
+      const block = message.blocks.find((b) => b.block_id?.includes(`:${endpoint}/${variant}@`));
       return (
         block?.type === 'actions' ? block.elements : block?.type === 'section' && block.accessory ? [block.accessory] : []
       ) as ButtonElement[];
@@ -149,7 +149,7 @@ async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (endp
 
 const mutations = (aws: FakeAws, action: string) => aws.mutations.filter((m) => m.action === action);
 const controlText = (blocks: Block[], endpoint: string, variant = 'AllTraffic') => {
-  const block = blocks.find((b) => b.block_id?.endsWith(`:${endpoint}/${variant}|`));
+  const block = blocks.find((b) => b.block_id?.includes(`:${endpoint}/${variant}@`));
   return block?.type === 'section' ? (block.text?.text ?? '') : '';
 };
 const settle = () => new Promise((r) => setTimeout(r, 300));
@@ -287,7 +287,7 @@ describe('Resize', () => {
     const bot = await startBot();
     await bot.click('rightsize_resize', 'chat-8b', APPROVER);
     const blocks = await bot.waitForUpdate('Resized to');
-    const restore = blocks.find((b) => b.block_id?.endsWith(':chat-8b/AllTraffic|'));
+    const restore = blocks.find((b) => b.block_id?.includes(':chat-8b/AllTraffic@'));
     expect(restore?.type === 'section' && restore.accessory?.action_id).toBe('rightsize_restore');
     bot.message.blocks = blocks;
     await bot.click('rightsize_restore', 'chat-8b', SECOND);

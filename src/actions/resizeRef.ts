@@ -36,9 +36,13 @@ export function resizeRef(r: Recommendation): ResizeRef | undefined {
   };
 }
 
-/** One key per variant: a Resize record lives apart from its endpoint's Stop record. */
-export const resizeKey = (ref: Pick<ResizeRef, 'endpointName' | 'variantName' | 'account' | 'region'>) =>
-  `resize:sagemaker-endpoint:${ref.account ? `${ref.account}/` : ''}${ref.region ?? '-'}:${ref.endpointName}/${ref.variantName}`;
+/**
+ * One key per variant and configuration it was recommended from: a Resize record lives apart from its
+ * endpoint's Stop record, and once a variant runs a new configuration, a recommendation from that one
+ * may be applied in turn (the earlier Restore stays with the earlier record).
+ */
+export const resizeKey = (ref: Pick<ResizeRef, 'endpointName' | 'variantName' | 'endpointConfigName' | 'account' | 'region'>) =>
+  `resize:sagemaker-endpoint:${ref.account ? `${ref.account}/` : ''}${ref.region ?? '-'}:${ref.endpointName}/${ref.variantName}@${ref.endpointConfigName}`;
 
 const isSize = (s: unknown): s is VariantSize =>
   typeof s === 'object' && s !== null && typeof (s as VariantSize).instanceType === 'string' && Number.isInteger((s as VariantSize).count);
