@@ -275,6 +275,29 @@ describe('rightsizing Vertex AI deployed models', () => {
   });
 });
 
+describe('rightsizing where Vertex AI cannot be read', () => {
+  it('names the project and the role to grant, and still sizes its GCE VMs', async () => {
+    gcp.vms.push({
+      project: PROD,
+      zone: 'us-central1-a',
+      status: 'RUNNING',
+      name: 'chat-a100',
+      id: '1008',
+      machineType: 'a2-ultragpu-1g',
+      gpus: { type: 'nvidia-a100-80gb', count: 1 },
+      gpuHourly: [flat(30)],
+      gpuMemoryHourly: [flat(14 * 2 ** 30)],
+    });
+    const allow = gcp.deny(PROD, 'aiplatform');
+    const report = await runRightsizing({ gcp_projects: [PROD] }, NOW, gcp.env()).finally(allow);
+    expect(report.recommendations.map((r) => r.name)).toEqual(['chat-a100']);
+    expect(report.notes).toEqual([
+      `${PROD}/all zones: GCP denied aiplatform.endpoints.list in project ${PROD}, location us-central1: grant the bot's service account roles/aiplatform.viewer; left out there: Endpoint models and load`,
+    ]);
+    expect(report.unavailable).toBeUndefined();
+  });
+});
+
 describe('idle GCE GPU VMs', () => {
   it('finds them in every zone of every configured project, on the busiest GPU, with their price, labels and local SSD', async () => {
     const { findings: all, plan } = await runScan({ gcp_projects: [PROD, RESEARCH] }, NOW, gcp.env());
