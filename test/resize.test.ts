@@ -259,6 +259,18 @@ describe('Resize', () => {
     );
   });
 
+  it('a re-check that cannot read the endpoint (throttled past the retries) fails in one line and changes nothing', async () => {
+    const bot = await startBot();
+    bot.aws.breakAction('GetMetricData', 'throttled');
+    const url = await bot.click('rightsize_resize', 'chat-8b', APPROVER);
+    expect(await bot.reply(url)).toBe(
+      'Resize failed: us-east-1: CloudWatch GetMetricData failed (ThrottlingException (HTTP 400)). Retry when the cause is fixed.',
+    );
+    expect(bot.aws.mutations).toEqual([]);
+    const control = (await bot.waitForUpdate(':x: Resize failed')).find((b) => b.block_id?.includes(':chat-8b/AllTraffic@'));
+    expect(control?.type === 'section' && control.accessory?.text.text).toBe('Retry');
+  });
+
   it('refuses when the variant no longer runs the size it was recommended from, and changes nothing', async () => {
     const bot = await startBot();
     // autoscaling added an instance since
