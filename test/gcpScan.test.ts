@@ -176,20 +176,22 @@ afterAll(async () => {
 
 const price = (instance: string) => ({ 'a2-ultragpu-8g': 40.55, 'n1-standard-4+t4': 0.54, 'g2-standard-4': 0.71 })[instance]!;
 
+/** One A100 80GB at 30% that never held more than 14 GiB: an A100 40GB holds it and its load. */
+const chatA100 = (): FakeVm => ({
+  project: PROD,
+  zone: 'us-central1-a',
+  status: 'RUNNING',
+  name: 'chat-a100',
+  id: '1008',
+  machineType: 'a2-ultragpu-1g',
+  gpus: { type: 'nvidia-a100-80gb', count: 1 },
+  gpuHourly: [flat(30)],
+  gpuMemoryHourly: [flat(14 * 2 ** 30)],
+});
+
 describe('rightsizing GCE GPU VMs', () => {
   it('recommends the cheapest machine type whose GPUs hold the busiest one’s memory and load, as advice with the gcloud commands', async () => {
-    // one A100 80GB at 30% that never held more than 14 GiB: an A100 40GB holds it and its load
-    gcp.vms.push({
-      project: PROD,
-      zone: 'us-central1-a',
-      status: 'RUNNING',
-      name: 'chat-a100',
-      id: '1008',
-      machineType: 'a2-ultragpu-1g',
-      gpus: { type: 'nvidia-a100-80gb', count: 1 },
-      gpuHourly: [flat(30)],
-      gpuMemoryHourly: [flat(14 * 2 ** 30)],
-    });
+    gcp.vms.push(chatA100());
     const report = await runRightsizing({ gcp_projects: [PROD] }, NOW, gcp.env());
     const r = report.recommendations.find((x) => x.name === 'chat-a100')!;
     expect(r).toMatchObject({
@@ -277,17 +279,7 @@ describe('rightsizing Vertex AI deployed models', () => {
 
 describe('rightsizing where Vertex AI cannot be read', () => {
   it('names the project and the role to grant, and still sizes its GCE VMs', async () => {
-    gcp.vms.push({
-      project: PROD,
-      zone: 'us-central1-a',
-      status: 'RUNNING',
-      name: 'chat-a100',
-      id: '1008',
-      machineType: 'a2-ultragpu-1g',
-      gpus: { type: 'nvidia-a100-80gb', count: 1 },
-      gpuHourly: [flat(30)],
-      gpuMemoryHourly: [flat(14 * 2 ** 30)],
-    });
+    gcp.vms.push(chatA100());
     const allow = gcp.deny(PROD, 'aiplatform');
     const report = await runRightsizing({ gcp_projects: [PROD] }, NOW, gcp.env()).finally(allow);
     expect(report.recommendations.map((r) => r.name)).toEqual(['chat-a100']);
@@ -332,9 +324,11 @@ describe('idle GCE GPU VMs', () => {
     // 6 running VMs in PROD, two a page
     expect(lists).toHaveLength(3);
     // GPU: 6 series → 3 pages; GPU memory (no VM publishes it): one; the one blind VM's CPU, received and sent
-    // bytes: a page each; Vertex AI's predictions over the window: one; rightsizing's hourly predictions,
-    // latencies and duty cycles (no deployed model publishes them): one each
-    expect(gcp.requests.filter((r) => r === `GET /v3/projects/${PROD}/timeSeries`)).toHaveLength(3 + 1 + 3 + 1 + 3);
+    // bytes: a page each; Vertex AI's hourly predictions, read once for the idle scan and rightsizing: one;
+    // rightsizing's latencies and duty cycles (no deployed model publishes them): one each
+    expect(gcp.requests.filter((r) => r === `GET /v3/projects/${PROD}/timeSeries`)).toHaveLength(3 + 1 + 3 + 1 + 2);
+    // the endpoints too are listed once (4 in us-central1, two a page) for both
+    expect(gcp.requests.filter((r) => r === `GET /v1/projects/${PROD}/locations/us-central1/endpoints`)).toHaveLength(2);
   });
 
   it('gives the weekly digest their GPU hours used and the idle share of their cost, at GCP prices', async () => {

@@ -13,7 +13,7 @@ import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.t
 import { type RunningServer } from '../src/runtime/httpServer.ts';
 import { auditCli } from '../src/runtime/reportCli.ts';
 import { type AccountSettings, type ApprovalSettings, DEFAULT_APPROVALS } from '../src/settings/fileSettings.ts';
-import type { Block, SlackMessage } from '../src/slack/blockLimits.ts';
+import { type Block, buttonsIn, type SlackMessage } from '../src/slack/blockLimits.ts';
 import { refreshControls } from '../src/slack/findingBlocks.ts';
 import { DynamoStateStore } from '../src/state/dynamoStateStore.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
@@ -232,7 +232,7 @@ async function startBot(
     eventsUrl: `${server.url}/slack/events`,
     buttonsOf(resource) {
       const block = message.blocks.find((b) => b.block_id?.includes(`:${resource}|`));
-      return (block?.type === 'actions' ? block.elements : block?.type === 'section' && block.accessory ? [block.accessory] : []) as never;
+      return buttonsIn(block) as never;
     },
     async click(action, resource, user, extraHeaders = {}) {
       const button = bot.buttonsOf(resource).find((b) => b.action_id === action);

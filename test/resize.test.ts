@@ -11,7 +11,7 @@ import { DEFAULT_RIGHTSIZING } from '../reports/rightsizing/recommend.ts';
 import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
 import { type RunningServer } from '../src/runtime/httpServer.ts';
 import { type ApprovalSettings, DEFAULT_APPROVALS } from '../src/settings/fileSettings.ts';
-import type { Block, ButtonElement, SlackMessage } from '../src/slack/blockLimits.ts';
+import { type Block, type ButtonElement, buttonsIn, type SlackMessage } from '../src/slack/blockLimits.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { type FakeAws, type FakeEndpoint, loopbackAwsEnv, startFakeAws } from './support/fakeAws.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
@@ -61,6 +61,8 @@ interface Bot {
   reply(url: string): Promise<string>;
   waitForUpdate(text: string): Promise<Block[]>;
   thread(text: string): Promise<string>;
+  /** every line posted in the message's thread so far */
+  threadPosts(): string[];
   close(): Promise<void>;
 }
 
@@ -110,9 +112,7 @@ async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (endp
     message,
     buttonsOf(endpoint, variant = 'AllTraffic') {
       const block = message.blocks.find((b) => b.block_id?.includes(`:${endpoint}/${variant}@`));
-      return (
-        block?.type === 'actions' ? block.elements : block?.type === 'section' && block.accessory ? [block.accessory] : []
-      ) as ButtonElement[];
+      return buttonsIn(block);
     },
     async click(action, endpoint, user, variant) {
       const button = bot.buttonsOf(endpoint, variant).find((b) => b.action_id === action);
@@ -136,6 +136,8 @@ async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (endp
           )
         ).body.text,
       ),
+    threadPosts: () =>
+      slack.calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.thread_ts === message.ts).map((c) => String(c.body.text)),
     async close() {
       await server.close();
       await slack.close();
@@ -188,6 +190,8 @@ describe('Resize', () => {
     expect(await bot.thread('is InService')).toMatch(
       /^:white_check_mark: \*chat-8b \/ AllTraffic\* is InService on 1 × ml\.g5\.xlarge \(was 1 × ml\.g5\.12xlarge\)/,
     );
+    // the click that acted posts the outcome; the 19 it beat post nothing there
+    expect(bot.threadPosts()).toHaveLength(1);
     // the endpoint now runs the new size
     expect(variant(bot.aws, 'chat-8b')).toMatchObject({ instanceType: 'ml.g5.xlarge', count: 1 });
   });
@@ -317,6 +321,27 @@ describe('Resize', () => {
     expect(await bot.thread('is back on')).toBe(
       ':leftwards_arrow_with_hook: *chat-8b / AllTraffic* is back on 1 × ml.g5.12xlarge, restored by <@UAPPROVER02>.',
     );
+  });
+
+  it('a Restore that SageMaker refuses says so in the thread, and Restore stays on offer', async () => {
+    const bot = await startBot();
+    await bot.click('rightsize_resize', 'chat-8b', APPROVER);
+    bot.message.blocks = await bot.waitForUpdate('Resized to');
+    await bot.thread('is InService');
+    bot.aws.failNext('UpdateEndpoint', 'ValidationException', 'The account-level service limit for ml.g5.12xlarge is 0 Instances.');
+    const url = await bot.click('rightsize_restore', 'chat-8b', SECOND);
+    expect(await bot.reply(url)).toBe(
+      'Restore failed: ValidationException: The account-level service limit for ml.g5.12xlarge is 0 Instances..',
+    );
+    expect(await bot.thread('restore failed')).toBe(
+      ':x: *chat-8b / AllTraffic*: restore failed: ValidationException: The account-level service limit for ml.g5.12xlarge is 0 Instances.',
+    );
+    expect(bot.threadPosts()).toHaveLength(2);
+    const control = (await bot.waitForUpdate(':warning: restore failed')).find((b) => b.block_id?.includes(':chat-8b/AllTraffic@'));
+    expect(control?.type === 'section' && control.accessory?.action_id).toBe('rightsize_restore');
+    // the variant still runs the resized configuration, and its autoscaling is back
+    expect(variant(bot.aws, 'chat-8b')).toMatchObject({ instanceType: 'ml.g5.xlarge', count: 1 });
+    expect(bot.aws.scalableTargets.get('endpoint/chat-8b/variant/AllTraffic')).toMatchObject({ MinCapacity: 1, MaxCapacity: 2 });
   });
 });
 

@@ -5,6 +5,7 @@
 // state store, not the clouds or Slack: each change brings its re-check and its cloud call, and
 // `refresh` re-renders whatever shows the resource after each move.
 import { failureDetail } from '../clouds/readFailure.ts';
+import type { FindingKind } from '../clouds/resourceKinds.ts';
 import { ActionRefused, ChangeUndone, type CloudCall } from '../clouds/stopper.ts';
 import { utcMinute } from '../present/format.ts';
 import type { ApprovalSettings } from '../settings/fileSettings.ts';
@@ -13,6 +14,17 @@ import { type ActionRecord, type ActionStatus, actionKey, countToday, holds } fr
 import type { Approvers } from './approvers.ts';
 
 export type ApprovedAction = 'stop' | 'snooze' | 'keep' | 'restore' | 'resize';
+
+/** Whether an action is enabled on a resource of a kind. */
+export type KindAllows = (ref: { kind: FindingKind }, action: ApprovedAction) => boolean;
+
+/** What approvals.actions enables per kind (everything, when a kind is not listed). */
+export const actionAllowed =
+  (approvals: Pick<ApprovalSettings, 'actions'>): KindAllows =>
+  (ref, action) => {
+    const allowed = approvals.actions[ref.kind];
+    return !allowed || allowed.includes(action);
+  };
 
 export interface ApprovalContext {
   state: StateStore;
@@ -75,9 +87,8 @@ export class ApprovedChanges {
   }
 
   /** What approvals.actions enables for the kind of resource (everything, when a kind is not listed). */
-  protected allowsKind(kind: string, action: ApprovedAction): boolean {
-    const allowed = (this.context.approvals.actions as Record<string, ApprovedAction[] | undefined>)[kind];
-    return !allowed || allowed.includes(action);
+  protected allowsKind(kind: FindingKind, action: ApprovedAction): boolean {
+    return actionAllowed(this.context.approvals)({ kind }, action);
   }
 
   /** Who may act: approvers, but for Snooze and Keep where approvals.snooze_keep lets anyone. */
@@ -87,12 +98,12 @@ export class ApprovedChanges {
   }
 
   /** The refusal for a click the user may not make, or undefined when they may; the click and the refusal are audited. */
-  protected async refusalFor(user: string, kind: string, resource: string, action: ApprovedAction): Promise<string | undefined> {
+  protected async refusalFor(user: string, kind: FindingKind, resource: string, action: ApprovedAction): Promise<string | undefined> {
     await this.audit({ actor: user, event: 'click', resource, outcome: action });
     return this.checkMay(user, kind, resource, action);
   }
 
-  protected async checkMay(user: string, kind: string, resource: string, action: ApprovedAction): Promise<string | undefined> {
+  protected async checkMay(user: string, kind: FindingKind, resource: string, action: ApprovedAction): Promise<string | undefined> {
     if (!this.allowsKind(kind, action)) {
       await this.audit({
         actor: user,
@@ -136,7 +147,7 @@ export class ApprovedChanges {
    */
   protected async change<Ref, Checked>(
     user: string,
-    kind: string,
+    kind: FindingKind,
     change: Change<Ref, Checked>,
     refresh: () => Promise<void>,
   ): Promise<string | undefined> {
@@ -237,7 +248,7 @@ export class ApprovedChanges {
   }
 
   /** Restore after a change: from the record the change left, once, by an approver. */
-  protected async undo<Ref>(user: string, kind: string, undo: Undo<Ref>, refresh: () => Promise<void>): Promise<string | undefined> {
+  protected async undo<Ref>(user: string, kind: FindingKind, undo: Undo<Ref>, refresh: () => Promise<void>): Promise<string | undefined> {
     const { resource, words } = undo;
     const refused = await this.refusalFor(user, kind, resource, 'restore');
     if (refused) return refused;

@@ -4,7 +4,7 @@
 import { grouped, utcDay } from '../present/format.ts';
 import type { ApprovalSettings } from '../settings/fileSettings.ts';
 import { type Decision, decisionKey, overwrite, type ResourceStatus, resourceStatus } from './actionState.ts';
-import { type ApprovalContext, type ApprovedAction, ApprovedChanges, type ChangeWords } from './approvedChange.ts';
+import { type ApprovalContext, ApprovedChanges, type ChangeWords } from './approvedChange.ts';
 import { type CloudActionSettings, recheck, stopperFor } from './cloudActions.ts';
 import { type FindingRef, resourceKey } from './findingRef.ts';
 
@@ -16,17 +16,6 @@ export interface IdleActionContext extends ApprovalContext {
 
 export const SNOOZE_DAYS = 7;
 const DAY_MS = 86_400_000;
-
-/** Whether an action is enabled on a resource of a kind. */
-export type KindAllows = (ref: Pick<FindingRef, 'kind'>, action: ApprovedAction) => boolean;
-
-/** What approvals.actions enables per kind (everything, when a kind is not listed). */
-export const actionAllowed =
-  (approvals: Pick<ApprovalSettings, 'actions'>): KindAllows =>
-  (ref, action) => {
-    const allowed = approvals.actions[ref.kind];
-    return !allowed || allowed.includes(action);
-  };
 
 export const saves = (ref: FindingRef) =>
   ref.monthlyWaste === null ? 'saves an amount the price catalog cannot say' : `saves ~$${grouped(ref.monthlyWaste)}/month`;

@@ -6,7 +6,7 @@ import { isExcluded, scanWindow } from '../../reports/idleScan/idleFindings.ts';
 import { modelContext, type Recommendation, type RightsizingSettings, rightsizeLoads } from '../../reports/rightsizing/recommend.ts';
 import { resizerFor } from '../clouds/controls.ts';
 import { utilizationSource } from '../clouds/registry.ts';
-import type { SavedResize, VariantSize } from '../clouds/resizer.ts';
+import { describeSize, type SavedResize, type VariantSize } from '../clouds/resizer.ts';
 import { money } from '../present/format.ts';
 import type { ApprovalSettings } from '../settings/fileSettings.ts';
 import { type ResourceStatus, resourceStatus } from './actionState.ts';
@@ -19,7 +19,6 @@ export interface ResizeActionContext extends ApprovalContext {
   rightsizing: RightsizingSettings;
 }
 
-const sizeOf = (s: VariantSize) => `${s.count} × ${s.instanceType}`;
 const sameSize = (a: VariantSize, b: VariantSize) => a.instanceType === b.instanceType && a.count === b.count;
 
 const resizeWords = (approvals: ApprovalSettings): ChangeWords => ({
@@ -33,16 +32,18 @@ const resizeWords = (approvals: ApprovalSettings): ChangeWords => ({
 
 /** What a resize moves, for its confirm dialog ("Resize moves …") and its dry run ("would have moved …"). */
 export const resizeEffect = (ref: ResizeRef) =>
-  `${ref.endpointName} / ${ref.variantName} from ${sizeOf(ref.current)} to ${sizeOf(ref.recommended)} by a blue/green update (new instances start, traffic shifts, the old ones stop)`;
+  `${ref.endpointName} / ${ref.variantName} from ${describeSize(ref.current)} to ${describeSize(ref.recommended)} by a blue/green update (new instances start, traffic shifts, the old ones stop)`;
 export const resizeSaves = (ref: ResizeRef) => `saves ~${money(ref.monthlySaving)} a month`;
+
+/** What a Resize or Restore click came to: the reply for the clicker, and whether this click was the one that acted in the cloud. */
+export interface ResizeClick {
+  reply?: string;
+  acted: boolean;
+}
 
 export class ResizeActions extends ApprovedChanges {
   constructor(protected override readonly context: ResizeActionContext) {
     super(context);
-  }
-
-  allows(action: 'resize' | 'restore'): boolean {
-    return this.allowsKind('sagemaker-endpoint', action);
   }
 
   private place(ref: ResizeRef) {
@@ -71,7 +72,7 @@ export class ResizeActions extends ApprovedChanges {
     if (!sameSize(running, ref.current))
       return {
         ok: false,
-        reason: `${ref.variantName} now runs ${sizeOf(running)}, not the ${sizeOf(ref.current)} it was recommended from`,
+        reason: `${ref.variantName} now runs ${describeSize(running)}, not the ${describeSize(ref.current)} it was recommended from`,
       };
     const { recommendations, notRecommended } = await rightsizeLoads([load], modelContext(env), this.context.rightsizing);
     const now = recommendations[0];
@@ -79,7 +80,7 @@ export class ResizeActions extends ApprovedChanges {
     if (!sameSize(now.recommended, ref.recommended))
       return {
         ok: false,
-        reason: `its load changed since the recommendation: it now needs ${sizeOf(now.recommended)}, not ${sizeOf(ref.recommended)} (${now.evidence.slice(0, 3).join('; ')})`,
+        reason: `its load changed since the recommendation: it now needs ${describeSize(now.recommended)}, not ${describeSize(ref.recommended)} (${now.evidence.slice(0, 3).join('; ')})`,
       };
     return {
       ok: true,
@@ -99,8 +100,9 @@ export class ResizeActions extends ApprovedChanges {
     });
   }
 
-  resize(user: string, ref: ResizeRef, refresh: () => Promise<void>): Promise<string | undefined> {
-    return this.change(
+  async resize(user: string, ref: ResizeRef, refresh: () => Promise<void>): Promise<ResizeClick> {
+    let acted = false;
+    const reply = await this.change(
       user,
       ref.kind,
       {
@@ -113,6 +115,7 @@ export class ResizeActions extends ApprovedChanges {
         prepare: async () => {
           const resizer = await this.resizer(ref);
           return async (calls) => {
+            acted = true;
             const saved = await resizer.resize(
               {
                 endpointName: ref.endpointName,
@@ -123,26 +126,32 @@ export class ResizeActions extends ApprovedChanges {
               },
               calls,
             );
-            return { saved, outcome: `resized to ${sizeOf(ref.recommended)} (${saved.toConfig}); ${resizeSaves(ref)}` };
+            return { saved, outcome: `resized to ${describeSize(ref.recommended)} (${saved.toConfig}); ${resizeSaves(ref)}` };
           };
         },
       },
       refresh,
     );
+    return { ...(reply ? { reply } : {}), acted };
   }
 
-  restore(user: string, ref: ResizeRef, refresh: () => Promise<void>): Promise<string | undefined> {
-    return this.undo(
+  async restore(user: string, ref: ResizeRef, refresh: () => Promise<void>): Promise<ResizeClick> {
+    let acted = false;
+    const reply = await this.undo(
       user,
       ref.kind,
       {
         ref,
         resource: resizeKey(ref),
         words: resizeWords(this.context.approvals),
-        act: async (saved, calls) => (await this.resizer(ref)).restore(saved as SavedResize, calls),
+        act: async (saved, calls) => {
+          acted = true;
+          await (await this.resizer(ref)).restore(saved as SavedResize, calls);
+        },
       },
       refresh,
     );
+    return { ...(reply ? { reply } : {}), acted };
   }
 
   statusOf(resources: string[]): Promise<Map<string, ResourceStatus<ResizeRef>>> {

@@ -7,6 +7,19 @@ export interface VariantSize {
   count: number;
 }
 
+/** 2 × ml.g5.xlarge: how replies, messages and the audit name a size. */
+export const describeSize = (s: VariantSize) => `${s.count} × ${s.instanceType}`;
+
+/** SageMaker's limit on an endpoint configuration's name. */
+const MAX_CONFIG_NAME = 63;
+
+/** A resize's new configuration name: the current one's, less an earlier resize's suffix, with the time it was made. */
+export function resizedConfigName(current: string, now: Date): string {
+  const stamp = `-rs${now.toISOString().replace(/\D/g, '').slice(0, 14)}`;
+  const base = current.replace(/-rs\d{14}$/, '').slice(0, MAX_CONFIG_NAME - stamp.length);
+  return `${base.replace(/-+$/, '')}${stamp}`;
+}
+
 /** The variant to resize, as the recommendation saw it, and the size to move it to. */
 export interface ResizeTarget {
   endpointName: string;
@@ -25,9 +38,8 @@ export interface SavedResize {
   toConfig: string;
   from: VariantSize;
   to: VariantSize;
-  /** the variant's autoscaling, registered again after each update */
-  scalableTarget?: { MinCapacity: number; MaxCapacity: number; RoleARN?: string };
-  policies: Record<string, unknown>[];
+  /** what the provider put aside to act and puts back afterwards (SageMaker: the variant's autoscaling), as it recorded it */
+  putAside?: unknown;
 }
 
 export interface Resizer {

@@ -4,7 +4,7 @@
 // secret exactly as Slack signs them. The page drives it; the app cannot tell it from Slack.
 import { randomBytes } from 'node:crypto';
 import { parse, stringify } from 'node:querystring';
-import type { Block } from '../slack/blockLimits.ts';
+import { type Block, buttonsIn } from '../slack/blockLimits.ts';
 import { slashCommands } from '../slack/manifest.ts';
 import { signSlackRequest } from '../slack/requestSignature.ts';
 
@@ -201,8 +201,7 @@ export class SlackStandIn {
     const message = this.visibleTo(user).find((m) => m.ts === ts);
     if (!message) throw new StandInError(`no message ${ts} that ${person.name} can see`);
     const block = message.blocks?.find((b) => b.block_id === blockId);
-    const elements = block?.type === 'actions' ? block.elements : block?.type === 'section' && block.accessory ? [block.accessory] : [];
-    const button = elements.find((e) => e.action_id === actionId);
+    const button = buttonsIn(block).find((e) => e.action_id === actionId);
     if (!block || !button) throw new StandInError(`no button ${actionId} in block ${blockId}`);
     const ephemeral = Boolean(message.visibleTo);
     const payload = {

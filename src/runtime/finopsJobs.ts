@@ -6,7 +6,7 @@ import { runScan, type ScanOptions } from '../../reports/idleScan/scanJob.ts';
 import { DEFAULT_RIGHTSIZING, type RightsizingSettings, rightsizingSettings } from '../../reports/rightsizing/recommend.ts';
 import { runRightsizing } from '../../reports/rightsizing/rightsizeJob.ts';
 import { type DigestSettings, runDigest } from '../../reports/weeklyDigest/digestJob.ts';
-import { actionAllowed } from '../actions/idleActions.ts';
+import { actionAllowed } from '../actions/approvedChange.ts';
 import { DEFAULT_APPROVALS, type FileSettings } from '../settings/fileSettings.ts';
 import type { FinopsJobs } from '../slack/app.ts';
 import { scanMessage } from '../slack/findingBlocks.ts';

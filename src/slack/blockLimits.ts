@@ -45,6 +45,10 @@ export type Block = { block_id?: string } & (
   | { type: 'divider' }
 );
 
+/** The buttons a block holds: an actions block's elements, or a section's accessory. */
+export const buttonsIn = (block: Block | undefined): ButtonElement[] =>
+  block?.type === 'actions' ? block.elements : block?.type === 'section' && block.accessory ? [block.accessory] : [];
+
 export interface SlackMessage {
   /** plain-text fallback for notifications and screen readers */
   text: string;

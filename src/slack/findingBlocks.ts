@@ -7,11 +7,12 @@ import { type Finding, offersStop } from '../../reports/idleScan/idleFindings.ts
 import { KIND_TITLES, type ScanReport } from '../../reports/idleScan/scanJob.ts';
 import type { Recommendation } from '../../reports/rightsizing/recommend.ts';
 import type { ActionStatus, ResourceStatus } from '../actions/actionState.ts';
+import type { KindAllows } from '../actions/approvedChange.ts';
 import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../actions/findingRef.ts';
-import { type IdleAction, type KindAllows, SNOOZE_DAYS, saves } from '../actions/idleActions.ts';
+import { type IdleAction, SNOOZE_DAYS, saves } from '../actions/idleActions.ts';
 import type { ResizeRef } from '../actions/resizeRef.ts';
 import { money, placeOf, utcDay, utcMinute } from '../present/format.ts';
-import { type Block, type ButtonElement, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
+import { type Block, type ButtonElement, buttonsIn, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 import { planBlocks } from './planBlocks.ts';
 import { RESIZE_CONTROL, recommendationBlocks, resizeControlBlock, resizeRefInBlock } from './rightsizingBlocks.ts';
 
@@ -263,7 +264,7 @@ export function refreshControls(blocks: Block[], status: Map<string, ResourceSta
 }
 
 function refInBlock(block: Block): FindingRef | undefined {
-  const elements: ButtonElement[] =
-    block.type === 'actions' ? block.elements : block.type === 'section' && block.accessory ? [block.accessory] : [];
-  return elements.map((e) => parseFindingRef(e.value)).find((ref) => ref !== undefined);
+  return buttonsIn(block)
+    .map((e) => parseFindingRef(e.value))
+    .find((ref) => ref !== undefined);
 }

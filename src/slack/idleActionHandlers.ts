@@ -8,8 +8,8 @@ import { parseResizeRef } from '../actions/resizeRef.ts';
 import type { StateStore } from '../state/stateStore.ts';
 import type { Block } from './blockLimits.ts';
 import { IDLE_ACTIONS } from './findingBlocks.ts';
-import type { LongWork } from './longTasks.ts';
-import { RESIZE_ACTIONS, type ResizeButton } from './rightsizingBlocks.ts';
+import type { LongTask, LongWork } from './longTasks.ts';
+import { RESIZE_ACTIONS } from './rightsizingBlocks.ts';
 import { rememberedMessage, rememberMessage, type ShownMessage } from './shownMessages.ts';
 
 export const KEEP_MODAL = 'idle_keep_reason';
@@ -38,48 +38,26 @@ export interface IdleActionWiring {
 }
 
 export function registerIdleActionHandlers(app: App, { actions, state, longWork, log }: IdleActionWiring): void {
-  const onButton = (name: 'stop' | 'restore' | 'snooze') =>
-    app.action<BlockAction<ButtonAction>>(IDLE_ACTIONS[name], async ({ ack, body, action }) => {
+  /** A button whose click becomes a long task: the ref its value carries, the message it came from, where to answer. */
+  const onButton = <Ref>(
+    actionId: string,
+    parse: (value: string | undefined) => Ref | undefined,
+    task: (ref: Ref, click: { user: string; shown?: ShownMessage; responseUrl: string }) => LongTask,
+  ) =>
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
       await ack();
-      const ref = parseFindingRef(action.value);
+      const ref = parse(action.value);
       if (!ref) {
         log('warn', { action: action.action_id, user: body.user.id, unreadable: true });
         return;
       }
       const shown = shownMessage(body);
-      await longWork.start({
-        type: 'idle-action',
-        action: name,
-        user: body.user.id,
-        ref,
-        ...(shown ? { shown } : {}),
-        responseUrl: body.response_url,
-      });
+      await longWork.start(task(ref, { user: body.user.id, ...(shown ? { shown } : {}), responseUrl: body.response_url }));
     });
-  onButton('stop');
-  onButton('restore');
-  onButton('snooze');
-
-  const onResizeButton = (name: ResizeButton) =>
-    app.action<BlockAction<ButtonAction>>(RESIZE_ACTIONS[name], async ({ ack, body, action }) => {
-      await ack();
-      const ref = parseResizeRef(action.value);
-      if (!ref) {
-        log('warn', { action: action.action_id, user: body.user.id, unreadable: true });
-        return;
-      }
-      const shown = shownMessage(body);
-      await longWork.start({
-        type: 'resize-action',
-        action: name,
-        user: body.user.id,
-        ref,
-        ...(shown ? { shown } : {}),
-        responseUrl: body.response_url,
-      });
-    });
-  onResizeButton('resize');
-  onResizeButton('restore');
+  for (const name of ['stop', 'restore', 'snooze'] as const)
+    onButton(IDLE_ACTIONS[name], parseFindingRef, (ref, click) => ({ type: 'idle-action', action: name, ref, ...click }));
+  for (const name of ['resize', 'restore'] as const)
+    onButton(RESIZE_ACTIONS[name], parseResizeRef, (ref, click) => ({ type: 'resize-action', action: name, ref, ...click }));
 
   app.action<BlockAction<ButtonAction>>(IDLE_ACTIONS.keep, async ({ ack, body, action, client, respond }) => {
     await ack();

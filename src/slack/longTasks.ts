@@ -5,9 +5,10 @@
 // message the click came from.
 import type { WebClient } from '@slack/web-api';
 import { runScanPart, type ScanPartTask, startScanFanOut } from '../../reports/idleScan/scanFanOut.ts';
+import { actionAllowed } from '../actions/approvedChange.ts';
 import type { FindingRef } from '../actions/findingRef.ts';
 import { resourceKey } from '../actions/findingRef.ts';
-import { actionAllowed, type IdleActions } from '../actions/idleActions.ts';
+import type { IdleActions } from '../actions/idleActions.ts';
 import type { ResizeActions } from '../actions/resizeActions.ts';
 import { type ResizeRef, resizeKey } from '../actions/resizeRef.ts';
 import { scanPlaces } from '../clouds/registry.ts';
@@ -133,10 +134,16 @@ export function longTaskRunner(deps: LongTaskDeps): LongTaskRunner {
       }
       case 'resize-action': {
         const tell = (text: string) => postToResponseUrl(task.responseUrl, { response_type: 'ephemeral', replace_original: false, text });
-        const reply = await deps.resizes[task.action](task.user, task.ref, refresher(task.shown, task.ref, tell, task.responseUrl));
+        const { reply, acted } = await deps.resizes[task.action](
+          task.user,
+          task.ref,
+          refresher(task.shown, task.ref, tell, task.responseUrl),
+        );
         if (reply) await tell(reply);
-        // a resize takes minutes: its outcome goes to the message's thread, where the channel sees it
-        const outcome = resizeOutcome(task.ref, (await deps.resizes.statusOf([resizeKey(task.ref)])).get(resizeKey(task.ref))?.action);
+        // a resize takes minutes: the click that acted posts its outcome in the message's thread, where the channel sees it
+        if (!acted) return;
+        const record = (await deps.resizes.statusOf([resizeKey(task.ref)])).get(resizeKey(task.ref))?.action;
+        const outcome = record && resizeOutcome(task.action, task.ref, record);
         if (outcome && task.shown?.channel && task.shown.ts && !task.shown.ephemeral)
           await client.chat.postMessage({ channel: task.shown.channel, thread_ts: task.shown.ts, text: outcome });
         return;

@@ -7,17 +7,17 @@ import { type RightsizingReport, rightsizingAsPlan } from '../../reports/rightsi
 import type { ActionRecord, ResourceStatus } from '../actions/actionState.ts';
 import { resizeEffect, resizeSaves } from '../actions/resizeActions.ts';
 import { parseResizeRef, type ResizeRef, resizeKey, resizeRef } from '../actions/resizeRef.ts';
+import { describeSize } from '../clouds/resizer.ts';
 import { money, utcMinute } from '../present/format.ts';
-import { type Block, type ButtonElement, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
+import { type Block, type ButtonElement, buttonsIn, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 import { planBlocks } from './planBlocks.ts';
 
 export const RESIZE_ACTIONS = { resize: 'rightsize_resize', restore: 'rightsize_restore' } as const;
-export type ResizeButton = keyof typeof RESIZE_ACTIONS;
+type ResizeButton = keyof typeof RESIZE_ACTIONS;
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 const clip = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
-const sizeOf = (s: { count: number; instanceType: string }) => `${s.count} × ${s.instanceType}`;
 
 export const RESIZE_CONTROL = 'rsz';
 export const resizeControlBlockId = (ref: ResizeRef) => clip(`${RESIZE_CONTROL}|${resizeKey(ref)}|`, 255);
@@ -69,18 +69,18 @@ export function resizeControlBlock(
     case 'resizing':
       return statusLine(
         ref,
-        `:hourglass_flowing_sand: Resizing to ${sizeOf(ref.recommended)}… approved by ${approvers} (a blue/green update takes minutes)`,
+        `:hourglass_flowing_sand: Resizing to ${describeSize(ref.recommended)}… approved by ${approvers} (a blue/green update takes minutes)`,
       );
     case 'resized':
       return statusLine(
         ref,
-        `:white_check_mark: Resized to ${sizeOf(ref.recommended)} at ${utcMinute(action.at)} by ${by} · ${resizeSaves(ref)}${action.reason ? `\n:warning: ${clip(action.reason, 800)}` : ''}`,
+        `:white_check_mark: Resized to ${describeSize(ref.recommended)} at ${utcMinute(action.at)} by ${by} · ${resizeSaves(ref)}${action.reason ? `\n:warning: ${clip(action.reason, 800)}` : ''}`,
         allows('restore') ? button('restore', ref, 'Restore') : undefined,
       );
     case 'restoring':
-      return statusLine(ref, `:hourglass_flowing_sand: Restoring to ${sizeOf(ref.current)}… started by ${by}`);
+      return statusLine(ref, `:hourglass_flowing_sand: Restoring to ${describeSize(ref.current)}… started by ${by}`);
     case 'restored':
-      return statusLine(ref, `:leftwards_arrow_with_hook: Restored to ${sizeOf(ref.current)} at ${utcMinute(action.at)} by ${by}`);
+      return statusLine(ref, `:leftwards_arrow_with_hook: Restored to ${describeSize(ref.current)} at ${utcMinute(action.at)} by ${by}`);
     case 'not-resized':
       return statusLine(ref, `:no_entry_sign: Not resized (${utcMinute(action.at)}, ${by}): ${clip(action.reason ?? '', 1500)}`);
     case 'dry-run':
@@ -102,9 +102,9 @@ export function resizeControlBlock(
 
 /** The ref in a resize control block's button, when it has one. */
 export function resizeRefInBlock(block: Block): ResizeRef | undefined {
-  const elements: ButtonElement[] =
-    block.type === 'actions' ? block.elements : block.type === 'section' && block.accessory ? [block.accessory] : [];
-  return elements.map((e) => parseResizeRef(e.value)).find((ref) => ref !== undefined);
+  return buttonsIn(block)
+    .map((e) => parseResizeRef(e.value))
+    .find((ref) => ref !== undefined);
 }
 
 /**
@@ -127,7 +127,7 @@ export function recommendationBlocks(
         text: mrkdwn(
           clip(
             `*${r.name}*${r.place === 'default region' ? '' : ` (${r.place})`}: ` +
-              `${sizeOf(r.current)} → ${sizeOf(r.recommended)}, saves ${money(r.monthlySaving)} a month (${r.confidence} confidence)\n` +
+              `${describeSize(r.current)} → ${describeSize(r.recommended)}, saves ${money(r.monthlySaving)} a month (${r.confidence} confidence)\n` +
               `${r.evidence.slice(0, evidenceLines).join('; ')}${r.commands ? `\n_Advice: ${r.changes}_` : ''}`,
             3000,
           ),
@@ -163,18 +163,14 @@ export function rightsizingMessage(
   };
 }
 
-/** The line a resize's thread gets once SageMaker has settled: resized, restored, or why not; nothing for a refusal or a dry run. */
-export function resizeOutcome(ref: ResizeRef, record: ActionRecord<ResizeRef> | undefined): string | undefined {
-  if (!record) return undefined;
+/** The line a resize's thread gets from the click that acted, once SageMaker has settled: where the endpoint stands now. */
+export function resizeOutcome(action: 'resize' | 'restore', ref: ResizeRef, record: ActionRecord<ResizeRef>): string {
   const what = `*${ref.endpointName} / ${ref.variantName}*`;
-  switch (record.status) {
-    case 'resized':
-      return `:white_check_mark: ${what} is InService on ${sizeOf(ref.recommended)} (was ${sizeOf(ref.current)}), resized by <@${record.by}>; it ${resizeSaves(ref)}. Restore puts it back.`;
-    case 'restored':
-      return `:leftwards_arrow_with_hook: ${what} is back on ${sizeOf(ref.current)}, restored by <@${record.by}>.`;
-    case 'failed':
-      return `:x: ${what} was not resized: ${record.reason}`;
-    default:
-      return record.reason?.startsWith('restore failed') ? `:x: ${what}: ${record.reason}` : undefined;
-  }
+  if (action === 'restore')
+    return record.status === 'restored'
+      ? `:leftwards_arrow_with_hook: ${what} is back on ${describeSize(ref.current)}, restored by <@${record.by}>.`
+      : `:x: ${what}: ${record.reason}`;
+  return record.status === 'resized'
+    ? `:white_check_mark: ${what} is InService on ${describeSize(ref.recommended)} (was ${describeSize(ref.current)}), resized by <@${record.by}>; it ${resizeSaves(ref)}. Restore puts it back.`
+    : `:x: ${what} was not resized: ${record.reason}`;
 }

@@ -39,7 +39,7 @@ export interface FakeDeployedModel {
   acceleratorType?: number;
   acceleratorCount?: number;
   minReplicaCount: number;
-  /** predictions served over the window; 0 leaves no series, as Cloud Monitoring does */
+  /** predictions served over the window (all in its first hour unless hourlyPredictions says); 0 leaves no series, as Cloud Monitoring does */
   predictions: number;
   /** for rightsizing: hourly predictions, the mean prediction latency (ms) and the busiest replica's hourly accelerator duty cycle (percent) */
   hourlyPredictions?: number[];
@@ -330,7 +330,10 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
     return { name, metadata };
   }
 
-  /** Rightsizing's hourly series per endpoint and deployed model: predictions (sums), latency (means), the busiest replica's duty cycle. */
+  /**
+   * Vertex AI's hourly series per endpoint and deployed model: predictions (sums; a model given only its
+   * week's total served it in the first hour), latency (means), the busiest replica's duty cycle.
+   */
   function hourlyVertexSeries(project: string, metric: string, query: URLSearchParams) {
     if (query.getAll('aggregation.groupByFields').join(',') !== 'resource.label.endpoint_id,metric.label.deployed_model_id')
       throw new Error('expected a series per endpoint and deployed model');
@@ -352,7 +355,7 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
       .flatMap((e) =>
         e.deployedModels.flatMap((m) => {
           const values = metric.endsWith('prediction_count')
-            ? m.hourlyPredictions
+            ? (m.hourlyPredictions ?? (m.predictions > 0 ? [m.predictions] : undefined))
             : metric.endsWith('prediction_latencies')
               ? m.latencyMs === undefined
                 ? undefined
@@ -383,47 +386,14 @@ export async function startFakeGcp(options: { pageSize?: number; seriesPageSize?
       );
   }
 
-  function predictionSeries(project: string, query: URLSearchParams) {
-    const start = Date.parse(query.get('interval.startTime')!);
-    const end = Date.parse(query.get('interval.endTime')!);
-    if (query.get('aggregation.alignmentPeriod') !== `${(end - start) / 1000}s`)
-      throw new Error('expected one point over the whole window');
-    if (query.getAll('aggregation.groupByFields').join(',') !== 'resource.label.endpoint_id,metric.label.deployed_model_id')
-      throw new Error('expected a series per endpoint and deployed model');
-    if (
-      ALIGNERS[query.get('aggregation.perSeriesAligner') ?? ''] !== 'ALIGN_SUM' ||
-      REDUCERS[query.get('aggregation.crossSeriesReducer') ?? ''] !== 'REDUCE_SUM'
-    )
-      throw new Error('expected sums');
-    return endpoints
-      .filter((e) => e.project === project)
-      .flatMap((e) =>
-        e.deployedModels
-          .filter((m) => m.predictions > 0)
-          .map((m) => ({
-            metric: { type: 'aiplatform.googleapis.com/prediction/online/prediction_count', labels: { deployed_model_id: m.id } },
-            resource: {
-              type: 'aiplatform.googleapis.com/Endpoint',
-              labels: { resource_container: project, location: e.location, endpoint_id: e.id },
-            },
-            metricKind: 'DELTA',
-            points: [
-              {
-                interval: { startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString() },
-                value: { int64Value: String(m.predictions) },
-              },
-            ],
-          })),
-      );
-  }
-
   function timeSeries(project: string, query: URLSearchParams) {
     const filter = query.get('filter') ?? '';
     const metric = /metric\.type = "([^"]+)"/.exec(filter)?.[1];
     if (metric?.startsWith('aiplatform.googleapis.com/')) {
       if (!filter.includes('resource.type = "aiplatform.googleapis.com/Endpoint"')) throw new Error(`unexpected filter ${filter}`);
-      if (query.get('aggregation.alignmentPeriod') === '3600s') return { timeSeries: hourlyVertexSeries(project, metric, query) };
-      return { timeSeries: predictionSeries(project, query) };
+      if (query.get('aggregation.alignmentPeriod') !== '3600s')
+        throw new Error(`expected hourly alignment, got ${query.get('aggregation.alignmentPeriod')}`);
+      return { timeSeries: hourlyVertexSeries(project, metric, query) };
     }
     if (!metric || !filter.includes('resource.type = "gce_instance"')) throw new Error(`unexpected filter ${filter}`);
     if (query.get('aggregation.alignmentPeriod') !== '3600s')

@@ -20,6 +20,7 @@ import {
   summarizeHourly,
   type UtilizationSource,
 } from '../utilization.ts';
+import { sharedPerWindow } from '../windowReading.ts';
 import { isNeuronInstance } from './cloudWatchMetrics.ts';
 import {
   DESCRIBE_CONCURRENCY,
@@ -130,7 +131,7 @@ export class CloudWatchUtilization implements UtilizationSource {
   }
 
   /** the whole fleet's endpoint reading per window, shared by the scan's endpoints and rightsizing's loads */
-  private readonly readings = new Map<string, Promise<EndpointReading>>();
+  private readonly fleetReading = sharedPerWindow((start, end) => this.readEndpoints(start, end));
 
   /**
    * The variants of the in-service endpoints (or the named ones) and their hourly series over the
@@ -138,16 +139,7 @@ export class CloudWatchUtilization implements UtilizationSource {
    * memory utilization and ModelLatency (what rightsizing needs costs no call of its own).
    */
   private endpointReading(start: string, end: string, only?: string[]): Promise<EndpointReading> {
-    if (only) return this.readEndpoints(start, end, only);
-    const key = `${start}/${end}`;
-    let reading = this.readings.get(key);
-    if (!reading) {
-      reading = this.readEndpoints(start, end);
-      this.readings.set(key, reading);
-      // a failed read is not kept: the next asks again
-      reading.catch(() => this.readings.delete(key));
-    }
-    return reading;
+    return only ? this.readEndpoints(start, end, only) : this.fleetReading(start, end);
   }
 
   private async readEndpoints(start: string, end: string, only?: string[], known?: ServedVariant[]): Promise<EndpointReading> {

@@ -19,7 +19,7 @@ import {
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
 } from '@aws-sdk/client-sagemaker';
-import type { Resizer, ResizeTarget, SavedResize, VariantSize } from '../resizer.ts';
+import { describeSize, type Resizer, type ResizeTarget, resizedConfigName, type SavedResize } from '../resizer.ts';
 import { ActionRefused, ChangeUndone, type CloudCall } from '../stopper.ts';
 import { type EndpointWait, settledEndpoint } from './endpointStatus.ts';
 import {
@@ -44,18 +44,6 @@ export const DEFAULT_RESIZE_OPTIONS: ResizeOptions = {
   rollbackAlarms: [],
   bakeSeconds: 120,
 };
-
-/** SageMaker's limit on an endpoint configuration's name. */
-const MAX_CONFIG_NAME = 63;
-
-/** A new configuration's name: the current one's, less an earlier resize's suffix, with the time it was made. */
-export function resizedConfigName(current: string, now: Date): string {
-  const stamp = `-rs${now.toISOString().replace(/\D/g, '').slice(0, 14)}`;
-  const base = current.replace(/-rs\d{14}$/, '').slice(0, MAX_CONFIG_NAME - stamp.length);
-  return `${base.replace(/-+$/, '')}${stamp}`;
-}
-
-const sizeOf = (s: VariantSize) => `${s.count} × ${s.instanceType}`;
 
 export class SageMakerEndpointResizer implements Resizer {
   constructor(
@@ -90,7 +78,7 @@ export class SageMakerEndpointResizer implements Resizer {
     const counts = new Map((endpoint.ProductionVariants ?? []).map((v) => [v.VariantName!, v.CurrentInstanceCount ?? 1]));
     if (variant.InstanceType !== target.from.instanceType || counts.get(variantName) !== target.from.count)
       throw new ActionRefused(
-        `${variantName} now runs ${counts.get(variantName)} × ${variant.InstanceType}, not the ${sizeOf(target.from)} recommended from`,
+        `${variantName} now runs ${describeSize({ count: counts.get(variantName) ?? 0, instanceType: variant.InstanceType })}, not the ${describeSize(target.from)} recommended from`,
       );
     const tags = ((await this.sagemaker.send(new ListTagsCommand({ ResourceArn: config.EndpointConfigArn }))).Tags ?? []).filter(
       (t) => !t.Key!.startsWith('aws:'),
@@ -117,7 +105,7 @@ export class SageMakerEndpointResizer implements Resizer {
       call: 'sagemaker:CreateEndpointConfig',
       requestId: requestId(created),
       before: endpoint.EndpointConfigName,
-      after: `${toConfig}: ${variantName} ${sizeOf(target.to)}`,
+      after: `${toConfig}: ${variantName} ${describeSize(target.to)}`,
     });
     const saved: SavedResize = {
       endpointName,
@@ -126,8 +114,7 @@ export class SageMakerEndpointResizer implements Resizer {
       toConfig,
       from: target.from,
       to: target.to,
-      ...(autoscaling.scalableTargets[0] ? { scalableTarget: withoutId(autoscaling.scalableTargets[0]) } : {}),
-      policies: autoscaling.policies as Record<string, unknown>[],
+      putAside: autoscaling,
     };
     await this.update(saved, toConfig, autoscaling, calls);
     const after = await this.settled(endpointName);
@@ -135,7 +122,7 @@ export class SageMakerEndpointResizer implements Resizer {
       // the new fleet failed or an alarm fired: SageMaker kept the old one serving
       await registerAutoscaling(this.autoscaling, autoscaling, calls);
       throw new ChangeUndone(
-        `SageMaker rolled the update back (${after.FailureReason ?? 'no reason given'}); ${variantName} still runs ${sizeOf(target.from)}`,
+        `SageMaker rolled the update back (${after.FailureReason ?? 'no reason given'}); ${variantName} still runs ${describeSize(target.from)}`,
       );
     }
     // the autoscaling again, its range widened where the new count lies outside it
@@ -149,6 +136,7 @@ export class SageMakerEndpointResizer implements Resizer {
     if (endpoint.EndpointStatus !== 'InService')
       throw new ActionRefused(`the endpoint is ${endpoint.EndpointStatus}, not InService; try again when it is`);
     // a Restore that died after its update goes on from there
+    let settled = endpoint;
     if (endpoint.EndpointConfigName !== saved.fromConfig) {
       if (endpoint.EndpointConfigName !== saved.toConfig)
         throw new ActionRefused(
@@ -156,19 +144,18 @@ export class SageMakerEndpointResizer implements Resizer {
         );
       const current = await readAutoscaling(this.autoscaling, [variantResourceId(endpointName, variantName)]);
       await this.update(saved, saved.fromConfig, current, calls);
-      const after = await this.settled(endpointName);
-      if (after.EndpointConfigName !== saved.fromConfig) {
+      settled = await this.settled(endpointName);
+      if (settled.EndpointConfigName !== saved.fromConfig) {
         await registerAutoscaling(this.autoscaling, current, calls);
         throw new ChangeUndone(
-          `SageMaker rolled the update back (${after.FailureReason ?? 'no reason given'}); it still runs ${sizeOf(saved.to)}`,
+          `SageMaker rolled the update back (${settled.FailureReason ?? 'no reason given'}); it still runs ${describeSize(saved.to)}`,
         );
       }
     }
     // the old configuration starts each variant at its initial count: put this one's and the others' back
     const counts = new Map((endpoint.ProductionVariants ?? []).map((v) => [v.VariantName!, v.CurrentInstanceCount ?? 1]));
     counts.set(variantName, saved.from.count);
-    const now = await this.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
-    const changed = (now.ProductionVariants ?? []).filter(
+    const changed = (settled.ProductionVariants ?? []).filter(
       (v) => counts.has(v.VariantName!) && v.CurrentInstanceCount !== counts.get(v.VariantName!),
     );
     if (changed.length) {
@@ -189,15 +176,7 @@ export class SageMakerEndpointResizer implements Resizer {
       });
       await this.settled(endpointName);
     }
-    if (saved.scalableTarget)
-      await registerAutoscaling(
-        this.autoscaling,
-        {
-          scalableTargets: [{ ResourceId: variantResourceId(endpointName, variantName), ...saved.scalableTarget }],
-          policies: saved.policies as SavedAutoscaling['policies'],
-        },
-        calls,
-      );
+    if (saved.putAside) await registerAutoscaling(this.autoscaling, saved.putAside as SavedAutoscaling, calls);
   }
 
   /** Moves the endpoint to `config` with the autoscaling that would refuse it out of the way, and puts it back if the call fails. */
@@ -237,8 +216,6 @@ export class SageMakerEndpointResizer implements Resizer {
     return endpoint;
   }
 }
-
-const withoutId = ({ ResourceId: _, ...target }: SavedAutoscaling['scalableTargets'][number]) => target;
 
 /** The saved autoscaling with its range holding `count`: the recommendation never goes below the minimum, but the maximum may. */
 function resizedAutoscaling(saved: SavedAutoscaling, count: number): SavedAutoscaling {

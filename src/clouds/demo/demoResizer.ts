@@ -1,7 +1,7 @@
 // Resize and Restore on the demo account: its simulated control plane moves the variant to the new
 // size under a new configuration, so the next scan and rightsizing see it there, as in SageMaker.
 import { randomUUID } from 'node:crypto';
-import type { Resizer, ResizeTarget, SavedResize } from '../resizer.ts';
+import { type Resizer, type ResizeTarget, resizedConfigName, type SavedResize } from '../resizer.ts';
 import { ActionRefused, type CloudCall } from '../stopper.ts';
 import type { DemoControlPlane } from './demoUtilization.ts';
 
@@ -21,11 +21,11 @@ export class DemoResizer implements Resizer {
   async resize(target: ResizeTarget, calls: CloudCall[]): Promise<SavedResize> {
     const { endpointName, variantName } = target;
     if (!this.plane.isRunning(endpointName)) throw new ActionRefused('the endpoint no longer exists');
-    const toConfig = `${target.endpointConfigName}-rs${this.now().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+    const toConfig = resizedConfigName(target.endpointConfigName, this.now());
     calls.push(demoCall('CreateEndpointConfig', target.endpointConfigName, toConfig));
     calls.push(demoCall('UpdateEndpoint', target.endpointConfigName, `${toConfig} (blue/green)`));
     this.plane.resize(endpointName, variantName, { ...target.to, endpointConfigName: toConfig });
-    return { endpointName, variantName, fromConfig: target.endpointConfigName, toConfig, from: target.from, to: target.to, policies: [] };
+    return { endpointName, variantName, fromConfig: target.endpointConfigName, toConfig, from: target.from, to: target.to };
   }
 
   async restore(saved: SavedResize, calls: CloudCall[]): Promise<void> {

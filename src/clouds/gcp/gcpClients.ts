@@ -22,13 +22,15 @@ export function monitoringClient(env: NodeJS.ProcessEnv): MetricServiceClient {
   return new MetricServiceClient(googleRestOptions(env.GCP_MONITORING_ENDPOINT));
 }
 
-/** Vertex AI's endpoint client for a location: us-central1 is served at us-central1-aiplatform.googleapis.com. */
+/** Where Vertex AI's clients for a location go: us-central1 is served at us-central1-aiplatform.googleapis.com. */
+const vertexOptions = (location: string, env: NodeJS.ProcessEnv) =>
+  env.GCP_AIPLATFORM_ENDPOINT
+    ? googleRestOptions(env.GCP_AIPLATFORM_ENDPOINT)
+    : { fallback: true, apiEndpoint: `${location}-aiplatform.googleapis.com` };
+
+/** Vertex AI's endpoint client for a location. */
 export function vertexClient(location: string, env: NodeJS.ProcessEnv): EndpointServiceClient {
-  return new EndpointServiceClient(
-    env.GCP_AIPLATFORM_ENDPOINT
-      ? googleRestOptions(env.GCP_AIPLATFORM_ENDPOINT)
-      : { fallback: true, apiEndpoint: `${location}-aiplatform.googleapis.com` },
-  );
+  return new EndpointServiceClient(vertexOptions(location, env));
 }
 
 export function vertexClients(locations: string[], env: NodeJS.ProcessEnv): Map<string, EndpointServiceClient> {
@@ -37,14 +39,5 @@ export function vertexClients(locations: string[], env: NodeJS.ProcessEnv): Map<
 
 /** Vertex AI's model clients per location: rightsizing reads each deployed model's container from its Model. */
 export function vertexModelClients(locations: string[], env: NodeJS.ProcessEnv): Map<string, ModelServiceClient> {
-  return new Map(
-    locations.map((location) => [
-      location,
-      new ModelServiceClient(
-        env.GCP_AIPLATFORM_ENDPOINT
-          ? googleRestOptions(env.GCP_AIPLATFORM_ENDPOINT)
-          : { fallback: true, apiEndpoint: `${location}-aiplatform.googleapis.com` },
-      ),
-    ]),
-  );
+  return new Map(locations.map((location) => [location, new ModelServiceClient(vertexOptions(location, env))]));
 }

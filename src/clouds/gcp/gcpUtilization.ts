@@ -136,8 +136,8 @@ export class GcpUtilization implements UtilizationSource {
     if (!vms.length) return [];
     const [gpu, memory] = await Promise.all([
       this.hourly(GPU_METRIC, start, end, 'ALIGN_MEAN', 'REDUCE_MAX'),
-      // the busiest GPU's memory in its fullest hour: what a smaller GPU must hold
-      this.hourly(GPU_MEMORY_METRIC, start, end, 'ALIGN_MAX', 'REDUCE_MAX', GPU_MEMORY_USED),
+      // the busiest GPU's memory in its fullest hour, what a smaller GPU must hold: rightsizing's, not a re-check's
+      only ? new Map<string, number[]>() : this.hourly(GPU_MEMORY_METRIC, start, end, 'ALIGN_MAX', 'REDUCE_MAX', GPU_MEMORY_USED),
     ]);
     const usage = vms.map(({ numericId, ...vm }) => {
       const held = memory.get(numericId) ?? [];

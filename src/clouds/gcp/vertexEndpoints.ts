@@ -1,15 +1,16 @@
 // Vertex AI endpoints of one GCP project, in each configured location: every deployed model on
 // dedicated machines (each is paid for by the node hour whether it is called or not), and the
-// predictions it served over the window from aiplatform.googleapis.com/prediction/online/
-// prediction_count, in one Cloud Monitoring query per project. A model with no series served none.
-// For rightsizing, each deployed model's serving load: the model its container loads (its Model's
-// containerSpec, vertexContainer.ts), hourly predictions, mean prediction latency and the busiest
-// replica's accelerator duty cycle, in one Cloud Monitoring query a metric per project.
+// predictions it served hour by hour over the window from aiplatform.googleapis.com/prediction/
+// online/prediction_count, in one Cloud Monitoring query per project, read once per window for the
+// idle scan and rightsizing alike. A model with no series served none. For rightsizing, besides: the
+// model its container loads (its Model's containerSpec, vertexContainer.ts), its mean prediction
+// latency and the busiest replica's accelerator duty cycle, in one query a metric per project.
 import { type EndpointServiceClient, type ModelServiceClient, protos } from '@google-cloud/aiplatform';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
 import { failureReason, isBug } from '../readFailure.ts';
 import type { ServedModel, ServedVariant, ServingLoad } from '../servingLoad.ts';
 import type { EndpointUsage } from '../utilization.ts';
+import { sharedPerWindow } from '../windowReading.ts';
 import { explainDenied } from './googleErrors.ts';
 import { servedModelFromVertexContainer } from './vertexContainer.ts';
 
@@ -36,6 +37,17 @@ export const endpointId = (name: string) => name.split('/').pop()!;
 /** A deployed model as the idle scan reads it, with the Model it serves. */
 type DeployedRow = EndpointUsage & { modelName: string };
 
+/** The deployed models and their hourly predictions (by endpoint/deployed model) over one window. */
+interface VertexReading {
+  rows: DeployedRow[];
+  predictions: Map<string, number[]>;
+}
+
+/** What a deployed model's container loads, or why it is not known. */
+type Served = { model: ServedModel | null; note?: string };
+
+const keyOf = (d: Pick<EndpointUsage, 'endpointName' | 'variantName'>) => `${d.endpointName}/${d.variantName}`;
+
 export class VertexEndpoints {
   /** `clients`: an EndpointServiceClient per location (Vertex AI serves each location at its own host) */
   constructor(
@@ -46,12 +58,27 @@ export class VertexEndpoints {
     private readonly models: Map<string, ModelServiceClient> = new Map(),
   ) {}
 
+  /** the whole project's reading per window, shared by the idle scan's endpoints and rightsizing's loads */
+  private readonly projectReading = sharedPerWindow((start, end) => this.read(start, end));
+
+  /** The deployed models (or those of the named endpoints, a re-check's, read afresh) and their hourly predictions. */
+  private reading(start: string, end: string, only?: string[]): Promise<VertexReading> {
+    return only ? this.read(start, end, only) : this.projectReading(start, end);
+  }
+
+  private async read(start: string, end: string, only?: string[]): Promise<VertexReading> {
+    const rows = await this.deployedRows(only);
+    const predictions = rows.length ? await this.series(PREDICTION_METRIC, start, end, 'ALIGN_SUM', 'REDUCE_SUM') : new Map();
+    return { rows, predictions };
+  }
+
   /** Deployed models on dedicated resources, with the predictions each served; `only`: endpoint ids. */
   async endpoints(start: string, end: string, only?: string[]): Promise<EndpointUsage[]> {
-    const rows = await this.deployedRows(only);
-    if (!rows.length) return rows;
-    const served = await this.predictions(start, end);
-    return rows.map(({ modelName: _, ...row }) => ({ ...row, invocations: served.get(`${row.endpointName}/${row.variantName}`) ?? 0 }));
+    const { rows, predictions } = await this.reading(start, end, only);
+    return rows.map(({ modelName: _, ...row }) => ({
+      ...row,
+      invocations: (predictions.get(keyOf(row)) ?? []).reduce((a, b) => a + b, 0),
+    }));
   }
 
   /** The deployed models on dedicated resources, in every location read, with the Model each serves. */
@@ -96,25 +123,20 @@ export class VertexEndpoints {
    * the window; or only the named ones, whose models the caller knows (a re-check).
    */
   async servingLoads(start: string, end: string, only?: ServedVariant[]): Promise<ServingLoad[]> {
-    const deployed = (await this.deployedRows(only?.map((o) => o.endpointName))).filter(
-      (d) => !only || only.some((o) => o.endpointName === d.endpointName && o.variantName === d.variantName),
+    const { rows, predictions } = await this.reading(
+      start,
+      end,
+      only?.map((o) => o.endpointName),
     );
+    const deployed = rows.filter((d) => !only || only.some((o) => keyOf(o) === keyOf(d)));
     if (!deployed.length) return [];
-    const [hourly, latency, duty, models] = await Promise.all([
-      this.series(PREDICTION_METRIC, start, end, HOUR, 'ALIGN_SUM', 'REDUCE_SUM'),
-      this.series(LATENCY_METRIC, start, end, HOUR, 'ALIGN_MEAN', 'REDUCE_MEAN'),
-      this.series(DUTY_CYCLE_METRIC, start, end, HOUR, 'ALIGN_MEAN', 'REDUCE_MAX'),
-      only
-        ? new Map(
-            only.map((o) => [
-              `${o.endpointName}/${o.variantName}`,
-              { model: o.model as ServedModel | null, note: undefined as string | undefined },
-            ]),
-          )
-        : this.servedModels(deployed),
+    const [latency, duty, models] = await Promise.all([
+      this.series(LATENCY_METRIC, start, end, 'ALIGN_MEAN', 'REDUCE_MEAN'),
+      this.series(DUTY_CYCLE_METRIC, start, end, 'ALIGN_MEAN', 'REDUCE_MAX'),
+      only ? new Map(only.map((o): [string, Served] => [keyOf(o), { model: o.model }])) : this.servedModels(deployed),
     ]);
     return deployed.map((d): ServingLoad => {
-      const key = `${d.endpointName}/${d.variantName}`;
+      const key = keyOf(d);
       const found = models.get(key);
       const duties = duty.get(key) ?? [];
       const latencies = latency.get(key) ?? [];
@@ -132,7 +154,7 @@ export class VertexEndpoints {
         ...(d.tags ? { tags: d.tags } : {}),
         model: found?.model ?? null,
         ...(found?.model ? {} : { modelNote: found?.note ?? `its container names no model (${d.modelName})` }),
-        hourlyInvocations: hourly.get(key) ?? [],
+        hourlyInvocations: predictions.get(key) ?? [],
         modelLatencyMs: latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null,
         gpuUtilizationPeak: duties.length ? Math.max(...duties) : null,
         // Vertex AI publishes accelerator memory per replica in bytes, not as a share: rightsizing sizes from the model instead
@@ -143,8 +165,8 @@ export class VertexEndpoints {
   }
 
   /** What each deployed model's container loads, one models.get per Model; a Model that cannot be read is a note of its own. */
-  private async servedModels(deployed: DeployedRow[]): Promise<Map<string, { model: ServedModel | null; note?: string }>> {
-    const byModel = new Map<string, Promise<{ model: ServedModel | null; note?: string }>>();
+  private async servedModels(deployed: DeployedRow[]): Promise<Map<string, Served>> {
+    const byModel = new Map<string, Promise<Served>>();
     for (const d of deployed) {
       if (byModel.has(d.modelName)) continue;
       const client = this.models.get(d.region!);
@@ -164,9 +186,7 @@ export class VertexEndpoints {
         })(),
       );
     }
-    const entries = await Promise.all(
-      deployed.map(async (d) => [`${d.endpointName}/${d.variantName}`, await byModel.get(d.modelName)!] as const),
-    );
+    const entries = await Promise.all(deployed.map(async (d) => [keyOf(d), await byModel.get(d.modelName)!] as const));
     return new Map(entries);
   }
 
@@ -175,7 +195,6 @@ export class VertexEndpoints {
     metric: string,
     start: string,
     end: string,
-    period: number,
     aligner: 'ALIGN_SUM' | 'ALIGN_MEAN',
     reducer: 'REDUCE_SUM' | 'REDUCE_MEAN' | 'REDUCE_MAX',
   ): Promise<Map<string, number[]>> {
@@ -189,7 +208,7 @@ export class VertexEndpoints {
           endTime: { seconds: Date.parse(`${end}T00:00:00Z`) / 1000 },
         },
         aggregation: {
-          alignmentPeriod: { seconds: period },
+          alignmentPeriod: { seconds: HOUR },
           perSeriesAligner: aligner,
           crossSeriesReducer: reducer,
           groupByFields: ['resource.label.endpoint_id', 'metric.label.deployed_model_id'],
@@ -204,33 +223,5 @@ export class VertexEndpoints {
       explainDenied(error, 'monitoring.timeSeries.list', 'roles/monitoring.viewer', `project ${this.project}`);
     }
     return values;
-  }
-
-  /** Predictions per endpoint/deployed model over the whole window: one aligned point per series. */
-  private async predictions(start: string, end: string): Promise<Map<string, number>> {
-    const from = Date.parse(`${start}T00:00:00Z`) / 1000;
-    const to = Date.parse(`${end}T00:00:00Z`) / 1000;
-    const served = new Map<string, number>();
-    try {
-      for await (const series of this.monitoring.listTimeSeriesAsync({
-        name: `projects/${this.project}`,
-        filter: `metric.type = "${PREDICTION_METRIC}" AND resource.type = "aiplatform.googleapis.com/Endpoint"`,
-        interval: { startTime: { seconds: from }, endTime: { seconds: to } },
-        aggregation: {
-          alignmentPeriod: { seconds: to - from },
-          perSeriesAligner: 'ALIGN_SUM',
-          crossSeriesReducer: 'REDUCE_SUM',
-          groupByFields: ['resource.label.endpoint_id', 'metric.label.deployed_model_id'],
-        },
-        view: 'FULL',
-      })) {
-        const key = `${series.resource?.labels?.endpoint_id}/${series.metric?.labels?.deployed_model_id}`;
-        const count = (series.points ?? []).reduce((s, p) => s + Number(p.value?.int64Value ?? p.value?.doubleValue ?? 0), 0);
-        served.set(key, (served.get(key) ?? 0) + count);
-      }
-    } catch (error) {
-      explainDenied(error, 'monitoring.timeSeries.list', 'roles/monitoring.viewer', `project ${this.project}`);
-    }
-    return served;
   }
 }
