@@ -8,7 +8,9 @@ import { COMMANDS } from '../commands/index.ts';
 import { digestAsPlan } from '../reports/weeklyDigest/digestPresentation.ts';
 import { weeklyDigest } from '../reports/weeklyDigest/weeklyDigest.ts';
 import { lastFullWeek } from '../src/calc/period.ts';
+import { replayTrainingPool } from '../src/calc/trainingPool.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
+import { findPreset } from '../src/catalogs/models.ts';
 import { demoAccount } from '../src/clouds/demo/demoAccount.ts';
 import { HubError } from '../src/hub/hubModel.ts';
 import type { Block } from '../src/slack/blockLimits.ts';
@@ -20,6 +22,7 @@ const INPUTS = [
   '70b fp16',
   'llama-3.1-70b fp8 batch=32 ctx=8k engine=vllm gpu=h100',
   'qwen2.5-0.5b train mixed batch=8 seq=2048 ckpt',
+  'qwen2.5-1.5b train mixed batch=2 seq=1024',
   'llama-3.1-8b lora r=16 batch=4 seq=2048 ckpt',
   'mixtral-8x7b q4_k_m',
   'deepseek-v3 fp8 gpus=8',
@@ -47,6 +50,31 @@ async function main() {
       times.push(performance.now() - start);
     }
     console.log(`  ${median(times).toFixed(3).padStart(7)} ms  ${text}`);
+  }
+
+  // a training answer replays the allocator once per step shape; the answer above reuses that replay
+  console.log('training allocator replay, a first answer (median of 20 runs each)');
+  for (const name of ['llama-3.1-8b', 'llama-3.1-405b', 'deepseek-v3']) {
+    const arch = findPreset(context.catalogs.models, name)!.arch;
+    const trace = {
+      arch,
+      tokens: 8192,
+      autocast: true,
+      elementBytes: 4,
+      activationBytes: 2,
+      stateBytes: [4, 4],
+      stepTransientBytes: 4,
+      tensorParallel: 1,
+      layers: arch.layers,
+      vocabulary: true,
+    };
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const start = performance.now();
+      replayTrainingPool(trace);
+      times.push(performance.now() - start);
+    }
+    console.log(`  ${median(times).toFixed(3).padStart(7)} ms  ${name} train mixed, 8192 tokens a step`);
   }
 
   console.log('planning calculators, each example (median of', rounds, 'runs each; target < 5 ms)');

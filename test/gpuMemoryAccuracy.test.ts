@@ -55,8 +55,8 @@ describe('gpu-memory accuracy against H100 measurements', () => {
     expect(median, report).toBeLessThanOrEqual(0.05);
     expect(absolute.at(-1)!, report).toBeLessThanOrEqual(0.15);
     expect(Math.min(...results.map((r) => r.error)), report).toBeGreaterThanOrEqual(-0.1);
-    // and no worse than issue 17 found it: median 0.96%, max 6.8%
-    expect(median, report).toBeLessThanOrEqual(0.0097);
-    expect(absolute.at(-1)!, report).toBeLessThanOrEqual(0.068);
+    // and no worse than the allocator replay of training left it: median 0.84%, max 4.0% (issue 17 found 0.96% and 6.8%)
+    expect(median, report).toBeLessThanOrEqual(0.0085);
+    expect(absolute.at(-1)!, report).toBeLessThanOrEqual(0.041);
   });
 });

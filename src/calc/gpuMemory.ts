@@ -1,7 +1,8 @@
 // Peak GPU memory of a job, as nvidia-smi shows it, from the physics of what PyTorch allocates.
-// Pure: no I/O. Calibrated against ../shared/data/gpu-memory (H100, PyTorch 2.11, transformers 5.17).
+// Pure: no I/O. Calibrated against data/gpu-memory (H100, PyTorch 2.11, transformers 5.17).
 import { type Architecture, moeLayerCount, parameterBreakdown } from './architecture.ts';
 import { computeBytes, KV_BYTES, type KvPrecisionId, NF4_DOUBLE_QUANT_BITS, type PrecisionId, WEIGHT_FORMATS } from './precision.ts';
+import { type PoolReplay, replayTrainingPool } from './trainingPool.ts';
 
 export type Mode = 'inference' | 'train' | 'lora' | 'qlora';
 export type TrainingPrecision = 'mixed' | 'bf16' | 'fp32';
@@ -85,7 +86,8 @@ export const LIBRARY_WORKSPACE = 32 * MiB;
  * a KV cache grown by torch.cat each decode step, logits) are split and reused for other sizes,
  * so the pool ends up larger than the peak of live tensors. Share of the transient bytes, as seen
  * on the calibration set: ~20% when generating (the KV cache is re-allocated every token), ~12%
- * in a training step.
+ * in a training step with checkpointing, adapters or DeepSpeed. Full fine-tuning without
+ * checkpointing is replayed through the allocator instead (trainingPool.ts).
  */
 export const ALLOCATOR_SLACK_INFERENCE = 0.2;
 export const ALLOCATOR_SLACK_TRAINING = 0.12;
@@ -228,11 +230,20 @@ function emptyBreakdown(): Breakdown {
   return { weights: 0, kvCache: 0, activations: 0, logits: 0, gradients: 0, optimizer: 0, buffers: 0, overhead: 0 };
 }
 
+/** what the caching allocator reserves beyond the live tensors at the peak, and how that was found */
+interface AllocatorExcess {
+  bytes: number;
+  method: string;
+}
+
+function slackOf(share: number, transientBytes: number): AllocatorExcess {
+  return { bytes: share * transientBytes, method: `allocator slack ${Math.round(share * 100)}% of transient tensors` };
+}
+
 function finish(
   s: MemoryScenario,
   parts: Omit<Breakdown, 'overhead'>,
-  transientBytes: number,
-  slackShare: number,
+  allocator: AllocatorExcess,
   context: number,
   peakPhase: string,
   kvPerToken: number,
@@ -240,14 +251,12 @@ function finish(
   modelStates: ModelStates,
   method: string[],
 ): MemoryEstimate {
-  const slack = slackShare * transientBytes;
-  const overhead = context + LIBRARY_WORKSPACE + slack;
+  const overhead = context + LIBRARY_WORKSPACE + allocator.bytes;
   const breakdown: Breakdown = { ...parts, overhead };
   const perGpuBytes = Object.values(breakdown).reduce((a, b) => a + b, 0);
   const gpus = s.parallel.tensor * s.parallel.pipeline * s.parallel.data;
   method.push(
-    `overhead: CUDA context ${(context / MiB).toFixed(0)} MiB + library workspaces ${(LIBRARY_WORKSPACE / MiB).toFixed(0)} MiB` +
-      ` + allocator slack ${Math.round(slackShare * 100)}% of transient tensors`,
+    `overhead: CUDA context ${(context / MiB).toFixed(0)} MiB + library workspaces ${(LIBRARY_WORKSPACE / MiB).toFixed(0)} MiB + ${allocator.method}`,
   );
   return {
     perGpuBytes,
@@ -307,7 +316,7 @@ export function estimateInference(s: MemoryScenario): MemoryEstimate {
   const states = { weights: weights.bytes, gradients: 0, optimizer: 0 };
   // vLLM sizes its pool from the profiled peak and empties the cache before allocating it whole
   const slack = vllm ? 0 : ALLOCATOR_SLACK_INFERENCE;
-  return finish(s, parts, kvCache + activations + logits, slack, context, 'prefill', kvPerToken, 0, states, method);
+  return finish(s, parts, slackOf(slack, kvCache + activations + logits), context, 'prefill', kvPerToken, 0, states, method);
 }
 
 /** vLLM profiles a forward of max_num_batched_tokens (V1 default 8192) to size its activations */
@@ -582,21 +591,54 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
       },
     );
   }
-  const total = (p: (typeof phases)[number]) => Object.values(p.parts).reduce((a, b) => a + b, 0) + ALLOCATOR_SLACK_TRAINING * p.transient;
+  const replay = replayedPool(s, precision);
+  const slackShare = replay ? 0 : ALLOCATOR_SLACK_TRAINING;
+  const total = (p: (typeof phases)[number]) => Object.values(p.parts).reduce((a, b) => a + b, 0) + slackShare * p.transient;
   const peak = phases.reduce((best, p) => (total(p) > total(best) ? p : best));
-  return finish(
-    s,
-    peak.parts,
-    peak.transient,
-    ALLOCATOR_SLACK_TRAINING,
-    CUDA_CONTEXT_TRAINING,
-    peak.name,
-    0,
-    trainable * tp * pp,
-    states,
-    method,
-  );
+  const allocator = replay
+    ? {
+        bytes: replay.reserved - replay.allocated,
+        method: "what PyTorch's caching allocator reserves beyond the live tensors, replayed over two training steps",
+      }
+    : slackOf(ALLOCATOR_SLACK_TRAINING, peak.transient);
+  return finish(s, peak.parts, allocator, CUDA_CONTEXT_TRAINING, peak.name, 0, trainable * tp * pp, states, method);
 }
+
+/**
+ * Full-parameter training in plain PyTorch without recomputation is replayed tensor by tensor
+ * (trainingPool.ts, checked against the reserved memory of every such row of the calibration set);
+ * checkpointing, adapters and DeepSpeed keep the measured slack share.
+ */
+function replayedPool(s: MemoryScenario, precision: TrainingPrecision): PoolReplay | null {
+  const { tensor: tp, pipeline: pp, zeroStage } = s.parallel;
+  if (s.mode !== 'train' || zeroStage > 0 || s.training.checkpointing) return null;
+  const elementBytes = precision === 'bf16' ? 2 : 4;
+  const optimizer = s.training.optimizer;
+  const stateBytes =
+    optimizer === 'adamw' ? [elementBytes, elementBytes] : optimizer === 'adamw8bit' ? [1, 1] : optimizer === 'sgd' ? [elementBytes] : [];
+  const trace = {
+    arch: s.arch,
+    tokens: s.batch * s.sequence,
+    autocast: precision === 'mixed',
+    elementBytes,
+    activationBytes: precision === 'fp32' ? 4 : 2,
+    stateBytes,
+    stepTransientBytes: optimizer === 'adamw' ? elementBytes : 0,
+    tensorParallel: tp,
+    layers: Math.ceil(s.arch.layers / pp),
+    vocabulary: true,
+  };
+  // one answer estimates the same step for several GPU counts: replay each trace once
+  let replays = replaysOf.get(s.arch);
+  if (!replays || replays.size >= 64) replays = new Map<string, PoolReplay>();
+  replaysOf.set(s.arch, replays);
+  const key = JSON.stringify({ ...trace, arch: undefined });
+  const replay = replays.get(key) ?? replayTrainingPool(trace);
+  replays.set(key, replay);
+  return replay;
+}
+
+const replaysOf = new WeakMap<Architecture, Map<string, PoolReplay>>();
 
 export function estimateMemory(s: MemoryScenario): MemoryEstimate {
   return s.mode === 'inference' ? estimateInference(s) : estimateTraining(s);
