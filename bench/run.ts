@@ -67,6 +67,7 @@ async function main() {
       tensorParallel: 1,
       layers: arch.layers,
       vocabulary: true,
+      checkpointing: false,
     };
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {

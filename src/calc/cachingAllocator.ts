@@ -1,8 +1,8 @@
 // PyTorch's CUDA caching allocator, reduced to what decides how much memory it reserves
 // (c10/cuda/CUDACachingAllocator.cpp, default settings): requests rounded to 512 B; up to 1 MiB from
 // 2 MiB segments of a small pool, larger ones from a large pool; a new segment is 20 MiB for a request
-// under 10 MiB, else the request rounded up to 2 MiB; the smallest cached free block that fits is
-// taken and split when more than 1 MiB (small pool: 512 B) would be left; a freed block merges with
+// under 10 MiB, else the request rounded up to 2 MiB; the smallest cached free block that fits (the
+// lowest in memory among equals) is taken and split when more than 1 MiB (small pool: 512 B) would be left; a freed block merges with
 // its free neighbours in the same segment, never across segments. Nothing is given back to CUDA.
 // Pure: no I/O.
 

@@ -86,8 +86,8 @@ export const LIBRARY_WORKSPACE = 32 * MiB;
  * a KV cache grown by torch.cat each decode step, logits) are split and reused for other sizes,
  * so the pool ends up larger than the peak of live tensors. Share of the transient bytes, as seen
  * on the calibration set: ~20% when generating (the KV cache is re-allocated every token), ~12%
- * in a training step with checkpointing, adapters or DeepSpeed. Full fine-tuning without
- * checkpointing is replayed through the allocator instead (trainingPool.ts).
+ * in a training step with adapters or DeepSpeed. Full fine-tuning in plain PyTorch is replayed
+ * through the allocator instead (trainingPool.ts).
  */
 export const ALLOCATOR_SLACK_INFERENCE = 0.2;
 export const ALLOCATOR_SLACK_TRAINING = 0.12;
@@ -336,8 +336,14 @@ interface StepStates {
   states: ModelStates;
   /** trainable parameters on this GPU */
   trainable: number;
-  /** weights alive besides the states during forward and backward (autocast copies, a ZeRO-3 gathered layer) */
+  /** weights alive besides the states during forward and backward (a ZeRO-3 gathered layer) */
   forwardWeights: number;
+  /**
+   * mixed precision: the bf16 copy autocast makes of every weight. Autograd saves them for backward;
+   * under checkpointing nothing does, so they go when the forward's autocast ends and a recomputed
+   * layer casts its own.
+   */
+  autocastCopies: number;
   /** gradients alive in backward besides the states (ZeRO-3: the full gradients of the layer being reduced) */
   backwardGradients: number;
   backwardBuffers: number;
@@ -438,7 +444,8 @@ function pytorchStates(s: MemoryScenario, precision: TrainingPrecision, method: 
     if (precision === 'mixed') computeCopies = w.params * 2;
     method.push(
       precision === 'mixed'
-        ? 'weights: fp32 master weights; autocast keeps a bf16 copy of each for backward (HF Trainer bf16=True)'
+        ? 'weights: fp32 master weights; autocast keeps a bf16 copy of each for backward (HF Trainer bf16=True)' +
+            (s.training.checkpointing ? ', under checkpointing only of the layer being recomputed' : '')
         : `weights: ${precision} (weights, gradients and optimizer states in ${precision})`,
     );
   }
@@ -449,7 +456,8 @@ function pytorchStates(s: MemoryScenario, precision: TrainingPrecision, method: 
   return {
     states: { weights: weightBytes / shard(3), gradients, optimizer },
     trainable,
-    forwardWeights: computeCopies / shard(3),
+    forwardWeights: 0,
+    autocastCopies: computeCopies / shard(3),
     backwardGradients: 0,
     backwardBuffers: 0,
     stepGradients: gradients,
@@ -498,6 +506,7 @@ function deepSpeedStates(s: MemoryScenario, precision: TrainingPrecision, method
     states: { weights, gradients, optimizer },
     trainable: p,
     forwardWeights: gathered,
+    autocastCopies: 0,
     backwardGradients: gathered,
     backwardBuffers: reduce + prefetch,
     stepGradients,
@@ -538,14 +547,21 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
   // gradient of its input and the bf16 logits are alive together (transformers ForCausalLMLoss)
   const logitElements = (tokens * arch.vocabSize) / tp;
   const lossPeak = logitElements * (precision === 'fp32' ? 16 : 14);
-  method.push('logits: batch × seq × vocab, upcast to fp32 for the loss, with its gradient (14 B per logit at the peak)');
+  method.push(
+    'logits: batch × seq × vocab, upcast to fp32 for the loss, with its gradient (14 B per logit at the peak);' +
+      ' the bf16 logits of the output stay until the optimizer step is over',
+  );
 
+  const checkpointing = s.training.checkpointing;
+  // the loop keeps the model's output, and so its bf16 logits, until the step is over
+  const outputLogits = logitElements * (precision === 'fp32' ? 4 : 2);
+  const replay = replayedPool(s, precision);
   const phases: { name: string; parts: Omit<Breakdown, 'overhead'>; transient: number }[] = [
     {
       name: 'loss backward',
       parts: {
         ...emptyBreakdown(),
-        weights: states.weights + steps.forwardWeights,
+        weights: states.weights + steps.forwardWeights + (checkpointing ? 0 : steps.autocastCopies),
         optimizer: states.optimizer,
         activations: saved + head,
         logits: lossPeak,
@@ -560,58 +576,61 @@ export function estimateTraining(s: MemoryScenario): MemoryEstimate {
         weights: states.weights,
         gradients: steps.stepGradients,
         optimizer: states.optimizer + steps.stepTransient,
+        logits: outputLogits,
         buffers: steps.stepBuffers,
       },
       transient: steps.stepTransient,
     },
   ];
-  if (s.training.checkpointing) {
+  if (checkpointing) {
     const a = precision === 'fp32' ? 4 : 2;
     const iMax = effectiveIntermediate(arch).max / tp;
-    phases.push(
-      {
-        // one layer recomputed, plus the gradients of its MLP intermediate and of the hidden stream
-        name: 'recompute backward',
-        parts: {
-          ...emptyBreakdown(),
-          weights: states.weights + steps.forwardWeights,
-          optimizer: states.optimizer,
-          gradients: states.gradients + steps.backwardGradients,
-          activations: saved + fullLayer + tokens * 2 * (iMax + arch.hiddenSize) * a,
-          buffers: steps.backwardBuffers,
-        },
-        transient: saved + fullLayer,
+    phases.push({
+      // one layer recomputed, plus the gradients of its MLP intermediate and of the hidden stream
+      name: 'recompute backward',
+      parts: {
+        ...emptyBreakdown(),
+        weights: states.weights + steps.forwardWeights + steps.autocastCopies / layersHere,
+        optimizer: states.optimizer,
+        gradients: states.gradients + steps.backwardGradients,
+        activations: saved + fullLayer + tokens * 2 * (iMax + arch.hiddenSize) * a,
+        logits: outputLogits,
+        buffers: steps.backwardBuffers,
       },
-      {
-        // recomputation takes the blocks the loss freed, so gradients land in new segments:
-        // the pool holds the loss peak and all gradients at once
+      transient: saved + fullLayer,
+    });
+    if (!replay) {
+      phases.push({
+        // not replayed: recomputation takes the blocks the loss freed, so gradients land in new
+        // segments and the pool holds the loss peak and all gradients at once
         name: 'backward (pool after the loss)',
         parts: { ...phases[0]!.parts, gradients: states.gradients + steps.backwardGradients },
         transient: phases[0]!.transient,
-      },
-    );
+      });
+    }
   }
-  const replay = replayedPool(s, precision);
   const slackShare = replay ? 0 : ALLOCATOR_SLACK_TRAINING;
   const total = (p: (typeof phases)[number]) => Object.values(p.parts).reduce((a, b) => a + b, 0) + slackShare * p.transient;
   const peak = phases.reduce((best, p) => (total(p) > total(best) ? p : best));
   const allocator = replay
     ? {
         bytes: replay.reserved - replay.allocated,
-        method: "what PyTorch's caching allocator reserves beyond the live tensors, replayed over two training steps",
+        method:
+          "what PyTorch's caching allocator reserves beyond the live tensors, replayed over two training steps" +
+          (checkpointing ? ' with recomputation' : ''),
       }
     : slackOf(ALLOCATOR_SLACK_TRAINING, peak.transient);
   return finish(s, peak.parts, allocator, CUDA_CONTEXT_TRAINING, peak.name, 0, trainable * tp * pp, states, method);
 }
 
 /**
- * Full-parameter training in plain PyTorch without recomputation is replayed tensor by tensor
- * (trainingPool.ts, checked against the reserved memory of every such row of the calibration set);
- * checkpointing, adapters and DeepSpeed keep the measured slack share.
+ * Full-parameter training in plain PyTorch is replayed tensor by tensor (trainingPool.ts, checked
+ * against the reserved memory of every such row of the calibration set); adapters and DeepSpeed
+ * keep the measured slack share.
  */
 function replayedPool(s: MemoryScenario, precision: TrainingPrecision): PoolReplay | null {
   const { tensor: tp, pipeline: pp, zeroStage } = s.parallel;
-  if (s.mode !== 'train' || zeroStage > 0 || s.training.checkpointing) return null;
+  if (s.mode !== 'train' || zeroStage > 0) return null;
   const elementBytes = precision === 'bf16' ? 2 : 4;
   const optimizer = s.training.optimizer;
   const stateBytes =
@@ -627,6 +646,7 @@ function replayedPool(s: MemoryScenario, precision: TrainingPrecision): PoolRepl
     tensorParallel: tp,
     layers: Math.ceil(s.arch.layers / pp),
     vocabulary: true,
+    checkpointing: s.training.checkpointing,
   };
   // one answer estimates the same step for several GPU counts: replay each trace once
   let replays = replaysOf.get(s.arch);

@@ -3,7 +3,8 @@
 // loss, backward, torch.optim step, zero_grad) replayed through the allocator in the order they are
 // allocated and freed. The dominant effect it captures: the optimizer states created lazily in the
 // first step take the cached blocks that step's activations and logits left, so the next step's
-// logits need new segments. Pure: no I/O.
+// logits need new segments. Under gradient checkpointing a layer keeps only its input and runs again
+// (under autocast, with fresh weight casts) before its backward. Pure: no I/O.
 import type { Architecture } from './architecture.ts';
 import { CachingAllocator } from './cachingAllocator.ts';
 
@@ -23,6 +24,8 @@ export interface TrainingTrace {
   tensorParallel: number;
   /** decoder layers on this GPU */
   layers: number;
+  /** gradient checkpointing: a layer keeps its input and runs again in backward */
+  checkpointing: boolean;
   /** the busiest stage holds the vocabulary matrices */
   vocabulary: boolean;
 }
@@ -163,10 +166,10 @@ export function replayTrainingPool(t: TrainingTrace): PoolReplay {
       return cast;
     };
 
-    let residual = alloc(T * h * stream);
-    for (let layer = 0; layer < t.layers; layer++) {
+    /** one decoder layer's forward: what it keeps for backward (its input first) and its output */
+    const forwardLayer = (layer: number, input: number) => {
       const weights = byLayer.get(layer)!;
-      const keep: number[] = [residual];
+      const keep: number[] = [input];
       const normed = norm(keep);
       const q = projection(keep, normed, weights[0], w.q, layer);
       const k = projection(keep, normed, weights[1], w.kv, layer);
@@ -175,9 +178,9 @@ export function replayTrainingPool(t: TrainingTrace): PoolReplay {
       keep.push(v, rope(q, w.q), rope(k, w.kv));
       keep.push(alloc(T * w.q * a), alloc(T * w.q * a)); // SDPA output, its contiguous transpose
       const attention = projection(keep, null, weights[3], h, layer);
-      residual = alloc(T * h * stream);
+      const mid = alloc(T * h * stream);
       free(attention);
-      keep.push(residual);
+      keep.push(mid);
       const normed2 = norm(keep);
       const gate = projection(keep, normed2, weights[mlpIndex(t, 'gate')], w.intermediate, layer);
       const act = alloc(T * w.intermediate * a);
@@ -185,9 +188,18 @@ export function replayTrainingPool(t: TrainingTrace): PoolReplay {
       if (t.autocast) free(normed2);
       keep.push(gate, act, up, alloc(T * w.intermediate * a));
       const down = projection(keep, null, weights[mlpIndex(t, 'down')], h, layer);
-      residual = alloc(T * h * stream);
+      const output = alloc(T * h * stream);
       free(down);
-      saved.push(keep);
+      return { keep, output };
+    };
+
+    let residual = alloc(T * h * stream);
+    for (let layer = 0; layer < t.layers; layer++) {
+      const { keep, output } = forwardLayer(layer, residual);
+      // checkpointing keeps a layer's input only; its weight casts stay in autocast's cache until the loss
+      if (t.checkpointing) free(...keep.slice(1));
+      saved.push(t.checkpointing ? [residual] : keep);
+      residual = output;
     }
     const head: number[] = [residual];
     const final = norm(head);
@@ -198,6 +210,7 @@ export function replayTrainingPool(t: TrainingTrace): PoolReplay {
     const upcast = t.vocabulary ? alloc(T * w.vocab * 4) : 0;
     const logSoftmax = t.vocabulary ? alloc(T * w.vocab * 4) : 0;
     if (upcast) free(upcast);
+    if (t.checkpointing) for (const layerCopies of copies.slice(1, t.layers + 1)) free(...layerCopies.splice(0));
 
     // backward
     let gradHidden: number;
@@ -222,6 +235,12 @@ export function replayTrainingPool(t: TrainingTrace): PoolReplay {
     for (const p of byLayer.get(t.layers) ?? []) if (!grads.has(p)) gradient(p);
     for (let layer = t.layers - 1; layer >= 0; layer--) {
       const layerParams = byLayer.get(layer)!;
+      if (t.checkpointing) {
+        // the layer runs again from its saved input, under autocast; its output is not used
+        const recomputed = forwardLayer(layer, saved[layer]![0]!);
+        free(recomputed.output);
+        saved[layer] = recomputed.keep;
+      }
       /** a linear layer's backward: the gradient of its input, then of its weight */
       const projectionBackward = (inputWidth: number, weight: Parameter | undefined) => {
         const gradIn = alloc(T * inputWidth * a);
