@@ -88,25 +88,26 @@ export class CachingAllocator {
     this.live.delete(id);
     this.allocated -= block.size;
     const pool = block.small ? this.freeBlocks.small : this.freeBlocks.large;
+    block.free = true;
     let merged = block;
-    merged.free = true;
-    const prev = merged.prev;
-    if (prev?.free) {
-      pool.remove(prev);
-      prev.size += merged.size;
-      prev.next = merged.next;
-      if (merged.next) merged.next.prev = prev;
-      merged = prev;
+    if (merged.prev?.free) {
+      pool.remove(merged.prev);
+      merged = join(merged.prev, merged);
     }
-    const next = merged.next;
-    if (next?.free) {
-      pool.remove(next);
-      merged.size += next.size;
-      merged.next = next.next;
-      if (next.next) next.next.prev = merged;
+    if (merged.next?.free) {
+      pool.remove(merged.next);
+      merged = join(merged, merged.next);
     }
     pool.insert(merged);
   }
+}
+
+/** the free block `left` takes in its neighbour `right` */
+function join(left: Block, right: Block): Block {
+  left.size += right.size;
+  left.next = right.next;
+  if (right.next) right.next.prev = left;
+  return left;
 }
 
 /**

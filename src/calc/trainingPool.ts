@@ -1,7 +1,7 @@
 // How much memory PyTorch's caching allocator reserves beyond the live peak over the first steps of
-// full-parameter training with Hugging Face transformers: the tensors of three steps (model, forward,
-// loss, backward, torch.optim step, zero_grad) replayed through the allocator in the order they are
-// allocated and freed. The dominant effect it captures: the optimizer states created lazily in the
+// full-parameter training with Hugging Face transformers: the tensors of two steps (model, forward,
+// loss, backward, torch.optim step, zero_grad; a third repeats the second) replayed through the
+// allocator in the order they are allocated and freed. The dominant effect it captures: the optimizer states created lazily in the
 // first step take the cached blocks that step's activations and logits left, so the next step's
 // logits need new segments. Under gradient checkpointing a layer keeps only its input and runs again
 // (under autocast, with fresh weight casts) before its backward. Pure: no I/O.
