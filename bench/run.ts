@@ -66,7 +66,6 @@ async function main() {
       stepTransientBytes: 4,
       tensorParallel: 1,
       layers: arch.layers,
-      vocabulary: true,
       checkpointing: false,
     };
     const times: number[] = [];

@@ -111,7 +111,6 @@ describe('training step replayed through the allocator', () => {
       stepTransientBytes: bytes,
       tensorParallel: 1,
       layers: arch.layers,
-      vocabulary: true,
       checkpointing: row.grad_ckpt === true,
     });
   };

@@ -6,11 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_EXCLUSIONS } from '../reports/idleScan/idleFindings.ts';
 import type { ActionRecord } from '../src/actions/actionState.ts';
 import type { FindingRef } from '../src/actions/findingRef.ts';
-import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
-import { type RunningServer } from '../src/runtime/httpServer.ts';
 import { auditCli } from '../src/runtime/reportCli.ts';
 import { type AccountSettings, type ApprovalSettings, DEFAULT_APPROVALS } from '../src/settings/fileSettings.ts';
 import { type Block, buttonsIn, type SlackMessage } from '../src/slack/blockLimits.ts';
@@ -29,7 +26,7 @@ import {
   startFakeAws,
 } from './support/fakeAws.ts';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from './support/fakeSlack.ts';
-import { startLoopbackBot } from './support/loopbackBot.ts';
+import { startApprovingBot } from './support/loopbackBot.ts';
 import { channelClickBody, signedHeaders, slashCommandBody, viewSubmissionBody } from './support/slackRequests.ts';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
@@ -197,28 +194,13 @@ async function startBot(
     dry_run: false,
     ...approvals,
   };
-  const jobs = finopsJobs(
-    DEFAULT_DIGEST_SETTINGS,
-    env,
-    () => NOW,
-    { exclusions: DEFAULT_EXCLUSIONS, approvals: settings, ...(accounts ? { accounts } : {}) },
-    state,
-  );
-  const server: RunningServer = await startLoopbackBot({
+  const { server, jobs } = await startApprovingBot({
     slackApiUrl: slack.apiUrl,
-    jobs,
+    env,
     state,
+    approvals: settings,
     now: () => NOW,
-    idle: {
-      approvals: settings,
-      cloud: {
-        env,
-        regions: ['us-east-1'],
-        exclusions: DEFAULT_EXCLUSIONS,
-        wait: { pollMs: 5, timeoutMs: 5000 },
-        ...(accounts ? { accounts } : {}),
-      },
-    },
+    ...(accounts ? { accounts } : {}),
   });
   const message = { ts: '1700000000.000100', ...(await jobs.scan()) };
   let clicks = 0;

@@ -6,16 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_EXCLUSIONS } from '../reports/idleScan/idleFindings.ts';
 import { DEFAULT_RIGHTSIZING } from '../reports/rightsizing/recommend.ts';
-import { DEFAULT_DIGEST_SETTINGS, finopsJobs } from '../src/runtime/finopsJobs.ts';
-import { type RunningServer } from '../src/runtime/httpServer.ts';
 import { type ApprovalSettings, DEFAULT_APPROVALS } from '../src/settings/fileSettings.ts';
 import { type Block, type ButtonElement, buttonsIn, type SlackMessage } from '../src/slack/blockLimits.ts';
 import { SqliteStateStore } from '../src/state/sqliteStateStore.ts';
 import { type FakeAws, type FakeEndpoint, loopbackAwsEnv, startFakeAws } from './support/fakeAws.ts';
 import { type FakeSlack, startFakeSlack } from './support/fakeSlack.ts';
-import { startLoopbackBot } from './support/loopbackBot.ts';
+import { startApprovingBot } from './support/loopbackBot.ts';
 import { oversizedChat } from './support/servingFleet.ts';
 import { channelClickBody, signedHeaders } from './support/slackRequests.ts';
 
@@ -86,23 +83,14 @@ async function startBot(approvals: Partial<ApprovalSettings> = {}, change: (endp
   Object.assign(process.env, env);
   const state = new SqliteStateStore(join(mkdtempSync(join(tmpdir(), 'burnrate-resize-')), 'state.sqlite'));
   const settings: ApprovalSettings = { ...DEFAULT_APPROVALS, approvers: [APPROVER, SECOND], dry_run: false, ...approvals };
-  const jobs = finopsJobs(DEFAULT_DIGEST_SETTINGS, env, () => NOW, { exclusions: DEFAULT_EXCLUSIONS, approvals: settings }, state);
-  const server: RunningServer = await startLoopbackBot({
+  const { server, jobs } = await startApprovingBot({
     slackApiUrl: slack.apiUrl,
-    jobs,
+    env,
     state,
+    approvals: settings,
     now: () => NOW,
-    idle: {
-      approvals: settings,
-      cloud: {
-        env,
-        regions: ['us-east-1'],
-        exclusions: DEFAULT_EXCLUSIONS,
-        wait: { pollMs: 5, timeoutMs: 5000 },
-        rollbackAlarms: ['chat-5xx'],
-      },
-      rightsizing: DEFAULT_RIGHTSIZING,
-    },
+    cloud: { rollbackAlarms: ['chat-5xx'] },
+    rightsizing: DEFAULT_RIGHTSIZING,
   });
   const message = { ts: '1700000000.000200', ...(await jobs.rightsize()) };
   let clicks = 0;

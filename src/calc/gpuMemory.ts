@@ -645,7 +645,6 @@ function replayedPool(s: MemoryScenario, precision: TrainingPrecision): PoolRepl
     stepTransientBytes: optimizer === 'adamw' ? elementBytes : 0,
     tensorParallel: tp,
     layers: Math.ceil(s.arch.layers / pp),
-    vocabulary: true,
     checkpointing: s.training.checkpointing,
   };
   // one answer estimates the same step for several GPU counts: replay each trace once

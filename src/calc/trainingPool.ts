@@ -26,8 +26,6 @@ export interface TrainingTrace {
   layers: number;
   /** gradient checkpointing: a layer keeps its input and runs again in backward */
   checkpointing: boolean;
-  /** the busiest stage holds the vocabulary matrices */
-  vocabulary: boolean;
 }
 
 export interface PoolReplay {
@@ -49,7 +47,7 @@ function parameters(t: TrainingTrace, w: Widths): Parameter[] {
   const { arch } = t;
   const h = arch.hiddenSize;
   const list: Parameter[] = [];
-  if (t.vocabulary) list.push({ elements: w.vocab * h, layer: -1 });
+  list.push({ elements: w.vocab * h, layer: -1 });
   for (let layer = 0; layer < t.layers; layer++) {
     const attention = [h * w.q, h * w.kv, h * w.kv, w.q * h];
     if (arch.attentionBias) attention.push(w.q, w.kv, w.kv);
@@ -60,7 +58,7 @@ function parameters(t: TrainingTrace, w: Widths): Parameter[] {
     for (const elements of [...attention, ...mlp, h, h]) if (elements > 0) list.push({ elements, layer });
   }
   list.push({ elements: h, layer: t.layers });
-  if (t.vocabulary && !arch.tiedEmbeddings) list.push({ elements: w.vocab * h, layer: t.layers });
+  if (!arch.tiedEmbeddings) list.push({ elements: w.vocab * h, layer: t.layers });
   return list;
 }
 
@@ -110,7 +108,7 @@ export function replayTrainingPool(t: TrainingTrace): PoolReplay {
   const params = parameters(t, w);
   for (const p of params) alloc(p.elements * es);
   // a tied lm_head is built with its own weight, then tied to the embeddings: that block stays cached
-  if (t.vocabulary && t.arch.tiedEmbeddings) free(alloc(w.vocab * h * es));
+  if (t.arch.tiedEmbeddings) free(alloc(w.vocab * h * es));
   pool.resetPeaks();
   const base = pool.allocated;
   const byLayer = new Map<number, Parameter[]>();
@@ -125,7 +123,6 @@ export function replayTrainingPool(t: TrainingTrace): PoolReplay {
     if (grads.has(p)) free(g);
     else grads.set(p, g);
   };
-  let outputLogits = 0;
 
   for (let step = 0; step < STEPS; step++) {
     const copies: number[][] = Array.from({ length: t.layers + 2 }, () => []);
@@ -203,27 +200,24 @@ export function replayTrainingPool(t: TrainingTrace): PoolReplay {
     }
     const head: number[] = [residual];
     const final = norm(head);
-    const headWeight = t.vocabulary ? byLayer.get(t.arch.tiedEmbeddings ? -1 : t.layers)!.at(t.arch.tiedEmbeddings ? 0 : -1) : undefined;
+    const headWeight = t.arch.tiedEmbeddings ? byLayer.get(-1)![0]! : byLayer.get(t.layers)!.at(-1)!;
     // the loss: bf16 logits (returned in the output, alive until the step is over), upcast, log_softmax saved
-    outputLogits = t.vocabulary ? projection(head, final, headWeight, w.vocab, t.layers) : 0;
+    const outputLogits = projection(head, final, headWeight, w.vocab, t.layers);
     if (t.autocast) free(final);
-    const upcast = t.vocabulary ? alloc(T * w.vocab * 4) : 0;
-    const logSoftmax = t.vocabulary ? alloc(T * w.vocab * 4) : 0;
-    if (upcast) free(upcast);
+    const upcast = alloc(T * w.vocab * 4);
+    const logSoftmax = alloc(T * w.vocab * 4);
+    free(upcast);
     if (t.checkpointing) for (const layerCopies of copies.slice(1, t.layers + 1)) free(...layerCopies.splice(0));
 
     // backward
-    let gradHidden: number;
-    if (t.vocabulary) {
-      const gradOut = alloc(T * w.vocab * 4);
-      const gradIn = alloc(T * w.vocab * 4);
-      free(gradOut, logSoftmax);
-      const gradLogits = alloc(T * w.vocab * a);
-      free(gradIn);
-      gradHidden = alloc(T * h * a);
-      gradient(headWeight!);
-      free(gradLogits);
-    } else gradHidden = alloc(T * h * a);
+    const gradOut = alloc(T * w.vocab * 4);
+    const gradIn = alloc(T * w.vocab * 4);
+    free(gradOut, logSoftmax);
+    const gradLogits = alloc(T * w.vocab * a);
+    free(gradIn);
+    let gradHidden = alloc(T * h * a);
+    gradient(headWeight);
+    free(gradLogits);
     const normBackward = (grad: number) => {
       const scratch = alloc(T * h * 4);
       const result = alloc(T * h * stream);
@@ -299,13 +293,11 @@ export function replayTrainingPool(t: TrainingTrace): PoolReplay {
       free(...saved[layer]!, ...copies[layer + 1]!);
       for (const p of layerParams) if (!grads.has(p)) grads.set(p, alloc(p.elements * es));
     }
-    if (t.vocabulary) {
-      // embedding backward: a dense gradient of the whole matrix, added into a tied weight's
-      const embedding = byLayer.get(-1)![0]!;
-      const dense = alloc(embedding.elements * es);
-      if (grads.has(embedding)) free(dense);
-      else grads.set(embedding, dense);
-    }
+    // embedding backward: a dense gradient of the whole matrix, added into a tied weight's
+    const embedding = byLayer.get(-1)![0]!;
+    const dense = alloc(embedding.elements * es);
+    if (grads.has(embedding)) free(dense);
+    else grads.set(embedding, dense);
     free(gradHidden);
 
     // torch.optim: states created at the first step, a parameter at a time; the foreach step's transient
@@ -313,7 +305,7 @@ export function replayTrainingPool(t: TrainingTrace): PoolReplay {
     if (t.stepTransientBytes > 0) free(...params.map((p) => alloc(p.elements * t.stepTransientBytes)));
     for (const p of params) free(grads.get(p)!);
     grads.clear();
-    if (outputLogits) free(outputLogits);
+    free(outputLogits);
   }
   return { reserved: pool.peakReserved - base, allocated: pool.peakAllocated - base };
 }

@@ -78,11 +78,14 @@ export function splitMessage(message: SlackMessage, limit = MAX_BLOCKS): SlackMe
 }
 
 /** Splits lines into chunks that each fit one section, never breaking a line unless it alone is too long. */
+/** `text` cut to `limit` characters, an ellipsis in the last one */
+export const clip = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
+
 export function chunkLines(lines: string[], limit = MAX_SECTION_TEXT): string[] {
   const chunks: string[] = [];
   let current = '';
   for (const raw of lines) {
-    const line = raw.length > limit ? `${raw.slice(0, limit - 1)}…` : raw;
+    const line = clip(raw, limit);
     if (current && current.length + 1 + line.length > limit) {
       chunks.push(current);
       current = line;

@@ -12,7 +12,7 @@ import { type FindingRef, findingRef, parseFindingRef, resourceKey } from '../ac
 import { type IdleAction, SNOOZE_DAYS, saves } from '../actions/idleActions.ts';
 import type { ResizeRef } from '../actions/resizeRef.ts';
 import { money, placeOf, utcDay, utcMinute } from '../present/format.ts';
-import { type Block, type ButtonElement, buttonsIn, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
+import { type Block, type ButtonElement, buttonsIn, clip, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 import { planBlocks } from './planBlocks.ts';
 import { RESIZE_CONTROL, recommendationBlocks, resizeControlBlock, resizeRefInBlock } from './rightsizingBlocks.ts';
 
@@ -22,7 +22,6 @@ export const MAX_FINDINGS_SHOWN = 18;
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const clip = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
 
 const CONTROL = 'ctl';
 export const controlBlockId = (ref: FindingRef) => clip(`${CONTROL}|${resourceKey(ref)}|${ref.id}`, 255);

@@ -2,11 +2,18 @@
 // each table as a code block, then assumptions and the arithmetic.
 import type { PlanChart, PlanResult } from '../../commands/planResult.ts';
 import { padTable } from '../present/table.ts';
-import { type Block, chunkLines, codeSections, MAX_CHART_LABEL, MAX_CHART_TITLE, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
+import {
+  type Block,
+  chunkLines,
+  clip,
+  codeSections,
+  MAX_CHART_LABEL,
+  MAX_CHART_TITLE,
+  MAX_FIELDS,
+  type SlackMessage,
+} from './blockLimits.ts';
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
-
-const clip = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
 
 function chartBlock(chart: PlanChart): Block {
   const categories = chart.categories.map((c) => clip(c, MAX_CHART_LABEL));

@@ -9,7 +9,7 @@ import { resizeEffect, resizeSaves } from '../actions/resizeActions.ts';
 import { parseResizeRef, type ResizeRef, resizeKey, resizeRef } from '../actions/resizeRef.ts';
 import { describeSize } from '../clouds/resizer.ts';
 import { money, utcMinute } from '../present/format.ts';
-import { type Block, type ButtonElement, buttonsIn, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
+import { type Block, type ButtonElement, buttonsIn, clip, MAX_FIELDS, type SlackMessage } from './blockLimits.ts';
 import { planBlocks } from './planBlocks.ts';
 
 export const RESIZE_ACTIONS = { resize: 'rightsize_resize', restore: 'rightsize_restore' } as const;
@@ -17,7 +17,6 @@ type ResizeButton = keyof typeof RESIZE_ACTIONS;
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const clip = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
 
 export const RESIZE_CONTROL = 'rsz';
 export const resizeControlBlockId = (ref: ResizeRef) => clip(`${RESIZE_CONTROL}|${resizeKey(ref)}|`, 255);
