@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { CachingAllocator } from '../src/calc/cachingAllocator.ts';
+import { GenerateSession } from '../src/calc/generatePool.ts';
 import { replayTrainingPool } from '../src/calc/trainingPool.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import { findPreset } from '../src/catalogs/models.ts';
@@ -86,6 +87,8 @@ interface Row {
   mode?: 'amp' | 'bf16';
   batch: number;
   seq?: number;
+  prompt_tokens?: number;
+  new_tokens?: number;
   grad_ckpt?: boolean;
   peak_allocated: number;
   peak_reserved: number;
@@ -134,5 +137,50 @@ describe('training step replayed through the allocator', () => {
     const logitsOfAStep = 2 * 1024 * 151936 * 4;
     expect(result.breakdown.overhead - 1432 * MiB).toBeGreaterThan(3 * logitsOfAStep);
     expect(result.method.join('\n')).toContain("PyTorch's caching allocator");
+  });
+});
+
+describe('generate() replayed through the allocator', () => {
+  const rows = readFileSync(fileURLToPath(new URL('../data/gpu-memory/h100-public.jsonl', import.meta.url)), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Row)
+    .filter((r) => r.part === 'infer');
+  const models = bundledCatalogs().models;
+  // tools/measure_gpu_memory.py measures a model's scenarios one after another on the model it loaded once,
+  // emptying the cache before each; the 16k-token Mistral row, listed after the others, was a run of its own
+  const replayed = () => {
+    let session: GenerateSession | null = null;
+    return rows.map((row, i) => {
+      if (!session || row.model !== rows[i - 1]!.model || row.prompt_tokens === 16384) {
+        const arch = findPreset(models, row.model)!.arch;
+        session = new GenerateSession({ arch, elementBytes: 2, tensorParallel: 1, layers: arch.layers });
+      }
+      const { pool } = session;
+      pool.emptyCache();
+      pool.resetPeaks();
+      session.generate({ batch: row.batch, promptTokens: row.prompt_tokens!, newTokens: row.new_tokens! });
+      return { row, allocated: pool.peakAllocated, excess: pool.peakReserved - pool.peakAllocated };
+    });
+  };
+  const label = (row: Row) => `${row.model} batch ${row.batch} prompt ${row.prompt_tokens}`;
+
+  it('holds the live peak of every generate() row of the H100 set', () => {
+    const results = replayed();
+    expect(results.length).toBe(13);
+    // observed: 0.3 to 1.1 MiB under (small tensors of generate() not traced)
+    for (const r of results) expect(Math.abs(r.allocated - r.row.peak_allocated) / MiB, label(r.row)).toBeLessThanOrEqual(4);
+  });
+
+  it('reserves beyond the live peak what PyTorch reserved, but half of it on Qwen2.5-0.5B at batch 8 and 32', () => {
+    for (const { row, excess } of replayed()) {
+      const measured = row.peak_reserved - row.peak_allocated;
+      // not explained: Qwen2.5-0.5B reserved about its whole KV cache beyond the live peak (0.40 and
+      // 0.77 GiB), the replay half of it (0.21 and 0.39); the other 11 rows are within 0.03 GiB
+      if (row.model === 'qwen2.5-0.5b' && row.batch > 1) {
+        expect(excess / measured, label(row)).toBeGreaterThan(0.45);
+        expect(excess / measured, label(row)).toBeLessThan(0.6);
+      } else expect(Math.abs(excess - measured) / GiB, label(row)).toBeLessThanOrEqual(0.03);
+    }
   });
 });

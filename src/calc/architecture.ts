@@ -41,6 +41,8 @@ export interface Architecture {
   attentionBias: boolean;
   /** RMSNorm on q and k per head (Qwen3, Gemma 3, OLMo 2 uses full-width q/k norms) */
   qkNorm: boolean;
+  /** q, k and v in one qkv_proj, gate and up in one gate_up_proj (Phi-3) */
+  fusedProjections?: boolean;
   maxContext: number;
   /** sliding-window size, and the share of layers that use it (Gemma 2: 1/2, Gemma 3: 5/6, Mistral 7B v0.1: 1) */
   slidingWindow?: { size: number; layerShare: number };

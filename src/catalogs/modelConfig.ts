@@ -99,6 +99,7 @@ export function architectureFromConfig(c: HfConfig, extraParams = 0): Architectu
     tiedEmbeddings: c.tie_word_embeddings ?? false,
     attentionBias: c.attention_bias ?? c.model_type === 'qwen2',
     qkNorm: ['qwen3', 'qwen3_moe', 'gemma3_text', 'olmo2'].includes(c.model_type ?? ''),
+    fusedProjections: c.model_type === 'phi3',
     maxContext: c.max_position_embeddings ?? 4096,
     slidingWindow: slidingWindowOf(c),
     moe,
