@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { computeGpuMemory } from '../commands/gpuMemory.ts';
 import { CachingAllocator } from '../src/calc/cachingAllocator.ts';
-import { GenerateSession } from '../src/calc/generatePool.ts';
+import { GenerateSession, replayGeneratePool } from '../src/calc/generatePool.ts';
 import { replayTrainingPool } from '../src/calc/trainingPool.ts';
 import { bundledCatalogs } from '../src/catalogs/catalogs.ts';
 import { findPreset } from '../src/catalogs/models.ts';
@@ -182,5 +182,16 @@ describe('generate() replayed through the allocator', () => {
         expect(excess / measured, label(row)).toBeLessThan(0.6);
       } else expect(Math.abs(excess - measured) / GiB, label(row)).toBeLessThanOrEqual(0.03);
     }
+  });
+
+  it('keeps Phi-3’s fused gate_up output alive through its MLP: one intermediate more at the prefill peak', () => {
+    const phi3 = findPreset(models, 'phi-3-mini')!.arch;
+    expect(phi3.fusedProjections).toBe(true);
+    const call = { batch: 8, promptTokens: 4096, newTokens: 1 };
+    const peak = (arch: typeof phi3) =>
+      replayGeneratePool({ arch, elementBytes: 2, tensorParallel: 1, layers: arch.layers }, call).allocated;
+    const intermediate = 8 * 4096 * phi3.intermediateSize * 2;
+    // gate_up (2 × intermediate), act(gate) and their product live together, against act, up and product unfused
+    expect(peak(phi3) - peak({ ...phi3, fusedProjections: false })).toBeGreaterThanOrEqual(intermediate);
   });
 });
