@@ -82,7 +82,12 @@ export class CachingAllocator {
     this.peakAllocated = this.allocated;
   }
 
-  free(id: number): void {
+  /** frees the tensors with these handles (an unknown or already freed one is ignored) */
+  free(...ids: number[]): void {
+    for (const id of ids) this.release(id);
+  }
+
+  private release(id: number): void {
     const block = this.live.get(id);
     if (!block) return;
     this.live.delete(id);

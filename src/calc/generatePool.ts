@@ -8,7 +8,7 @@
 // Pure: no I/O.
 import type { Architecture } from './architecture.ts';
 import { CachingAllocator } from './cachingAllocator.ts';
-import type { PoolReplay } from './trainingPool.ts';
+import { type PoolReplay, type Widths, widths } from './trainingPool.ts';
 
 const MiB = 2 ** 20;
 /** cuBLAS's workspace on Hopper (PyTorch's default CUBLAS_WORKSPACE_CONFIG :4096:8), taken from the pool at the first matmul */
@@ -37,68 +37,22 @@ export class GenerateSession {
   readonly pool = new CachingAllocator();
   private workspace = false;
   private readonly w: Widths;
+  private readonly e: number;
 
   constructor(private readonly m: GenerateModel) {
-    this.w = widths(m);
-    for (const elements of parameterSizes(m, this.w)) this.pool.malloc(elements * m.elementBytes);
+    this.w = widths(m.arch, m.tensorParallel);
+    this.e = m.elementBytes;
+    for (const elements of parameterSizes(m, this.w)) this.pool.malloc(elements * this.e);
   }
 
   /** one model.generate(input_ids, attention_mask=ones) call, greedy */
   generate(call: GenerateCall): void {
-    const { pool, m, w } = this;
-    const e = m.elementBytes;
+    const { pool, m, w, e } = this;
     const b = call.batch;
-    const alloc = (bytes: number) => pool.malloc(bytes);
-    const free = (...ids: number[]) => {
-      for (const id of ids) pool.free(id);
-    };
-    const matmul = () => {
-      if (!this.workspace) alloc(CUBLAS_WORKSPACE);
-      this.workspace = true;
-    };
-    /** a linear layer's output of `width` per token */
-    const linear = (tokens: number, width: number) => {
-      matmul();
-      return alloc(tokens * width * e);
-    };
-    /** RMSNorm: upcast to fp32, the variance, the normalized fp32 tensor, cast back, times the weight */
-    const rmsNorm = (rows: number, width: number) => {
-      const upcast = alloc(rows * width * 4);
-      const squared = alloc(rows * width * 4);
-      const variance = alloc(rows * 4);
-      free(squared);
-      const shifted = alloc(rows * 4);
-      const inverse = alloc(rows * 4);
-      free(shifted);
-      const normalized = alloc(rows * width * 4);
-      free(inverse, upcast);
-      const cast = alloc(rows * width * e);
-      const out = alloc(rows * width * e);
-      free(cast, normalized, variance);
-      return out;
-    };
-    /** q·cos + rotate_half(q)·sin; Phi-3 then concatenates the part RoPE leaves alone */
-    const rope = (tokens: number, width: number) => {
-      const first = alloc(tokens * width * e);
-      const negated = alloc((tokens * width * e) / 2);
-      const rotated = alloc(tokens * width * e);
-      free(negated);
-      const second = alloc(tokens * width * e);
-      free(rotated);
-      let embedded = alloc(tokens * width * e);
-      free(first, second);
-      if (m.arch.fusedProjections) {
-        const joined = alloc(tokens * width * e);
-        free(embedded);
-        embedded = joined;
-      }
-      return embedded;
-    };
-
     const cache = Array.from({ length: m.layers }, () => ({ keys: 0, values: 0 }));
     // the caller's input_ids and attention_mask=torch.ones_like(ids) stay alive; generate's own grow a token a step
-    const callerIds = alloc(b * call.promptTokens * ID_BYTES);
-    const callerMask = alloc(b * call.promptTokens * ID_BYTES);
+    const callerIds = pool.malloc(b * call.promptTokens * ID_BYTES);
+    const callerMask = pool.malloc(b * call.promptTokens * ID_BYTES);
     let inputIds = callerIds;
     let mask = callerMask;
     let scores = 0; // the last logits in fp32, alive until the next step's replace them
@@ -110,169 +64,169 @@ export class GenerateSession {
       const length = past + q;
 
       // prepare_inputs_for_generation: position ids from the mask's cumsum, input ids and position ids cloned
-      const cumsum = alloc(b * length * ID_BYTES);
-      const positionsAll = alloc(b * length * ID_BYTES);
-      free(cumsum);
-      const stepIds = alloc(T * ID_BYTES);
-      const positions = alloc(T * ID_BYTES);
-      free(positionsAll);
+      const cumsum = pool.malloc(b * length * ID_BYTES);
+      const positionsAll = pool.malloc(b * length * ID_BYTES);
+      pool.free(cumsum);
+      const stepIds = pool.malloc(T * ID_BYTES);
+      const positions = pool.malloc(T * ID_BYTES);
+      pool.free(positionsAll);
 
       // the model: embeddings, then RoPE's cos and sin for these positions (computed in fp32)
-      const embeddings = alloc(T * w.h * e);
-      const positionsFloat = alloc(T * 4);
-      matmul();
-      const frequencies = alloc((T * w.headDim * 4) / 2);
-      const angles = alloc(T * w.headDim * 4);
+      const embeddings = pool.malloc(T * w.h * e);
+      const positionsFloat = pool.malloc(T * 4);
+      this.matmul();
+      const frequencies = pool.malloc((T * w.headDim * 4) / 2);
+      const angles = pool.malloc(T * w.headDim * 4);
       const trig = [0, 1].map(() => {
-        const raw = alloc(T * w.headDim * 4);
-        const scaled = alloc(T * w.headDim * 4);
-        free(raw);
+        const raw = pool.malloc(T * w.headDim * 4);
+        const scaled = pool.malloc(T * w.headDim * 4);
+        pool.free(raw);
         return scaled;
       });
-      const cos = alloc(T * w.headDim * e);
-      const sin = alloc(T * w.headDim * e);
-      free(positionsFloat, frequencies, angles, ...trig);
+      const cos = pool.malloc(T * w.headDim * e);
+      const sin = pool.malloc(T * w.headDim * e);
+      pool.free(positionsFloat, frequencies, angles, ...trig);
 
       let hidden = embeddings;
       for (let layer = 0; layer < m.layers; layer++) {
-        const normed = rmsNorm(T, w.h);
-        const attention = this.attention(T, q, b, length, cache[layer]!, { alloc, free, linear, rmsNorm, rope });
-        free(normed);
-        const mid = alloc(T * w.h * e);
-        free(attention);
-        const normed2 = rmsNorm(T, w.h);
-        const mlp = this.mlp(T, { alloc, free, linear });
-        free(normed2);
-        const out = alloc(T * w.h * e);
-        free(mlp, mid);
-        if (hidden !== embeddings) free(hidden);
+        const normed = this.rmsNorm(T, w.h);
+        const attention = this.attention(T, q, b, length, cache[layer]!);
+        pool.free(normed);
+        const mid = pool.malloc(T * w.h * e);
+        pool.free(attention);
+        const normed2 = this.rmsNorm(T, w.h);
+        const mlp = this.mlp(T);
+        pool.free(normed2);
+        const out = pool.malloc(T * w.h * e);
+        pool.free(mlp, mid);
+        if (hidden !== embeddings) pool.free(hidden);
         hidden = out;
       }
-      const final = rmsNorm(T, w.h);
-      if (hidden !== embeddings) free(hidden);
-      free(embeddings, cos, sin, stepIds, positions);
-      const logits = linear(b, w.vocab); // logits_to_keep=1: the last position only
-      free(final);
+      const final = this.rmsNorm(T, w.h);
+      if (hidden !== embeddings) pool.free(hidden);
+      pool.free(embeddings, cos, sin, stepIds, positions);
+      const logits = this.linear(b, w.vocab); // logits_to_keep=1: the last position only
+      pool.free(final);
 
       // generate: the mask grows a token, the last logits are copied to fp32, the next token appended
-      const grown = alloc(b * (length + 1) * ID_BYTES);
-      if (mask !== callerMask) free(mask);
+      const grown = pool.malloc(b * (length + 1) * ID_BYTES);
+      if (mask !== callerMask) pool.free(mask);
       mask = grown;
-      const copy = alloc(b * w.vocab * 4);
-      if (scores) free(scores);
+      const copy = pool.malloc(b * w.vocab * 4);
+      pool.free(scores);
       scores = copy;
-      const ids = alloc(b * (length + 1) * ID_BYTES);
-      if (inputIds !== callerIds) free(inputIds);
+      const ids = pool.malloc(b * (length + 1) * ID_BYTES);
+      if (inputIds !== callerIds) pool.free(inputIds);
       inputIds = ids;
-      free(logits);
+      pool.free(logits);
     }
     // generate returns the ids; the cache and the rest go with it
-    for (const layer of cache) free(layer.keys, layer.values);
-    free(mask, callerMask, callerIds, inputIds, scores);
+    for (const layer of cache) pool.free(layer.keys, layer.values);
+    pool.free(mask, callerMask, callerIds, inputIds, scores);
   }
 
-  private attention(
-    T: number,
-    q: number,
-    b: number,
-    length: number,
-    cache: { keys: number; values: number },
-    ops: Ops & { rmsNorm: (rows: number, width: number) => number; rope: (tokens: number, width: number) => number },
-  ): number {
-    const { w, m } = this;
-    const e = m.elementBytes;
-    const { alloc, free, linear, rmsNorm, rope } = ops;
-    const qk: number[] = [];
-    let fused = 0;
-    let values: number;
-    if (m.arch.fusedProjections) {
-      fused = linear(T, w.q + 2 * w.kv); // qkv_proj; q, k and v are views of it
-      values = 0;
-    } else {
-      for (const width of [w.q, w.kv]) {
-        const projected = linear(T, width);
-        if (m.arch.qkNorm) {
-          qk.push(rmsNorm(T, width));
-          free(projected);
-        } else qk.push(projected);
-      }
-      values = linear(T, w.kv);
-    }
-    const query = rope(T, w.q);
-    const keys = rope(T, w.kv);
-    free(...qk);
+  private matmul(): void {
+    if (!this.workspace) this.pool.malloc(CUBLAS_WORKSPACE);
+    this.workspace = true;
+  }
+
+  /** a linear layer's output of `width` per token */
+  private linear(tokens: number, width: number): number {
+    this.matmul();
+    return this.pool.malloc(tokens * width * this.e);
+  }
+
+  /** RMSNorm: upcast to fp32, the variance, the normalized fp32 tensor, cast back, times the weight */
+  private rmsNorm(rows: number, width: number): number {
+    const { pool, e } = this;
+    const upcast = pool.malloc(rows * width * 4);
+    const squared = pool.malloc(rows * width * 4);
+    const variance = pool.malloc(rows * 4);
+    pool.free(squared);
+    const shifted = pool.malloc(rows * 4);
+    const inverse = pool.malloc(rows * 4);
+    pool.free(shifted);
+    const normalized = pool.malloc(rows * width * 4);
+    pool.free(inverse, upcast);
+    const cast = pool.malloc(rows * width * e);
+    const out = pool.malloc(rows * width * e);
+    pool.free(cast, normalized, variance);
+    return out;
+  }
+
+  /** q·cos + rotate_half(q)·sin; Phi-3 then concatenates the part RoPE leaves alone */
+  private rope(tokens: number, width: number): number {
+    const { pool, e } = this;
+    const first = pool.malloc(tokens * width * e);
+    const negated = pool.malloc((tokens * width * e) / 2);
+    const rotated = pool.malloc(tokens * width * e);
+    pool.free(negated);
+    const second = pool.malloc(tokens * width * e);
+    pool.free(rotated);
+    const embedded = pool.malloc(tokens * width * e);
+    pool.free(first, second);
+    if (!this.m.arch.fusedProjections) return embedded;
+    const joined = pool.malloc(tokens * width * e);
+    pool.free(embedded);
+    return joined;
+  }
+
+  private attention(T: number, q: number, b: number, length: number, cache: { keys: number; values: number }): number {
+    const { pool, w, e, m } = this;
+    // Phi-3's qkv_proj is one tensor, q, k and v views of it; otherwise each its own (q and k normed per head where the model does)
+    const fused = m.arch.fusedProjections ? this.linear(T, w.q + 2 * w.kv) : 0;
+    const separate = fused
+      ? []
+      : [w.q, w.kv].map((width) => {
+          const projected = this.linear(T, width);
+          if (!m.arch.qkNorm) return projected;
+          const normed = this.rmsNorm(T, width);
+          pool.free(projected);
+          return normed;
+        });
+    const values = fused ? 0 : this.linear(T, w.kv);
+    const query = this.rope(T, w.q);
+    const keys = this.rope(T, w.kv);
+    pool.free(...separate);
     // DynamicLayer.update: torch.cat([cache, new]) allocates the longer copy before the old one goes
     const cached = b * w.kv * length * e;
-    const newKeys = alloc(cached);
-    if (cache.keys) free(cache.keys);
-    const newValues = alloc(cached);
-    if (cache.values) free(cache.values);
+    const newKeys = pool.malloc(cached);
+    pool.free(cache.keys);
+    const newValues = pool.malloc(cached);
+    pool.free(cache.values);
     cache.keys = newKeys;
     cache.values = newValues;
-    free(keys);
-    if (values) free(values);
+    pool.free(keys, values);
     // flash attention: the output and its log-sum-exp; the transpose back is already contiguous
-    const out = alloc(T * w.q * e);
-    free(alloc(b * w.heads * q * 4));
-    const projected = linear(T, w.h);
-    free(out, query);
-    if (fused) free(fused);
+    const out = pool.malloc(T * w.q * e);
+    pool.free(pool.malloc(b * w.heads * q * 4));
+    const projected = this.linear(T, w.h);
+    pool.free(out, query, fused);
     return projected;
   }
 
-  private mlp(T: number, { alloc, free, linear }: Ops): number {
-    const { w, m } = this;
-    const e = m.elementBytes;
-    if (m.arch.fusedProjections) {
+  private mlp(T: number): number {
+    const { pool, w, e } = this;
+    if (this.m.arch.fusedProjections) {
       // Phi-3: gate_up_proj, then up * act(gate) from views of it
-      const gateUp = linear(T, 2 * w.intermediate);
-      const act = alloc(T * w.intermediate * e);
-      const product = alloc(T * w.intermediate * e);
-      free(act);
-      const down = linear(T, w.h);
-      free(product, gateUp);
+      const gateUp = this.linear(T, 2 * w.intermediate);
+      const act = pool.malloc(T * w.intermediate * e);
+      const product = pool.malloc(T * w.intermediate * e);
+      pool.free(act);
+      const down = this.linear(T, w.h);
+      pool.free(product, gateUp);
       return down;
     }
-    const gate = linear(T, w.intermediate);
-    const act = alloc(T * w.intermediate * e);
-    free(gate);
-    const up = linear(T, w.intermediate);
-    const product = alloc(T * w.intermediate * e);
-    free(act, up);
-    const down = linear(T, w.h);
-    free(product);
+    const gate = this.linear(T, w.intermediate);
+    const act = pool.malloc(T * w.intermediate * e);
+    pool.free(gate);
+    const up = this.linear(T, w.intermediate);
+    const product = pool.malloc(T * w.intermediate * e);
+    pool.free(act, up);
+    const down = this.linear(T, w.h);
+    pool.free(product);
     return down;
   }
-}
-
-interface Ops {
-  alloc: (bytes: number) => number;
-  free: (...ids: number[]) => void;
-  linear: (tokens: number, width: number) => number;
-}
-
-interface Widths {
-  h: number;
-  q: number;
-  kv: number;
-  heads: number;
-  headDim: number;
-  intermediate: number;
-  vocab: number;
-}
-
-function widths(m: GenerateModel): Widths {
-  const { arch } = m;
-  const tp = m.tensorParallel;
-  return {
-    h: arch.hiddenSize,
-    q: (arch.heads * arch.headDim) / tp,
-    kv: (arch.kvHeads * arch.headDim) / tp,
-    heads: arch.heads / tp,
-    headDim: arch.headDim,
-    intermediate: arch.intermediateSize / tp,
-    vocab: arch.vocabSize / tp,
-  };
 }
 
 /** element counts of the weights in the order the model builds them */

@@ -62,7 +62,11 @@ function parameters(t: TrainingTrace, w: Widths): Parameter[] {
   return list;
 }
 
-interface Widths {
+/** per-GPU widths of a layer under tensor parallelism */
+export interface Widths {
+  h: number;
+  heads: number;
+  headDim: number;
   q: number;
   kv: number;
   /** intermediate width a token runs through (MoE: top-k + shared experts) */
@@ -73,15 +77,16 @@ interface Widths {
   vocab: number;
 }
 
-function widths(t: TrainingTrace): Widths {
-  const { arch } = t;
-  const tp = t.tensorParallel;
+export function widths(arch: Architecture, tp: number): Widths {
   const moe = arch.moe;
   const headDim = arch.mla ? arch.mla.qkNopeHeadDim + arch.mla.qkRopeHeadDim : arch.headDim;
   const routed = moe
     ? moe.topK * moe.expertIntermediateSize + moe.sharedExperts * (moe.sharedIntermediateSize ?? moe.expertIntermediateSize)
     : 0;
   return {
+    h: arch.hiddenSize,
+    heads: arch.heads / tp,
+    headDim,
     q: (arch.heads * headDim) / tp,
     kv: ((arch.mla ? arch.heads : arch.kvHeads) * headDim) / tp,
     intermediate: (moe ? routed : arch.intermediateSize) / tp,
@@ -94,16 +99,14 @@ function widths(t: TrainingTrace): Widths {
 
 export function replayTrainingPool(t: TrainingTrace): PoolReplay {
   const pool = new CachingAllocator();
-  const w = widths(t);
+  const w = widths(t.arch, t.tensorParallel);
   const h = t.arch.hiddenSize;
   const T = t.tokens;
   const a = t.activationBytes;
   const es = t.elementBytes;
   const stream = t.autocast ? 4 : a; // the residual stream is fp32 under autocast (fp32 embeddings)
   const alloc = (bytes: number) => pool.malloc(bytes);
-  const free = (...ids: number[]) => {
-    for (const id of ids) pool.free(id);
-  };
+  const free = (...ids: number[]) => pool.free(...ids);
 
   const params = parameters(t, w);
   for (const p of params) alloc(p.elements * es);
